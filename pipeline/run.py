@@ -1,0 +1,201 @@
+"""The runner: a plain loop over the stages, discover/fetch/parse -> extract -> load.
+
+Each stage is one typed callable from its own package; this module is the only place
+that ties ``scrapers``, ``extractors`` and ``db`` together (see ``pipeline/models.py``).
+Expected per-item outcomes (a failed fetch, a page that is not an article) are counted
+and logged, never raised out of the loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.models import Article, FailedFetch
+
+logger = logging.getLogger(__name__)
+
+#: Called after every item with the running statistics (used for progress display).
+ProgressCallback = Callable[["RunStats"], None]
+
+
+@dataclass(slots=True)
+class RunStats:
+    """Counts of one run, saved in the store's ``runs`` table."""
+
+    articles: int = 0
+    """Articles parsed and handed to the loader."""
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    facts: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    duration_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready counts."""
+        return {
+            "articles": self.articles,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "facts": dict(self.facts),
+            "failures": self.failures[:100],
+            "duration_s": round(self.duration_s, 3),
+        }
+
+
+def process_items(
+    items: Iterable[Article | FailedFetch],
+    store: Any,
+    extractor: Any,
+    *,
+    run_id: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunStats:
+    """Extract facts from each article and load both into ``store``; count failures.
+
+    Args:
+        items: what the crawler yields, articles and failed fetches.
+        store: an open ``db.store.Store``.
+        extractor: an ``extractors.Extractor``.
+        run_id: the ``runs`` row this load belongs to.
+        progress: called after each item.
+
+    Returns:
+        The run's statistics.
+    """
+    stats = RunStats()
+    for item in items:
+        if isinstance(item, FailedFetch):
+            stats.failed += 1
+            stats.failures.append(
+                {"url": item.url, "kind": item.kind, "error": item.error, "status": item.status}
+            )
+            logger.warning("failed %s: %s (%s)", item.url, item.error, item.kind)
+        else:
+            facts = extractor.extract(item.text, item.published)
+            result = store.load(item, facts, run_id=run_id)
+            stats.articles += 1
+            status = getattr(result, "status", "inserted")
+            if status in ("inserted", "updated", "unchanged"):
+                setattr(stats, status, getattr(stats, status) + 1)
+            stats.facts.update(facts.counts())
+            logger.info("%s %s", status, item.canonical_url)
+        if progress is not None:
+            progress(stats)
+    stats.duration_s = time.monotonic() - stats.started
+    return stats
+
+
+def crawl(
+    seeds: Iterable[str],
+    db_path: str | Path,
+    *,
+    fetch_settings: Mapping[str, Any] | None = None,
+    max_pages: int = 200,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    command: str = "crawl",
+    progress: ProgressCallback | None = None,
+) -> RunStats:
+    """Crawl ``seeds`` (feeds, sitemaps, listing pages or articles) into the store at ``db_path``.
+
+    Args:
+        seeds: start URLs.
+        db_path: the SQLite knowledge store (created when missing).
+        fetch_settings: overrides of ``scrapers.fetch.FetchSettings`` defaults.
+        max_pages: upper bound on pages fetched.
+        since: skip discovered links dated before this.
+        until: skip discovered links dated after this.
+        allowed_hosts: other hosts whose links may be followed.
+        command: recorded in the ``runs`` table.
+        progress: called after each item.
+
+    Returns:
+        The run's statistics (also saved in ``runs``).
+    """
+    from db.store import Store
+    from extractors import Extractor
+    from scrapers.crawl import Crawler
+    from scrapers.fetch import Fetcher, FetchSettings
+
+    settings = FetchSettings.from_mapping(dict(fetch_settings or {}))
+    fetcher = Fetcher(settings)
+    crawler = Crawler(
+        fetcher,
+        max_pages=max_pages,
+        since=since,
+        until=until,
+        allowed_hosts=list(allowed_hosts) if allowed_hosts else None,
+    )
+    store = Store(db_path)
+    run_id = store.start_run(command)
+    status = "failed"
+    stats = RunStats()
+    try:
+        stats = process_items(crawler.crawl(seeds), store, Extractor(), run_id=run_id, progress=progress)
+        status = "partial" if stats.failed else "ok"
+    finally:
+        store.finish_run(run_id, stats.as_dict(), status)
+    return stats
+
+
+@dataclass(slots=True)
+class DemoReport:
+    """What ``warta demo`` prints: the run, the store's totals and one example search."""
+
+    base_url: str
+    db_path: str
+    stats: RunStats
+    totals: dict[str, int]
+    query: str
+    hits: list[Any]
+
+
+#: The example search the demo runs once its crawl is stored.
+DEMO_QUERY = "smart city"
+
+
+def demo(db_path: str | Path, *, progress: ProgressCallback | None = None) -> DemoReport:
+    """Serve the bundled demo news site on loopback, crawl it into ``db_path``, search it.
+
+    Args:
+        db_path: the knowledge store to fill (re-running adds no duplicates).
+        progress: called after each item.
+
+    Returns:
+        The run statistics, the store totals and the example search hits.
+    """
+    from db.store import Store
+    from pipeline.demo import DemoSite
+
+    with DemoSite() as site:
+        stats = crawl(
+            site.seeds(),
+            db_path,
+            fetch_settings={"delay": 0.0, "allow_private": True},
+            max_pages=500,
+            command="demo",
+            progress=progress,
+        )
+        base_url = site.base_url
+    store = Store(db_path)
+    return DemoReport(
+        base_url=base_url,
+        db_path=str(db_path),
+        stats=stats,
+        totals=store.stats(),
+        query=DEMO_QUERY,
+        hits=store.search(DEMO_QUERY, limit=3),
+    )
