@@ -80,6 +80,23 @@ class DiscoveredLink:
     """Publication time when the feed or sitemap states it (used for --since/--until)."""
 
 
+@dataclass(slots=True)
+class FailedFetch:
+    """A URL a crawl could not turn into an article, kept so it can be retried later."""
+
+    url: str
+    error: str
+    """The error message."""
+    kind: str
+    """The exception class name, e.g. ``FetchTimeout`` or ``NotAnArticle``."""
+    status: int | None = None
+    """The HTTP status when the server answered with one."""
+    retryable: bool = False
+    """Whether fetching it again later may succeed (timeouts, resets, 429, 5xx)."""
+    attempts: int = 1
+    """How many times it was tried in this run."""
+
+
 # --------------------------------------------------------------------------- articles
 
 
