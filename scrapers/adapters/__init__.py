@@ -1,1 +1,133 @@
-"""Site adapters."""
+"""Site adapters: one HTML page in, one :class:`pipeline.models.Article` out.
+
+Public API::
+
+    adapter_for(url, html=None) -> SiteAdapter     # by host, else by markup fingerprint, else generic
+    SiteAdapter.parse(html, url) -> Article        # raises NotAnArticle for non-article pages
+    SiteAdapter.all_pages_url(url) -> str | None   # '?page=all' / '?single=1' where the site has it
+    SiteAdapter.next_page_urls(html, url) -> list[str]
+    join_pages(articles) -> Article                # pages of one article, in order
+    parse_article(html, url, content_type=None) -> Article
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from urllib.parse import urlsplit
+
+from pipeline.models import Article
+from scrapers.adapters.base import SiteAdapter
+from scrapers.adapters.boilerplate import BOILERPLATE_PHRASES, clean_paragraphs, contains_boilerplate
+from scrapers.adapters.generic import GenericAdapter
+from scrapers.encoding import decode_html
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ADAPTERS",
+    "BOILERPLATE_PHRASES",
+    "GenericAdapter",
+    "SiteAdapter",
+    "adapter_for",
+    "contains_boilerplate",
+    "join_pages",
+    "parse_article",
+]
+
+#: Dedicated adapters, most specific first; the generic adapter is the fallback.
+ADAPTERS: list[SiteAdapter] = []
+
+
+def _register_site_adapters() -> None:
+    import importlib
+
+    for module, cls in (
+        ("tribunnews", "TribunnewsAdapter"),
+        ("detik", "DetikAdapter"),
+        ("kompas", "KompasAdapter"),
+        ("antara", "AntaraAdapter"),
+        ("sumeks", "SumeksAdapter"),
+    ):
+        try:
+            mod = importlib.import_module(f"scrapers.adapters.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"scrapers.adapters.{module}":
+                raise
+            continue
+        ADAPTERS.append(getattr(mod, cls)())
+
+
+_register_site_adapters()
+_GENERIC = GenericAdapter()
+
+
+def adapter_for(url: str, html: str | None = None) -> SiteAdapter:
+    """The adapter for a page.
+
+    Args:
+        url: the page URL; its host picks the adapter (``*.tribunnews.com`` -> tribunnews).
+        html: the page text; for unknown hosts (mirrors, the local demo site) the markup
+            fingerprint of an outlet family picks the adapter.
+
+    Returns:
+        A dedicated adapter, or the generic one.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    for adapter in ADAPTERS:
+        if adapter.handles_host(host):
+            return adapter
+    if html:
+        for adapter in ADAPTERS:
+            if adapter.fingerprint(html):
+                logger.debug("adapter %s chosen by markup for %s", adapter.name, url)
+                return adapter
+    return _GENERIC
+
+
+def join_pages(articles: list[Article]) -> Article:
+    """Join the pages of one multi-page article, in order.
+
+    Args:
+        articles: the parsed pages, first page first.
+
+    Returns:
+        The first page's article with every page's paragraphs appended (no paragraph twice)
+        and ``pages`` set to the number of pages joined.
+
+    Raises:
+        ValueError: ``articles`` is empty.
+    """
+    if not articles:
+        raise ValueError("join_pages needs at least one parsed page")
+    head = articles[0]
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    for art in articles:
+        for para in art.paragraphs:
+            if para not in seen:
+                seen.add(para)
+                paragraphs.append(para)
+    tags = list(dict.fromkeys(t for a in articles for t in a.tags))
+    return dataclasses.replace(
+        head, paragraphs=clean_paragraphs(paragraphs), tags=tags, pages=sum(a.pages for a in articles)
+    )
+
+
+def parse_article(html: str | bytes, url: str, content_type: str | None = None) -> Article:
+    """Parse one saved or fetched page with the adapter that fits it.
+
+    Args:
+        html: the page; bytes are decoded with :func:`scrapers.encoding.decode_html`.
+        url: the URL the page was fetched from.
+        content_type: the HTTP Content-Type header, used to decode bytes.
+
+    Returns:
+        The parsed article.
+
+    Raises:
+        NotAnArticle: the page is not an article.
+        ParseError: the page cannot be parsed.
+    """
+    text = decode_html(html, content_type)[0] if isinstance(html, bytes) else html
+    return adapter_for(url, text).parse(text, url)

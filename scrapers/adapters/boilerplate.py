@@ -1,0 +1,132 @@
+"""Indonesian news boilerplate: the one list of phrases that must never reach an article body.
+
+Every adapter runs its body paragraphs through :func:`clean_paragraphs`. The phrase list
+:data:`BOILERPLATE_PHRASES` is exported so tests (and store tests) can assert that none of
+them reaches the knowledge store.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logger = logging.getLogger(__name__)
+
+#: Phrases that mark a paragraph as boilerplate (matched case-insensitively).
+#: A body paragraph that *starts* with one of them is dropped; see also :data:`_ANYWHERE`.
+BOILERPLATE_PHRASES: tuple[str, ...] = (
+    "Baca juga:",
+    "Baca:",
+    "Lihat juga",
+    "Simak video",
+    "Ikuti kami di",
+    "Berita Terkait",
+    "Berita Terkini",
+    "Artikel ini telah tayang di",
+    "Editor:",
+    "Penulis:",
+    "Pewarta:",
+    "Laporan Wartawan",
+    "Copyright",
+    "All Right Reserved",
+    "ADVERTISEMENT",
+    "SCROLL TO CONTINUE WITH CONTENT",
+    "Periksa kembali dan lengkapi data dirimu",
+    "Dapatkan update berita",
+    "Simak berita terbaru",
+    "[Gambas:",
+    "Ringkasan Berita:",
+    "Sumber:",
+    "Baca Selengkapnya",
+    "Klik di sini",
+    "©",
+)
+
+# Phrases that condemn a paragraph wherever they appear in it (not only at its start).
+_ANYWHERE: tuple[str, ...] = (
+    "Artikel ini telah tayang di",
+    "SCROLL TO CONTINUE WITH CONTENT",
+    "Periksa kembali dan lengkapi data dirimu",
+    "Copyright ©",
+    "All Right Reserved",
+    "All Rights Reserved",
+    "[Gambas:",
+)
+# "Dapatkan update berita pilihan ... Telegram", "Simak berita terbaru ... Google News".
+_CHANNEL_PROMO = re.compile(
+    r"^(?:dapatkan|simak|ikuti|yuk|jangan lupa)\b.{0,160}\b(?:telegram|google news|whatsapp|saluran)\b",
+    re.IGNORECASE,
+)
+_PREFIXES = tuple(p.lower() for p in BOILERPLATE_PHRASES)
+_ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
+# Editor initials closing the last paragraph: "(vyp/kna)", "(ant/nvl)", "(wk)", "(*)".
+_INITIALS = re.compile(r"\s*[\[(](?:[a-z]{1,5}(?:\s*/\s*[a-z]{1,5})*|\*)[\])]\s*$")
+_WS = re.compile(r"\s+")
+_BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "loading...", "(*)"})
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space and strip."""
+    return _WS.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """True when ``paragraph`` is a boilerplate line (related links, credits, ads, promos)."""
+    low = paragraph.lower().strip()
+    if not low or low in _BAREWORDS:
+        return True
+    if low.startswith(_PREFIXES):
+        return True
+    if any(p in low for p in _ANYWHERE_LOW):
+        return True
+    return bool(_CHANNEL_PROMO.match(low))
+
+
+def strip_initials(paragraph: str) -> str:
+    """Remove editor initials such as ``(vyp/kna)`` from the end of a paragraph."""
+    return _INITIALS.sub("", paragraph).rstrip()
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Normalise whitespace, drop boilerplate and duplicates, strip closing editor initials.
+
+    Args:
+        paragraphs: body paragraphs as extracted from the page, in order.
+
+    Returns:
+        The paragraphs that are article text, in order.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in paragraphs:
+        para = normalise_space(raw)
+        if not para or is_boilerplate(para) or para in seen:
+            continue
+        seen.add(para)
+        out.append(para)
+    while out:
+        last = strip_initials(out[-1])
+        if last:
+            out[-1] = last
+            break
+        out.pop()
+    return out
+
+
+def contains_boilerplate(text: str) -> list[str]:
+    """The phrases of :data:`BOILERPLATE_PHRASES` that start any line/paragraph of ``text``.
+
+    Used by tests: an empty list means the text is clean.
+    """
+    found: list[str] = []
+    for line in text.splitlines():
+        low = line.strip().lower()
+        if not low:
+            continue
+        for phrase, pref in zip(BOILERPLATE_PHRASES, _PREFIXES):
+            if low.startswith(pref) and phrase not in found:
+                found.append(phrase)
+        for phrase in _ANYWHERE_LOW:
+            if phrase in low and phrase not in found:
+                found.append(phrase)
+    return found

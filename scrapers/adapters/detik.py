@@ -1,0 +1,100 @@
+"""detik.com network (news., health., finance., ... and detik regional sites).
+
+Markup seen on real pages: 2023 ``h1.detail__title``, ``div.detail__date`` "Kamis, 02 Nov 2023
+20:59 WIB", ``div.detail__author`` "Name - detikHealth", body ``div.detail__body-text``; 2015
+``div.jdl`` with ``div.date`` / ``div.author`` and body ``div.detail_text`` with ``<br>`` breaks.
+The ``pubdate`` meta "2023-11-02T20-59-53Z" is WIB wall-clock time wrongly marked UTC
+(handled in :func:`scrapers.adapters.dates.parse_iso`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
+from scrapers.adapters.dates import WIB, parse_iso, parse_local
+
+logger = logging.getLogger(__name__)
+
+_BODY_DROP = (
+    ".//table[" + xp_class("linksisip") + "] | .//*[" + xp_class("parallaxindetail") + "]"
+    " | .//*[" + xp_class("para_caption") + "] | .//*[" + xp_class("pic_artikel") + "]"
+    " | .//*[" + xp_class("detail__body-tag") + "] | .//*[" + xp_class("lihatjg") + "]"
+    " | .//*[" + xp_class("staticdetail_container") + "] | .//*[" + xp_class("nav") + "]"
+    " | .//*[starts-with(@class, 'ads')] | .//*[contains(@class, 'embed')] | .//*[" + xp_class("sisip_embed_sosmed") + "]"
+    " | .//*[" + xp_class("detail__long-nav") + "] | .//*[" + xp_class("detail__multiple") + "]"
+)
+
+
+class DetikAdapter(SiteAdapter):
+    """All detik.com channels (2015 and current layouts)."""
+
+    name = "detik"
+    hosts = ("detik.com",)
+    title_suffix = re.compile(r"\s+[-|]\s+detik\w*$", re.I)
+
+    @classmethod
+    def fingerprint(cls, html: str) -> bool:
+        """detik markup: ``detail__body-text`` body or the ``dtk:`` meta tags."""
+        return "detail__body-text" in html or ('name="dtk:' in html and "detail__title" in html)
+
+    def all_pages_url(self, url: str) -> str | None:
+        """The same article with ``?single=1`` (all pages on one)."""
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "single"] + [("single", "1")]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+    def title(self, page: Page) -> str | None:
+        """``h1.detail__title`` / the article h1, then JSON-LD and og:title."""
+        h1 = first(page.doc, "//h1[" + xp_class("detail__title") + "]", "//div[" + xp_class("jdl") + "]/h1")
+        if h1 is not None and text_of(h1):
+            return self.clean_title(text_of(h1))
+        return super().title(page)
+
+    def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """JSON-LD, then ``dtk:publishdateunix``, then ``pubdate`` (WIB despite its "Z"), then visible date."""
+        published, updated = super().dates(page)
+        if published is None or published.tzinfo is None:
+            unix = page.m("dtk:publishdateunix")
+            if unix and unix.isdigit():
+                published = dt.datetime.fromtimestamp(int(unix) / 1000, WIB)
+        return published, updated
+
+    def visible_date(self, page: Page) -> dt.datetime | None:
+        """``div.detail__date`` or the 2015 ``div.jdl div.date`` line."""
+        el = first(page.doc, "//div[" + xp_class("detail__date") + "]", "//div[" + xp_class("jdl") + "]/div[" + xp_class("date") + "]")
+        return parse_local(text_of(el)) if el is not None else None
+
+    def people(self, page: Page) -> tuple[list[str], str | None]:
+        """``div.detail__author`` / ``div.author`` ("Name - detikHealth"), then dtk:author meta."""
+        el = first(page.doc, "//div[" + xp_class("detail__author") + "]", "//div[" + xp_class("jdl") + "]/div[" + xp_class("author") + "]")
+        if el is not None:
+            who = re.split(r"\s+-\s+", text_of(el))[0]
+            names = [n for n in names_of(who) if is_person_name(n)]
+            if names:
+                return names, None
+        names = [n for n in names_of(page.m("dtk:author", "author")) if is_person_name(n) and len(n) > 3]
+        return names, None
+
+    def section(self, page: Page) -> str | None:
+        """The last breadcrumb (``div.page__breadcrumb``), else the site name."""
+        crumbs = [text_of(a) for a in page.doc.xpath("//div[" + xp_class("page__breadcrumb") + "]/a")]
+        crumbs = [c for c in crumbs if c]
+        if crumbs:
+            return crumbs[-1]
+        return page.m("og:site_name") or super().section(page)
+
+    def tags(self, page: Page) -> list[str]:
+        """``div.detail__body-tag a`` links, else keywords."""
+        tags = [text_of(a) for a in page.doc.xpath("//div[" + xp_class("detail__body-tag") + "]//a")]
+        tags = list(dict.fromkeys(t for t in tags if t))
+        return tags or super().tags(page)
+
+    def body(self, page: Page) -> list[str]:
+        """Paragraphs of ``div.detail__body-text`` (or 2015 ``div.detail_text``) without inserts."""
+        box = first(page.doc, "//div[" + xp_class("detail__body-text") + "]", "//div[" + xp_class("detail_text") + "]",
+                    '//*[@id="detikdetailtext"]', '//*[@itemprop="articleBody"]')
+        return block_paragraphs(box, _BODY_DROP) if box is not None else []
