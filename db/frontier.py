@@ -1,0 +1,382 @@
+"""The ingestion frontier: which URLs were seen, are pending, failed, given up or done.
+
+The frontier lives in the knowledge store's own SQLite file, in two tables that this module
+owns and creates with ``CREATE TABLE IF NOT EXISTS`` (the store's migrations in
+``db/schema.py`` manage every other table and never touch these two):
+
+``frontier_urls``
+    one row per article URL (keyed by its canonical form): ``status`` is ``pending``,
+    ``done``, ``failed`` (waiting for ``next_try``), ``gave_up`` (after ``max_attempts``
+    failures or a permanent error) or ``skipped`` (with ``skip_reason``, e.g. the keyword
+    filter); ``attempts``, ``last_error``, and the ``etag`` / ``last_modified`` validators
+    of the last good fetch for conditional GETs.
+
+``frontier_feeds``
+    one row per discovery page (feed, sitemap, listing): its validators and health
+    (``consecutive_failures``, ``total_failures``, ``last_ok``, ``last_error``).
+
+Crash safety: a URL stays ``pending`` until the article's load has committed; it is marked
+``done`` right after, and since the store's load is idempotent on the canonical URL, a run
+killed between the two simply loads the same article again as "unchanged" on the next run.
+Links found on a discovery page are committed before that page's validators, so a kill
+never leaves a feed marked "seen" whose links were lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from db.exceptions import StoreError
+
+logger = logging.getLogger(__name__)
+
+UrlStatus = Literal["pending", "done", "failed", "gave_up", "skipped"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS frontier_urls (
+    url TEXT PRIMARY KEY,
+    fetch_url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    skip_reason TEXT,
+    published TEXT,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    fetched_at REAL,
+    etag TEXT,
+    last_modified TEXT,
+    article_url TEXT,
+    run_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS frontier_urls_due ON frontier_urls (source, status, next_try);
+CREATE TABLE IF NOT EXISTS frontier_feeds (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_checked REAL,
+    last_ok REAL,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    total_failures INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+@dataclass(slots=True, frozen=True)
+class FrontierEntry:
+    """One article URL due for fetching."""
+
+    url: str
+    """Canonical URL, the frontier key."""
+    fetch_url: str
+    """The URL as discovered, the one to fetch."""
+    source: str
+    status: str
+    attempts: int
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class FeedHealth:
+    """Health of one discovery page across runs."""
+
+    url: str
+    source: str
+    kind: str
+    consecutive_failures: int
+    total_failures: int
+    last_ok: float | None
+    last_error: str | None
+
+
+class Frontier:
+    """The frontier tables of one store file; a context manager closing its connection.
+
+    Args:
+        path: the knowledge store's SQLite file (it must already be a valid store or new).
+        busy_timeout: seconds to wait for the store's writer before failing.
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        self.path = str(path)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the frontier tables in {self.path}: {exc}") from exc
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Frontier:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _write(self, sql: str, params: Iterable[object] = ()) -> int:
+        cur = self._db.execute(sql, tuple(params))
+        return cur.rowcount
+
+    # -- article URLs --------------------------------------------------------------
+
+    def add(
+        self,
+        url: str,
+        *,
+        fetch_url: str,
+        source: str,
+        published: str | None = None,
+        now: float | None = None,
+        revisit_after_s: float | None = None,
+        revisit_window_s: float = 0.0,
+    ) -> str:
+        """Record one discovered article URL (see :meth:`add_many`).
+
+        Returns:
+            ``"new"``, ``"revisit"`` (a done URL queued again) or ``"seen"``.
+        """
+        return self.add_many(
+            [(url, fetch_url, published)], source=source, now=now,
+            revisit_after_s=revisit_after_s, revisit_window_s=revisit_window_s,
+        )[url]
+
+    def add_many(
+        self,
+        links: Iterable[tuple[str, str, str | None]],
+        *,
+        source: str,
+        now: float | None = None,
+        revisit_after_s: float | None = None,
+        revisit_window_s: float = 0.0,
+    ) -> dict[str, str]:
+        """Record discovered article URLs in one transaction.
+
+        Args:
+            links: ``(canonical url, url as found, published ISO text or None)`` triples.
+            source: the configured source they belong to.
+            now: the current time (epoch seconds).
+            revisit_after_s: a ``done`` URL fetched at least this long ago, and first seen within
+                ``revisit_window_s``, is set back to ``pending`` for a conditional re-fetch;
+                None never revisits.
+            revisit_window_s: see ``revisit_after_s``.
+
+        Returns:
+            For each canonical URL: ``"new"``, ``"revisit"`` (a done URL queued again) or ``"seen"``.
+        """
+        now = time.time() if now is None else now
+        out: dict[str, str] = {}
+        with self._tx():
+            for url, fetch_url, published in links:
+                if url in out:
+                    continue
+                inserted = self._write(
+                    "INSERT OR IGNORE INTO frontier_urls"
+                    " (url, fetch_url, source, published, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                    (url, fetch_url, source, published, now, now),
+                )
+                if inserted:
+                    out[url] = "new"
+                    continue
+                self._write("UPDATE frontier_urls SET last_seen = ? WHERE url = ?", (now, url))
+                revisited = 0
+                if revisit_after_s is not None:
+                    revisited = self._write(
+                        "UPDATE frontier_urls SET status = 'pending', next_try = 0 WHERE url = ?"
+                        " AND status = 'done' AND fetched_at <= ? AND first_seen >= ?",
+                        (url, now - revisit_after_s, now - revisit_window_s),
+                    )
+                out[url] = "revisit" if revisited else "seen"
+        return out
+
+    def due(self, source: str, *, now: float | None = None, limit: int = 1000) -> list[FrontierEntry]:
+        """Pending URLs and failed ones whose retry time has come, newest publication first.
+
+        Args:
+            source: the source name.
+            now: the current time (epoch seconds).
+            limit: at most this many.
+        """
+        now = time.time() if now is None else now
+        rows = self._db.execute(
+            "SELECT url, fetch_url, source, status, attempts, etag, last_modified FROM frontier_urls"
+            " WHERE source = ? AND status IN ('pending', 'failed') AND next_try <= ?"
+            " ORDER BY published IS NULL, published DESC, first_seen, url LIMIT ?",
+            (source, now, limit),
+        ).fetchall()
+        return [FrontierEntry(*row) for row in rows]
+
+    def mark_done(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_url: str | None = None,
+        run_id: int | None = None,
+        now: float | None = None,
+    ) -> None:
+        """The URL's article is stored (or unchanged): keep its validators for the next conditional GET."""
+        now = time.time() if now is None else now
+        with self._tx():
+            self._write(
+                "UPDATE frontier_urls SET status = 'done', attempts = 0, next_try = 0, last_error = NULL,"
+                " skip_reason = NULL, fetched_at = ?, etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified), article_url = COALESCE(?, article_url), run_id = ?"
+                " WHERE url = ?",
+                (now, etag, last_modified, article_url, run_id, url),
+            )
+
+    def mark_skipped(self, url: str, reason: str, *, run_id: int | None = None, now: float | None = None) -> None:
+        """The URL was fetched but is not kept (keyword filter, not an article ...)."""
+        now = time.time() if now is None else now
+        with self._tx():
+            self._write(
+                "UPDATE frontier_urls SET status = 'skipped', skip_reason = ?, fetched_at = ?, run_id = ?,"
+                " next_try = 0 WHERE url = ?",
+                (reason, now, run_id, url),
+            )
+
+    def mark_failed(
+        self,
+        url: str,
+        error: str,
+        *,
+        retryable: bool,
+        max_attempts: int,
+        backoff_s: float,
+        run_id: int | None = None,
+        now: float | None = None,
+    ) -> str:
+        """Count one failed attempt; schedule the retry with exponential backoff or give up.
+
+        Args:
+            url: the canonical URL.
+            error: what went wrong, kept in ``last_error``.
+            retryable: False gives up at once (404, not allowed by robots.txt ...).
+            max_attempts: give up once this many attempts failed.
+            backoff_s: wait before the first retry; doubled after each further failure.
+            run_id: the run that tried.
+            now: the current time (epoch seconds).
+
+        Returns:
+            The new status, ``"failed"`` or ``"gave_up"``.
+        """
+        now = time.time() if now is None else now
+        with self._tx():
+            row = self._db.execute("SELECT attempts FROM frontier_urls WHERE url = ?", (url,)).fetchone()
+            attempts = (row[0] if row else 0) + 1
+            status = "failed" if retryable and attempts < max_attempts else "gave_up"
+            next_try = now + backoff_s * 2 ** (attempts - 1) if status == "failed" else 0
+            self._write(
+                "UPDATE frontier_urls SET status = ?, attempts = ?, next_try = ?, last_error = ?, run_id = ?"
+                " WHERE url = ?",
+                (status, attempts, next_try, error[:500], run_id, url),
+            )
+        return status
+
+    def get(self, url: str) -> dict[str, object] | None:
+        """The frontier row of one URL as a dict, or None."""
+        cur = self._db.execute("SELECT * FROM frontier_urls WHERE url = ?", (url,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def counts(self, source: str | None = None) -> dict[str, int]:
+        """Number of URLs per status (all sources, or one)."""
+        if source is None:
+            rows = self._db.execute("SELECT status, COUNT(*) FROM frontier_urls GROUP BY status")
+        else:
+            rows = self._db.execute(
+                "SELECT status, COUNT(*) FROM frontier_urls WHERE source = ? GROUP BY status", (source,)
+            )
+        return {status: n for status, n in rows}
+
+    # -- discovery pages -----------------------------------------------------------
+
+    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
+        """``(etag, last_modified)`` of a discovery page's last good fetch."""
+        row = self._db.execute("SELECT etag, last_modified FROM frontier_feeds WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def feed_ok(
+        self,
+        url: str,
+        *,
+        source: str,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: float | None = None,
+    ) -> None:
+        """A discovery page was fetched (or answered 304); call after its links are added."""
+        now = time.time() if now is None else now
+        with self._tx():
+            self._write(
+                "INSERT INTO frontier_feeds (url, source, kind, etag, last_modified, last_checked, last_ok)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET source = excluded.source,"
+                " kind = excluded.kind, etag = COALESCE(excluded.etag, etag),"
+                " last_modified = COALESCE(excluded.last_modified, last_modified),"
+                " last_checked = excluded.last_checked, last_ok = excluded.last_ok,"
+                " consecutive_failures = 0, last_error = NULL",
+                (url, source, kind, etag, last_modified, now, now),
+            )
+
+    def feed_failed(self, url: str, error: str, *, source: str, kind: str, now: float | None = None) -> int:
+        """A discovery page failed this run.
+
+        Returns:
+            How many runs in a row it has failed.
+        """
+        now = time.time() if now is None else now
+        with self._tx():
+            self._write(
+                "INSERT INTO frontier_feeds (url, source, kind, last_checked, last_error, consecutive_failures,"
+                " total_failures) VALUES (?, ?, ?, ?, ?, 1, 1) ON CONFLICT(url) DO UPDATE SET"
+                " last_checked = excluded.last_checked, last_error = excluded.last_error,"
+                " consecutive_failures = consecutive_failures + 1, total_failures = total_failures + 1",
+                (url, source, kind, now, error[:500]),
+            )
+            row = self._db.execute("SELECT consecutive_failures FROM frontier_feeds WHERE url = ?", (url,)).fetchone()
+        return int(row[0])
+
+    def failing_feeds(self, min_failures: int = 1, sources: Iterable[str] | None = None) -> list[FeedHealth]:
+        """Discovery pages that failed at least ``min_failures`` runs in a row."""
+        rows = self._db.execute(
+            "SELECT url, source, kind, consecutive_failures, total_failures, last_ok, last_error"
+            " FROM frontier_feeds WHERE consecutive_failures >= ? ORDER BY consecutive_failures DESC, url",
+            (min_failures,),
+        ).fetchall()
+        wanted = set(sources) if sources is not None else None
+        return [FeedHealth(*row) for row in rows if wanted is None or row[1] in wanted]
