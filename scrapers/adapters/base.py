@@ -244,13 +244,14 @@ class SiteAdapter:
         title = self.title(page)
         if not title:
             raise NotAnArticle(f"no article title on {url}: not an article page")
-        raw = self.body(page)
-        paragraphs, dateline = strip_dateline(clean_paragraphs(raw))
+        # metadata before the body: body() may drop inserts from the tree
+        published, updated = self.dates(page)
+        authors, editor = self.people(page)
+        section, tags = self.section(page), self.tags(page)
+        paragraphs, dateline = strip_dateline(clean_paragraphs(self.body(page)))
         paragraphs = clean_paragraphs(paragraphs)
         if not paragraphs:
             raise NotAnArticle(f"no article body on {url}: not an article page (or markup changed)")
-        published, updated = self.dates(page)
-        authors, editor = self.people(page)
         return Article(
             url=url,
             canonical_url=canonical,
@@ -261,8 +262,8 @@ class SiteAdapter:
             editor=editor,
             published=published,
             updated=updated,
-            section=self.section(page),
-            tags=self.tags(page),
+            section=section,
+            tags=tags,
             dateline=dateline,
             adapter=self.name,
             html=html.encode("utf-8", "replace"),

@@ -39,6 +39,7 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     "Sumber:",
     "Baca Selengkapnya",
     "Klik di sini",
+    "Filed under:",
     "©",
 )
 
@@ -62,12 +63,13 @@ _ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
 # Editor initials closing the last paragraph: "(vyp/kna)", "(ant/nvl)", "(wk)", "(*)".
 _INITIALS = re.compile(r"\s*[\[(](?:[a-z]{1,5}(?:\s*/\s*[a-z]{1,5})*|\*)[\])]\s*$")
 _WS = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "loading...", "(*)"})
 
 
 def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space and strip."""
-    return _WS.sub(" ", text.replace("\xa0", " ")).strip()
+    """Collapse runs of whitespace to one space, drop zero-width marks and soft hyphens, strip."""
+    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def is_boilerplate(paragraph: str) -> bool:

@@ -25,6 +25,15 @@ _DETIK_TRAP = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z?$")
 _ISOISH = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})(?:[,\s]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
+_MONTHS = {
+    "jan": 1, "januari": 1, "feb": 2, "februari": 2, "peb": 2, "pebruari": 2, "mar": 3, "maret": 3,
+    "apr": 4, "april": 4, "mei": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7, "agu": 8, "ags": 8,
+    "agt": 8, "agus": 8, "agustus": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10,
+    "nov": 11, "nop": 11, "november": 11, "nopember": 11, "des": 12, "desember": 12,
+}
+# "4 Mei 2020 04:25", "17 Juni 2015 | 22:26", "02 Nov 2023 20:59": the common printed form,
+# read without dateparser (which stays the fallback for everything else).
+_D_MONTH_Y = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})(?:[\s,|]+(?:pukul\s+)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?", re.I)
 _DAYNAME = re.compile(r"^\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\s*,?\s*", re.I)
 
 
@@ -85,6 +94,17 @@ def parse_local(text: str | None, default_tz: dt.tzinfo | None = None) -> dt.dat
             return dt.datetime(year, month, day)
         except ValueError:
             return None
+    m = _D_MONTH_Y.search(core)
+    if m and m.group(2).lower() in _MONTHS:
+        try:
+            day = dt.datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        except ValueError:
+            day = None
+        if day is not None:
+            if m.group(4) is None:
+                return day
+            value = day.replace(hour=int(m.group(4)), minute=int(m.group(5)), second=int(m.group(6) or 0))
+            return value.replace(tzinfo=tz) if tz else value
     core = _DAYNAME.sub("", core)
     data = _date_parser().get_date_data(core)
     value = data.date_obj if data else None
