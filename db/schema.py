@@ -1,0 +1,318 @@
+"""The knowledge store's schema and its migrations.
+
+The schema version lives in ``PRAGMA user_version``. :data:`MIGRATIONS` lists one function
+per version; :func:`migrate` runs the ones a store has not seen yet, in order, so a store
+written by an older warta is upgraded in place when it is opened.
+
+Version history:
+
+1. Articles, outlets, entities with aliases, mentions with provenance, official roles,
+   programme stages and participants, dates, official relations, runs; FTS5 over
+   ``articles(title, text)`` kept current by triggers.
+2. Near-duplicate detection (64-bit simhash and its four 16-bit bands, ``duplicate_of``),
+   raw HTML kept zlib-compressed, the extractor version per article, tags as a
+   ``tags``/``article_tags`` many-to-many table (back-filled from ``articles.tags``); the FTS
+   update trigger fires only when title or text change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from db.exceptions import SchemaVersionError
+from db.fingerprint import simhash, simhash_bands
+
+logger = logging.getLogger(__name__)
+
+#: ``PRAGMA application_id`` of a warta store ("WRTA").
+APPLICATION_ID = 0x57525441
+
+#: Tables of the current schema, in dependency order (used by stats and export).
+TABLES = (
+    "runs",
+    "outlets",
+    "articles",
+    "tags",
+    "article_tags",
+    "entities",
+    "entity_aliases",
+    "mentions",
+    "official_roles",
+    "official_role_articles",
+    "programme_stages",
+    "programme_participants",
+    "dates",
+    "official_relations",
+)
+
+_PROVENANCE = """
+    char_start INTEGER,
+    char_end INTEGER,
+    sentence TEXT,
+    extractor TEXT,
+    extractor_version TEXT,
+    confidence REAL"""
+
+V1_SQL = f"""
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    counts TEXT
+);
+CREATE TABLE IF NOT EXISTS outlets (
+    id INTEGER PRIMARY KEY,
+    host TEXT NOT NULL UNIQUE,
+    first_seen TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    url TEXT,
+    outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+    outlet TEXT NOT NULL,
+    title TEXT NOT NULL,
+    authors TEXT,
+    editor TEXT,
+    published TEXT,
+    published_utc TEXT,
+    updated TEXT,
+    section TEXT,
+    tags TEXT,
+    text TEXT NOT NULL,
+    dateline TEXT,
+    pages INTEGER NOT NULL DEFAULT 1,
+    adapter TEXT,
+    language TEXT,
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id)
+);
+CREATE INDEX IF NOT EXISTS idx_articles_published_utc ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS idx_articles_outlet ON articles(outlet);
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'institution', 'place', 'programme')),
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    region_code TEXT,
+    last_token TEXT,
+    n_tokens INTEGER,
+    reason TEXT,
+    UNIQUE (kind, key)
+);
+CREATE INDEX IF NOT EXISTS idx_entities_last_token ON entities(kind, last_token);
+CREATE INDEX IF NOT EXISTS idx_entities_region_code ON entities(region_code);
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    key TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (entity_id, key)
+);
+CREATE INDEX IF NOT EXISTS idx_entity_aliases_key ON entity_aliases(key);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    fact_type TEXT NOT NULL,
+    surface TEXT,{_PROVENANCE},
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity_id, article_id);
+CREATE TABLE IF NOT EXISTS official_roles (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES entities(id),
+    position TEXT NOT NULL,
+    org TEXT,
+    org_key TEXT NOT NULL DEFAULT '',
+    org_entity_id INTEGER REFERENCES entities(id),
+    region_code TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    evidence TEXT,
+    n_articles INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (person_id, position, org_key)
+);
+CREATE INDEX IF NOT EXISTS idx_official_roles_region ON official_roles(region_code);
+CREATE TABLE IF NOT EXISTS official_role_articles (
+    role_id INTEGER NOT NULL REFERENCES official_roles(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (role_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS idx_official_role_articles_article ON official_role_articles(article_id);
+CREATE TABLE IF NOT EXISTS programme_stages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    programme_id INTEGER NOT NULL REFERENCES entities(id),
+    programme TEXT NOT NULL,
+    stage INTEGER,
+    year INTEGER,
+    surface TEXT,{_PROVENANCE}
+);
+CREATE INDEX IF NOT EXISTS idx_programme_stages_article ON programme_stages(article_id);
+CREATE INDEX IF NOT EXISTS idx_programme_stages_programme ON programme_stages(programme_id);
+CREATE TABLE IF NOT EXISTS programme_participants (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    programme_id INTEGER NOT NULL REFERENCES entities(id),
+    programme TEXT NOT NULL,
+    region_id INTEGER REFERENCES entities(id),
+    region TEXT NOT NULL,
+    region_code TEXT,
+    year INTEGER,
+    stage INTEGER,
+    surface TEXT,{_PROVENANCE}
+);
+CREATE INDEX IF NOT EXISTS idx_programme_participants_article ON programme_participants(article_id);
+CREATE INDEX IF NOT EXISTS idx_programme_participants_programme ON programme_participants(programme_id);
+CREATE TABLE IF NOT EXISTS dates (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    value TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    surface TEXT,{_PROVENANCE}
+);
+CREATE INDEX IF NOT EXISTS idx_dates_article ON dates(article_id);
+CREATE INDEX IF NOT EXISTS idx_dates_value ON dates(value);
+CREATE TABLE IF NOT EXISTS official_relations (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    subject_id INTEGER REFERENCES entities(id),
+    object_id INTEGER REFERENCES entities(id),
+    subject TEXT NOT NULL,
+    object TEXT NOT NULL,{_PROVENANCE}
+);
+CREATE INDEX IF NOT EXISTS idx_official_relations_article ON official_relations(article_id);
+"""
+
+#: Tokenizer of the full-text index: Unicode-aware, accents folded.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.executescript(V1_SQL)
+    sqlite_utils.Database(conn)["articles"].enable_fts(
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE
+    )
+
+
+_V2_COLUMNS = (
+    ("simhash", "INTEGER"),
+    ("sh0", "INTEGER"),
+    ("sh1", "INTEGER"),
+    ("sh2", "INTEGER"),
+    ("sh3", "INTEGER"),
+    ("duplicate_of", "INTEGER REFERENCES articles(id)"),
+    ("html", "BLOB"),
+    ("extractor_version", "TEXT"),
+)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    have = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    for name, decl in _V2_COLUMNS:
+        if name not in have:
+            conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
+    conn.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS idx_articles_sh0 ON articles(sh0);
+        CREATE INDEX IF NOT EXISTS idx_articles_sh1 ON articles(sh1);
+        CREATE INDEX IF NOT EXISTS idx_articles_sh2 ON articles(sh2);
+        CREATE INDEX IF NOT EXISTS idx_articles_sh3 ON articles(sh3);
+        CREATE INDEX IF NOT EXISTS idx_articles_duplicate_of ON articles(duplicate_of);
+        CREATE TABLE IF NOT EXISTS tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE IF NOT EXISTS article_tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id),
+            PRIMARY KEY (article_id, tag_id)
+        );
+        CREATE INDEX IF NOT EXISTS idx_article_tags_tag ON article_tags(tag_id);
+        DROP TRIGGER IF EXISTS articles_au;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES('delete', old.rowid, old.title, old.text);
+          INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """
+    )
+    rows = conn.execute("SELECT id, title, text, tags FROM articles WHERE simhash IS NULL").fetchall()
+    for article_id, title, text, tags in rows:
+        fp = simhash(text)
+        conn.execute(
+            "UPDATE articles SET simhash = ?, sh0 = ?, sh1 = ?, sh2 = ?, sh3 = ? WHERE id = ?",
+            (fp, *simhash_bands(fp), article_id),
+        )
+        for tag in json.loads(tags or "[]"):
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
+            conn.execute(
+                "INSERT OR IGNORE INTO article_tags (article_id, tag_id) "
+                "SELECT ?, id FROM tags WHERE name = ?",
+                (article_id, tag),
+            )
+    if rows:
+        logger.info("schema v2: fingerprinted and tagged %d existing articles", len(rows))
+
+
+#: One function per schema version; ``MIGRATIONS[i]`` takes a store from version i to i + 1.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+
+#: The schema version this warta writes.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The store's schema version (``PRAGMA user_version``)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Bring the store on ``conn`` to :data:`SCHEMA_VERSION`, running missing migrations in order.
+
+    Each migration and its version bump run in one transaction, so an interrupted upgrade
+    leaves the store at the last completed version.
+
+    Args:
+        conn: an open connection in autocommit mode (``isolation_level=None``).
+
+    Returns:
+        The versions before and after.
+
+    Raises:
+        SchemaVersionError: the store is newer than this warta.
+    """
+    before = schema_version(conn)
+    if before > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"store schema version {before} is newer than this warta's {SCHEMA_VERSION}: "
+            "upgrade warta (pip install -U warta) to open it"
+        )
+    for version in range(before, SCHEMA_VERSION):
+        logger.info("migrating store schema %d -> %d", version, version + 1)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            if not conn.in_transaction:
+                # executescript() commits; take the lock again for the version bump.
+                conn.execute("BEGIN IMMEDIATE")
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return before, SCHEMA_VERSION

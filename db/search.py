@@ -1,0 +1,208 @@
+"""Full-text search over stored articles (SQLite FTS5, BM25 rank) with safe query handling.
+
+User input never reaches FTS5 or SQL as syntax: :func:`to_fts_query` rebuilds the query
+from its words, each double-quoted, so stray quotes, brackets, ``NEAR(``, ``:`` or SQL
+fragments are searched as words or ignored. Supported: words (all must occur),
+``"a phrase"``, ``prefix*``, ``-excluded`` and ``OR`` between terms. Values go to SQLite as
+parameters only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from db.exceptions import SearchQueryError
+from db.resolve import find_entities
+
+logger = logging.getLogger(__name__)
+
+#: Marks put around matched terms in snippets.
+HIGHLIGHT = ("**", "**")
+#: Words of context in a snippet.
+SNIPPET_WORDS = 24
+#: BM25 weights of the indexed columns (title, text): a title match counts more.
+BM25_WEIGHTS = (5.0, 1.0)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def to_fts_query(query: str) -> str:
+    """Turn what a user typed into a safe FTS5 query.
+
+    Args:
+        query: e.g. ``smart city -jakarta "tahap 3" wali*``.
+
+    Returns:
+        e.g. ``("smart" "city" "tahap 3" "wali"*) NOT "jakarta"``.
+
+    Raises:
+        SearchQueryError: no searchable word in ``query``.
+    """
+    positive: list[str] = []
+    negative: list[str] = []
+    pending_or = False
+    for m in _TOKEN.finditer(query):
+        negate, phrase, bare = m.group(1) == "-", m.group(2), m.group(3)
+        prefix = False
+        if bare is not None:
+            if bare == "OR":
+                pending_or = bool(positive)
+                continue
+            if bare in ("AND", "NOT", "NEAR"):
+                continue  # operators are ours to write, not the user's
+            negate = bare.startswith("-")
+            prefix = bare.rstrip(")]}.,;:!?").endswith("*")
+            words = _WORD.findall(bare)
+        else:
+            words = _WORD.findall(phrase)
+        if not words:
+            continue
+        term = _quote(" ".join(words)) + ("*" if prefix else "")
+        if negate:
+            negative.append(term)
+        elif pending_or and positive:
+            positive[-1] = f"{positive[-1]} OR {term}"
+            pending_or = False
+        else:
+            positive.append(term)
+    if not positive:
+        if negative:
+            raise SearchQueryError(
+                f"search {query!r} only excludes words: add at least one word to look for"
+            )
+        raise SearchQueryError(
+            f"search {query!r} has no words to look for: give at least one, e.g. warta search \"smart city\""
+        )
+    expr = " AND ".join(f"({p})" if " OR " in p else p for p in positive)
+    for term in negative:
+        expr = f"({expr}) NOT {term}"
+    return expr
+
+
+def iso_bound(value: dt.datetime | dt.date | str, *, end: bool = False) -> str:
+    """A date bound as an ISO string comparable with ``articles.published_utc``.
+
+    Args:
+        value: a datetime, a date, or an ISO string (``2019-05-01`` or with a time).
+        end: an upper bound; a plain date then means the end of that day.
+
+    Raises:
+        SearchQueryError: ``value`` is a string that is not an ISO date.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise SearchQueryError(f"date {value!r} is not an ISO date: write it as YYYY-MM-DD") from exc
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat()
+    return (value + dt.timedelta(days=1)).isoformat() if end else value.isoformat()
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One search result."""
+
+    article_id: int
+    canonical_url: str
+    title: str
+    outlet: str
+    published: str | None
+    snippet: str
+    """Text around the matches, matched terms between ``**``."""
+    rank: float
+    """BM25 rank: lower is better."""
+    duplicate_of: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 20,
+    since: dt.datetime | dt.date | str | None = None,
+    until: dt.datetime | dt.date | str | None = None,
+    outlet: str | None = None,
+    person: str | None = None,
+    institution: str | None = None,
+    place: str | None = None,
+    programme: str | None = None,
+) -> list[SearchHit]:
+    """Search article titles and texts, best BM25 rank first.
+
+    Args:
+        conn: connection to a warta store.
+        query: what the user typed (see :func:`to_fts_query`).
+        limit: most hits returned.
+        since: only articles published on or after this date.
+        until: only articles published on or before this date.
+        outlet: only this outlet host (or its subdomains, e.g. ``tribunnews.com``).
+        person: only articles mentioning this person (any alias).
+        institution: only articles mentioning this institution.
+        place: only articles mentioning this place.
+        programme: only articles about this programme.
+
+    Returns:
+        The hits, best first.
+
+    Raises:
+        SearchQueryError: empty or unusable query, or a bad date.
+    """
+    if limit < 1:
+        raise SearchQueryError(f"limit must be at least 1, not {limit}")
+    fts = to_fts_query(query)
+    where = ["articles_fts MATCH ?"]
+    params: list[Any] = [fts]
+    if since is not None:
+        where.append("a.published_utc >= ?")
+        params.append(iso_bound(since))
+    if until is not None:
+        where.append("a.published_utc < ?")
+        params.append(iso_bound(until, end=True))
+    if outlet:
+        where.append("(a.outlet = ? OR a.outlet LIKE '%.' || ? ESCAPE '\\')")
+        params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    for kind, name in (("person", person), ("institution", institution), ("place", place),
+                       ("programme", programme)):
+        if not name:
+            continue
+        ids = find_entities(conn, name, kind)
+        if not ids:
+            logger.info("no %s matches %r: no hits", kind, name)
+            return []
+        marks = ",".join("?" * len(ids))
+        where.append(f"a.id IN (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))")
+        params += ids
+    sql = f"""
+        SELECT a.id, a.canonical_url, a.title, a.outlet, a.published,
+               snippet(articles_fts, -1, ?, ?, ' … ', ?) AS snippet,
+               bm25(articles_fts, ?, ?) AS rank, a.duplicate_of
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        WHERE {' AND '.join(where)}
+        ORDER BY rank
+        LIMIT ?
+    """
+    try:
+        rows = conn.execute(sql, [*HIGHLIGHT, SNIPPET_WORDS, *BM25_WEIGHTS, *params, limit]).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+            raise SearchQueryError(f"search {query!r} could not be run ({exc}): use plain words or \"a phrase\"") from exc
+        raise
+    return [SearchHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], float(r[6]), r[7]) for r in rows]

@@ -1,0 +1,187 @@
+"""Datasette over a warta store: table descriptions, facets and canned queries.
+
+:func:`build_datasette` makes the Datasette instance (so tests can serve it on a free port
+in a thread with :class:`BackgroundServer`); :func:`serve` runs it in the foreground for
+``warta serve``. The canned ``search`` query passes what the user typed through
+``warta_fts_query()``, an SQL function registered on every Datasette connection that
+applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from db.search import to_fts_query
+
+logger = logging.getLogger(__name__)
+
+SEARCH_SQL = """select a.id, a.title, a.outlet, a.published,
+  snippet(articles_fts, -1, '**', '**', ' … ', 24) as snippet, a.canonical_url
+from articles_fts join articles a on a.id = articles_fts.rowid
+where articles_fts match warta_fts_query(:q)
+order by bm25(articles_fts, 5.0, 1.0)
+limit 50"""
+
+OFFICIALS_BY_REGION_SQL = """select e.name as official, r.position, r.org, r.region_code,
+  r.first_seen, r.last_seen, r.n_articles, r.evidence as article_ids
+from official_roles r join entities e on e.id = r.person_id
+where :region = '' or r.region_code = :region or r.org like '%' || :region || '%'
+order by r.region_code, r.org, r.last_seen desc"""
+
+PARTICIPANTS_BY_YEAR_SQL = """select p.programme, p.year, p.stage, coalesce(e.name, p.region) as region,
+  coalesce(p.region_code, e.region_code) as region_code,
+  count(distinct p.article_id) as articles, group_concat(distinct p.article_id) as article_ids
+from programme_participants p left join entities e on e.id = p.region_id
+where :programme = '' or p.programme like '%' || :programme || '%'
+group by p.programme_id, p.year, p.stage, coalesce(p.region_id, p.region)
+order by p.programme, p.year, p.stage, region"""
+
+
+def _fts_or_nothing(query: str | None) -> str:
+    """``warta_fts_query(q)``: the safe FTS5 form of ``q``."""
+    return to_fts_query(query or "")
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    """Datasette hook: add ``warta_fts_query()`` to every connection."""
+    conn.create_function("warta_fts_query", 1, _fts_or_nothing, deterministic=True)
+
+
+def _register_plugin() -> None:
+    if pm.get_plugin("warta") is None:
+        pm.register(sys.modules[__name__], name="warta")
+
+
+def metadata(db_name: str) -> dict[str, Any]:
+    """Datasette metadata for a store opened under the name ``db_name``."""
+    return {
+        "title": "warta knowledge store",
+        "description": (
+            "Indonesian regional news articles with the officials, institutions, places, dates and "
+            "programme stages extracted from them. Every fact links to its article and character offsets."
+        ),
+        "databases": {
+            db_name: {
+                "tables": {
+                    "articles": {
+                        "description": "One row per canonical URL; duplicate_of links syndicated copies "
+                        "to the earliest one. Full-text search covers title and text.",
+                        "facets": ["outlet", "section", "adapter"],
+                        "label_column": "title",
+                        "sort_desc": "published_utc",
+                    },
+                    "outlets": {"description": "News sites by host.", "label_column": "host"},
+                    "tags": {"description": "Article tags.", "label_column": "name"},
+                    "article_tags": {"description": "Which article carries which tag.", "facets": ["tag_id"]},
+                    "entities": {
+                        "description": "Resolved people, institutions, places (with region codes) and programmes; "
+                        "reason says why the entity was created.",
+                        "facets": ["kind"],
+                        "label_column": "name",
+                    },
+                    "entity_aliases": {
+                        "description": "Names each entity goes by, each with the reason it was linked.",
+                    },
+                    "mentions": {
+                        "description": "Each fact's link from an article to an entity, with offsets, "
+                        "extractor version and the resolution reason.",
+                        "facets": ["fact_type", "extractor_version"],
+                    },
+                    "official_roles": {
+                        "description": "Positions people held, first and last seen (article dates) and evidence.",
+                        "facets": ["position", "region_code"],
+                    },
+                    "programme_stages": {
+                        "description": "Programme stages by year, e.g. Gerakan Menuju 100 Smart City Tahap 3 2019.",
+                        "facets": ["programme", "year", "stage"],
+                    },
+                    "programme_participants": {
+                        "description": "Regions said to take part in a programme.",
+                        "facets": ["programme", "year", "region_code"],
+                    },
+                    "dates": {"description": "Resolved date mentions.", "facets": ["precision"]},
+                    "official_relations": {"description": "Represented-by / accompanied-by relations.",
+                                           "facets": ["kind"]},
+                    "runs": {"description": "One row per crawl, ingest or re-extraction, with counts.",
+                             "facets": ["command", "status"]},
+                },
+                "queries": {
+                    "search": {
+                        "title": "Search articles",
+                        "description": "Words, \"a phrase\", prefix*, -excluded; best matches first.",
+                        "sql": SEARCH_SQL,
+                    },
+                    "officials_by_region": {
+                        "title": "Officials by region",
+                        "description": "Positions held, by region code or institution name (empty: all).",
+                        "sql": OFFICIALS_BY_REGION_SQL,
+                    },
+                    "programme_participants_by_year": {
+                        "title": "Programme participants by year",
+                        "description": "Regions taking part in a programme, by year and stage (empty: all).",
+                        "sql": PARTICIPANTS_BY_YEAR_SQL,
+                    },
+                },
+            }
+        },
+    }
+
+
+def build_datasette(path: str | Path) -> Datasette:
+    """A Datasette instance over the store at ``path`` with warta's metadata and canned queries."""
+    p = Path(path)
+    _register_plugin()
+    return Datasette(files=[str(p)], metadata=metadata(p.stem), settings={"sql_time_limit_ms": 3000})
+
+
+def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Serve the store with Datasette until interrupted (blocking)."""
+    import uvicorn
+
+    ds = build_datasette(path)
+    logger.info("serving %s on http://%s:%d/", path, host, port)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+
+
+class BackgroundServer:
+    """Datasette over a store on a free loopback port in a background thread.
+
+    Use as a context manager; :attr:`url` is the base URL while it runs.
+    """
+
+    def __init__(self, path: str | Path, *, host: str = "127.0.0.1", startup_timeout: float = 20.0) -> None:
+        import uvicorn
+
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((host, 0))
+        self.url = f"http://{host}:{self._sock.getsockname()[1]}"
+        config = uvicorn.Config(build_datasette(path).app(), log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+        self._timeout = startup_timeout
+
+    def __enter__(self) -> BackgroundServer:
+        self._thread.start()
+        deadline = time.monotonic() + self._timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"Datasette did not start on {self.url}")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._sock.close()

@@ -1,0 +1,646 @@
+"""The knowledge store: open, load articles with their facts, replace facts, runs.
+
+One :class:`Store` wraps one SQLite file (WAL mode, busy timeout, foreign keys on).
+Loading is keyed on the canonical URL and idempotent: the same article twice changes
+nothing; a changed article (new content hash) is updated and its facts replaced in one
+transaction; syndicated near-copies are linked to the earliest copy through
+``articles.duplicate_of`` and kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import sqlite_utils
+
+from db import reports, search as search_mod
+from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoundError
+from db.fingerprint import MAX_DISTANCE, content_hash, hamming, simhash, simhash_bands, title_similarity
+from db.resolve import Resolver, name_key, normalise, position_head, refresh_roles
+from db.schema import TABLES, migrate
+from pipeline.models import Article, ArticleFacts, Provenance
+
+logger = logging.getLogger(__name__)
+
+LoadStatus = Literal["inserted", "updated", "unchanged"]
+
+#: Articles per transaction in :meth:`Store.load_many`.
+BATCH_SIZE = 500
+#: Seconds a connection waits for another writer's lock before failing.
+BUSY_TIMEOUT_S = 30.0
+#: Titles of near-duplicates must share at least this share of words (Jaccard).
+MIN_TITLE_SIMILARITY = 0.5
+#: Texts shorter than this are not fingerprinted for near-duplicates (too little evidence).
+MIN_FINGERPRINT_CHARS = 200
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.IGNORECASE)
+
+
+@dataclass(slots=True, frozen=True)
+class LoadResult:
+    """What loading one article did."""
+
+    status: LoadStatus
+    article_id: int
+    duplicate_of: int | None = None
+    """The earliest stored copy when this article is a near-duplicate of it."""
+
+
+@dataclass(slots=True)
+class RunInfo:
+    """One row of the ``runs`` table."""
+
+    id: int
+    command: str
+    started: str
+    finished: str | None
+    status: str
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.isoformat()
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+    """Sortable form of a version string (``1.10.0`` after ``1.9.2``); () for None."""
+    return tuple(int(n) for n in re.findall(r"\d+", version or ""))
+
+
+def _facts_version(facts: ArticleFacts) -> str | None:
+    versions = {
+        f.prov.version
+        for kind in (*facts.counts(), "relations")
+        for f in getattr(facts, kind)
+    }
+    return max(versions, key=version_key) if versions else None
+
+
+class Store:
+    """A warta knowledge store in one SQLite file.
+
+    Args:
+        path: the database file; created (with the current schema) when missing, upgraded
+            in place when written by an older warta.
+        timeout: seconds to wait for another writer's lock.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=timeout)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise CorruptStoreError(
+                f"{self.path} is not a readable warta store ({exc}): give another --db path"
+            ) from exc
+        self.db = sqlite_utils.Database(self.conn)
+        self._resolver = Resolver(self.conn)
+
+    @classmethod
+    def open_existing(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open a store that must already exist (read commands never create an empty one).
+
+        Raises:
+            StoreNotFoundError: no file at ``path``.
+            CorruptStoreError: the file is not an SQLite database or not a warta store.
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise StoreNotFoundError(
+                f"no store at {p}: fill one first (warta demo --db {p}, or warta crawl URL --db {p})"
+            )
+        with p.open("rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+        if header != _SQLITE_HEADER:
+            raise CorruptStoreError(f"{p} is not an SQLite database: give the path of a warta store")
+        try:
+            probe = sqlite3.connect(str(p), timeout=timeout)
+            try:
+                names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise CorruptStoreError(f"{p} is damaged ({exc}): restore it from a backup or re-crawl") from exc
+        if "articles" not in names:
+            raise CorruptStoreError(f"{p} is an SQLite database but not a warta store (no articles table)")
+        return cls(p, timeout=timeout)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, command: str) -> int:
+        """Record the start of a crawl/ingest/reextract run; returns its id."""
+        cur = self.conn.execute("INSERT INTO runs (command, started) VALUES (?, ?)", (command, _now()))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, counts: Mapping[str, Any], status: str) -> None:
+        """Record the end of a run with its counts (JSON) and status (ok, partial, failed)."""
+        self.conn.execute(
+            "UPDATE runs SET finished = ?, status = ?, counts = ? WHERE id = ?",
+            (_now(), status, json.dumps(dict(counts), ensure_ascii=False, default=str), run_id),
+        )
+
+    def last_runs(self, limit: int = 5) -> list[RunInfo]:
+        """The most recent runs, newest first."""
+        rows = self.conn.execute(
+            "SELECT id, command, started, finished, status, counts FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [RunInfo(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}")) for r in rows]
+
+    # ------------------------------------------------------------------ loading
+
+    def load(
+        self,
+        article: Article,
+        facts: ArticleFacts,
+        *,
+        run_id: int | None = None,
+        extractor_version: str | None = None,
+    ) -> LoadResult:
+        """Store one article with its facts in one transaction.
+
+        Args:
+            article: the parsed article (keyed on ``canonical_url``).
+            facts: what the extractors found in ``article.text``.
+            run_id: the ``runs`` row this load belongs to.
+            extractor_version: version of the extractors that made ``facts``; defaults to the
+                highest version named in the facts' provenance.
+
+        Returns:
+            inserted / updated / unchanged, the article id and its near-duplicate link.
+
+        Raises:
+            LoadError: the article could not be written; nothing of it was kept.
+        """
+        self._begin()
+        try:
+            result = self._load_one(article, facts, run_id, extractor_version)
+            self._commit()
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
+                raise LoadError(f"could not store {article.canonical_url}: {exc}") from exc
+            raise
+        return result
+
+    def load_many(
+        self,
+        items: Iterable[tuple[Article, ArticleFacts]],
+        *,
+        run_id: int | None = None,
+        batch_size: int = BATCH_SIZE,
+        extractor_version: str | None = None,
+    ) -> Iterator[LoadResult]:
+        """Load a stream of (article, facts) pairs, ``batch_size`` articles per transaction.
+
+        Results are yielded once their batch is committed. On an error the current batch is
+        rolled back (earlier batches stay) and :class:`LoadError` names the article.
+        """
+        pending: list[LoadResult] = []
+        current: Article | None = None
+        try:
+            for article, facts in items:
+                if not self.conn.in_transaction:
+                    self._begin()
+                current = article
+                pending.append(self._load_one(article, facts, run_id, extractor_version))
+                if len(pending) >= batch_size:
+                    self._commit()
+                    yield from pending
+                    pending = []
+            if self.conn.in_transaction:
+                self._commit()
+            yield from pending
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
+                url = current.canonical_url if current is not None else "?"
+                raise LoadError(
+                    f"could not store {url}: {exc}; the {len(pending)} articles of its batch were not kept"
+                ) from exc
+            raise
+
+    def _outlet_id(self, host: str) -> int:
+        row = self.conn.execute("SELECT id FROM outlets WHERE host = ?", (host,)).fetchone()
+        if row:
+            return int(row[0])
+        cur = self.conn.execute("INSERT INTO outlets (host, first_seen) VALUES (?, ?)", (host, _now()))
+        return int(cur.lastrowid or 0)
+
+    def _load_one(
+        self, article: Article, facts: ArticleFacts, run_id: int | None, extractor_version: str | None
+    ) -> LoadResult:
+        text = article.text
+        chash = content_hash(article.title, text)
+        row = self.conn.execute(
+            "SELECT id, content_hash, duplicate_of FROM articles WHERE canonical_url = ?", (article.canonical_url,)
+        ).fetchone()
+        if row is not None and row[1] == chash:
+            return LoadResult("unchanged", int(row[0]), row[2])
+        fp = simhash(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
+        bands = simhash_bands(fp) if fp is not None else (None, None, None, None)
+        values = {
+            "url": article.url,
+            "outlet_id": self._outlet_id(article.outlet),
+            "outlet": article.outlet,
+            "title": article.title,
+            "authors": json.dumps(article.authors, ensure_ascii=False),
+            "editor": article.editor,
+            "published": _iso(article.published),
+            "published_utc": _utc(article.published),
+            "updated": _iso(article.updated),
+            "section": article.section,
+            "tags": json.dumps(article.tags, ensure_ascii=False),
+            "text": text,
+            "dateline": article.dateline,
+            "pages": article.pages,
+            "adapter": article.adapter,
+            "language": article.language,
+            "content_hash": chash,
+            "run_id": run_id,
+            "simhash": fp,
+            "sh0": bands[0],
+            "sh1": bands[1],
+            "sh2": bands[2],
+            "sh3": bands[3],
+            "html": zlib.compress(article.html, 6) if article.html else None,
+            "extractor_version": extractor_version or _facts_version(facts),
+        }
+        if row is None:
+            values["canonical_url"] = article.canonical_url
+            values["fetched_at"] = _now()
+            cols = ", ".join(values)
+            marks = ", ".join("?" * len(values))
+            cur = self.conn.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", tuple(values.values()))
+            article_id = int(cur.lastrowid or 0)
+            status: LoadStatus = "inserted"
+            touched: set[int] = set()
+        else:
+            article_id = int(row[0])
+            sets = ", ".join(f"{c} = ?" for c in values)
+            self.conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*values.values(), article_id))
+            touched = self._delete_facts(article_id)
+            self.conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+            status = "updated"
+        for tag in dict.fromkeys(t.strip() for t in article.tags if t.strip()):
+            self.conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
+            self.conn.execute(
+                "INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
+                (article_id, tag),
+            )
+        duplicate_of = (
+            self._link_duplicate(article_id, fp, article.title, values["published_utc"]) if fp is not None else None
+        )
+        touched |= self._insert_facts(article_id, facts)
+        refresh_roles(self.conn, sorted(touched))
+        return LoadResult(status, article_id, duplicate_of)
+
+    def _link_duplicate(self, article_id: int, fp: int, title: str, published_utc: str | None) -> int | None:
+        """Link the article to the earliest near-identical copy (or make it the earliest)."""
+        b = simhash_bands(fp)
+        rows = self.conn.execute(
+            "SELECT id, simhash, title, published_utc, duplicate_of FROM articles "
+            "WHERE (sh0 = ? OR sh1 = ? OR sh2 = ? OR sh3 = ?) AND id != ?",
+            (*b, article_id),
+        ).fetchall()
+        roots: set[int] = set()
+        for other_id, other_fp, other_title, _, other_dup in rows:
+            if hamming(fp, other_fp) <= MAX_DISTANCE and title_similarity(title, other_title) >= MIN_TITLE_SIMILARITY:
+                roots.add(int(other_dup or other_id))
+        if not roots:
+            self.conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (article_id,))
+            return None
+        marks = ",".join("?" * len(roots))
+        earliest = self.conn.execute(
+            f"SELECT id, published_utc FROM articles WHERE id IN ({marks}) "
+            "ORDER BY coalesce(published_utc, '9999'), id LIMIT 1",
+            tuple(roots),
+        ).fetchone()
+        root_id, root_published = int(earliest[0]), earliest[1]
+        if published_utc is not None and (root_published is None or published_utc < root_published):
+            # this copy is older than every stored one: it becomes the one the others point to
+            ids = (*roots, article_id)
+            marks = ",".join("?" * len(ids))
+            self.conn.execute(
+                f"UPDATE articles SET duplicate_of = ? WHERE (id IN ({marks}) OR duplicate_of IN ({marks})) "
+                "AND id != ?",
+                (article_id, *ids, *ids, article_id),
+            )
+            self.conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (article_id,))
+            logger.info("article %d is the earliest copy of %s", article_id, sorted(roots))
+            return None
+        self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (root_id, article_id))
+        logger.info("article %d is a near-duplicate of %d", article_id, root_id)
+        return root_id
+
+    # ------------------------------------------------------------------ facts
+
+    def _delete_facts(self, article_id: int) -> set[int]:
+        """Delete every fact of one article; returns the official roles whose evidence changed."""
+        roles = {
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT role_id FROM official_role_articles WHERE article_id = ?", (article_id,)
+            )
+        }
+        for table in (
+            "mentions", "dates", "programme_stages", "programme_participants",
+            "official_relations", "official_role_articles",
+        ):
+            self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        return roles
+
+    def _mention(self, article_id: int, entity_id: int, fact_type: str, surface: str, prov: Provenance,
+                 reason: str) -> None:
+        self.conn.execute(
+            "INSERT INTO mentions (article_id, entity_id, fact_type, surface, char_start, char_end, sentence, "
+            "extractor, extractor_version, confidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, entity_id, fact_type, surface, prov.start, prov.end, prov.sentence,
+             prov.extractor, prov.version, prov.confidence, reason),
+        )
+
+    def _region_or_institution(self, name: str, code: str | None) -> int:
+        if code or _REGION_PREFIX.match(name):
+            return self._resolver.place(name, code, name).entity_id
+        return self._resolver.institution(name, [], name, None).entity_id
+
+    def _role(
+        self, person_id: int, position: str, org: str | None, org_id: int | None, region_code: str | None
+    ) -> tuple[int, bool]:
+        """The person's role of this kind at this institution/region, created when new.
+
+        "bupati" and "bupati muara enim" at Kabupaten Muara Enim are one role; the longer
+        wording is kept.
+        """
+        head, org_key = position_head(position), normalise(org or "")
+        for role_id, pos, okey in self.conn.execute(
+            "SELECT id, position, org_key FROM official_roles WHERE person_id = ?", (person_id,)
+        ).fetchall():
+            if position_head(pos) == head and (okey == org_key or not okey or not org_key):
+                self.conn.execute(
+                    "UPDATE OR IGNORE official_roles SET position = CASE WHEN length(?) > length(position) "
+                    "THEN ? ELSE position END, org = coalesce(org, ?), org_key = CASE WHEN org_key = '' "
+                    "THEN ? ELSE org_key END, org_entity_id = coalesce(org_entity_id, ?), "
+                    "region_code = coalesce(region_code, ?) WHERE id = ?",
+                    (position, position, org, org_key, org_id, region_code, role_id),
+                )
+                return int(role_id), False
+        cur = self.conn.execute(
+            "INSERT INTO official_roles (person_id, position, org, org_key, org_entity_id, region_code) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (person_id, position, org, org_key, org_id, region_code),
+        )
+        return int(cur.lastrowid or 0), True
+
+    def _insert_facts(self, article_id: int, facts: ArticleFacts) -> set[int]:
+        """Resolve and insert every fact of one article; returns the official roles touched."""
+        r = self._resolver
+        touched: set[int] = set()
+        people: dict[str, int] = {}
+        # full names first, so "Bupati Yani" later in the article finds "Ahmad Yani"
+        officials = sorted(facts.officials, key=lambda o: -len(name_key(o.name).split()))
+        for o in officials:
+            res = r.person(o.name, o.surface, o.role, o.org, article_id)
+            self._mention(article_id, res.entity_id, "officials", o.surface, o.prov, res.reason)
+            people[name_key(o.name)] = res.entity_id
+            org_id = self._region_or_institution(o.org, o.region_code) if o.org else None
+            position = normalise(o.role)
+            if not position:
+                continue
+            role_id, new_role = self._role(res.entity_id, position, o.org, org_id, o.region_code)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO official_role_articles (role_id, article_id) VALUES (?, ?)",
+                (role_id, article_id),
+            )
+            touched.add(int(role_id))
+            if new_role:
+                r.absorb_surname_entities(res.entity_id)
+        for i in facts.institutions:
+            res = r.institution(i.name, i.aliases, i.surface, i.region_code)
+            self._mention(article_id, res.entity_id, "institutions", i.surface, i.prov, res.reason)
+        for p in facts.places:
+            res = r.place(p.name, p.code, p.surface)
+            self._mention(article_id, res.entity_id, "places", p.surface, p.prov, res.reason)
+        prov_cols = "surface, char_start, char_end, sentence, extractor, extractor_version, confidence"
+
+        def prov_values(surface: str, prov: Provenance) -> tuple[Any, ...]:
+            return (surface, prov.start, prov.end, prov.sentence, prov.extractor, prov.version, prov.confidence)
+
+        self.conn.executemany(
+            f"INSERT INTO dates (article_id, value, precision, {prov_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, d.value, d.precision, *prov_values(d.surface, d.prov)) for d in facts.dates],
+        )
+        for s in facts.program_stages:
+            res = r.programme(s.program, s.surface)
+            self.conn.execute(
+                f"INSERT INTO programme_stages (article_id, programme_id, programme, stage, year, {prov_cols}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, res.entity_id, s.program, s.stage, s.year, *prov_values(s.surface, s.prov)),
+            )
+            self._mention(article_id, res.entity_id, "program_stages", s.surface, s.prov, res.reason)
+        for pp in facts.program_participants:
+            prog = r.programme(pp.program, pp.program)
+            region = r.place(pp.region, pp.region_code, pp.region)
+            self.conn.execute(
+                "INSERT INTO programme_participants (article_id, programme_id, programme, region_id, region, "
+                f"region_code, year, stage, {prov_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, prog.entity_id, pp.program, region.entity_id, pp.region, pp.region_code,
+                 pp.year, pp.stage, *prov_values(pp.surface, pp.prov)),
+            )
+            self._mention(article_id, prog.entity_id, "program_participants", pp.surface, pp.prov, prog.reason)
+            self._mention(article_id, region.entity_id, "program_participants", pp.surface, pp.prov, region.reason)
+        for rel in facts.relations:
+            subject_id = people.get(name_key(rel.subject))
+            object_id = people.get(name_key(rel.object))
+            self.conn.execute(
+                "INSERT INTO official_relations (article_id, kind, subject_id, object_id, subject, object, "
+                "char_start, char_end, sentence, extractor, extractor_version, confidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, rel.kind, subject_id, object_id, rel.subject, rel.object, rel.prov.start,
+                 rel.prov.end, rel.prov.sentence, rel.prov.extractor, rel.prov.version, rel.prov.confidence),
+            )
+        return touched
+
+    def replace_facts(self, article_id: int, facts: ArticleFacts, *, extractor_version: str | None = None) -> None:
+        """Replace every fact of a stored article in one transaction (used after re-extraction).
+
+        Raises:
+            LoadError: no such article, or the facts could not be written (the old ones stay).
+        """
+        self._begin()
+        try:
+            if self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+                raise LoadError(f"no article with id {article_id} in {self.path}")
+            touched = self._delete_facts(article_id)
+            touched |= self._insert_facts(article_id, facts)
+            refresh_roles(self.conn, sorted(touched))
+            self.conn.execute(
+                "UPDATE articles SET extractor_version = ? WHERE id = ?",
+                (extractor_version or _facts_version(facts), article_id),
+            )
+            self._commit()
+        except LoadError:
+            self._rollback()
+            raise
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
+                raise LoadError(f"could not replace the facts of article {article_id}: {exc}") from exc
+            raise
+
+    def articles_for_reextraction(
+        self, older_than_version: str | None, since: dt.datetime | dt.date | str | None = None
+    ) -> Iterator[tuple[int, str, dt.datetime | None]]:
+        """Stored articles whose facts predate ``older_than_version`` (all when None).
+
+        Args:
+            older_than_version: the current extractor version; articles extracted by an
+                older (or unknown) version are yielded.
+            since: only articles published on or after this.
+
+        Yields:
+            (article id, text, published) for each article to re-extract.
+        """
+        sql = "SELECT id, extractor_version FROM articles"
+        params: list[Any] = []
+        if since is not None:
+            sql += " WHERE published_utc >= ?"
+            params.append(search_mod.iso_bound(since))
+        target = version_key(older_than_version)
+        ids = [
+            int(i)
+            for i, v in self.conn.execute(sql + " ORDER BY id", params).fetchall()
+            if older_than_version is None or v is None or version_key(v) < target
+        ]
+        for article_id in ids:
+            row = self.conn.execute("SELECT text, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is not None:
+                yield article_id, row[0], dt.datetime.fromisoformat(row[1]) if row[1] else None
+
+    def reextract(
+        self,
+        extract: Callable[[str, dt.datetime | None], ArticleFacts],
+        version: str,
+        *,
+        since: dt.datetime | dt.date | str | None = None,
+    ) -> dict[str, int]:
+        """Run ``extract`` over stored articles extracted by older versions and replace their facts.
+
+        Args:
+            extract: the current extractors, ``(text, published) -> ArticleFacts``.
+            version: their version, recorded on each article.
+            since: only articles published on or after this.
+
+        Returns:
+            Counts: articles re-extracted and facts per type.
+        """
+        counts: dict[str, int] = {"articles": 0}
+        for article_id, text, published in list(self.articles_for_reextraction(version, since)):
+            facts = extract(text, published)
+            self.replace_facts(article_id, facts, extractor_version=version)
+            counts["articles"] += 1
+            for kind, n in facts.counts().items():
+                counts[kind] = counts.get(kind, 0) + n
+        return counts
+
+    # ------------------------------------------------------------------ reading
+
+    def stats(self) -> dict[str, int]:
+        """Row counts per table, plus people with a position, institutions, places, near-duplicates."""
+        out = {t: int(self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}
+        for kind, key in (("person", "persons"), ("institution", "institutions"), ("place", "places"),
+                          ("programme", "programmes")):
+            out[key] = int(self.conn.execute("SELECT count(*) FROM entities WHERE kind = ?", (kind,)).fetchone()[0])
+        out["officials"] = int(self.conn.execute("SELECT count(DISTINCT person_id) FROM official_roles").fetchone()[0])
+        out["near_duplicates"] = int(
+            self.conn.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+        )
+        return out
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        since: dt.datetime | dt.date | str | None = None,
+        until: dt.datetime | dt.date | str | None = None,
+        outlet: str | None = None,
+        person: str | None = None,
+        institution: str | None = None,
+        place: str | None = None,
+        programme: str | None = None,
+    ) -> list[search_mod.SearchHit]:
+        """Full-text search over titles and texts, best first (see :func:`db.search.search`)."""
+        return search_mod.search(
+            self.conn, query, limit=limit, since=since, until=until, outlet=outlet, person=person,
+            institution=institution, place=place, programme=programme,
+        )
+
+    def entity(self, name: str) -> reports.EntityReport | None:
+        """Who or what ``name`` is: aliases, positions over time, articles, resolution reasons."""
+        return reports.entity_report(self.conn, name)
+
+    def programme(self, name: str) -> reports.ProgrammeReport:
+        """Stages of a programme by year and the regions taking part, with evidence articles.
+
+        Raises:
+            NotFoundError: no programme matches ``name``.
+        """
+        return reports.programme_report(self.conn, name)
+
+    def export(self, table: str, fmt: str, out: TextIO) -> int:
+        """Write one table as ``jsonl`` or ``csv`` to ``out``; returns the number of rows."""
+        from db.export import export_table
+
+        return export_table(self.db, table, fmt, out)
+
+
+__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "version_key"]
