@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    import datetime
+
     from pipeline.run import RunStats
 
 DEFAULT_DB = "warta.db"
@@ -41,6 +43,64 @@ def eval_group() -> None:
 
 
 # --- NER: train-ner, eval ner ---------------------------------------------------------
+
+
+@cli.command(name="train-ner")
+@click.option("--shared", "shared", default=str(Path(__file__).resolve().parents[2] / "shared"),
+              show_default=True, type=click.Path(file_okay=False),
+              help="Shared data folder holding data/ner/idner-news-2k and data/ner/indolem-nerugm.")
+@click.option("--output", default=None, type=click.Path(file_okay=False),
+              help="Model folder to write [default: the shipped extractors/models/id_news_ner].")
+@click.option("--max-minutes", default=25.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Wall-clock cap on training; the best dev checkpoint so far is kept.")
+def train_ner_command(shared: str, output: str | None, max_minutes: float) -> None:
+    """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
+
+    Trains on idner-news-2k train and IndoLEM NER UGM train.01, selects the best
+    checkpoint on their dev sets and writes it as a spaCy pipeline.
+
+    Example:
+        warta -v train-ner --shared ../shared --max-minutes 20
+    """
+    from extractors.exceptions import TrainingDataMissing
+    from extractors.train_ner import DEFAULT_OUTPUT, train_model
+
+    try:
+        result = train_model(Path(shared), Path(output) if output else DEFAULT_OUTPUT, max_minutes)
+    except TrainingDataMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
+        f"best dev F1 = {result.best_dev_f1:.3f}; model written to {result.output}"
+    )
+
+
+@eval_group.command(name="ner")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["conll", "tsv"]), default=None,
+              help="conll: 'TOKEN POS TAG' (space-separated, tag last); tsv: 'TOKEN<TAB>TAG'. "
+                   "Detected when omitted.")
+@click.option("--label-map", default=None,
+              help="Gold type names to PER/ORG/LOC, e.g. PERSON=PER,ORGANIZATION=ORG "
+                   "(those three are mapped by default; other types are dropped).")
+@click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
+              help="Model folder [default: the shipped model].")
+def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None) -> None:
+    """Entity-level precision/recall/F1 of the NER model on a gold file (strict span + type match).
+
+    Example:
+        warta eval ner ../shared/data/ner/idner-news-2k/test.txt
+    """
+    from extractors.exceptions import NerModelMissing
+    from extractors.ner import evaluate_file
+    from extractors.ner_eval import format_scores, parse_label_map
+
+    try:
+        scores = evaluate_file(file, fmt, parse_label_map(label_map),  # type: ignore[arg-type]
+                               Path(model_path) if model_path else None)
+    except (ValueError, NerModelMissing) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_scores(scores))
 
 
 # --- store: search, stats, entity, programme, export, serve, reextract ----------------
@@ -126,3 +186,47 @@ def crawl_command(
     _print_run(stats)
     if stats.articles == 0 and stats.failed:
         sys.exit(1)
+
+
+@cli.command(name="ingest")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Sources file (TOML) [default: the sources.toml shipped with warta].")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Knowledge store to fill (its frontier tables remember what was fetched).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Skip articles published before this day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Skip articles published after this day (YYYY-MM-DD).")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Append JSON-lines logs (one record per page) to this file.")
+@click.option("--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
+@click.option("--source", "sources", multiple=True, help="Run only this source (repeatable).")
+def ingest_command(
+    config_path: str | None, db_path: str, since: "datetime.datetime | None", until: "datetime.datetime | None",
+    log_file: str | None, quiet: bool, sources: tuple[str, ...],
+) -> None:
+    """Nightly ingestion of the configured sources: discover, fetch, parse, extract, load.
+
+    Incremental (conditional GETs, only new or changed pages), resumable after a crash,
+    retries failed URLs on later runs, and holds a lock so runs never overlap. Exit codes:
+    0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 130 interrupted.
+
+    Example:
+        warta ingest --config sources.toml --db warta.db --log-file ingest.log --quiet
+    """
+    from pipeline import ingest as ing
+
+    ing.configure_logging(log_file=log_file, quiet=quiet)
+    show = ing.progress_line(sys.stderr) if sys.stderr.isatty() and not quiet else None
+    try:
+        summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show,
+                                 since=since.date() if since else None, until=until.date() if until else None)
+    except (ing.ConfigError, ing.StoreError, ing.LockedError) as exc:
+        code = ing.exit_code_for(exc)
+        click.echo(f"warta ingest: {ing.EXIT_CODES[code].split(':')[0]}: {exc}", err=True)
+        sys.exit(code)
+    if show is not None:
+        click.echo("", err=True)
+    if not quiet:
+        click.echo("\n".join(summary.lines()))
+    sys.exit(summary.exit_code)

@@ -1,0 +1,124 @@
+"""warta's shipped Indonesian news NER model (PER, ORG, LOC): loading and inference.
+
+The model is a spaCy pipeline with one self-contained ``ner`` component (its tok2vec
+inside it), trained by :mod:`extractors.train_ner` and shipped in
+``extractors/models/id_news_ner/``. It loads offline and needs no vectors.
+
+Other extractors can reuse the component in their own pipeline::
+
+    nlp = spacy.blank("id")
+    nlp.add_pipe("ner", source=load_model())
+
+Only plain tuples and strings leave this module; no spaCy ``Doc`` does.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.exceptions import NerModelMissing
+from extractors.ner_eval import CorpusFormat, NerScores, TaggedSentence, read_tagged, score_tags
+
+logger = logging.getLogger(__name__)
+
+#: Folder of the shipped model (a spaCy pipeline saved with ``nlp.to_disk``).
+MODEL_DIR: Path = Path(__file__).resolve().parent / "models" / "id_news_ner"
+#: Name and version recorded with facts the model produces.
+NER_EXTRACTOR = "warta.ner.id_news_ner.v1"
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: Path | None = None) -> Language | None:
+    """Load the NER pipeline once per process (cached).
+
+    Args:
+        path: Model folder; :data:`MODEL_DIR` when None.
+
+    Returns:
+        The spaCy pipeline, or None (with a logged warning) when the folder is absent.
+    """
+    model_dir = Path(path) if path is not None else MODEL_DIR
+    if not (model_dir / "config.cfg").is_file():
+        logger.warning(
+            "NER model not found at %s: run `warta train-ner` to build it; NER spans are skipped",
+            model_dir,
+        )
+        return None
+    nlp = spacy.load(model_dir)
+    logger.debug("loaded NER model %s from %s", nlp.meta.get("name"), model_dir)
+    return nlp
+
+
+def ner_spans(text: str) -> list[tuple[int, int, str]]:
+    """Find PER, ORG and LOC mentions in a text with the shipped model.
+
+    Args:
+        text: Plain article text.
+
+    Returns:
+        ``(start, end, label)`` character offsets into ``text`` (end exclusive), in text
+        order; empty when the model is absent.
+    """
+    nlp = load_model()
+    if nlp is None or not text:
+        return []
+    doc = nlp(text)
+    return [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+
+
+def tag_sentences(
+    nlp: Language, sentences: Sequence[Sequence[str]], batch_size: int = 256
+) -> list[list[str]]:
+    """Predict IOB2 tags over already-tokenised sentences (the gold tokens kept as they are).
+
+    Args:
+        nlp: A pipeline with an ``ner`` component, e.g. from :func:`load_model`.
+        sentences: One token list per sentence.
+        batch_size: Documents per batch.
+
+    Returns:
+        One tag list per sentence, aligned with its tokens.
+    """
+    docs = (Doc(nlp.vocab, words=list(tokens)) for tokens in sentences)
+    tagged: list[list[str]] = []
+    for doc in nlp.pipe(docs, batch_size=batch_size):
+        tagged.append(["O" if t.ent_iob_ in ("O", "") else f"{t.ent_iob_}-{t.ent_type_}" for t in doc])
+    return tagged
+
+
+def evaluate_sentences(nlp: Language, sentences: Sequence[TaggedSentence]) -> NerScores:
+    """Score ``nlp`` on gold sentences with strict entity-level matching."""
+    predicted = tag_sentences(nlp, [s.tokens for s in sentences])
+    return score_tags([s.tags for s in sentences], predicted)
+
+
+def evaluate_file(
+    path: str | Path,
+    fmt: CorpusFormat | None = None,
+    label_map: dict[str, str] | None = None,
+    model_path: Path | None = None,
+) -> NerScores:
+    """Score the NER model on a CoNLL or TSV gold file.
+
+    Args:
+        path: Gold file (``TOKEN POS TAG`` or ``TOKEN<TAB>TAG``; format detected when ``fmt`` is None).
+        fmt: ``"conll"`` or ``"tsv"``.
+        label_map: Gold type names -> PER/ORG/LOC (defaults map PERSON, ORGANIZATION, LOCATION).
+        model_path: Model folder; the shipped model when None.
+
+    Returns:
+        Per-type and micro precision/recall/F1.
+    """
+    nlp = load_model(model_path)
+    if nlp is None:
+        raise NerModelMissing(
+            f"no NER model at {model_path or MODEL_DIR}: run `warta train-ner` first or pass --model"
+        )
+    return evaluate_sentences(nlp, read_tagged(path, fmt, label_map))

