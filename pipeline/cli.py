@@ -39,6 +39,33 @@ def eval_group() -> None:
 # --- scrapers: parse ------------------------------------------------------------------
 
 
+@cli.command(name="parse")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", default=None, help="URL the page was saved from (picks the site adapter); default file:// path.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (Article.to_dict()).")
+def parse_command(file: str, url: str | None, as_json: bool) -> None:
+    """Parse one saved HTML page (.html or .html.gz) into an article.
+
+    Example:
+        warta parse page.html --url https://sumsel.tribunnews.com/2023/11/02/judul --json
+    """
+    from scrapers.adapters import parse_file
+    from scrapers.exceptions import ParseError
+
+    try:
+        article = parse_file(file, url)
+    except (ParseError, OSError) as exc:
+        raise click.ClickException(f"cannot parse {file}: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+        return
+    when = article.published.isoformat() if article.published else "unknown date"
+    click.echo(f"{article.title}\n{article.outlet} | {when} | adapter {article.adapter} | pages {article.pages}")
+    click.echo(f"by {', '.join(article.authors) or 'unknown'}" + (f" (editor {article.editor})" if article.editor else ""))
+    click.echo(f"{article.canonical_url}\n{len(article.paragraphs)} paragraphs, {len(article.text.split())} words")
+    click.echo("\n" + article.paragraphs[0][:300])
+
+
 # --- extractors: extract, eval extraction ---------------------------------------------
 
 

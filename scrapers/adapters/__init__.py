@@ -8,12 +8,15 @@ Public API::
     SiteAdapter.next_page_urls(html, url) -> list[str]
     join_pages(articles) -> Article                # pages of one article, in order
     parse_article(html, url, content_type=None) -> Article
+    parse_file(path, url=None) -> Article              # a saved .html / .html.gz page
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import logging
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.models import Article
@@ -33,6 +36,7 @@ __all__ = [
     "contains_boilerplate",
     "join_pages",
     "parse_article",
+    "parse_file",
 ]
 
 #: Dedicated adapters, most specific first; the generic adapter is the fallback.
@@ -131,3 +135,25 @@ def parse_article(html: str | bytes, url: str, content_type: str | None = None) 
     """
     text = decode_html(html, content_type)[0] if isinstance(html, bytes) else html
     return adapter_for(url, text).parse(text, url)
+
+
+def parse_file(path: str | Path, url: str | None = None) -> Article:
+    """Parse a saved page (``.html`` or gzipped ``.html.gz``).
+
+    Args:
+        path: the saved page.
+        url: the URL it was saved from; defaults to the file's ``file://`` URL, in which case
+            the adapter is chosen by markup and the canonical URL by the page's own link tags.
+
+    Returns:
+        The parsed article.
+
+    Raises:
+        OSError: the file cannot be read (or is not valid gzip).
+        ParseError: the page cannot be parsed or is not an article.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return parse_article(data, url or path.resolve().as_uri())
