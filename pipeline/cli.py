@@ -132,6 +132,208 @@ def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_pa
 
 # --- store: search, stats, entity, programme, export, serve, reextract ----------------
 
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from db.store import Store
+
+_DB_OPTION = click.option(
+    "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+    help="Knowledge store to read.",
+)
+
+
+def _open_store(db_path: str) -> "Store":
+    """Open an existing store or fail with a clean message."""
+    from db.exceptions import StoreError
+    from db.store import Store
+
+    try:
+        return Store.open_existing(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command(name="search")
+@click.argument("query")
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most hits shown.")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
+@click.option("--outlet", help="Only this outlet host, e.g. sumsel.tribunnews.com (subdomains included).")
+@click.option("--person", help="Only articles mentioning this person (any alias).")
+@click.option("--institution", help="Only articles mentioning this institution.")
+@click.option("--place", help="Only articles mentioning this place.")
+@click.option("--programme", help="Only articles about this programme.")
+def search_command(query: str, db_path: str, as_json: bool, limit: int, **filters: str | None) -> None:
+    """Full-text search of stored articles, best match first, matches marked **so**.
+
+    QUERY takes words (all must occur), "a phrase", prefix*, -excluded and OR.
+
+    Example:
+        warta search '"smart city" tahap' --place "Muara Enim" --since 2019-01-01
+    """
+    from db.exceptions import SearchQueryError
+
+    try:
+        hits = _open_store(db_path).search(query, limit=limit, **filters)
+    except SearchQueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for n, hit in enumerate(hits, 1):
+        click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})\n   {hit.snippet}\n   {hit.canonical_url}")
+    if not hits:
+        click.echo("no articles match", err=True)
+
+
+@cli.command(name="stats")
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print counts and runs as JSON.")
+def stats_command(db_path: str, as_json: bool) -> None:
+    """Rows per table of the store and its last runs.
+
+    Example:
+        warta stats --db warta.db
+    """
+    store = _open_store(db_path)
+    counts, runs = store.stats(), store.last_runs()
+    if as_json:
+        click.echo(json.dumps({"counts": counts, "runs": [r.to_dict() for r in runs]}, indent=2))
+        return
+    for name, n in counts.items():
+        click.echo(f"{name:24} {n:>10}")
+    for r in runs:
+        click.echo(f"run {r.id} {r.command} {r.started} -> {r.finished or '...'} {r.status} "
+                   + json.dumps({k: v for k, v in r.counts.items() if not isinstance(v, (list, dict))}))
+
+
+@cli.command(name="entity")
+@click.argument("name")
+@_DB_OPTION
+@click.option("--why", is_flag=True, help="Also show why each alias and mention was linked.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
+    """Who or what NAME is: aliases, positions over time and the articles naming it.
+
+    Example:
+        warta entity "Bupati Yani" --why
+    """
+    report = _open_store(db_path).entity(name)
+    if report is None:
+        raise click.ClickException(f"no person, institution, place or programme named {name!r} in {db_path}")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    code = f" [{report.region_code}]" if report.region_code else ""
+    click.echo(f"{report.name} ({report.kind}){code}, {report.n_mentions} mentions")
+    click.echo("aliases: " + "; ".join(a.alias for a in report.aliases))
+    for p in report.positions:
+        click.echo(f"  {p.position} ({p.org or '-'}) {p.first_seen} .. {p.last_seen}, articles {p.article_ids}")
+    for a in report.articles:
+        click.echo(f"  {(a.published or '')[:10]}  {a.title}  {a.canonical_url}")
+    if why:
+        click.echo(f"created: {report.created_because}")
+        for a in report.aliases:
+            click.echo(f"  alias {a.alias!r}: {a.reason}")
+        for reason, n in report.link_reasons:
+            click.echo(f"  {n} mention(s): {reason}")
+    for other_id, kind, other in report.other_matches:
+        click.echo(f"also matches: {other} ({kind}, id {other_id})")
+
+
+@cli.command(name="programme")
+@click.argument("name")
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def programme_command(name: str, db_path: str, as_json: bool) -> None:
+    """Stages of a programme by year and the regions taking part, with evidence articles.
+
+    Example:
+        warta programme "Gerakan Menuju 100 Smart City"
+    """
+    from db.exceptions import NotFoundError
+
+    try:
+        report = _open_store(db_path).programme(name)
+    except NotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(report.name)
+    for s in report.stages:
+        click.echo(f"  {s.year or '?'}: tahap {s.stage or '?'}  articles {s.article_ids}")
+    for p in report.participants:
+        click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}] articles {p.article_ids}")
+
+
+@cli.command(name="export")
+@_DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--table", default="articles", show_default=True, help="Table to export (see warta stats).")
+@click.option("--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="File to write (default: standard output).")
+def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
+    """Write one table of the store as JSON Lines or CSV.
+
+    Example:
+        warta export --format csv --table official_roles --output roles.csv
+    """
+    from db.exceptions import ExportError
+
+    try:
+        n = _open_store(db_path).export(table, fmt, output)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{n} rows of {table} written", err=True)
+
+
+@cli.command(name="serve")
+@_DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve_command(db_path: str, host: str, port: int) -> None:
+    """Browse and search the store in Datasette (facets, canned queries) until Ctrl-C.
+
+    Example:
+        warta serve --db warta.db --port 8001
+    """
+    from db.serve import serve
+
+    _open_store(db_path).close()
+    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
+    serve(db_path, host=host, port=port)
+
+
+@cli.command(name="reextract")
+@_DB_OPTION
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+def reextract_command(db_path: str, since: str | None) -> None:
+    """Re-run the current extractors over stored articles whose facts older versions made.
+
+    Example:
+        warta reextract --db warta.db --since 2019-01-01
+    """
+    try:
+        from extractors import EXTRACTOR_VERSION, extract
+    except ImportError as exc:
+        raise click.ClickException(f"the extractors are not installed ({exc}): pip install -e . first") from exc
+    from db.exceptions import StoreError
+
+    store = _open_store(db_path)
+    run_id = store.start_run("reextract")
+    try:
+        counts = store.reextract(extract, EXTRACTOR_VERSION, since=since)
+    except (StoreError, ValueError) as exc:
+        store.finish_run(run_id, {"error": str(exc)}, "failed")
+        raise click.ClickException(str(exc)) from exc
+    store.finish_run(run_id, counts, "ok")
+    click.echo(f"re-extracted {counts['articles']} articles with extractors {EXTRACTOR_VERSION}: "
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "articles"))
+
 
 # --- pipeline: demo, crawl, ingest ----------------------------------------------------
 
