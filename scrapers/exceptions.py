@@ -38,6 +38,12 @@ class FetchError(WartaScraperError):
     """A URL could not be fetched."""
 
     retryable: bool = False
+    attempts: int = 1
+    """How many times the URL was tried before giving up."""
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (Retry-After), when it said."""
+    status: int | None = None
+    """The HTTP status, for errors that come from one."""
 
     def __init__(self, message: str, *, url: str, retryable: bool | None = None) -> None:
         super().__init__(message)
