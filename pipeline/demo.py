@@ -13,6 +13,7 @@ package works too):
 
 * ``/`` -> ``index.html``; ``/index-news`` -> ``index-news.html``;
 * ``/a/b/slug`` -> ``a/b/slug.html``; ``/a/b/slug?page=N`` (N > 1) -> ``a/b/slug.pageN.html``;
+  ``?page=all`` -> ``a/b/slug.pageall.html`` when the article has more than one page;
 * paths with a suffix (``/rss.xml``, ``/robots.txt``) -> the file itself;
 * other query parameters are ignored; anything else is a 404.
 
@@ -95,7 +96,8 @@ def resolve_path(url_path: str, query: str, files: Container[str]) -> str | None
 
     Args:
         url_path: the path part of the request URL, e.g. ``/tribun/2018/08/14/slug``.
-        query: the raw query string; only ``page`` is read, other parameters are ignored.
+        query: the raw query string; only ``page`` (a number or ``all``) is read, other
+            parameters are ignored.
         files: the known file paths (anything supporting ``in``).
 
     Returns:
@@ -106,22 +108,19 @@ def resolve_path(url_path: str, query: str, files: Container[str]) -> str | None
     rel = posixpath.normpath("/" + url_path.lstrip("/")).strip("/")
     if not rel:
         rel = "index"
-    page = 1
-    values = parse_qs(query).get("page")
-    if values:
-        try:
-            page = int(values[0])
-        except ValueError:
-            return None
-        if page < 1:
-            return None
+    page = parse_qs(query).get("page", ["1"])[0]
     if posixpath.splitext(rel)[1]:
-        candidate = rel if page == 1 else None
+        return rel if page == "1" and rel in files else None
+    if page == "all":
+        # The whole text on one page, like Tribunnews' ?page=all; a one-page article is itself.
+        candidates = [f"{rel}.pageall.html", f"{rel}.html"]
+    elif page == "1":
+        candidates = [f"{rel}.html"]
+    elif page.isdigit() and int(page) > 1:
+        candidates = [f"{rel}.page{int(page)}.html"]
     else:
-        candidate = f"{rel}.html" if page == 1 else f"{rel}.page{page}.html"
-    if candidate is not None and candidate in files:
-        return candidate
-    return None
+        return None
+    return next((c for c in candidates if c in files), None)
 
 
 def content_type(rel_path: str) -> str:

@@ -137,6 +137,8 @@ def test_robots_allows_everything_and_names_the_sitemap(site: DemoSite, http: re
         "/index-news?page=dua",
         SEED_PATH + "?page=2",
         "/rss.xml?page=2",
+        "/rss.xml?page=all",
+        PAGED_PATH + "?page=3",
     ],
 )
 def test_missing_pages_are_404(site: DemoSite, http: requests.Session, path: str) -> None:
@@ -186,6 +188,8 @@ def test_resolve_path_maps_pages_to_files() -> None:
     assert resolve_path("/index-news", "page=2&tag=x", files) == "index-news.page2.html"
     assert resolve_path(PAGED_PATH, "page=2", files) == PAGED_PATH.lstrip("/") + ".page2.html"
     assert resolve_path("/rss.xml", "", files) == "rss.xml"
+    assert resolve_path(PAGED_PATH, "page=all", files) == PAGED_PATH.lstrip("/") + ".pageall.html"
+    assert resolve_path(PAGED_PATH, "page=-1", files) is None
 
 
 # --------------------------------------------------------------------------- discovery
@@ -318,6 +322,16 @@ def test_second_page_holds_the_rest_and_pages_link_each_other(site: DemoSite, ht
     assert "TRIBUNSUMSEL.COM, PALEMBANG" in text1 and "TRIBUNSUMSEL.COM" not in text2
     assert "Kepala Bappeda Kabupaten Banyuasin" in text2 and "Kepala Bappeda Kabupaten Banyuasin" not in text1
     assert second_url not in site.article_urls()
+
+
+def test_page_all_serves_the_whole_text(site: DemoSite, http: requests.Session) -> None:
+    first, second = soup_of(http, site.url_for(PAGED_PATH)), soup_of(http, site.url_for(PAGED_PATH + "?page=2"))
+    whole = soup_of(http, site.url_for(PAGED_PATH + "?page=all"))
+    assert body_text(whole, "tribun") == body_text(first, "tribun") + " " + body_text(second, "tribun")
+    assert whole.select_one("div.paging") is None
+    assert whole.select_one('link[rel="canonical"]')["href"] == first.select_one('link[rel="canonical"]')["href"]
+    single = get(http, site.url_for(SEED_PATH + "?page=all"))
+    assert single.status_code == 200 and single.content == get(http, site.url_for(SEED_PATH)).content
 
 
 def test_seed_rendition_keeps_the_seed_text(site: DemoSite, http: requests.Session, shared_dir: Path) -> None:
