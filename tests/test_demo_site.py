@@ -337,9 +337,9 @@ def test_page_all_serves_the_whole_text(site: DemoSite, http: requests.Session) 
 def test_seed_rendition_keeps_the_seed_text(site: DemoSite, http: requests.Session, shared_dir: Path) -> None:
     seed = (shared_dir / "seeds" / "tribunsumsel-muara-enim-smart-city.txt").read_text(encoding="utf-8")
     lines = [line.strip() for line in seed.splitlines() if line.strip()]
-    start = next(i for i, line in enumerate(lines) if line.startswith("TRIBUNSUMSEL.COM -"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("Bupati Muara Enim Ir. H. Ahmad Yani"))
     end = lines.index("Berita Terkait")
-    key_sentences = [lines[start].removeprefix("TRIBUNSUMSEL.COM -").strip(), *lines[start + 1 : end]]
+    key_sentences = lines[start:end]
     assert len(key_sentences) >= 15
 
     soup = soup_of(http, site.url_for(SEED_PATH))
@@ -355,3 +355,17 @@ def test_seed_rendition_keeps_the_seed_text(site: DemoSite, http: requests.Sessi
         holders = [el for el in soup.find_all(["footer", "aside", "div"]) if boilerplate in el.get_text()]
         assert holders, boilerplate
         assert all(el.find_parent(class_="txt-article") is None for el in holders)
+
+
+def test_seed_rendition_body_matches_the_gold_text(site: DemoSite, http: requests.Session, shared_dir: Path) -> None:
+    with (shared_dir / "eval" / "dev.jsonl").open(encoding="utf-8") as lines:
+        gold = next(r for r in map(json.loads, lines) if r["title"].startswith("Kabupaten Muara Enim Terpilih"))
+    soup = soup_of(http, site.url_for(SEED_PATH))
+    body = soup.select_one(BODY_SELECTORS["tribun"])
+    assert isinstance(body, Tag)
+    for junk in body.select(BODY_BOILERPLATE):
+        junk.decompose()
+    paragraphs = [p.get_text(" ", strip=True) for p in body.find_all("p")]
+    assert paragraphs == [p.strip() for p in gold["text"].split("\n\n")]
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert ld["datePublished"] == gold["published"]
