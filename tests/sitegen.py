@@ -122,6 +122,7 @@ class GeneratedSite:
         smart_every: every ``smart_every``-th article speaks of smart city (1: all of them).
         listing_page_size: articles per listing page.
         start: publication time of article 0; the others follow an hour apart.
+        latency: seconds every article answer waits (to slow a run down for kill tests).
     """
 
     def __init__(
@@ -131,8 +132,10 @@ class GeneratedSite:
         smart_every: int = 1,
         listing_page_size: int = 20,
         start: dt.datetime = dt.datetime(2024, 3, 1, 8, 0, tzinfo=SITE_TZ),
+        latency: float = 0.0,
     ) -> None:
         self.start_time = start
+        self.latency = latency
         self.smart_every = smart_every
         self.listing_page_size = listing_page_size
         self.articles: list[GeneratedArticle] = []
@@ -299,6 +302,8 @@ class GeneratedSite:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 parts = urlsplit(self.path)
+                if site.latency and _kind(parts.path) == "article":
+                    time.sleep(site.latency)
                 fault = site.faults.get(parts.path)
                 if fault and fault.get("times", 0) > 0:
                     fault["times"] -= 1

@@ -1,0 +1,758 @@
+"""Nightly ingestion: ``warta ingest``, resumable, incremental, safe under cron.
+
+One run, for every configured source (``pipeline/config.py``)::
+
+    feeds / sitemaps / listings --fetch (conditional)--> discover --> frontier (db/frontier.py)
+    frontier: due URLs --fetch (conditional)--> parse --> keyword/date filter --> extract --> load
+
+* **Incremental**: discovery pages and articles are fetched with the ETag/Last-Modified of
+  their last good fetch; a 304 is counted as "not modified" and nothing is reloaded. Stored
+  articles are not fetched again unless a feed lists them again within the revisit window.
+* **Resumable, loses nothing**: a URL stays ``pending`` in the frontier until its article's
+  load has committed (the load is one transaction, idempotent on the canonical URL); links
+  are committed before their feed's validators. After ``kill -9`` at any point the next run
+  picks up exactly where this one stopped, without duplicates.
+* **Retries**: a failed URL is retried on later runs with exponential backoff and given up
+  (``gave_up``) after ``max_attempts``; feeds failing run after run are flagged in the summary.
+* **Safe under cron**: :class:`RunLock` (``flock`` on ``<db>.lock``) keeps a second run out
+  (exit 4); SIGTERM/SIGINT finish the current article and stop cleanly (exit 130, run row
+  status ``interrupted``).
+
+Exit codes (:data:`EXIT_CODES`): 0 success, 1 partial failure (some URLs or feeds failed),
+2 configuration error, 3 store error, 4 locked by another run, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from db.exceptions import CorruptStoreError, LoadError, StoreError
+from pipeline.config import ConfigError, IngestConfig, Source, _line_of, load_config
+from pipeline.models import Article, DiscoveredLink, FetchedPage
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_CONFIG = 2
+EXIT_STORE = 3
+EXIT_LOCKED = 4
+EXIT_INTERRUPTED = 130
+
+#: Exit code -> meaning, as documented in the README.
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success: every source was read, no URL failed",
+    EXIT_PARTIAL: "partial failure: some URLs or feeds failed (they are retried on the next run)",
+    EXIT_CONFIG: "configuration error (bad sources.toml, unknown --source, bad option)",
+    EXIT_STORE: "store error: the --db file is unreachable, not a warta store, or damaged",
+    EXIT_LOCKED: "another warta ingest holds the lock on this store; nothing was done",
+    EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
+}
+
+#: Discovery link kinds followed as discovery pages (the rest are articles or ignored).
+_NAV_KINDS = ("feed", "sitemap", "listing")
+
+
+class LockedError(RuntimeError):
+    """Another ``warta ingest`` holds the lock on this store."""
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingest run did; saved as the ``counts`` of its ``runs`` row."""
+
+    run_id: int | None = None
+    sources: list[str] = field(default_factory=list)
+    discovered: int = 0
+    """New article URLs added to the frontier."""
+    revisits: int = 0
+    """Stored articles queued again for a conditional re-fetch."""
+    pages_fetched: int = 0
+    """Requests answered 200 (discovery pages and articles)."""
+    not_modified: int = 0
+    """Requests answered 304."""
+    parsed: int = 0
+    """Articles parsed and kept (passed the filters)."""
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Skipped URLs by reason (keyword filter, not an article, date range, other host)."""
+    failed: int = 0
+    """URLs that failed this run and will be retried later."""
+    gave_up: int = 0
+    """URLs that failed this run and reached max_attempts or a permanent error."""
+    feeds_failed: int = 0
+    """Discovery pages that failed this run."""
+    facts: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    failing_feeds: list[dict[str, Any]] = field(default_factory=list)
+    """Feeds that failed ``feed_alert_failures`` runs in a row."""
+    stage_seconds: Counter[str] = field(default_factory=Counter)
+    """Time spent per stage: discover, fetch, parse, extract, load."""
+    status: str = "running"
+    """ok, partial, interrupted or failed."""
+    started: float = field(default_factory=time.monotonic)
+    duration_s: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """The documented exit code of this run."""
+        if self.status == "interrupted":
+            return EXIT_INTERRUPTED
+        if self.status == "failed":
+            return EXIT_STORE
+        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed) else EXIT_OK
+
+    @property
+    def stored(self) -> int:
+        """Articles written (inserted or updated)."""
+        return self.inserted + self.updated
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready counts (the ``runs.counts`` column)."""
+        return {
+            "sources": self.sources,
+            "discovered": self.discovered,
+            "revisits": self.revisits,
+            "fetched": self.pages_fetched,
+            "not_modified": self.not_modified,
+            "parsed": self.parsed,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": dict(self.skipped),
+            "failed": self.failed,
+            "gave_up": self.gave_up,
+            "feeds_failed": self.feeds_failed,
+            "facts": dict(self.facts),
+            "failures": self.failures[:100],
+            "failing_feeds": self.failing_feeds,
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
+            "duration_s": round(self.duration_s, 3),
+            "status": self.status,
+        }
+
+    def lines(self) -> list[str]:
+        """The human-readable summary printed at the end of ``warta ingest``."""
+        skipped = ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common()) or "none"
+        out = [
+            f"ingest run {self.run_id}: {self.status} in {self.duration_s:.1f} s "
+            f"(sources: {', '.join(self.sources) or 'none'})",
+            f"  discovered {self.discovered} new URLs, {self.revisits} revisits; "
+            f"fetched {self.pages_fetched}, not modified {self.not_modified}",
+            f"  parsed {self.parsed}: new {self.inserted}, updated {self.updated}, unchanged {self.unchanged}",
+            f"  skipped: {skipped}",
+            f"  failed {self.failed} (retried next run), gave up {self.gave_up}, feeds failed {self.feeds_failed}",
+            "  facts stored: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
+        ]
+        for failure in self.failures[:10]:
+            out.append(f"  failed {failure['url']}: {failure['error']}")
+        for feed in self.failing_feeds:
+            out.append(
+                f"  feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "
+                f"({feed['source']}): {feed['last_error']}"
+            )
+        return out
+
+
+ProgressCallback = Callable[[IngestSummary], None]
+
+
+# --------------------------------------------------------------------------- lock and signals
+
+
+class RunLock:
+    """An exclusive, non-blocking ``flock`` on ``<db>.lock``, held for the whole run.
+
+    The kernel drops the lock when the process dies, even on ``kill -9``, so a crashed run
+    never blocks the next one. The file keeps the holder's pid for the error message.
+    """
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.path = Path(f"{db_path}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            LockedError: another process holds it.
+            StoreError: the lock file cannot be created.
+        """
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the lock file {self.path}: {exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise LockedError(
+                    f"another warta ingest (pid {holder}) is running on this store ({self.path} is locked); "
+                    "this run did nothing: let the other one finish"
+                ) from exc
+            raise StoreError(f"cannot lock {self.path}: {exc}") from exc
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self._fd = fd
+
+    def release(self) -> None:
+        """Drop the lock (the file stays, so a waiting run never locks a deleted inode)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+class GracefulStop:
+    """Turns SIGTERM/SIGINT into a stop request the ingest loop checks between articles.
+
+    A second SIGINT raises ``KeyboardInterrupt`` at once. Handlers are only installed in the
+    main thread and are restored on exit.
+    """
+
+    def __init__(self) -> None:
+        self.requested: str | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __call__(self) -> bool:
+        return self.requested is not None
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.requested = name
+        logger.warning("received %s: finishing the current article, then stopping", name)
+
+    def __enter__(self) -> GracefulStop:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+
+# --------------------------------------------------------------------------- checks before writing
+
+
+def _fetch_settings(config: IngestConfig, source: Source) -> Any:
+    """The fetcher settings of one source; a bad ``[fetch]`` key becomes a ConfigError."""
+    from scrapers.fetch import FetchSettings
+
+    values = {**config.fetch, "delay": source.settings.delay}
+    try:
+        return FetchSettings.from_mapping(values)
+    except (ValueError, TypeError) as exc:
+        text = Path(config.path).read_text(encoding="utf-8") if Path(config.path).is_file() else ""
+        key = next((k for k in config.fetch if f"'{k}'" in str(exc) or k in str(exc)), None)
+        raise ConfigError(
+            f"[fetch] {exc}", path=config.path, line=_line_of(text, "[fetch]", 0, key) if text else None, key=key
+        ) from exc
+
+
+def check_store(db_path: str | Path) -> None:
+    """Make sure ``db_path`` is a readable warta store, or a new file that can be created.
+
+    Writes nothing.
+
+    Raises:
+        StoreError: the file is not a warta store, is damaged, or its folder is missing or read-only.
+    """
+    path = Path(db_path)
+    if path.exists():
+        if path.is_dir():
+            raise CorruptStoreError(f"{path} is a folder: give the path of a store file with --db")
+        from db.store import Store
+
+        Store.open_existing(path).close()
+        return
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"cannot create the store {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create the store {path}: the folder {parent} is not writable")
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@contextmanager
+def _timed(summary: IngestSummary, stage: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.stage_seconds[stage] += time.perf_counter() - t0
+
+
+def _in_range(published: dt.datetime | None, since: dt.date | None, until: dt.date | None) -> str | None:
+    """The skip reason when ``published`` falls outside [since, until] (dates inclusive), else None."""
+    if published is None:
+        return None
+    day = published.date()
+    if since is not None and day < since:
+        return "published before --since"
+    if until is not None and day > until:
+        return "published after --until"
+    return None
+
+
+class _SourceRun:
+    """Ingest one source: discovery pages first, then every due article, within max_pages."""
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        fetcher: Any,
+        frontier: Any,
+        store: Any,
+        extractor: Any,
+        summary: IngestSummary,
+        run_id: int,
+        since: dt.date | None,
+        until: dt.date | None,
+        stop: Callable[[], bool],
+        progress: ProgressCallback | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.source = source
+        self.fetcher = fetcher
+        self.frontier = frontier
+        self.store = store
+        self.extractor = extractor
+        self.summary = summary
+        self.run_id = run_id
+        self.since = since
+        self.until = until
+        self.stop = stop
+        self.progress = progress
+        self.clock = clock
+        self.budget = source.settings.max_pages
+
+    def _tick(self) -> None:
+        if self.progress is not None:
+            self.progress(self.summary)
+
+    def run(self) -> None:
+        self.discover()
+        if not self.stop():
+            self.articles()
+
+    # -- discovery -------------------------------------------------------------------
+
+    def discover(self) -> None:
+        from scrapers.canonical import canonicalize
+        from scrapers.discover import discover
+        from scrapers.exceptions import DiscoveryError, FetchError
+
+        settings = self.source.settings
+        queue: deque[tuple[str, str]] = deque(self.source.seeds)
+        visited: set[str] = set()
+        while queue and self.budget > 0 and not self.stop():
+            url, kind = queue.popleft()
+            if url in visited:
+                continue
+            visited.add(url)
+            etag, last_modified = self.frontier.feed_validators(url)
+            self.budget -= 1
+            try:
+                with _timed(self.summary, "fetch"):
+                    page: FetchedPage = self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+            except FetchError as exc:
+                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
+                continue
+            if page.not_modified:
+                self.summary.not_modified += 1
+                self.frontier.feed_ok(url, source=self.source.name, kind=kind, now=self.clock())
+                logger.info("not modified source=%s url=%s", self.source.name, url)
+                self._tick()
+                continue
+            self.summary.pages_fetched += 1
+            try:
+                with _timed(self.summary, "discover"):
+                    links: list[DiscoveredLink] = discover(page)
+            except DiscoveryError as exc:
+                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
+                continue
+            hosts = self.source.hosts
+            articles: list[tuple[str, str, str | None]] = []
+            for link in links:
+                host = (urlsplit(link.url).hostname or "").lower()
+                if link.kind in _NAV_KINDS:
+                    if host in hosts and link.url not in visited:
+                        queue.append((link.url, link.kind))
+                    continue
+                if link.kind != "article":
+                    continue
+                if host not in hosts:
+                    self.summary.skipped["other host"] += 1
+                    continue
+                reason = _in_range(link.published, self.since, self.until)
+                if reason:
+                    self.summary.skipped[reason] += 1
+                    continue
+                published = link.published.isoformat() if link.published else None
+                articles.append((canonicalize(link.url), link.url, published))
+            outcome = self.frontier.add_many(
+                articles,
+                source=self.source.name,
+                now=self.clock(),
+                revisit_after_s=settings.revisit_after_hours * 3600 if settings.revisit_window_days else None,
+                revisit_window_s=settings.revisit_window_days * 86400,
+            )
+            new = sum(1 for v in outcome.values() if v == "new")
+            revisits = sum(1 for v in outcome.values() if v == "revisit")
+            self.summary.discovered += new
+            self.summary.revisits += revisits
+            # Validators only after the links are committed: a kill in between refetches the feed.
+            self.frontier.feed_ok(
+                url, source=self.source.name, kind=kind, etag=page.etag,
+                last_modified=page.last_modified, now=self.clock(),
+            )
+            logger.info(
+                "discovered source=%s url=%s links=%d new=%d revisits=%d",
+                self.source.name, url, len(links), new, revisits,
+            )
+            self._tick()
+
+    def _feed_failed(self, url: str, kind: str, error: str) -> None:
+        runs = self.frontier.feed_failed(url, error, source=self.source.name, kind=kind, now=self.clock())
+        self.summary.feeds_failed += 1
+        self.summary.failures.append({"url": url, "error": error, "source": self.source.name, "kind": kind})
+        logger.warning("feed failed source=%s url=%s runs_in_a_row=%d error=%s", self.source.name, url, runs, error)
+        self._tick()
+
+    # -- articles --------------------------------------------------------------------
+
+    def articles(self) -> None:
+        while self.budget > 0 and not self.stop():
+            batch = self.frontier.due(self.source.name, now=self.clock(), limit=min(self.budget, 200))
+            if not batch:
+                return
+            for entry in batch:
+                if self.budget <= 0 or self.stop():
+                    return
+                self.budget -= 1
+                self.article(entry)
+                self._tick()
+
+    def article(self, entry: Any) -> None:
+        from scrapers.exceptions import FetchError, NotAnArticle, ParseError
+
+        try:
+            with _timed(self.summary, "fetch"):
+                page: FetchedPage = self.fetcher.fetch(
+                    entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified
+                )
+            if page.not_modified:
+                self.summary.not_modified += 1
+                self.frontier.mark_done(entry.url, run_id=self.run_id, now=self.clock())
+                logger.info("not modified url=%s", entry.url)
+                return
+            self.summary.pages_fetched += 1
+            with _timed(self.summary, "parse"):
+                article = _article_from_page(self.fetcher, page)
+        except FetchError as exc:
+            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=exc.retryable)
+            return
+        except NotAnArticle as exc:
+            self._skip(entry, "not an article", str(exc))
+            return
+        except ParseError as exc:
+            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
+            return
+        reason = _in_range(article.published, self.since, self.until)
+        if reason is None and not self.source.wants(article.title, article.text):
+            reason = "keyword filter"
+        if reason:
+            self._skip(entry, reason, article.title)
+            return
+        try:
+            with _timed(self.summary, "extract"):
+                facts = self.extractor.extract(article.text, article.published)
+            with _timed(self.summary, "load"):
+                result = self.store.load(article, facts, run_id=self.run_id)
+        except LoadError as exc:
+            self._failed(entry, f"LoadError: {exc}", retryable=True)
+            return
+        except StoreError:
+            raise
+        except Exception as exc:  # an extractor bug must not stop a nightly run; it is logged in full
+            logger.exception("extraction failed url=%s", entry.url)
+            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=True)
+            return
+        # The load has committed; marking done afterwards is idempotent (a kill here reloads as unchanged).
+        self.frontier.mark_done(
+            entry.url, etag=page.etag, last_modified=page.last_modified,
+            article_url=article.canonical_url, run_id=self.run_id, now=self.clock(),
+        )
+        status = result.status
+        setattr(self.summary, status, getattr(self.summary, status) + 1)
+        self.summary.parsed += 1
+        if status != "unchanged":
+            self.summary.facts.update(facts.counts())
+        logger.info("%s url=%s facts=%d", status, article.canonical_url, sum(facts.counts().values()))
+
+    def _skip(self, entry: Any, reason: str, detail: str) -> None:
+        self.frontier.mark_skipped(entry.url, reason, run_id=self.run_id, now=self.clock())
+        self.summary.skipped[reason] += 1
+        logger.info("skipped url=%s reason=%r detail=%r", entry.url, reason, detail[:200])
+
+    def _failed(self, entry: Any, error: str, *, retryable: bool) -> None:
+        settings = self.source.settings
+        status = self.frontier.mark_failed(
+            entry.url, error, retryable=retryable, max_attempts=settings.max_attempts,
+            backoff_s=settings.retry_backoff_minutes * 60, run_id=self.run_id, now=self.clock(),
+        )
+        if status == "gave_up":
+            self.summary.gave_up += 1
+        else:
+            self.summary.failed += 1
+        self.summary.failures.append({"url": entry.fetch_url, "error": error, "source": self.source.name,
+                                      "status": status, "attempts": entry.attempts + 1})
+        logger.warning("fetch failed url=%s status=%s attempts=%d error=%s",
+                       entry.fetch_url, status, entry.attempts + 1, error)
+
+
+def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
+    """Parse a fetched article page, joining its further pages when it has any."""
+    from scrapers import crawl as crawl_mod
+
+    from_page = getattr(crawl_mod, "article_from_page", None)
+    if from_page is not None:
+        return from_page(fetcher, page)  # type: ignore[no-any-return]
+    from scrapers.adapters import parse_article
+
+    return parse_article(page.body, page.final_url, page.headers.get("content-type"))
+
+
+def ingest(
+    config: IngestConfig,
+    db_path: str | Path,
+    *,
+    sources: Sequence[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+    stop: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> IngestSummary:
+    """Run one ingestion of the configured sources into the store at ``db_path``.
+
+    Validates everything (sources, fetch settings, the store) before writing anything, then
+    holds :class:`RunLock` for the whole run.
+
+    Args:
+        config: the validated ``sources.toml``.
+        db_path: the knowledge store (created when missing).
+        sources: names of the sources to run (default: every enabled source).
+        since: skip articles published before this date.
+        until: skip articles published after this date.
+        progress: called after every page.
+        stop: polled between pages; True finishes the run as ``interrupted``.
+        clock: the time source (epoch seconds) for retry scheduling.
+
+    Returns:
+        The run summary (also saved in the ``runs`` table).
+
+    Raises:
+        ConfigError: an unknown source name or a bad ``[fetch]`` setting.
+        StoreError: the store is unreachable, not a warta store, or damaged.
+        LockedError: another run holds the lock.
+    """
+    from db.frontier import Frontier
+    from db.store import Store
+    from extractors import Extractor
+    from scrapers.fetch import Fetcher
+
+    selected = config.select(list(sources) if sources else None)
+    settings = {s.name: _fetch_settings(config, s) for s in selected}
+    if since and until and since > until:
+        raise ConfigError(f"--since {since} is after --until {until}", path=config.path)
+    check_store(db_path)
+    stop = stop or (lambda: False)
+    summary = IngestSummary(sources=[s.name for s in selected])
+    with RunLock(db_path):
+        store = Store(db_path)
+        frontier = Frontier(db_path)
+        try:
+            run_id = store.start_run("ingest")
+            summary.run_id = run_id
+            logger.info("ingest run=%d sources=%s db=%s", run_id, ",".join(summary.sources), db_path)
+            extractor = Extractor()
+            try:
+                for source in selected:
+                    if stop():
+                        break
+                    _SourceRun(
+                        source, fetcher=Fetcher(settings[source.name]), frontier=frontier, store=store,
+                        extractor=extractor, summary=summary, run_id=run_id, since=since, until=until,
+                        stop=stop, progress=progress, clock=clock,
+                    ).run()
+                summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
+            except BaseException:
+                summary.status = "interrupted" if stop() else "failed"
+                raise
+            finally:
+                alert = {s.name: s.settings.feed_alert_failures for s in selected}
+                summary.failing_feeds = [
+                    {"url": f.url, "source": f.source, "kind": f.kind,
+                     "consecutive_failures": f.consecutive_failures, "last_error": f.last_error}
+                    for f in frontier.failing_feeds(1, sources=alert)
+                    if f.consecutive_failures >= alert[f.source]
+                ]
+                summary.duration_s = time.monotonic() - summary.started
+                try:
+                    store.finish_run(run_id, summary.as_dict(), summary.status)
+                except Exception:  # the run's own error matters more than a failed bookkeeping write
+                    logger.exception("could not record the end of run %d", run_id)
+                logger.info("ingest finished run=%d status=%s %s", run_id, summary.status,
+                            json.dumps(summary.as_dict(), ensure_ascii=False, default=str))
+        finally:
+            frontier.close()
+            store.close()
+    return summary
+
+
+def run_ingest(
+    config_path: str | Path | None,
+    db_path: str | Path,
+    *,
+    sources: Sequence[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Load the config and run :func:`ingest` with SIGTERM/SIGINT turned into a clean stop.
+
+    Args:
+        config_path: the ``sources.toml`` (None: the one shipped with warta).
+        db_path: the knowledge store.
+        sources: names of the sources to run (default: every enabled source).
+        since: skip articles published before this date.
+        until: skip articles published after this date.
+        progress: called after every page.
+
+    Returns:
+        The run summary; its ``exit_code`` is the documented exit code.
+
+    Raises:
+        ConfigError, StoreError, LockedError: see :func:`ingest` (nothing was written).
+    """
+    config = load_config(config_path)
+    with GracefulStop() as stop:
+        return ingest(config, db_path, sources=sources, since=since, until=until, progress=progress, stop=stop)
+
+
+# --------------------------------------------------------------------------- CLI helpers
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code for an error that stopped ``warta ingest`` before or during a run."""
+    if isinstance(exc, LockedError):
+        return EXIT_LOCKED
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL
+
+
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per log line: time, level, logger, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(*, log_file: str | Path | None, quiet: bool, stream: TextIO | None = None) -> None:
+    """Set up logging for ``warta ingest``: key=value lines on stderr, JSON lines in ``log_file``.
+
+    Args:
+        log_file: also write every INFO-and-above record here, one JSON object a line (appended).
+        quiet: only errors on stderr.
+        stream: the console stream (stderr).
+    """
+    root = logging.getLogger()
+    console_level = logging.ERROR if quiet else min(root.level or logging.WARNING, logging.WARNING)
+    fmt = logging.Formatter("%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    for handler in root.handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            handler.setLevel(console_level)
+            handler.setFormatter(fmt)
+    if not root.handlers:
+        console = logging.StreamHandler(stream or sys.stderr)
+        console.setLevel(console_level)
+        console.setFormatter(fmt)
+        root.addHandler(console)
+    if log_file is not None:
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(JsonLineFormatter())
+        root.addHandler(file_handler)
+    root.setLevel(min(console_level, logging.INFO if log_file else console_level))
+
+
+def progress_line(stream: TextIO) -> ProgressCallback:
+    """A progress display for a terminal: one line on ``stream`` rewritten in place."""
+
+    def show(summary: IngestSummary) -> None:
+        elapsed = time.monotonic() - summary.started
+        stream.write(
+            f"\r  fetched {summary.pages_fetched}  not modified {summary.not_modified}  "
+            f"stored {summary.stored}  skipped {sum(summary.skipped.values())}  "
+            f"failed {summary.failed + summary.gave_up + summary.feeds_failed}  {elapsed:.0f}s "
+        )
+        stream.flush()
+
+    return show
