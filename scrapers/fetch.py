@@ -512,13 +512,21 @@ class Fetcher:
 
     # ---------------------------------------------------------------- fetching
 
-    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        conditional: bool = True,
+    ) -> FetchedPage:
         """Fetch one HTML, XML or feed page.
 
         Args:
             url: absolute http(s) URL.
             etag: ETag for a conditional GET; by default the one remembered for ``url``.
             last_modified: Last-Modified for a conditional GET; by default the remembered one.
+            conditional: False to ignore remembered validators (always get the full page).
 
         Returns:
             The page, decoded; ``not_modified=True`` (empty body) when the server answered 304.
@@ -527,7 +535,7 @@ class Fetcher:
             FetchError: a subclass naming what went wrong; ``.retryable`` says whether a later
                 retry may succeed, ``.attempts`` how many tries were made.
         """
-        if etag is None and last_modified is None:
+        if conditional and etag is None and last_modified is None:
             known = self.validators.get(url)
             if known is not None:
                 etag, last_modified = known.etag, known.last_modified
