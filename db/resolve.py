@@ -51,24 +51,32 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().translate(_PUNCT).split())
 
 
-def name_key(name: str) -> str:
-    """The comparison key of a person's name: titles, leading positions and degrees stripped.
+def clean_name(name: str) -> str:
+    """A person's name without honorifics, leading positions and degrees, case kept.
 
     Args:
         name: a name as written, e.g. ``Ir. H. Ahmad Yani, MM``.
 
     Returns:
-        e.g. ``ahmad yani``; the plain normalised name when stripping would leave nothing.
+        e.g. ``Ahmad Yani``; the name as given when stripping would leave nothing.
     """
     head = name.split(",", 1)[0]  # what follows a comma is degrees
-    tokens = [t.replace(".", "") for t in head.lower().replace(".", ". ").split()]
-    tokens = [t.translate(_PUNCT).strip() for t in tokens]
-    tokens = [t for t in tokens if t]
-    while tokens and (tokens[0] in TITLES or tokens[0] in POSITIONS):
+    tokens = [t for t in head.replace(".", ". ").split() if t.translate(_PUNCT).strip()]
+
+    def bare(token: str) -> str:
+        return token.lower().translate(_PUNCT).replace(" ", "")
+
+    while tokens and (bare(tokens[0]) in TITLES or bare(tokens[0]) in POSITIONS):
         tokens.pop(0)
-    while len(tokens) > 1 and tokens[-1] in DEGREES:
+    while len(tokens) > 1 and bare(tokens[-1]) in DEGREES:
         tokens.pop()
-    return " ".join(tokens) if tokens else normalise(name)
+    words = [t.translate(_PUNCT).strip() for t in tokens]
+    return " ".join(w for w in words if w) or " ".join(name.split())
+
+
+def name_key(name: str) -> str:
+    """The comparison key of a person's name: :func:`clean_name`, lower case, e.g. ``ahmad yani``."""
+    return normalise(clean_name(name))
 
 
 def position_head(role: str) -> str:
@@ -119,7 +127,7 @@ class Resolver:
             (kind, name, key, region_code, tokens[-1] if tokens else None, len(tokens), reason),
         )
         entity_id = int(cur.lastrowid or 0)
-        self.alias(entity_id, name, "canonical name", key=key)
+        self.alias(entity_id, name, "canonical name", key=name_key(name) if kind == "person" else normalise(name))
         return entity_id
 
     def alias(self, entity_id: int, alias: str, reason: str, *, key: str | None = None) -> None:
@@ -163,7 +171,7 @@ class Resolver:
         found = self._by_alias("person", key)
         if found is not None:
             return Resolution(found, f"name key '{key}' matches a recorded alias")
-        entity_id = self._create("person", " ".join(name.split()), key, f"first full-name mention of '{key}'")
+        entity_id = self._create("person", clean_name(name), key, f"first full-name mention of '{key}'")
         return Resolution(entity_id, f"new person: no entity had name key '{key}'", created=True)
 
     def _candidates(self, surname: str) -> list[tuple[int, str]]:
@@ -220,7 +228,7 @@ class Resolver:
         )
         if found is not None:
             return Resolution(found, why)
-        return Resolution(self._create("person", name.strip(), key, why), why, created=True)
+        return Resolution(self._create("person", clean_name(name), key, why), why, created=True)
 
     def absorb_surname_entities(self, person_id: int) -> list[int]:
         """Merge surname-only people into ``person_id`` when it is their unique full-name match.
@@ -334,7 +342,7 @@ class Resolver:
                 )
                 self.alias(res.entity_id, name, f"official name of region {code}", key=key_name)
         else:
-            found = self._by_alias("place", key_name)
+            found = self._get("place", "name:" + key_name) or self._by_alias("place", key_name)
             if found is not None:
                 res = Resolution(found, f"name '{name}' matches a known place")
             else:

@@ -9,7 +9,8 @@ Version history:
 1. Articles, outlets, entities with aliases, mentions with provenance, official roles,
    programme stages and participants, dates, official relations, runs; FTS5 over
    ``articles(title, text)`` kept current by triggers.
-2. Near-duplicate detection (64-bit simhash and its four 16-bit bands, ``duplicate_of``),
+2. Near-duplicate detection (MinHash signature in ``articles.fingerprint``, its LSH band
+   keys in ``near_duplicate_keys``, ``duplicate_of`` linking a copy to the earliest one),
    raw HTML kept zlib-compressed, the extractor version per article, tags as a
    ``tags``/``article_tags`` many-to-many table (back-filled from ``articles.tags``); the FTS
    update trigger fires only when title or text change.
@@ -25,7 +26,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from db.exceptions import SchemaVersionError
-from db.fingerprint import simhash, simhash_bands
+from db.fingerprint import lsh_keys, minhash, shingles
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ TABLES = (
     "runs",
     "outlets",
     "articles",
+    "near_duplicate_keys",
     "tags",
     "article_tags",
     "entities",
@@ -116,7 +118,7 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
     alias TEXT NOT NULL,
     key TEXT NOT NULL,
     reason TEXT NOT NULL,
-    UNIQUE (entity_id, key)
+    UNIQUE (entity_id, alias)
 );
 CREATE INDEX IF NOT EXISTS idx_entity_aliases_key ON entity_aliases(key);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -208,11 +210,7 @@ def _v1(conn: sqlite3.Connection) -> None:
 
 
 _V2_COLUMNS = (
-    ("simhash", "INTEGER"),
-    ("sh0", "INTEGER"),
-    ("sh1", "INTEGER"),
-    ("sh2", "INTEGER"),
-    ("sh3", "INTEGER"),
+    ("fingerprint", "BLOB"),
     ("duplicate_of", "INTEGER REFERENCES articles(id)"),
     ("html", "BLOB"),
     ("extractor_version", "TEXT"),
@@ -226,10 +224,12 @@ def _v2(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
     conn.executescript(
         """
-        CREATE INDEX IF NOT EXISTS idx_articles_sh0 ON articles(sh0);
-        CREATE INDEX IF NOT EXISTS idx_articles_sh1 ON articles(sh1);
-        CREATE INDEX IF NOT EXISTS idx_articles_sh2 ON articles(sh2);
-        CREATE INDEX IF NOT EXISTS idx_articles_sh3 ON articles(sh3);
+        CREATE TABLE IF NOT EXISTS near_duplicate_keys (
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS idx_near_duplicate_keys_article ON near_duplicate_keys(article_id);
         CREATE INDEX IF NOT EXISTS idx_articles_duplicate_of ON articles(duplicate_of);
         CREATE TABLE IF NOT EXISTS tags (
             id INTEGER PRIMARY KEY,
@@ -249,12 +249,13 @@ def _v2(conn: sqlite3.Connection) -> None:
         END;
         """
     )
-    rows = conn.execute("SELECT id, title, text, tags FROM articles WHERE simhash IS NULL").fetchall()
-    for article_id, title, text, tags in rows:
-        fp = simhash(text)
-        conn.execute(
-            "UPDATE articles SET simhash = ?, sh0 = ?, sh1 = ?, sh2 = ?, sh3 = ? WHERE id = ?",
-            (fp, *simhash_bands(fp), article_id),
+    rows = conn.execute("SELECT id, text, tags FROM articles WHERE fingerprint IS NULL").fetchall()
+    for article_id, text, tags in rows:
+        signature = minhash(shingles(text))
+        conn.execute("UPDATE articles SET fingerprint = ? WHERE id = ?", (signature.tobytes(), article_id))
+        conn.executemany(
+            "INSERT OR IGNORE INTO near_duplicate_keys (key, article_id) VALUES (?, ?)",
+            [(k, article_id) for k in lsh_keys(signature)],
         )
         for tag in json.loads(tags or "[]"):
             conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))

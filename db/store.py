@@ -24,7 +24,7 @@ import sqlite_utils
 
 from db import reports, search as search_mod
 from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoundError
-from db.fingerprint import MAX_DISTANCE, content_hash, hamming, simhash, simhash_bands, title_similarity
+from db.fingerprint import content_hash, jaccard, lsh_keys, minhash, shingles, title_similarity
 from db.resolve import Resolver, name_key, normalise, position_head, refresh_roles
 from db.schema import TABLES, migrate
 from pipeline.models import Article, ArticleFacts, Provenance
@@ -37,10 +37,16 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 BATCH_SIZE = 500
 #: Seconds a connection waits for another writer's lock before failing.
 BUSY_TIMEOUT_S = 30.0
-#: Titles of near-duplicates must share at least this share of words (Jaccard).
-MIN_TITLE_SIMILARITY = 0.5
+#: Texts sharing at least this share of word 3-shingles are copies whatever their titles.
+SAME_TEXT_JACCARD = 0.8
+#: Texts sharing at least this share of shingles are copies when their titles are similar too.
+NEAR_TEXT_JACCARD = 0.5
+#: Title word-set similarity (Jaccard) that, with :data:`NEAR_TEXT_JACCARD`, makes a copy.
+MIN_TITLE_SIMILARITY = 0.3
 #: Texts shorter than this are not fingerprinted for near-duplicates (too little evidence).
 MIN_FINGERPRINT_CHARS = 200
+#: Most candidate copies checked per article (LSH keys shared by boilerplate stay cheap).
+MAX_CANDIDATES = 50
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.IGNORECASE)
@@ -285,8 +291,8 @@ class Store:
         ).fetchone()
         if row is not None and row[1] == chash:
             return LoadResult("unchanged", int(row[0]), row[2])
-        fp = simhash(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
-        bands = simhash_bands(fp) if fp is not None else (None, None, None, None)
+        sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
+        signature = minhash(sh) if sh is not None else None
         values = {
             "url": article.url,
             "outlet_id": self._outlet_id(article.outlet),
@@ -306,11 +312,7 @@ class Store:
             "language": article.language,
             "content_hash": chash,
             "run_id": run_id,
-            "simhash": fp,
-            "sh0": bands[0],
-            "sh1": bands[1],
-            "sh2": bands[2],
-            "sh3": bands[3],
+            "fingerprint": signature.tobytes() if signature is not None else None,
             "html": zlib.compress(article.html, 6) if article.html else None,
             "extractor_version": extractor_version or _facts_version(facts),
         }
@@ -336,24 +338,39 @@ class Store:
                 "INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
                 (article_id, tag),
             )
-        duplicate_of = (
-            self._link_duplicate(article_id, fp, article.title, values["published_utc"]) if fp is not None else None
-        )
+        duplicate_of = None
+        if status == "updated":
+            self.conn.execute("DELETE FROM near_duplicate_keys WHERE article_id = ?", (article_id,))
+        if sh is not None and signature is not None:
+            duplicate_of = self._link_duplicate(article_id, sh, lsh_keys(signature), article.title,
+                                                values["published_utc"])
         touched |= self._insert_facts(article_id, facts)
         refresh_roles(self.conn, sorted(touched))
         return LoadResult(status, article_id, duplicate_of)
 
-    def _link_duplicate(self, article_id: int, fp: int, title: str, published_utc: str | None) -> int | None:
+    def _link_duplicate(
+        self, article_id: int, sh: Any, keys: list[int], title: str, published_utc: str | None
+    ) -> int | None:
         """Link the article to the earliest near-identical copy (or make it the earliest)."""
-        b = simhash_bands(fp)
-        rows = self.conn.execute(
-            "SELECT id, simhash, title, published_utc, duplicate_of FROM articles "
-            "WHERE (sh0 = ? OR sh1 = ? OR sh2 = ? OR sh3 = ?) AND id != ?",
-            (*b, article_id),
+        marks = ",".join("?" * len(keys))
+        candidates = self.conn.execute(
+            f"SELECT DISTINCT article_id FROM near_duplicate_keys WHERE key IN ({marks}) AND article_id != ? "
+            f"LIMIT {MAX_CANDIDATES}",
+            (*keys, article_id),
         ).fetchall()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO near_duplicate_keys (key, article_id) VALUES (?, ?)",
+            [(k, article_id) for k in keys],
+        )
         roots: set[int] = set()
-        for other_id, other_fp, other_title, _, other_dup in rows:
-            if hamming(fp, other_fp) <= MAX_DISTANCE and title_similarity(title, other_title) >= MIN_TITLE_SIMILARITY:
+        for (other_id,) in candidates:
+            other_title, other_text, other_dup = self.conn.execute(
+                "SELECT title, text, duplicate_of FROM articles WHERE id = ?", (other_id,)
+            ).fetchone()
+            j = jaccard(sh, shingles(other_text))
+            if j >= SAME_TEXT_JACCARD or (
+                j >= NEAR_TEXT_JACCARD and title_similarity(title, other_title) >= MIN_TITLE_SIMILARITY
+            ):
                 roots.add(int(other_dup or other_id))
         if not roots:
             self.conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (article_id,))

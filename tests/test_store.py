@@ -1,0 +1,298 @@
+"""Loading into the knowledge store: idempotence, updates, rollback, duplicates, runs, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+
+from db.exceptions import CorruptStoreError, ExportError, LoadError, StoreError, StoreNotFoundError
+from db.store import Store
+from pipeline.models import (
+    Article,
+    ArticleFacts,
+    DateMention,
+    Institution,
+    Official,
+    Place,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Provenance,
+)
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+BODY = [
+    "Bupati Muara Enim Ir. H. Ahmad Yani, MM menerima penghargaan Gerakan Menuju 100 Smart City "
+    "Tahap 3 Tahun 2019 dari Kementerian Komunikasi dan Informatika di Jakarta, Selasa (14/5/2019).",
+    "Menurut Yani, penghargaan itu menjadi pemacu bagi Pemerintah Kabupaten Muara Enim untuk terus "
+    "membangun layanan publik berbasis teknologi informasi bagi seluruh warga di 22 kecamatan.",
+    "Kabupaten Muara Enim terpilih bersama puluhan kabupaten dan kota lain setelah melalui tahap "
+    "penilaian dokumen masterplan smart city oleh tim ahli dari berbagai perguruan tinggi.",
+]
+
+
+def prov(start: int = 0, end: int = 10, version: str = "1.0") -> Provenance:
+    return Provenance(start, end, "kalimat", "warta.test", version)
+
+
+def article(n: int = 1, *, paragraphs: list[str] | None = None, title: str | None = None,
+            outlet: str = "sumsel.tribunnews.com", published: dt.datetime | None = None,
+            canonical: str | None = None, html: bytes | None = None) -> Article:
+    url = canonical or f"https://{outlet}/2019/05/14/berita-{n}"
+    return Article(
+        url=url + "?utm_source=x",
+        canonical_url=url,
+        outlet=outlet,
+        title=title or f"Muara Enim raih penghargaan smart city {n}",
+        paragraphs=paragraphs or [f"{p} Berita nomor {n}." for p in BODY],
+        authors=["Welly Hadinata"],
+        editor="Prawira",
+        published=published or dt.datetime(2019, 5, 14, 10, 30, tzinfo=WIB),
+        section="Sumsel",
+        tags=["smart city", "Muara Enim"],
+        dateline="TRIBUNSUMSEL.COM, MUARA ENIM",
+        html=html,
+    )
+
+
+def facts(version: str = "1.0") -> ArticleFacts:
+    p = prov(version=version)
+    return ArticleFacts(
+        officials=[Official("Ahmad Yani", "bupati muara enim", "Kabupaten Muara Enim",
+                            "Bupati Muara Enim Ir. H. Ahmad Yani, MM", p, ["Ir.", "H."], ["MM"], "16.03")],
+        institutions=[Institution("Kementerian Komunikasi dan Informatika", "Kementerian Komunikasi dan Informatika",
+                                  "ministry", p, ["Kominfo", "Kemenkominfo"])],
+        places=[Place("Kabupaten Muara Enim", "Muara Enim", "regency", p, "16.03")],
+        dates=[DateMention("2019-05-14", "day", "Selasa (14/5/2019)", p)],
+        program_stages=[ProgrammeStage("Gerakan Menuju 100 Smart City", 3, 2019,
+                                       "Gerakan Menuju 100 Smart City Tahap 3 Tahun 2019", p)],
+        program_participants=[ProgrammeParticipant("Kabupaten Muara Enim", "Gerakan Menuju 100 Smart City", 2019,
+                                                   "Kabupaten Muara Enim terpilih", p, 3, "16.03")],
+    )
+
+
+def counts(store: Store) -> dict[str, int]:
+    return store.stats()
+
+
+def test_load_is_idempotent(db_path: Path) -> None:
+    store = Store(db_path)
+    first = store.load(article(), facts())
+    before = counts(store)
+    second = store.load(article(), facts())
+    assert (first.status, second.status) == ("inserted", "unchanged")
+    assert first.article_id == second.article_id
+    assert counts(store) == before
+    assert before["articles"] == 1 and before["mentions"] == 6 and before["dates"] == 1
+
+
+def test_article_columns_are_stored(db_path: Path) -> None:
+    store = Store(db_path)
+    html = b"<html><body>" + b"<p>isi berita</p>" * 200 + b"</body></html>"
+    store.load(article(html=html), facts())
+    row = store.conn.execute(
+        "SELECT published, published_utc, authors, tags, html, content_hash, pages, extractor_version "
+        "FROM articles"
+    ).fetchone()
+    assert row[0] == "2019-05-14T10:30:00+07:00"
+    assert row[1] == "2019-05-14T03:30:00"
+    assert json.loads(row[2]) == ["Welly Hadinata"]
+    assert json.loads(row[3]) == ["smart city", "Muara Enim"]
+    assert zlib.decompress(row[4]) == html and len(row[4]) < len(html)
+    assert len(row[5]) == 64 and row[6] == 1 and row[7] == "1.0"
+    tags = [r[0] for r in store.conn.execute(
+        "SELECT t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id ORDER BY t.name")]
+    assert tags == ["Muara Enim", "smart city"]
+
+
+def test_changed_article_is_updated_and_its_facts_replaced(db_path: Path) -> None:
+    store = Store(db_path)
+    first = store.load(article(), facts())
+    changed = article(paragraphs=["Ralat: Wakil Bupati Muara Enim hadir mewakili bupati dalam acara itu. " * 5])
+    new_facts = ArticleFacts(dates=[DateMention("2019-05-15", "day", "Rabu", prov())])
+    second = store.load(changed, new_facts)
+    assert second.status == "updated" and second.article_id == first.article_id
+    assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
+    assert [r[0] for r in store.conn.execute("SELECT value FROM dates")] == ["2019-05-15"]
+    # the official's role lost its only evidence, so it is gone
+    assert store.conn.execute("SELECT count(*) FROM official_roles").fetchone()[0] == 0
+    assert store.search("ralat")[0].article_id == first.article_id
+    assert store.search("masterplan") == []
+
+
+def test_failed_load_leaves_nothing(db_path: Path) -> None:
+    store = Store(db_path)
+    bad = facts()
+    bad.dates.append(DateMention("2019-05-14", "day", "x", Provenance(object(), 1, "s", "e", "1")))  # type: ignore[arg-type]
+    with pytest.raises(LoadError, match="could not store"):
+        store.load(article(), bad)
+    stats = counts(store)
+    assert all(stats[t] == 0 for t in ("articles", "mentions", "entities", "entity_aliases", "dates",
+                                       "official_roles", "tags", "outlets"))
+    assert store.search("masterplan") == []
+    assert store.load(article(), facts()).status == "inserted"
+
+
+def test_load_many_commits_batches_and_rolls_back_the_failing_one(db_path: Path) -> None:
+    store = Store(db_path)
+    items = [(article(n), facts()) for n in range(1, 8)]
+    results = list(store.load_many(items, batch_size=3))
+    assert [r.status for r in results] == ["inserted"] * 7
+    assert counts(store)["articles"] == 7
+    bad = facts()
+    bad.dates.append(DateMention("2019", "year", "x", Provenance(object(), 1, "s", "e", "1")))  # type: ignore[arg-type]
+    more = [(article(8), facts()), (article(9), facts()), (article(10), bad)]
+    with pytest.raises(LoadError, match="berita-10"):
+        list(store.load_many(more, batch_size=3))
+    assert counts(store)["articles"] == 7
+
+
+def test_same_canonical_url_is_one_row(db_path: Path) -> None:
+    store = Store(db_path)
+    a = article()
+    b = article()
+    b.url = "https://m.tribunnews.com/amp/2019/05/14/berita-1"
+    assert store.load(a, facts()).article_id == store.load(b, facts()).article_id
+    assert counts(store)["articles"] == 1
+
+
+def test_syndicated_copies_are_linked_not_dropped(db_path: Path) -> None:
+    store = Store(db_path)
+    body = [f"{p} Berita nomor 1." for p in BODY]
+    original = store.load(article(1, paragraphs=body), facts())
+    copy = article(2, outlet="palembang.tribunnews.com", title="Muara Enim Raih Penghargaan Smart City 1",
+                   paragraphs=body[:-1] + [body[-1] + " Editor: Prawira"],
+                   published=dt.datetime(2019, 5, 14, 13, 0, tzinfo=WIB))
+    linked = store.load(copy, facts())
+    other = store.load(article(3, paragraphs=["Harga cabai merah di Pasar Cinde naik tajam menjelang "
+                                              "Lebaran, kata pedagang setempat kepada wartawan. " * 4]), facts())
+    assert linked.status == "inserted" and linked.duplicate_of == original.article_id
+    assert other.duplicate_of is None
+    assert counts(store)["articles"] == 3 and counts(store)["near_duplicates"] == 1
+    # an even earlier copy, loaded last, becomes the one the others point to
+    earliest = store.load(article(4, outlet="www.tribunnews.com", paragraphs=body,
+                                  published=dt.datetime(2019, 5, 14, 8, 0, tzinfo=WIB)), facts())
+    assert earliest.duplicate_of is None
+    links = dict(store.conn.execute("SELECT id, duplicate_of FROM articles").fetchall())
+    assert links == {original.article_id: earliest.article_id, linked.article_id: earliest.article_id,
+                     other.article_id: None, earliest.article_id: None}
+
+
+def test_open_existing_refuses_missing_and_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(StoreNotFoundError, match="warta demo"):
+        Store.open_existing(tmp_path / "missing.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 10)
+    with pytest.raises(CorruptStoreError, match="not an SQLite database"):
+        Store.open_existing(junk)
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(CorruptStoreError, match="not a warta store"):
+        Store.open_existing(other)
+    truncated = tmp_path / "truncated.db"
+    Store(truncated).close()
+    data = truncated.read_bytes()
+    truncated.write_bytes(data[:100] + b"\xff" * 2000)
+    with pytest.raises(StoreError):
+        Store.open_existing(truncated).stats()
+    Store(tmp_path / "ok.db").close()
+    assert Store.open_existing(tmp_path / "ok.db").stats()["articles"] == 0
+
+
+def test_runs_are_recorded(db_path: Path) -> None:
+    store = Store(db_path)
+    run_id = store.start_run("crawl")
+    store.load(article(), facts(), run_id=run_id)
+    store.finish_run(run_id, {"articles": 1, "failed": 0}, "ok")
+    [run] = store.last_runs()
+    assert (run.id, run.command, run.status, run.counts) == (run_id, "crawl", "ok", {"articles": 1, "failed": 0})
+    assert run.finished is not None
+    assert store.conn.execute("SELECT run_id FROM articles").fetchone()[0] == run_id
+
+
+def test_reextraction_replaces_facts_of_older_versions(db_path: Path) -> None:
+    store = Store(db_path)
+    old = store.load(article(1), facts(version="1.2")).article_id
+    current = store.load(article(2), facts(version="1.10")).article_id
+    assert [a for a, _, _ in store.articles_for_reextraction("1.10")] == [old]
+    assert {a for a, _, _ in store.articles_for_reextraction(None)} == {old, current}
+    assert [a for a, _, _ in store.articles_for_reextraction(None, since="2020-01-01")] == []
+
+    seen: list[tuple[str, dt.datetime | None]] = []
+
+    def extract(text: str, published: dt.datetime | None) -> ArticleFacts:
+        seen.append((text, published))
+        return ArticleFacts(dates=[DateMention("2019-05-14", "day", "14/5/2019", prov(version="1.10"))])
+
+    result = store.reextract(extract, "1.10")
+    assert result["articles"] == 1 and result["dates"] == 1
+    assert seen[0][0].startswith(BODY[0]) and seen[0][1] == dt.datetime(2019, 5, 14, 10, 30, tzinfo=WIB)
+    assert store.conn.execute("SELECT count(*) FROM mentions WHERE article_id = ?", (old,)).fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM mentions WHERE article_id = ?", (current,)).fetchone()[0] == 6
+    assert list(store.articles_for_reextraction("1.10")) == []
+    with pytest.raises(LoadError, match="no article"):
+        store.replace_facts(999, ArticleFacts())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export(db_path: Path, fmt: str) -> None:
+    store = Store(db_path)
+    store.load(article(1, html=b"<html>x</html>"), facts())
+    store.load(article(2), facts())
+    out = io.StringIO(newline="")
+    assert store.export("articles", fmt, out) == 2
+    text = out.getvalue()
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in text.splitlines()]
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["canonical_url"] for r in rows] == [article(1).canonical_url, article(2).canonical_url]
+    assert "html" not in rows[0] and rows[0]["title"].startswith("Muara Enim")
+    roles = io.StringIO()
+    assert store.export("official_roles", fmt, roles) == 1
+
+
+def test_export_refuses_unknown_table_and_format(db_path: Path) -> None:
+    store = Store(db_path)
+    with pytest.raises(ExportError, match="choose one of"):
+        store.export("sqlite_master; DROP TABLE articles", "csv", io.StringIO())
+    with pytest.raises(ValueError, match="jsonl or csv"):
+        store.export("articles", "xml", io.StringIO())
+
+
+def test_search_while_a_writer_loads(db_path: Path) -> None:
+    Store(db_path).load(article(0), facts())
+    errors: list[BaseException] = []
+    done = threading.Event()
+    searches = 0
+
+    def write() -> None:
+        try:
+            with Store(db_path) as writer:
+                for n in range(1, 121):
+                    writer.load(article(n), facts())
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    with Store(db_path) as reader:
+        while not done.is_set() or searches < 5:
+            assert reader.search("penghargaan", limit=5)
+            reader.stats()
+            searches += 1
+    thread.join()
+    assert not errors
+    assert Store(db_path).stats()["articles"] == 121
+    assert searches >= 5
