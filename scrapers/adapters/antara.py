@@ -49,10 +49,6 @@ class AntaraAdapter(SiteAdapter):
             return self.clean_title(text_of(h1))
         return super().title(page)
 
-    def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """JSON-LD / ``itemprop=datePublished`` meta, then ``span.article-date`` (WIB/WITA/WIT), then the URL."""
-        return super().dates(page)
-
     def visible_date(self, page: Page) -> dt.datetime | None:
         """``span.article-date`` or the date line under the old ``h1.post-title``."""
         el = first(page.doc, "//*[" + xp_class("article-date") + "]", "//h1[" + xp_class("post-title") + "]/following-sibling::p[1]")

@@ -85,31 +85,34 @@ def parse_local(text: str | None, default_tz: dt.tzinfo | None = None) -> dt.dat
     if iso is not None:
         return iso if iso.tzinfo or tz is None else iso.replace(tzinfo=tz)
     m = _DMY.search(core)
-    if m:  # day/month/year (Kompas), parsed directly: it is never month-first on these sites
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        try:
-            if m.group(4):
-                value = dt.datetime(year, month, day, int(m.group(4)), int(m.group(5)), int(m.group(6) or 0))
-                return value.replace(tzinfo=tz) if tz else value
-            return dt.datetime(year, month, day)
-        except ValueError:
-            return None
+    if m:  # day/month/year (Kompas): never month-first on these sites
+        return _build(int(m.group(3)), int(m.group(2)), int(m.group(1)), m.group(4), m.group(5), m.group(6), tz)
     m = _D_MONTH_Y.search(core)
     if m and m.group(2).lower() in _MONTHS:
-        try:
-            day = dt.datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-        except ValueError:
-            day = None
-        if day is not None:
-            if m.group(4) is None:
-                return day
-            value = day.replace(hour=int(m.group(4)), minute=int(m.group(5)), second=int(m.group(6) or 0))
-            return value.replace(tzinfo=tz) if tz else value
-    core = _DAYNAME.sub("", core)
+        month = _MONTHS[m.group(2).lower()]
+        return _build(int(m.group(3)), month, int(m.group(1)), m.group(4), m.group(5), m.group(6), tz)
+    return _with_dateparser(_DAYNAME.sub("", core), tz)
+
+
+def _build(
+    year: int, month: int, day: int, hour: str | None, minute: str | None, second: str | None,
+    tz: dt.tzinfo | None,
+) -> dt.datetime | None:
+    """A datetime from parts; aware only when there is a time and a zone; None when invalid."""
+    try:
+        if hour is None or minute is None:
+            return dt.datetime(year, month, day)
+        value = dt.datetime(year, month, day, int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+    return value.replace(tzinfo=tz) if tz is not None else value
+
+
+def _with_dateparser(core: str, tz: dt.tzinfo | None) -> dt.datetime | None:
     data = _date_parser().get_date_data(core)
-    value = data.date_obj if data else None
+    value: dt.datetime | None = data.date_obj if data else None
     if value is None:
-        logger.debug("unparsed page date %r", text)
+        logger.debug("unparsed page date %r", core)
         return None
     if value.tzinfo is None and tz is not None and data.period == "day" and re.search(r"\d[:.]\d{2}", core):
         value = value.replace(tzinfo=tz)

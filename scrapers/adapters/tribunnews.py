@@ -67,11 +67,6 @@ class TribunnewsAdapter(SiteAdapter):
         h1 = first(page.doc, '//h1[@id="arttitle"]', "//h1")
         return super().title(page) or (self.clean_title(text_of(h1)) if h1 is not None else None)
 
-    def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """JSON-LD, then ``div#jam[title]``, then ``time.grey`` / the date line, then the URL."""
-        published, updated = super().dates(page)
-        return published, updated
-
     def visible_date(self, page: Page) -> dt.datetime | None:
         """``div#jam[title]`` (ISO), then the printed "Senin, 4 Mei 2020 04:25 WIB" line."""
         jam = first(page.doc, '//*[@id="jam"][@title]')
