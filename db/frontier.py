@@ -219,20 +219,24 @@ class Frontier:
                 out[url] = "revisit" if revisited else "seen"
         return out
 
-    def due(self, source: str, *, now: float | None = None, limit: int = 1000) -> list[FrontierEntry]:
+    def due(
+        self, source: str, *, now: float | None = None, limit: int = 1000, run_id: int | None = None
+    ) -> list[FrontierEntry]:
         """Pending URLs and failed ones whose retry time has come, newest publication first.
 
         Args:
             source: the source name.
             now: the current time (epoch seconds).
             limit: at most this many.
+            run_id: leave out URLs this run already tried (each URL at most once per run).
         """
         now = time.time() if now is None else now
         rows = self._db.execute(
             "SELECT url, fetch_url, source, status, attempts, etag, last_modified FROM frontier_urls"
             " WHERE source = ? AND status IN ('pending', 'failed') AND next_try <= ?"
+            " AND (? IS NULL OR run_id IS NULL OR run_id != ?)"
             " ORDER BY published IS NULL, published DESC, first_seen, url LIMIT ?",
-            (source, now, limit),
+            (source, now, run_id, run_id, limit),
         ).fetchall()
         return [FrontierEntry(*row) for row in rows]
 
@@ -256,6 +260,11 @@ class Frontier:
                 " WHERE url = ?",
                 (now, etag, last_modified, article_url, run_id, url),
             )
+
+    def mark_tried(self, url: str, *, run_id: int) -> None:
+        """This run looked at the URL but leaves it pending (e.g. outside this run's date range)."""
+        with self._tx():
+            self._write("UPDATE frontier_urls SET run_id = ? WHERE url = ?", (run_id, url))
 
     def mark_skipped(self, url: str, reason: str, *, run_id: int | None = None, now: float | None = None) -> None:
         """The URL was fetched but is not kept (keyword filter, not an article ...)."""

@@ -30,6 +30,7 @@ BM25_WEIGHTS = (5.0, 1.0)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_NEAR = re.compile(r"\bNEAR\s*\(")
 
 
 def _quote(word: str) -> str:
@@ -51,7 +52,7 @@ def to_fts_query(query: str) -> str:
     positive: list[str] = []
     negative: list[str] = []
     pending_or = False
-    for m in _TOKEN.finditer(query):
+    for m in _TOKEN.finditer(_NEAR.sub(" ", query)):
         negate, phrase, bare = m.group(1) == "-", m.group(2), m.group(3)
         prefix = False
         if bare is not None:
