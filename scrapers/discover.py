@@ -348,14 +348,6 @@ def _feed_links(page: FetchedPage) -> list[DiscoveredLink]:
         },
     )
     entries = parsed.get("entries", [])
-    if parsed.get("bozo"):
-        problem = parsed.get("bozo_exception")
-        if not entries:
-            raise DiscoveryError(
-                f"{page.final_url}: malformed feed, no items could be read ({problem}); "
-                "check the URL is a feed"
-            )
-        logger.warning("%s: feed is malformed (%s); using the %d items read", page.final_url, problem, len(entries))
     links = []
     for entry in entries:
         href = entry.get("link") or ""
@@ -373,6 +365,14 @@ def _feed_links(page: FetchedPage) -> list[DiscoveredLink]:
                 title=entry.get("title"), published=published,
             )
         )
+    if parsed.get("bozo"):
+        problem = parsed.get("bozo_exception")
+        if not links:
+            raise DiscoveryError(
+                f"{page.final_url}: malformed feed, no item links could be read ({problem}); "
+                "check the URL is a feed"
+            )
+        logger.warning("%s: feed is malformed (%s); using the %d links read", page.final_url, problem, len(links))
     return _dedupe(links)
 
 
