@@ -450,9 +450,9 @@ def ingest_command(
     try:
         summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show,
                                  since=since.date() if since else None, until=until.date() if until else None)
-    except (ing.ConfigError, ing.StoreError, ing.LockedError) as exc:
+    except (ing.ConfigError, ing.StoreError, ing.LockedError, KeyboardInterrupt) as exc:
         code = ing.exit_code_for(exc)
-        click.echo(f"warta ingest: {ing.EXIT_CODES[code].split(':')[0]}: {exc}", err=True)
+        click.echo(f"warta ingest: {ing.EXIT_LABELS[code]}: {exc}", err=True)
         sys.exit(code)
     if show is not None:
         click.echo("", err=True)

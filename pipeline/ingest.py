@@ -66,6 +66,15 @@ EXIT_CODES: dict[int, str] = {
     EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
 }
 
+#: Exit code -> the short label ``warta ingest`` prints before an error message.
+EXIT_LABELS: dict[int, str] = {
+    EXIT_PARTIAL: "partial failure",
+    EXIT_CONFIG: "configuration error",
+    EXIT_STORE: "store error",
+    EXIT_LOCKED: "locked",
+    EXIT_INTERRUPTED: "interrupted",
+}
+
 #: Discovery link kinds followed as discovery pages (the rest are articles or ignored).
 _NAV_KINDS = ("feed", "sitemap", "listing")
 
@@ -108,7 +117,7 @@ class IngestSummary:
     failures: list[dict[str, Any]] = field(default_factory=list)
     failing_feeds: list[dict[str, Any]] = field(default_factory=list)
     """Feeds that failed ``feed_alert_failures`` runs in a row."""
-    stage_seconds: Counter[str] = field(default_factory=Counter)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     """Time spent per stage: discover, fetch, parse, extract, load."""
     status: str = "running"
     """ok, partial, interrupted or failed."""
@@ -283,7 +292,7 @@ def _fetch_settings(config: IngestConfig, source: Source) -> Any:
         return FetchSettings.from_mapping(values)
     except (ValueError, TypeError) as exc:
         text = Path(config.path).read_text(encoding="utf-8") if Path(config.path).is_file() else ""
-        key = next((k for k in config.fetch if f"'{k}'" in str(exc) or k in str(exc)), None)
+        key = next((k for k in config.fetch if repr(k) in str(exc)), None)
         raise ConfigError(
             f"[fetch] {exc}", path=config.path, line=_line_of(text, "[fetch]", 0, key) if text else None, key=key
         ) from exc
@@ -321,17 +330,25 @@ def _timed(summary: IngestSummary, stage: str) -> Iterator[None]:
     try:
         yield
     finally:
-        summary.stage_seconds[stage] += time.perf_counter() - t0
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
 
 
-def _in_range(published: dt.datetime | None, since: dt.date | None, until: dt.date | None) -> str | None:
-    """The skip reason when ``published`` falls outside [since, until] (dates inclusive), else None."""
+def _in_range(
+    published: dt.datetime | None, since: dt.date | None, until: dt.date | None, *, margin_days: int = 0
+) -> str | None:
+    """The skip reason when ``published`` falls outside [since, until] (dates inclusive), else None.
+
+    The day is the one in ``published``'s own time zone (the outlet's, for a parsed article);
+    feeds often restate times in UTC, so links are checked with a day of margin and the
+    article itself decides.
+    """
     if published is None:
         return None
     day = published.date()
-    if since is not None and day < since:
+    margin = dt.timedelta(days=margin_days)
+    if since is not None and day < since - margin:
         return "published before --since"
-    if until is not None and day > until:
+    if until is not None and day > until + margin:
         return "published after --until"
     return None
 
@@ -397,7 +414,9 @@ class _SourceRun:
             self.budget -= 1
             try:
                 with _timed(self.summary, "fetch"):
-                    page: FetchedPage = self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+                    page: FetchedPage = self.fetcher.fetch(
+                        url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
+                    )
             except FetchError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
@@ -427,7 +446,7 @@ class _SourceRun:
                 if host not in hosts:
                     self.summary.skipped["other host"] += 1
                     continue
-                reason = _in_range(link.published, self.since, self.until)
+                reason = _in_range(link.published, self.since, self.until, margin_days=1)
                 if reason:
                     self.summary.skipped[reason] += 1
                     continue
@@ -466,7 +485,9 @@ class _SourceRun:
 
     def articles(self) -> None:
         while self.budget > 0 and not self.stop():
-            batch = self.frontier.due(self.source.name, now=self.clock(), limit=min(self.budget, 200))
+            batch = self.frontier.due(
+                self.source.name, now=self.clock(), limit=min(self.budget, 200), run_id=self.run_id
+            )
             if not batch:
                 return
             for entry in batch:
@@ -482,7 +503,8 @@ class _SourceRun:
         try:
             with _timed(self.summary, "fetch"):
                 page: FetchedPage = self.fetcher.fetch(
-                    entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified
+                    entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified,
+                    conditional=bool(entry.etag or entry.last_modified),
                 )
             if page.not_modified:
                 self.summary.not_modified += 1
@@ -502,10 +524,13 @@ class _SourceRun:
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
             return
         reason = _in_range(article.published, self.since, self.until)
-        if reason is None and not self.source.wants(article.title, article.text):
-            reason = "keyword filter"
-        if reason:
-            self._skip(entry, reason, article.title)
+        if reason:  # a property of this run, not of the URL: it stays pending for runs without the range
+            self.frontier.mark_tried(entry.url, run_id=self.run_id)
+            self.summary.skipped[reason] += 1
+            logger.info("skipped url=%s reason=%r", entry.url, reason)
+            return
+        if not self.source.wants(article.title, article.text):
+            self._skip(entry, "keyword filter", article.title)
             return
         try:
             with _timed(self.summary, "extract"):
@@ -555,15 +580,13 @@ class _SourceRun:
 
 
 def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
-    """Parse a fetched article page, joining its further pages when it has any."""
-    from scrapers import crawl as crawl_mod
+    """Parse a fetched article page, fetching and joining its further pages when it has any."""
+    from scrapers.crawl import _assemble
 
-    from_page = getattr(crawl_mod, "article_from_page", None)
-    if from_page is not None:
-        return from_page(fetcher, page)  # type: ignore[no-any-return]
-    from scrapers.adapters import parse_article
-
-    return parse_article(page.body, page.final_url, page.headers.get("content-type"))
+    article, failures = _assemble(lambda u: fetcher.fetch(u, conditional=False), page.url, first=page)
+    for failure in failures:
+        logger.warning("incomplete article url=%s page=%s error=%s", page.url, failure.url, failure.error)
+    return article
 
 
 def ingest(
@@ -624,11 +647,12 @@ def ingest(
                 for source in selected:
                     if stop():
                         break
-                    _SourceRun(
-                        source, fetcher=Fetcher(settings[source.name]), frontier=frontier, store=store,
-                        extractor=extractor, summary=summary, run_id=run_id, since=since, until=until,
-                        stop=stop, progress=progress, clock=clock,
-                    ).run()
+                    with Fetcher(settings[source.name]) as fetcher:
+                        _SourceRun(
+                            source, fetcher=fetcher, frontier=frontier, store=store, extractor=extractor,
+                            summary=summary, run_id=run_id, since=since, until=until, stop=stop,
+                            progress=progress, clock=clock,
+                        ).run()
                 summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
             except BaseException:
                 summary.status = "interrupted" if stop() else "failed"

@@ -241,3 +241,28 @@ def test_stop_request_finishes_as_interrupted(site: GeneratedSite, tmp_path: Pat
     rest = run(config, db_path)
     assert rest.inserted == 15
     assert stored_urls(db_path) == sorted(site.article_urls())
+
+
+def test_sitemap_and_paged_listing_discover_every_article(tmp_path: Path, db_path: Path) -> None:
+    with GeneratedSite(30, listing_page_size=8) as site:
+        config = write_config(tmp_path / "sources.toml", site)
+        text = config.read_text().replace(
+            f'feeds = ["{site.feed_url}"]',
+            f'sitemaps = ["{site.sitemap_url}"]\nlistings = ["{site.listing_url}"]',
+        )
+        config.write_text(text)
+        summary = run(config, db_path)
+        assert site.count(kind="listing", status=200) == 4  # 30 articles, 8 a page
+        assert (summary.discovered, summary.inserted) == (30, 30)
+        assert stored_urls(db_path) == sorted(site.article_urls())
+
+
+def test_max_pages_bounds_a_run_and_the_next_run_goes_on(site: GeneratedSite, tmp_path: Path, db_path: Path) -> None:
+    config = write_config(tmp_path / "sources.toml", site, max_pages=8, revisit_after_hours=24)
+    first = run(config, db_path)
+    assert (first.discovered, first.inserted) == (20, 7)  # the feed took one page of the budget
+    second = run(config, db_path)
+    assert second.inserted == 7
+    third = run(config, db_path)
+    assert third.inserted == 6
+    assert stored_urls(db_path) == sorted(site.article_urls())
