@@ -239,6 +239,58 @@ def test_sumeks_wordpress_fields() -> None:
     ]
 
 
+# --------------------------------------------------------------------------- generic
+
+
+GENERIC_URL = "https://wartamusi.example/daerah/2023/11/02/kota-lubuklinggau-luncurkan-layanan-data-terpadu"
+
+
+def test_generic_article_structured_data_and_clean_body() -> None:
+    art = parse_article(page("generic_article.html"), GENERIC_URL + "?fbclid=abc")
+    assert art.adapter == "generic"
+    assert art.canonical_url == GENERIC_URL  # rel=canonical, tracking parameter dropped
+    assert art.outlet == "wartamusi.example"
+    assert art.title == "Kota Lubuklinggau Luncurkan Layanan Data Terpadu"
+    assert art.authors == ["Siti Aminah"]  # the Organization author is not a writer
+    assert art.editor == "Budi Santoso"  # from the "Editor:" line, which leaves the body
+    assert art.published == dt.datetime(2023, 11, 2, 10, 30, tzinfo=WIB)
+    assert art.section == "Daerah"
+    assert art.tags == ["data terpadu", "Lubuklinggau"]
+    assert art.dateline == "LUBUKLINGGAU"
+    assert art.paragraphs == [
+        "Pemerintah Kota Lubuklinggau meluncurkan layanan data terpadu yang menghubungkan seluruh "
+        "organisasi perangkat daerah dalam satu portal.",
+        "Wali Kota Lubuklinggau mengatakan portal itu memudahkan warga mencari data kependudukan, "
+        "kesehatan dan pendidikan tanpa harus datang ke kantor dinas.",
+        "Layanan tersebut dapat diakses melalui ponsel maupun komputer sejak hari ini dan akan terus "
+        "diperbarui setiap bulan oleh Dinas Komunikasi dan Informatika.",
+    ]
+    assert_clean(art)
+
+
+def test_generic_home_page_is_not_an_article() -> None:
+    html = page("generic_article.html").replace('<meta property="og:type" content="article">', "")
+    html = html.replace('"@type": "NewsArticle"', '"@type": "WebPage"').replace("<article>", "<div>")
+    html = html.replace("</article>", "</div>")
+    with pytest.raises(NotAnArticle):
+        parse_article(html, "https://wartamusi.example/")
+    with pytest.raises(NotAnArticle):
+        parse_article(html, "https://wartamusi.example/daerah")
+    # the same markup at a dated article URL is accepted
+    assert parse_article(html, GENERIC_URL).title == "Kota Lubuklinggau Luncurkan Layanan Data Terpadu"
+
+
+def test_kompas_pager_links() -> None:
+    html = page("kompas_readtime.html").replace(
+        '<div class="comment-section">',
+        f'<div class="read__paging"><a href="{KOMPAS_URL}?page=2">2</a><a href="{KOMPAS_URL}?page=3">3</a>'
+        f'<a href="{KOMPAS_URL}?page=2">Selanjutnya</a><a href="https://other.example/x?page=9">x</a></div>'
+        '<div class="comment-section">',
+    )
+    assert adapter_for(KOMPAS_URL).next_page_urls(html, KOMPAS_URL) == [KOMPAS_URL + "?page=2", KOMPAS_URL + "?page=3"]
+    assert adapter_for(KOMPAS_URL).next_page_urls(html, KOMPAS_URL + "?page=2") == [KOMPAS_URL + "?page=3"]
+
+
 # --------------------------------------------------------------------------- rejections and errors
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gold_pages import GoldPage, gold_pages, token_f1
 from pipeline.cli import cli
 from pipeline.models import Article
-from scrapers.adapters import BOILERPLATE_PHRASES, contains_boilerplate, parse_article
+from scrapers.adapters import BOILERPLATE_PHRASES, adapter_for, contains_boilerplate, parse_article
 
 pytestmark = pytest.mark.shared
 
@@ -84,6 +84,13 @@ def test_mean_body_f1(shared_dir: Path) -> None:
     scores = [token_f1(parsed(g).text, g.expected_text() or "") for g in GOLD if g.expected_text() is not None]
     assert len(scores) == 10
     assert statistics.mean(scores) >= MEAN_F1_FLOOR
+
+
+def test_tribunnews_real_pager(shared_dir: Path) -> None:
+    gold = next(g for g in GOLD if g.file.startswith("tribunnews.com_2020"))
+    urls = adapter_for(gold.url).next_page_urls(gold.html().decode("utf-8"), gold.url)
+    assert urls == [f"{gold.url}?page={n}" for n in (2, 3, 4)]
+    assert adapter_for(gold.url).all_pages_url(gold.url) == gold.url + "?page=all"
 
 
 def test_cli_parse_json_on_real_page(shared_dir: Path) -> None:

@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -367,6 +367,26 @@ def _as_str(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, str) else None
+
+
+def pager_urls(page: Page, container_xpath: str) -> list[str]:
+    """Links to later pages (``?page=N``, N above the current page) inside the pager, in order."""
+    current = page_number(page.url)
+    found: dict[int, str] = {}
+    for a in page.doc.xpath(container_xpath + "//a[@href]"):
+        href = urljoin(page.url, a.get("href"))
+        n = page_number(href)
+        if n > current and n not in found and urlsplit(href).path == urlsplit(page.url).path:
+            found[n] = href
+    return [found[n] for n in sorted(found)]
+
+
+def page_number(url: str) -> int:
+    """The ``page`` query parameter of a URL (1 when absent, 0 when not a number, e.g. ``all``)."""
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key == "page":
+            return int(value) if value.isdigit() else 0
+    return 1
 
 
 def outlet_of(url: str) -> str:

@@ -15,7 +15,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
-from scrapers.adapters.dates import WIB, parse_iso, parse_local
+from scrapers.adapters.dates import WIB, parse_local
 
 logger = logging.getLogger(__name__)
 

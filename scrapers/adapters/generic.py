@@ -10,15 +10,22 @@ in its own ``<p>`` children), paragraphs that do not occur inside it are dropped
 from __future__ import annotations
 
 import logging
+import re
 
 import lxml.html
 import trafilatura
 
-from scrapers.adapters.base import Page, SiteAdapter
+from urllib.parse import urlsplit
+
+from scrapers.adapters.base import Page, SiteAdapter, is_person_name, names_of
 from scrapers.adapters.boilerplate import normalise_space
+from scrapers.adapters.dates import date_from_url
+from scrapers.exceptions import NotAnArticle
 
 logger = logging.getLogger(__name__)
 
+#: A body with fewer words than this is not an article (teaser, listing, error page).
+MIN_WORDS = 30
 #: Keep trafilatura's output unfiltered when the container check would remove more than this share.
 _MAX_DROPPED_SHARE = 0.5
 
@@ -46,7 +53,30 @@ class GenericAdapter(SiteAdapter):
 
     name = "generic"
 
+    def people(self, page: Page) -> tuple[list[str], str | None]:
+        """JSON-LD/meta authors; else "Penulis:/Pewarta:" lines; the editor from an "Editor:" line."""
+        authors, editor = super().people(page)
+        credits = credit_lines(page)
+        if not authors:
+            authors = credits.get("penulis") or credits.get("pewarta") or credits.get("reporter") or []
+        if editor is None:
+            editor = next((n for n in credits.get("editor", []) if n not in authors), None)
+        return authors, editor
+
     def body(self, page: Page) -> list[str]:
+        """Article body paragraphs; raises NotAnArticle for home pages, listings and stubs."""
+        if not has_article_signal(page):
+            raise NotAnArticle(
+                f"{page.url} has no sign of being an article (no article JSON-LD, og:type, "
+                "published time, <article> or dated URL): a home page or listing"
+            )
+        paragraphs = self.extract(page)
+        words = sum(len(p.split()) for p in paragraphs)
+        if words < MIN_WORDS:
+            raise NotAnArticle(f"{page.url} has only {words} words of body text: not an article")
+        return paragraphs
+
+    def extract(self, page: Page) -> list[str]:
         """Body paragraphs from trafilatura (precision mode, no comments or tables), kept to the main container."""
         text = trafilatura.extract(
             page.html,
@@ -67,3 +97,37 @@ class GenericAdapter(SiteAdapter):
             logger.debug("main-container check would drop %d chars on %s; keeping trafilatura output", dropped, page.url)
             return paragraphs
         return kept
+
+
+_CREDIT_XPATH = (
+    "//*[self::p or self::div or self::span or self::li][string-length(normalize-space(.)) < 90]"
+    "[contains(., 'Editor') or contains(., 'Penulis') or contains(., 'Pewarta') or contains(., 'Reporter')]"
+)
+_CREDIT = re.compile(r"^(Penulis|Pewarta|Reporter|Editor)\s*:\s*([A-Z][\w.' -]{1,60})$", re.I)
+
+
+def credit_lines(page: Page) -> dict[str, list[str]]:
+    """Names on short credit lines ("Penulis: X", "Editor : Y"), by lower-cased label."""
+    found: dict[str, list[str]] = {}
+    for el in page.doc.xpath(_CREDIT_XPATH):
+        m = _CREDIT.match(normalise_space(el.text_content()))
+        if m:
+            names = [n for n in names_of(m.group(2)) if is_person_name(n)]
+            bucket = found.setdefault(m.group(1).lower(), [])
+            bucket.extend(n for n in names if n not in bucket)
+    return found
+
+
+def has_article_signal(page: Page) -> bool:
+    """True when the page declares or looks like a single article (not a home page or listing)."""
+    path = urlsplit(page.url).path
+    if path.strip("/") in ("", "index.html", "index.php") and not page.article_ld:
+        return False
+    return bool(
+        page.article_ld
+        or (page.m("og:type") or "").lower() == "article"
+        or page.m("article:published_time")
+        or page.doc.xpath('//*[@itemprop="articleBody"] | //article')
+        or date_from_url(page.url)
+        or date_from_url(page.m("og:url") or "")
+    )

@@ -14,7 +14,17 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
+from scrapers.adapters.base import (
+    Page,
+    SiteAdapter,
+    block_paragraphs,
+    first,
+    is_person_name,
+    names_of,
+    pager_urls,
+    text_of,
+    xp_class,
+)
 from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
@@ -45,6 +55,10 @@ class KompasAdapter(SiteAdapter):
         parts = urlsplit(url)
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "page"] + [("page", "all")]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+    def next_page_urls(self, html: str, url: str) -> list[str]:
+        """Links of the ``read__paging`` pager after the current page (``?page=2`` ...)."""
+        return pager_urls(Page.from_html(html, url), "//div[" + xp_class("read__paging") + " or " + xp_class("paging__wrap") + "]")
 
     def title(self, page: Page) -> str | None:
         """``h1.read__title`` (2015: the h2 of ``kcm-read-content-top``), then JSON-LD/og:title."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.adapters.base import Page, SiteAdapter, first, block_paragraphs, names_of, text_of, xp_class
+from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, names_of, pager_urls, text_of, xp_class
 from scrapers.adapters.dates import parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
@@ -52,15 +52,7 @@ class TribunnewsAdapter(SiteAdapter):
 
     def next_page_urls(self, html: str, url: str) -> list[str]:
         """The ``div.paging`` links after the current page, in page order."""
-        page = Page.from_html(html, url)
-        current = _page_no(url)
-        found: dict[int, str] = {}
-        for a in page.doc.xpath("//div[" + xp_class("paging") + "]//a[@href]"):
-            href = urljoin(url, a.get("href"))
-            n = _page_no(href)
-            if n > current and n not in found:
-                found[n] = href
-        return [found[n] for n in sorted(found)]
+        return pager_urls(Page.from_html(html, url), "//div[" + xp_class("paging") + "]")
 
     def title(self, page: Page) -> str | None:
         """JSON-LD headline, og:title minus " - Tribunnews.com", then ``h1#arttitle``."""
@@ -113,9 +105,3 @@ class TribunnewsAdapter(SiteAdapter):
         box = first(page.doc, "//div[" + xp_class("txt-article") + "]", '//*[@itemprop="articleBody"]')
         return block_paragraphs(box, _BODY_DROP) if box is not None else []
 
-
-def _page_no(url: str) -> int:
-    for k, v in parse_qsl(urlsplit(url).query):
-        if k == "page":
-            return int(v) if v.isdigit() else 0
-    return 1
