@@ -91,9 +91,10 @@ def _assemble(
         except (FetchError, ParseError) as exc:
             logger.info("all-pages variant %s unusable (%s); following %d pages", all_url, exc, len(next_urls))
         else:
-            if len(whole.paragraphs) >= len(article.paragraphs):
+            if len(whole.paragraphs) > len(article.paragraphs):  # not page 1 served again
                 whole.pages = max(whole.pages, 1 + len(next_urls))
                 return whole, failures
+            logger.info("all-pages variant %s is no longer than page 1; following %d pages", all_url, len(next_urls))
     pages = [article]
     for next_url in next_urls[: max_pages - 1]:
         try:
