@@ -21,6 +21,7 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
+from db.exceptions import SearchQueryError
 from db.search import to_fts_query
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,12 @@ order by p.programme, p.year, p.stage, region"""
 
 
 def _fts_or_nothing(query: str | None) -> str:
-    """``warta_fts_query(q)``: the safe FTS5 form of ``q``."""
-    return to_fts_query(query or "")
+    """``warta_fts_query(q)``: the safe FTS5 form of ``q``; an empty phrase (no rows) when it has no words."""
+    try:
+        return to_fts_query(query or "")
+    except SearchQueryError:
+        return '""'
+
 
 
 @hookimpl

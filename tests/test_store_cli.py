@@ -1,0 +1,125 @@
+"""The store's CLI commands: stats, entity, programme, export, reextract, serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from db.store import Store
+from pipeline.cli import cli
+from pipeline.models import (
+    Article,
+    ArticleFacts,
+    Institution,
+    Official,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Provenance,
+)
+
+P = Provenance(0, 10, "kalimat", "warta.test", "0.1")
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture()
+def filled(db_path: Path) -> Path:
+    store = Store(db_path)
+    run_id = store.start_run("crawl")
+    for n, (name, surface) in enumerate([("Ahmad Yani", "Ir. H. Ahmad Yani, MM"), ("Yani", "Bupati Yani")], 1):
+        store.load(
+            Article(url=f"https://sumsel.tribunnews.com/{n}", canonical_url=f"https://sumsel.tribunnews.com/{n}",
+                    outlet="sumsel.tribunnews.com", title=f"Smart city Muara Enim {n}",
+                    paragraphs=[f"Bupati Muara Enim {surface} membuka rapat smart city ke-{n}."],
+                    published=dt.datetime(2018 + n, 5, 15, 9, tzinfo=WIB)),
+            ArticleFacts(
+                officials=[Official(name, "bupati muara enim", "Kabupaten Muara Enim", surface, P, region_code="16.03")],
+                institutions=[Institution("Kementerian Komunikasi dan Informatika", "Kominfo", "ministry", P,
+                                          ["Kominfo"])],
+                program_stages=[ProgrammeStage("Gerakan Menuju 100 Smart City", n + 1, 2017 + n, "tahap", P)],
+                program_participants=[ProgrammeParticipant("Kabupaten Muara Enim", "Gerakan Menuju 100 Smart City",
+                                                           2018, "terpilih", P, None, "16.03")],
+            ),
+            run_id=run_id,
+        )
+    store.finish_run(run_id, {"articles": 2, "failed": 0}, "ok")
+    store.close()
+    return db_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_every_store_command_has_help_with_an_example() -> None:
+    for command in ("search", "stats", "entity", "programme", "export", "serve", "reextract"):
+        code, out = run(command, "--help")
+        assert code == 0 and "Example:" in out and "--db" in out
+
+
+def test_stats(filled: Path) -> None:
+    code, out = run("stats", "--db", str(filled), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["counts"]["articles"] == 2 and data["counts"]["persons"] == 1
+    assert data["runs"][0]["command"] == "crawl" and data["runs"][0]["status"] == "ok"
+    code, out = run("stats", "--db", str(filled))
+    assert code == 0 and "run 1 crawl" in out
+
+
+def test_entity_with_reasons(filled: Path) -> None:
+    code, out = run("entity", "Bupati Yani", "--db", str(filled), "--why")
+    assert code == 0
+    assert out.startswith("Ahmad Yani (person), 2 mentions")
+    assert "bupati muara enim (Kabupaten Muara Enim) 2019-05-15 .. 2020-05-15, articles [1, 2]" in out
+    assert "alias 'Bupati Yani': written so in article 2" in out
+    assert "surname 'yani' matches the only full name ending in it that holds 'bupati'" in out
+    code, out = run("entity", "Kominfo", "--db", str(filled), "--json")
+    assert code == 0 and json.loads(out)["name"] == "Kementerian Komunikasi dan Informatika"
+    code, out = run("entity", "Siapa Saja", "--db", str(filled))
+    assert code == 1 and "no person, institution, place or programme named 'Siapa Saja'" in out
+
+
+def test_programme(filled: Path) -> None:
+    code, out = run("programme", "gerakan menuju 100 smart city", "--db", str(filled), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert [(s["year"], s["stage"], s["article_ids"]) for s in report["stages"]] == [(2018, 2, [1]), (2019, 3, [2])]
+    assert [(p["region"], p["article_ids"]) for p in report["participants"]] == [("Kabupaten Muara Enim", [1, 2])]
+    code, out = run("programme", "Program Tidak Ada", "--db", str(filled))
+    assert code == 1 and "no programme named" in out
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_to_file(filled: Path, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"roles.{fmt}"
+    code, out = run("export", "--db", str(filled), "--format", fmt, "--table", "official_roles", "--output", str(target))
+    assert code == 0 and "1 rows of official_roles written" in out
+    text = target.read_text(encoding="utf-8")
+    assert "bupati muara enim" in text
+    code, out = run("export", "--db", str(filled), "--table", "nope")
+    assert code == 1 and "cannot export table 'nope'" in out
+
+
+def test_reextract(filled: Path) -> None:
+    code, out = run("reextract", "--db", str(filled), "--since", "2020-01-01")
+    spec = importlib.util.find_spec("extractors")
+    module = importlib.util.module_from_spec(spec) if spec else None
+    if spec and spec.loader and module is not None:
+        spec.loader.exec_module(module)
+    if module is None or not hasattr(module, "extract") or not hasattr(module, "EXTRACTOR_VERSION"):
+        assert code == 1 and "the extractors are not installed" in out
+    else:
+        assert code == 0 and out.startswith("re-extracted 1 articles")
+        assert Store(filled).last_runs()[0].command == "reextract"
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    code, out = run("serve", "--db", str(tmp_path / "none.db"), "--port", "0")
+    assert code == 1 and "no store at" in out
