@@ -1,0 +1,173 @@
+"""Dates: every calendar reference, resolved against the publication date with its precision.
+
+Forms found: "Rabu (15/5)", "Senin (3/8/2020)", "(5/7/21)", "15 Mei 2019", "2-3 Mei 2017",
+"Maret 2021", "April, Mei, dan Juni 2020", "Juli hingga September 2020", "bulan Juni",
+"tahun 2018", "2017 sampai dengan 2019", "2025-2045", years inside longer phrases ("Tahap 3 Tahun
+2019", "Asian Games 2018") and relative days ("kemarin"). A year that belongs to a fuller date
+("15 Mei 2019") is not reported again on its own. Day-and-month forms resolve to the nearest such
+date not after publication (dateparser with ``PREFER_DATES_FROM="past"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from dateparser.date import DateDataParser
+
+logger = logging.getLogger(__name__)
+
+NAME = "warta.dates"
+VERSION = "1"
+
+_MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8, "agu": 8, "agt": 8, "ags": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11,
+    "desember": 12, "des": 12,
+}
+_M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_Y = r"(?:19[5-9]\d|20\d\d)"
+_RANGE = r"(?:-|–|—|s\.?d\.?|sampai(?:\s+dengan)?|hingga|dan|,)"
+_D = r"(?:[12]\d|3[01]|0?[1-9])"
+
+_NUMERIC = re.compile(r"\(\s*(" + _D + r")\s*/\s*(0?[1-9]|1[0-2])(?:\s*/\s*(\d{4}|\d{2}))?\s*\)")
+_DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
+_DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
+_MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
+_BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
+_YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%)")
+_YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–]\s*(" + _Y + r")(?![\d\w])")
+_RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
+_NOT_YEAR_AFTER = re.compile(
+    r"\s*(orang|unit|bidang|buah|km|meter|m2|persen|%|vial|dosis|ton|ha|hektare|hektar|kk|kpm|desa|peserta|"
+    r"warga|jiwa|rumah|sekolah|siswa|ekor|kg|liter|lembar|paket|titik)\b",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class DateMatch:
+    """A resolved date mention."""
+
+    start: int
+    end: int
+    surface: str
+    value: str
+    precision: str
+
+
+@functools.cache
+def _parser(base: dt.datetime) -> DateDataParser:
+    return DateDataParser(
+        languages=["id"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY",
+                  "PREFER_DAY_OF_MONTH": "first"},
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(expr: str, base: dt.datetime) -> tuple[str, str] | None:
+    data = _parser(base).get_date_data(expr)
+    if data is None or data.date_obj is None:
+        return None
+    d = data.date_obj
+    period = data.period or "day"
+    if period == "year":
+        return f"{d.year:04d}", "year"
+    if period == "month":
+        return f"{d.year:04d}-{d.month:02d}", "month"
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}", "day"
+
+
+def _base(published: dt.datetime | None) -> dt.datetime:
+    if published is None:
+        return dt.datetime.now().replace(microsecond=0)
+    return published.replace(tzinfo=None)
+
+
+def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
+    """Find and resolve the calendar references in ``text``.
+
+    Args:
+        text: the article body.
+        published: publication time, the anchor for day-month forms and relative days
+            (today when unknown).
+
+    Returns:
+        Mentions in text order, several per span for ranges and lists ("2-3 Mei 2017").
+    """
+    base = _base(published)
+    out: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def emit(s: int, e: int, expr: str) -> None:
+        res = _resolve(expr, base)
+        if res is None:
+            logger.debug("dateparser could not resolve %r", expr)
+            return
+        out.append(DateMatch(s, e, text[s:e], res[0], res[1]))
+
+    for m in _NUMERIC.finditer(text):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+        if year and len(year) == 2:
+            year = "20" + year
+        emit(m.start(), m.end(), f"{day}/{month}/{year}" if year else f"{day}/{month}")
+        taken.append(m.span())
+    for m in _DAY_RANGE.finditer(text):
+        if not free(*m.span()):
+            continue
+        d1, d2, mon, year = m.groups()
+        if int(d1) >= int(d2):
+            continue
+        suffix = f" {mon} {year}" if year else f" {mon}"
+        emit(m.start(), m.end(), d1 + suffix)
+        emit(m.start(), m.end(), d2 + suffix)
+        taken.append(m.span())
+    for m in _DAY.finditer(text):
+        if not free(*m.span()):
+            continue
+        day, mon, year = m.groups()
+        if mon.lower() in ("mar", "jan", "jun", "jul", "des", "sep", "apr", "nov", "agu", "okt", "feb") and not year:
+            continue
+        emit(m.start(), m.end(), f"{day} {mon} {year}" if year else f"{day} {mon}")
+        taken.append(m.span())
+    for m in _MONTH_LIST.finditer(text):
+        if not free(*m.span()):
+            continue
+        months, year = m.group(1), m.group(2)
+        for mm in re.finditer(_M, months, re.I):
+            word = mm.group(0)
+            if mm.start() > 0 and months[mm.start() - 1].isalpha():
+                continue
+            if word.lower() in ("dan",):
+                continue
+            emit(m.start(1) + mm.start(), m.start(1) + mm.end(), f"{word} {year}")
+        taken.append(m.span())
+    for m in _BULAN.finditer(text):
+        if free(*m.span()):
+            emit(m.start(1), m.end(1), m.group(1))
+            taken.append(m.span())
+    for m in _YEAR_RANGE.finditer(text):
+        if free(*m.span()):
+            emit(m.start(1), m.end(1), m.group(1))
+            emit(m.start(2), m.end(2), m.group(2))
+            taken.append(m.span())
+    for m in _YEAR.finditer(text):
+        if not free(*m.span()):
+            continue
+        before = text[max(0, m.start() - 3) : m.start()]
+        if before.endswith(("Rp", "Rp ", "©", "© ")) or _NOT_YEAR_AFTER.match(text, m.end()):
+            continue
+        emit(m.start(), m.end(), m.group(1))
+        taken.append(m.span())
+    for m in _RELATIVE.finditer(text):
+        if free(*m.span()):
+            emit(m.start(), m.end(), m.group(1).lower())
+    return sorted(out, key=lambda d: d.start)

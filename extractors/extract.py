@@ -1,0 +1,156 @@
+"""Article text -> :class:`pipeline.models.ArticleFacts`: the reusable :class:`Extractor`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from extractors import dates, institutions, nlp, officials, places, programmes
+from extractors.exceptions import BadInputError
+from pipeline.models import (
+    ArticleFacts,
+    DateMention,
+    Institution,
+    Official,
+    OfficialRelation,
+    Place,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Provenance,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Version of the extractor set as a whole; bumped whenever any fact type's output can change.
+EXTRACTOR_VERSION = "warta.extractors.v1"
+
+#: Name and version of each fact type's extractor, recorded in every fact's provenance.
+FACT_EXTRACTORS = {
+    "officials": (officials.NAME, officials.VERSION),
+    "institutions": (institutions.NAME, institutions.VERSION),
+    "places": (places.NAME, places.VERSION),
+    "dates": (dates.NAME, dates.VERSION),
+    "program_stages": (programmes.NAME_STAGES, programmes.VERSION),
+    "program_participants": (programmes.NAME_PARTICIPANTS, programmes.VERSION),
+    "relations": ("warta.relations", officials.VERSION),
+}
+
+
+def parse_published(published: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    """Accept a datetime, a date or an ISO string (``2019-05-16`` or ``2019-05-16T09:00:00+07:00``)."""
+    if published is None or published == "":
+        return None
+    if isinstance(published, dt.datetime):
+        return published
+    if isinstance(published, dt.date):
+        return dt.datetime(published.year, published.month, published.day)
+    try:
+        return dt.datetime.fromisoformat(str(published).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadInputError(f"published {published!r} is not an ISO date; write e.g. 2019-05-16T09:00:00+07:00") from exc
+
+
+class Extractor:
+    """Reusable fact extractor holding one spaCy pipeline.
+
+    Example:
+        >>> ex = Extractor()
+        >>> facts = ex.extract("Bupati Lahat Cik Ujang SH meninjau lokasi, Senin (7/3).", "2021-03-08")
+        >>> facts.officials[0].name
+        'Cik Ujang'
+    """
+
+    def __init__(self, use_ner: bool = False) -> None:
+        """Build (or reuse) the pipeline.
+
+        Args:
+            use_ner: also run the statistical NER model when it is installed.
+        """
+        self.use_ner = use_ner
+        self.nlp = nlp.cached_pipeline(use_ner)
+
+    def extract(self, text: str, published: dt.datetime | dt.date | str | None = None) -> ArticleFacts:
+        """Extract the six fact types (and official relations) from one article body.
+
+        Args:
+            text: the article body (``Article.text``).
+            published: publication time; anchors "Rabu (15/5)" and "kemarin".
+
+        Returns:
+            The facts, each with provenance (offsets into ``text``, sentence, extractor, version).
+        """
+        if not isinstance(text, str):
+            raise BadInputError(f"text must be a str, not {type(text).__name__}")
+        pub = parse_published(published)
+        if not text.strip():
+            return ArticleFacts()
+        st = nlp.run(self.nlp, text, pub)
+        return _to_facts(text, st)
+
+
+def _sentence(text: str, sentences: list[tuple[int, int]], pos: int) -> str:
+    for s, e in sentences:
+        if s <= pos < e:
+            return text[s:e]
+    return ""
+
+
+def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
+    sents = st["sentences"]
+
+    def prov(kind: str, start: int, end: int, confidence: float = 1.0) -> Provenance:
+        name, version = FACT_EXTRACTORS[kind]
+        return Provenance(start, end, _sentence(text, sents, start), name, version, confidence)
+
+    facts = ArticleFacts()
+    offs: list[officials.OfficialMatch] = st["officials"]
+    name_spans = [(o.name_start, o.name_end) for o in offs]
+    for o in offs:
+        facts.officials.append(Official(o.name, o.role, o.org, o.surface, prov("officials", o.start, o.end),
+                                        list(o.titles), list(o.degrees), o.region_code))
+    for m in institutions.merge(st["institutions"]):
+        facts.institutions.append(Institution(m.name, m.surface, m.kind, prov("institutions", m.start, m.end),
+                                              list(m.aliases), m.region_code))
+    seen_places: set[str] = set()
+    for p in st["places"]:
+        if any(a <= p.start < b for a, b in name_spans):
+            continue  # "Bima" in "Bima Arya" is a person's name
+        key = p.name.lower()
+        if key in seen_places:
+            continue
+        seen_places.add(key)
+        facts.places.append(Place(p.name, p.surface, p.level, prov("places", p.start, p.end), p.code))
+    seen_dates: set[str] = set()
+    for d in st["dates"]:
+        if d.value in seen_dates:
+            continue
+        seen_dates.add(d.value)
+        facts.dates.append(DateMention(d.value, d.precision, d.surface, prov("dates", d.start, d.end)))  # type: ignore[arg-type]
+    for s in st["program_stages"]:
+        facts.program_stages.append(ProgrammeStage(s.program, s.stage, s.year, s.surface,
+                                                   prov("program_stages", s.start, s.end)))
+    for p in st["program_participants"]:
+        facts.program_participants.append(ProgrammeParticipant(p.region, p.program, p.year, p.surface,
+                                                               prov("program_participants", p.start, p.end),
+                                                               p.stage, p.region_code))
+    for kind, subj, obj in st["relations"]:
+        facts.relations.append(OfficialRelation(kind, subj.name, obj.name,
+                                                prov("relations", subj.start, obj.end)))
+    return facts
+
+
+_DEFAULT: Extractor | None = None
+
+
+def extract(text: str, published: dt.datetime | dt.date | str | None = None) -> ArticleFacts:
+    """Extract facts with a module-level :class:`Extractor` (built on first use).
+
+    Example:
+        >>> extract("Wakil Bupati Merangin H Mashuri hadir.", "2021-02-02").officials[0].role
+        'wakil bupati merangin'
+    """
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Extractor()
+    return _DEFAULT.extract(text, published)

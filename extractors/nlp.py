@@ -1,0 +1,163 @@
+"""The spaCy pipeline: ``spacy.blank("id")`` plus one registered component per fact type.
+
+Components run in order and leave plain records in ``doc._.warta`` (a dict); no ``Doc`` leaves
+this package. When the statistical NER model (``extractors.ner``) is available and ``use_ner`` is
+on, its ``ner`` component runs first and its PER spans become extra name candidates for officials
+and its LOC spans extra place candidates (normalised through the region list).
+
+Components::
+
+    [ner] -> warta_sentences -> warta_places -> warta_institutions -> warta_dates
+          -> warta_officials -> warta_programmes
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors import dates, institutions, lexicon, officials, places, programmes, text
+
+logger = logging.getLogger(__name__)
+
+if not Doc.has_extension("warta"):
+    Doc.set_extension("warta", default=None)
+
+
+def _state(doc: Doc) -> dict[str, Any]:
+    if doc._.warta is None:
+        doc._.warta = {}
+    st: dict[str, Any] = doc._.warta
+    return st
+
+
+@Language.component("warta_sentences")
+def sentences_component(doc: Doc) -> Doc:
+    """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
+    st = _state(doc)
+    st["sentences"] = text.sentence_spans(doc.text)
+    st["tokens"] = text.tokens(doc.text)
+    starts = {s for s, _ in st["sentences"]}
+    for tok in doc:
+        tok.is_sent_start = tok.i == 0 or tok.idx in starts
+    return doc
+
+
+@Language.component("warta_places")
+def places_component(doc: Doc) -> Doc:
+    """Find provinces, kabupaten/kota, kecamatan, desa, towns and countries."""
+    st = _state(doc)
+    found = places.find_places(doc.text, st["tokens"])
+    # LOC spans from the statistical model that the region list knows and the rules missed
+    idx = lexicon.regions()
+    for ent in doc.ents:
+        if ent.label_ != "LOC" or any(p.start <= ent.start_char < p.end for p in found):
+            continue
+        regs = idx.bare.get(ent.text.lower())
+        if regs and len(regs) == 1:
+            r = regs[0]
+            found.append(places.PlaceMatch(ent.start_char, ent.end_char, ent.text, r.name, r.level, r.code))
+    st["places"] = sorted(found, key=lambda p: p.start)
+    return doc
+
+
+@Language.component("warta_institutions")
+def institutions_component(doc: Doc) -> Doc:
+    """Find ministries, agencies, regional governments, offices, associations and media groups."""
+    st = _state(doc)
+    st["institutions"] = institutions.find_institutions(doc.text, st["tokens"], st["places"])
+    return doc
+
+
+@Language.component("warta_dates")
+def dates_component(doc: Doc) -> Doc:
+    """Find and resolve calendar references against ``doc._.warta["published"]``."""
+    st = _state(doc)
+    st["dates"] = dates.find_dates(doc.text, st.get("published"))
+    return doc
+
+
+@Language.component("warta_officials")
+def officials_component(doc: Doc) -> Doc:
+    """Find officials (PER spans from the NER model help when the rules find no name)."""
+    st = _state(doc)
+    per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+    found = officials.find_officials(doc.text, st["tokens"], st["places"], st["institutions"], per)
+    st["officials"] = officials.dedupe(found)
+    st["relations"] = officials.find_relations(doc.text, st["sentences"], found)
+    return doc
+
+
+@Language.component("warta_programmes")
+def programmes_component(doc: Doc) -> Doc:
+    """Find programme stages and participating regions."""
+    st = _state(doc)
+    pub = st.get("published")
+    stages, parts = programmes.find_programmes(
+        doc.text, st["tokens"], st["sentences"], st["places"], st["institutions"], st["dates"],
+        [(o.start, o.end) for o in st["officials"]], pub.year if pub else None,
+    )
+    st["program_stages"] = stages
+    st["program_participants"] = parts
+    return doc
+
+
+COMPONENTS = (
+    "warta_sentences", "warta_places", "warta_institutions", "warta_dates", "warta_officials", "warta_programmes",
+)
+
+
+def build_pipeline(use_ner: bool = False) -> Language:
+    """Build the extraction pipeline.
+
+    Args:
+        use_ner: add the statistical NER model first when it can be loaded.
+
+    Returns:
+        A spaCy ``Language`` whose components fill ``doc._.warta``.
+    """
+    nlp = spacy.blank("id")
+    if use_ner:
+        ner_nlp = _load_ner()
+        if ner_nlp is not None:
+            nlp.add_pipe("ner", source=ner_nlp, first=True)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    lexicon.regions()  # load the gazetteer now, not inside the first article
+    return nlp
+
+
+def _load_ner() -> Language | None:
+    try:
+        from extractors import ner
+    except ImportError:
+        logger.info("extractors.ner is not available; running the rules alone")
+        return None
+    try:
+        model = ner.load_model()
+    except (OSError, ValueError) as exc:
+        logger.warning("NER model could not be loaded (%s); running the rules alone", exc)
+        return None
+    return model if isinstance(model, Language) else None
+
+
+@functools.cache
+def cached_pipeline(use_ner: bool = False) -> Language:
+    """The pipeline, built once per process."""
+    return build_pipeline(use_ner)
+
+
+def run(nlp: Language, body: str, published: dt.datetime | None) -> dict[str, Any]:
+    """Run ``nlp`` on ``body`` and return the plain records its components produced."""
+    doc = nlp.make_doc(body)
+    _state(doc)["published"] = published
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    result: dict[str, Any] = dict(doc._.warta)
+    return result

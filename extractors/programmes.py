@@ -1,0 +1,547 @@
+"""Programme stages and programme participants.
+
+A stage is a stage word (tahap, gelombang, fase, batch, angkatan ...) followed by a number written
+as digits, Roman numerals, ordinals or cardinals ("tahap 3", "tahap III", "tahap ketiga",
+"tahap ke-3", "tahap pertama dan kedua"); a number *before* the word is a count ("empat tahap") and
+is skipped. The programme is the capitalised phrase right after ("tahap pertama Gerakan Menuju 100
+Smart City") or right before the stage, else the programme the article is currently talking about.
+The year is the one the text ties to the stage, else one in the sentence, else the last one before.
+
+A participant is a kabupaten/kota said to be chosen for, take part in or sign up to a programme
+("terpilih", "mengikuti", "keikutsertaan", "peserta", "lolos" ...); places in location phrases
+("di Kota Makassar") and regions inside offices or officials' roles are not participants.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from extractors import lexicon
+from extractors.dates import DateMatch
+from extractors.institutions import InstitutionMatch
+from extractors.places import PlaceMatch
+from extractors.text import Token, norm
+
+logger = logging.getLogger(__name__)
+
+NAME_STAGES = "warta.program_stages"
+NAME_PARTICIPANTS = "warta.program_participants"
+VERSION = "1"
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
+                 "kegiatan", "evaluasi", "penilaian", "sosialisasi", "pelaksanaan", "tahun", "dalam", "pada",
+                 "sebagai", "bagian", "dari", "dan", "menuju", "ini", "itu", "yang", "untuk", "saat", "sementara",
+                 "setelah", "sebelumnya", "menurut", "namun", "kemudian", "selain", "di", "ke", "para", "seluruh"}
+_SELF_STANDING = {"vaksinasi", "imunisasi", "bimtek"}
+_INNER_LOWER = {"dan", "menuju"}
+_REFERS = {"tersebut", "ini", "itu"}
+_TRIGGER = re.compile(
+    r"\b(terpilih|dipilih|lolos|ditunjuk|ditetapkan sebagai|keikutsertaan\w*|mengikuti|ikut|ikuti|diikuti|"
+    r"bergabung|mendaftar|terdaftar|tercatat sebagai|masuk (?:daftar|program|dalam|nominasi|tahap|gelombang|"
+    r"sebagai|menjadi)|sebagai (?:salah satu )?(?:daerah )?peserta|(?:kabupaten/kota|daerah|kota|kabupaten) peserta|"
+    r"peserta (?:tahap|gelombang|angkatan|program|gerakan)|(?:dalam|pada) (?:penilaian|evaluasi))\b",
+    re.I,
+)
+_RESET = {"yaitu", "yakni", "antara", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
+          "bersama", "di antaranya"}
+
+
+@dataclass(slots=True)
+class StageMatch:
+    """A numbered stage of a programme."""
+
+    start: int
+    end: int
+    surface: str
+    program: str
+    stage: int
+    year: int | None
+
+
+@dataclass(slots=True)
+class ParticipantMatch:
+    """A region taking part in a programme."""
+
+    start: int
+    end: int
+    surface: str
+    region: str
+    program: str
+    year: int | None
+    stage: int | None = None
+    region_code: str | None = None
+
+
+@dataclass(slots=True)
+class _Prog:
+    start: int
+    end: int
+    name: str
+    year: int | None = None
+    canon: str = ""
+
+
+@dataclass(slots=True)
+class _State:
+    progs: list[_Prog] = field(default_factory=list)
+    memory: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    last_stage: StageMatch | None = None
+    part_year: dict[str, int | None] = field(default_factory=dict)
+
+
+def _number(toks: list[Token], j: int) -> tuple[int, int] | None:
+    """Stage number at ``j`` as (value, tokens used)."""
+    if j >= len(toks):
+        return None
+    _, ordinals, cardinals = lexicon.stage_words()
+    w = toks[j].bare
+    low = w.lower()
+    m = re.fullmatch(r"(?:ke-?)?(\d{1,2})", low)
+    if m:
+        return int(m.group(1)), 1
+    if low == "ke" and j + 1 < len(toks) and toks[j + 1].bare.isdigit():
+        return int(toks[j + 1].bare), 2
+    if w in _ROMAN:
+        return _ROMAN[w], 1
+    if low in ordinals:
+        return ordinals[low], 1
+    if low in cardinals:
+        return cardinals[low], 1
+    return None
+
+
+def _cap_run_back(text: str, toks: list[Token], i: int, places: dict[int, PlaceMatch]) -> tuple[int, int] | None:
+    """Programme phrase ending right before token ``i``: capitalised words, digits, (groups), inner "dan"."""
+    heads = lexicon.programme_heads()
+    j = i - 1
+    start = i
+    while j >= 0:
+        t = toks[j]
+        if _newline_between(text, toks, j, j + 1):
+            break
+        if t.text == ")":
+            k = j
+            while k >= 0 and toks[k].text != "(" and j - k < 8:
+                k -= 1
+            if k >= 0 and toks[k].text == "(":
+                j = k - 1
+                start = k
+                continue
+            break
+        if t.start in places and places[t.start].level in ("regency", "city", "province", "district"):
+            break
+        if t.bare.lower() in _GENERIC_LEAD and t.bare.lower() not in ("evaluasi", "penilaian", "kegiatan"):
+            break
+        if (t.is_cap or re.fullmatch(r"\d+|[A-Z0-9-]+|Covid-19|COVID-19", t.text)) and t.text not in {",", ".", "("}:
+            start = j
+            j -= 1
+            continue
+        if t.text.lower() in _INNER_LOWER and j >= 1 and (toks[j - 1].is_cap or toks[j - 1].text == ")") and start < i:
+            j -= 1
+            continue
+        if t.text.lower() in heads:
+            start = j
+            j -= 1
+            break
+        break
+    if start >= i:
+        return None
+    # a lower-case head noun right before the capitalised phrase
+    if j >= 0 and toks[j].text.lower() in heads and toks[j].end + 1 >= toks[start].start:
+        start = j
+    return start, i
+
+
+def _cap_run_fwd(text: str, toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> tuple[int, int] | None:
+    """Programme phrase starting at ``j`` when it opens with Program/Gerakan or another head word."""
+    heads = lexicon.programme_heads()
+    if j >= len(toks) or not toks[j].is_cap or toks[j].bare.lower() not in heads:
+        return None
+    k = j
+    stage_words = lexicon.stage_words()[0]
+    while k < len(toks):
+        t = toks[k]
+        if t.start in places and places[t.start].prefixed:
+            break
+        if k > j and (t.bare.lower() in stage_words or _newline_between(text, toks, k - 1, k)):
+            break
+        if t.text == "(":
+            e = k
+            while e < len(toks) and toks[e].text != ")" and e - k < 8:
+                e += 1
+            if e < len(toks):
+                k = e + 1
+                continue
+            break
+        if t.bare.lower() == "tahun":
+            break
+        if t.is_cap or re.fullmatch(r"\d+|Covid-19|COVID-19", t.text):
+            if re.fullmatch(r"(19|20)\d\d", t.text):
+                break
+            k += 1
+            continue
+        if t.text.lower() in _INNER_LOWER and k + 1 < len(toks) and toks[k + 1].is_cap:
+            k += 1
+            continue
+        break
+    return (j, k) if k > j else None
+
+
+def _clean(text: str, toks: list[Token], a: int, b: int) -> tuple[str, int | None] | None:
+    while a < b and toks[a].bare.lower() in _GENERIC_LEAD:
+        a += 1
+    year = None
+    while b > a and (re.fullmatch(r"(19|20)\d\d", toks[b - 1].text) or toks[b - 1].bare.lower() == "tahun"):
+        if toks[b - 1].text.isdigit():
+            year = int(toks[b - 1].text)
+        b -= 1
+    if a >= b:
+        return None
+    name = " ".join(text[toks[a].start : toks[b - 1].end].split())
+    if len(name) < 3 or name.isdigit():
+        return None
+    return name, year
+
+
+def _canon(state: _State, name: str, before: int) -> str:
+    """Map a short mention ("Bimtek", "vaksinasi") to the longer programme it abbreviates."""
+    n = norm(name)
+    best = None
+    for p in state.progs:
+        if p.start >= before:
+            continue
+        pn = norm(p.canon or p.name)
+        if pn == n:
+            return p.canon or p.name
+        if re.search(r"\b" + re.escape(n) + r"\b", pn):
+            best = p.canon or p.name
+    return best or name
+
+
+def _year_after(toks: list[Token], j: int, limit: int = 12) -> int | None:
+    for k in range(j, min(len(toks), j + limit)):
+        t = toks[k]
+        if t.text in (".", ";") or (t.text == "," and k > j):
+            break
+        if re.fullmatch(r"(19|20)\d\d", t.text):
+            prev = toks[k - 1].bare.lower() if k > 0 else ""
+            if prev in ("tahun", "pada", "sejak") or k == j or toks[k - 1].is_cap or toks[k - 1].text == ")":
+                return int(t.text)
+    return None
+
+
+def find_programmes(
+    text: str,
+    toks: list[Token],
+    sentences: list[tuple[int, int]],
+    places: list[PlaceMatch],
+    insts: list[InstitutionMatch],
+    dates: list[DateMatch],
+    official_spans: list[tuple[int, int]],
+    published_year: int | None,
+) -> tuple[list[StageMatch], list[ParticipantMatch]]:
+    """Find programme stages and participants.
+
+    Args:
+        text: the article body.
+        toks: its tokens.
+        sentences: sentence offsets.
+        places: place mentions.
+        insts: institution mentions.
+        dates: resolved dates (their years anchor stages and participations).
+        official_spans: character spans of officials (position, body served and name).
+        published_year: fallback year.
+
+    Returns:
+        (stages, participants), one entry per distinct fact.
+    """
+    at = {p.start: p for p in places}
+    stage_words, _, cardinals = lexicon.stage_words()
+    heads = lexicon.programme_heads()
+    state = _State()
+    stages: list[StageMatch] = []
+    parts: list[ParticipantMatch] = []
+    sent_of = _sentence_index(sentences)
+    tok_sent = [sent_of(t.start) for t in toks]
+
+    def dates_before(pos: int) -> list[DateMatch]:
+        return [d for d in dates if d.end <= pos]
+
+    def sentence_year(si: int, near: int) -> int | None:
+        s, e = sentences[si]
+        ds = [d for d in dates if s <= d.start < e]
+        if not ds:
+            return None
+        d = min(ds, key=lambda d: abs(d.start - near))
+        return int(d.value[:4])
+
+    def add_prog(a: int, b: int, year: int | None = None) -> _Prog | None:
+        cleaned = _clean(text, toks, a, b)
+        if cleaned is None:
+            return None
+        name, y = cleaned
+        p = _Prog(toks[a].start, toks[b - 1].end, name, year or y or _year_after(toks, b, 3))
+        p.canon = _canon(state, name, p.start)
+        if all(q.start != p.start for q in state.progs):
+            state.progs.append(p)
+        return p
+
+    def current(pos: int) -> _Prog | None:
+        prior = [p for p in state.progs if p.start < pos]
+        return prior[-1] if prior else None
+
+    # programme mentions opening with a head word (Program, Gerakan, Bimtek, Pendaftaran, vaksinasi ...)
+    def scan_mentions(upto: int, from_i: int) -> int:
+        i = from_i
+        while i < len(toks) and toks[i].start < upto:
+            t = toks[i]
+            if t.bare.lower() in heads:
+                run = _cap_run_fwd(text, toks, i, at) if t.is_cap else None
+                if run is None and not t.is_cap:
+                    nxt = _cap_run_fwd_lower(text, toks, i)
+                    run = nxt
+                if run is not None:
+                    add_prog(run[0], run[1])
+                    i = run[1]
+                    continue
+            i += 1
+        return i
+
+    scanned = 0
+    prev_part_sentence = -2
+    prev_part: tuple[str, int | None] | None = None
+    for si, (s, e) in enumerate(sentences):
+        sent_toks = [i for i, t in enumerate(toks) if s <= t.start < e]
+        if not sent_toks:
+            continue
+        first, last = sent_toks[0], sent_toks[-1] + 1
+        scanned = max(scanned, first)
+        # stages, left to right, registering programme mentions on the way
+        sent_stages: list[StageMatch] = []
+        i = first
+        while i < last:
+            t = toks[i]
+            if t.bare.lower() not in stage_words:
+                i += 1
+                continue
+            scan_mentions(t.start, scanned)
+            scanned = i
+            prev = toks[i - 1].bare.lower() if i > first else ""
+            if prev.isdigit() or prev in cardinals or prev in ("beberapa", "semua", "seluruh", "total"):
+                i += 1
+                continue
+            num = _number(toks, i + 1)
+            if num is None:
+                i += 1
+                continue
+            values = [num[0]]
+            j = i + 1 + num[1]
+            while j + 1 < last and toks[j].bare.lower() in ("dan", ",", "serta") and _number(toks, j + 1):
+                more = _number(toks, j + 1)
+                assert more is not None
+                values.append(more[0])
+                j = j + 1 + more[1]
+            # the programme: after ("tahap pertama Gerakan ..."), before ("Gerakan ... tahap 3"), else current
+            prog: _Prog | None = None
+            fwd = _cap_run_fwd(text, toks, j, at)
+            if fwd is not None and toks[fwd[0]].bare.lower() in ("program", "gerakan"):
+                prog = add_prog(*fwd)
+            if prog is None:
+                back = _cap_run_back(text, toks, i, at)
+                if back is not None:
+                    # "Bimbingan Teknis (Bimtek) tahap 3 penyusunan Masterplan Smart City"
+                    tail = j
+                    if j + 1 < last and toks[j].text.islower() and toks[j].text in heads and toks[j + 1].is_cap:
+                        fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j)
+                        if fwd2 is not None:
+                            tail = fwd2[1]
+                    if tail > j:
+                        cleaned_back = _clean(text, toks, *back)
+                        cleaned_tail = _clean(text, toks, j, tail)
+                        if cleaned_back and cleaned_tail:
+                            name = cleaned_back[0] + " " + cleaned_tail[0]
+                            prog = _Prog(toks[back[0]].start, toks[tail - 1].end, name, cleaned_back[1])
+                            prog.canon = _canon(state, name, prog.start)
+                            state.progs.append(prog)
+                    if prog is None:
+                        prog = add_prog(*back)
+            if prog is None:
+                prog = current(t.start)
+            if prog is None:
+                i = j
+                continue
+            canon = prog.canon or prog.name
+            for v in values:
+                year = _year_after(toks, j, 4)
+                if year is None and fwd is not None and prog.start >= toks[j].start:
+                    year = prog.year or _year_after(toks, fwd[1], 3)
+                if year is None and (canon, v) in state.memory:
+                    year = state.memory[(canon, v)]
+                if year is None:
+                    year = sentence_year(si, t.start)
+                if year is None and prog.year is not None and prog.start < t.start and tok_sent[i] == sent_of(prog.start):
+                    year = prog.year
+                if year is None:
+                    before = dates_before(t.start)
+                    year = int(before[-1].value[:4]) if before else published_year
+                state.memory.setdefault((canon, v), year)
+                sm = StageMatch(t.start, toks[j - 1].end, text[t.start : toks[j - 1].end], canon, v, year)
+                stages.append(sm)
+                sent_stages.append(sm)
+                state.last_stage = sm
+            i = j
+        scan_mentions(e, scanned)
+        scanned = last
+        # participants
+        sent_text = text[s:e]
+        trig = _TRIGGER.search(sent_text)
+        regions = _participant_regions(toks, first, last, places, insts, official_spans)
+        continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
+        if not regions or not (trig or continuation):
+            continue
+        if continuation:
+            assert prev_part is not None
+            prog_name, year = prev_part
+            stage_no = None
+        else:
+            assert trig is not None
+            tpos = s + trig.start()
+            in_sent = [p for p in state.progs if s <= p.start < e]
+            after = [p for p in in_sent if p.start >= tpos]
+            chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
+            if sent_stages:
+                st = sent_stages[0]
+                prog_name, year, stage_no = st.program, st.year, st.stage
+            elif chosen is not None:
+                prog_name = chosen.canon or chosen.name
+                year = chosen.year if chosen.start >= s else None
+                stage_no = None
+                if year is None:
+                    year = sentence_year(si, tpos)
+                if year is None:
+                    year = state.part_year.get(prog_name)
+                if year is None and state.last_stage is not None and state.last_stage.program == prog_name:
+                    year = state.last_stage.year
+                    stage_no = state.last_stage.stage
+                if year is None:
+                    year = chosen.year
+                if year is None:
+                    before = dates_before(tpos)
+                    year = int(before[-1].value[:4]) if before else published_year
+            else:
+                continue
+        for reg in regions:
+            parts.append(ParticipantMatch(reg[0], reg[1], text[reg[0]:reg[1]], reg[2], prog_name, year, stage_no, reg[3]))
+        state.part_year.setdefault(prog_name, year)
+        prev_part_sentence = si
+        prev_part = (prog_name, year)
+    return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+def _newline_between(text: str, toks: list[Token], a: int, b: int) -> bool:
+    """True when a line break separates tokens ``a`` and ``b``."""
+    if b >= len(toks):
+        return False
+    return "\n" in text[toks[a].end : toks[b].start]
+
+
+def _cap_run_fwd_lower(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
+    """A lower-case head noun with the capitalised words after it ("vaksinasi Covid-19")."""
+    k = i + 1
+    while k < len(toks) and (toks[k].is_cap or re.fullmatch(r"Covid-19|COVID-19|\d+", toks[k].text)):
+        if _newline_between(text, toks, k - 1, k):
+            break
+        if re.fullmatch(r"(19|20)\d\d", toks[k].text):
+            break
+        k += 1
+    if k == i + 1 and toks[i].text.lower() not in _SELF_STANDING:
+        return None
+    return i, k
+
+
+def _sentence_index(sentences: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    import bisect
+
+    starts = [s for s, _ in sentences]
+
+    def find(pos: int) -> int:
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    return find
+
+
+def _participant_regions(
+    toks: list[Token],
+    first: int,
+    last: int,
+    places: list[PlaceMatch],
+    insts: list[InstitutionMatch],
+    official_spans: list[tuple[int, int]],
+) -> list[tuple[int, int, str, str | None]]:
+    s, e = toks[first].start, toks[last - 1].end
+    blocked = [(m.start, m.end) for m in insts if m.kind != "regional_government"] + official_spans
+    out: list[tuple[int, int, str, str | None]] = []
+    cands: list[tuple[int, int, str, str | None]] = []
+    for p in places:
+        if s <= p.start < e and p.level in ("regency", "city", "other"):
+            cands.append((p.start, p.end, p.name, p.code))
+    for m in insts:
+        if s <= m.start < e and m.kind == "regional_government" and m.region_code and len(m.region_code) == 5:
+            name = m.name.removeprefix("Pemerintah ")
+            cands.append((m.start, m.end, name, m.region_code))
+    region_starts = {c[0] for c in cands}
+    for c in sorted(cands):
+        # the dateline ("Makassar (ANTARA) -", "PALEMBANG -") is where the report was filed
+        if c[0] == 0 and re.match(r"\s*(\(|-|–|—|,)", _text_after(toks, c[1])):
+            continue
+        if any(a <= c[0] < b for a, b in blocked):
+            continue
+        if any(x[0] < c[0] < x[1] for x in cands if x is not c):
+            continue
+        # a location phrase: "di Four Points by Sheraton, Kota Makassar"
+        idx = next(k for k in range(first, last) if toks[k].start >= c[0])
+        k = idx - 1
+        adjunct = False
+        steps = 0
+        while k >= first and steps < 7:
+            w = toks[k].bare.lower()
+            if w in _RESET or toks[k].start in region_starts:
+                break
+            if w in ("di", "ke"):
+                adjunct = True
+                break
+            k -= 1
+            steps += 1
+        if not adjunct:
+            out.append(c)
+    return out
+
+
+def _text_after(toks: list[Token], end: int) -> str:
+    nxt = next((t for t in toks if t.start >= end), None)
+    return nxt.text if nxt is not None else ""
+
+
+def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
+    seen = set()
+    out = []
+    for st in stages:
+        key = (norm(st.program), st.stage, st.year)
+        if key not in seen:
+            seen.add(key)
+            out.append(st)
+    return out
+
+
+def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:
+    seen = set()
+    out = []
+    for p in parts:
+        key = (p.region_code or norm(p.region), norm(p.program), p.year)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
