@@ -361,7 +361,47 @@ def test_boilerplate_lines(line: str) -> None:
 def test_clean_paragraphs_keeps_text_drops_duplicates_and_initials() -> None:
     paragraphs = [" Bupati  membuka\u00a0acara. ", "Bupati membuka acara.", "Acara selesai sore hari. (vyp/kna)"]
     assert clean_paragraphs(paragraphs) == ["Bupati membuka acara.", "Acara selesai sore hari."]
+    assert clean_paragraphs(["Rapat ditutup. (Mvi/Ali)"]) == ["Rapat ditutup."]
+    assert clean_paragraphs(["Rapat ditutup.", "Baca juga : Hasil rapat"]) == ["Rapat ditutup."]
+    assert clean_paragraphs(["Ketua KPU hadir (Pemilu)"]) == ["Ketua KPU hadir (Pemilu)"]
+    assert clean_paragraphs(["Anggaran\u200b naik."]) == ["Anggaran naik."]
     assert not is_boilerplate("Bacaan Al Quran dilantunkan pada pembukaan acara.")
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline", "rest"),
+    [
+        ("TRIBUNSUMSEL.COM, PALEMBANG - Pemerintah kota", "TRIBUNSUMSEL.COM, PALEMBANG", "Pemerintah kota"),
+        ("JAKARTA, KOMPAS.com - Mantan pelatih", "JAKARTA, KOMPAS.com", "Mantan pelatih"),
+        ("Yogyakarta -", "Yogyakarta", None),
+        ("Palembang (ANTARA) - Gubernur", "Palembang (ANTARA)", "Gubernur"),
+        ("Jakarta, CNN Indonesia -- Presiden", "Jakarta, CNN Indonesia", "Presiden"),
+        ("TRIBUN-MEDAN.com, MEDAN - Polisi", "TRIBUN-MEDAN.com, MEDAN", "Polisi"),
+        ("Liputan6.com, Jakarta - Pada hari", "Liputan6.com, Jakarta", "Pada hari"),
+        ("Presiden Joko Widodo - yang akrab disapa Jokowi - hadir.", None, None),
+        ("Kepala Dinas Kesehatan Kota - Dr Ani - hadir.", None, None),
+    ],
+)
+def test_strip_dateline(first: str, dateline: str | None, rest: str | None) -> None:
+    from scrapers.adapters.base import strip_dateline
+
+    paragraphs, found = strip_dateline([first, "Paragraf kedua."])
+    assert found == dateline
+    if dateline is None:
+        assert paragraphs == [first, "Paragraf kedua."]
+    else:
+        assert paragraphs == ([rest] if rest else []) + ["Paragraf kedua."]
+
+
+def test_title_site_name_suffix_cut_only_when_it_names_the_site() -> None:
+    html = page("generic_article.html").replace(
+        '"headline": "Kota Lubuklinggau Luncurkan Layanan Data Terpadu",', ""
+    ).replace('<meta property="og:type" content="article">',
+              '<meta property="og:type" content="article"><meta property="og:site_name" content="Warta Musi">'
+              '<meta property="og:title" content="Kota Lubuklinggau Luncurkan Layanan Data Terpadu - Warta Musi">')
+    assert parse_article(html, GENERIC_URL).title == "Kota Lubuklinggau Luncurkan Layanan Data Terpadu"
+    html = html.replace("Data Terpadu - Warta Musi", "Data Terpadu - Tahap Pertama")
+    assert parse_article(html, GENERIC_URL).title == "Kota Lubuklinggau Luncurkan Layanan Data Terpadu - Tahap Pertama"
 
 
 # --------------------------------------------------------------------------- dates

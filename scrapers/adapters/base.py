@@ -35,12 +35,16 @@ _HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remo
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
 # Dateline at the start of the first paragraph, e.g. "TRIBUNSUMSEL.COM, PALEMBANG -",
 # "JAKARTA, KOMPAS.com -", "Palembang (ANTARA) -", "Yogyakarta -", "Liputan6.com, Jakarta -".
+_DL_WORD = r"(?:[A-Z][\w.'’]*(?:-[\w.]+)*|\([A-Z][A-Za-z ]{1,20}\))"
 _DATELINE = re.compile(
-    r"^(?P<d>(?:[A-Z][\w.'’]*(?:\.com|\.COM|\.co\.id|\.id)?|\([A-Z][A-Za-z]+\))"
-    r"(?:[ ,]+(?:[A-Z][\w.'’]*|\([A-Za-z]+\))){0,5})\s*[-–—]{1,2}(?:\s+(?=\S)|\s*$)"
+    rf"^(?P<d>{_DL_WORD}(?:[ ,]+{_DL_WORD}){{0,5}})\s*[-–—]{{1,2}}(?:\s+(?=[A-Z0-9\"'“‘(])|\s*$)"
 )
-_DATELINE_MARKER = re.compile(r"\.com|\.co\.id|\(ANTARA\)|\bKOMPAS|\bdetik|\bTRIBUN", re.I)
-_SITE_SUFFIX = re.compile(r"\s+(?:[-|:–—]|::)\s+[^-|:–—]{2,40}$")
+_DATELINE_MARKER = re.compile(
+    r"\.com|\.co\.id|\.id\b|\(ANTARA|\bKOMPAS|\bdetik|\bTRIBUN|\bCNN\b|\bTempo\b|\bRepublika|\bOkezone"
+    r"|\bSuara\b|\bBisnis\b|\bMedcom|\bVIVA\b|\biNews|\bKumparan|\bSumeks",
+    re.I,
+)
+_SITE_SUFFIX = re.compile(r"\s+(?:[-|–—]|::)\s+[^-|:–—]{2,40}$")
 _ORG_AUTHOR = re.compile(
     r"(?:\.com\b|\.co\.id|\.id\b|developer|redaksi|tribun|kompas|detik|antara\b|^admin$|^@|network|media\b|news\b)",
     re.I,
@@ -176,6 +180,19 @@ class Page:
         return None
 
 
+def strip_site_name(title: str, page: Page, always: bool = False) -> str:
+    """Cut a trailing " - Site" / " | Site" when it names the site (og:site_name or host), or ``always``."""
+    m = _SITE_SUFFIX.search(title)
+    if not m:
+        return title
+    tail = re.sub(r"[^a-z0-9]", "", m.group(0).lower())
+    host = outlet_of(page.url).split(".")
+    names = {re.sub(r"[^a-z0-9]", "", (page.m("og:site_name") or "").lower())} | {h for h in host[:-1] if len(h) > 3}
+    if always or any(n and (n in tail or tail in n) for n in names):
+        return title[: m.start()].strip()
+    return title
+
+
 def strip_dateline(paragraphs: list[str]) -> tuple[list[str], str | None]:
     """Move a leading dateline ("JAKARTA, KOMPAS.com -") out of the first paragraph.
 
@@ -189,7 +206,8 @@ def strip_dateline(paragraphs: list[str]) -> tuple[list[str], str | None]:
         return paragraphs, None
     dateline = m.group("d").strip(" ,")
     words = dateline.replace(",", " ").split()
-    if not (_DATELINE_MARKER.search(dateline) or len(words) <= 3):
+    # without an outlet marker, accept only a place: all capitals ("PALEMBANG") or one or two words
+    if not (_DATELINE_MARKER.search(dateline) or dateline.isupper() or len(words) <= 2):
         return paragraphs, None
     rest = paragraphs[0][m.end():].strip()
     out = ([rest] if rest else []) + paragraphs[1:]
@@ -291,16 +309,16 @@ class SiteAdapter:
         return title.strip()
 
     def title(self, page: Page) -> str | None:
-        """JSON-LD headline, then og:title, then the first h1, then <title>."""
+        """JSON-LD headline, then og:title, then the first h1, then <title>; site name cut off."""
         for cand in (page.ld_value("headline"), page.m("og:title", "twitter:title")):
             if isinstance(cand, str) and cand.strip():
-                return self.clean_title(cand)
+                return self.clean_title(strip_site_name(cand, page))
         h1 = first(page.doc, "//h1")
         if h1 is not None and text_of(h1):
             return self.clean_title(text_of(h1))
         t = first(page.doc, "//title")
         if t is not None and text_of(t):
-            return self.clean_title(_SITE_SUFFIX.sub("", text_of(t)))
+            return self.clean_title(strip_site_name(text_of(t), page, always=True))
         return None
 
     def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -61,10 +61,13 @@ _CHANNEL_PROMO = re.compile(
 _PREFIXES = tuple(p.lower() for p in BOILERPLATE_PHRASES)
 _ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
 # Editor initials closing the last paragraph: "(vyp/kna)", "(ant/nvl)", "(wk)", "(*)".
-_INITIALS = re.compile(r"\s*[\[(](?:[a-z]{1,5}(?:\s*/\s*[a-z]{1,5})*|\*)[\])]\s*$")
+_INITIALS = re.compile(
+    r"\s*(?:[\[(](?:[A-Za-z]{1,5}(?:\s*/\s*[A-Za-z]{1,5})+|[a-z]{2,5}|\*)[\])])\s*$"
+)
 _WS = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
-_BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "loading...", "(*)"})
+_BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "lihat juga", "loading...", "(*)", "tags", "tag"})
+_SPACE_COLON = re.compile(r"\s+:")
 
 
 def normalise_space(text: str) -> str:
@@ -74,7 +77,7 @@ def normalise_space(text: str) -> str:
 
 def is_boilerplate(paragraph: str) -> bool:
     """True when ``paragraph`` is a boilerplate line (related links, credits, ads, promos)."""
-    low = paragraph.lower().strip()
+    low = _SPACE_COLON.sub(":", paragraph.lower().strip())  # "Baca juga : X" -> "baca juga: x"
     if not low or low in _BAREWORDS:
         return True
     if low.startswith(_PREFIXES):
@@ -122,7 +125,7 @@ def contains_boilerplate(text: str) -> list[str]:
     """
     found: list[str] = []
     for line in text.splitlines():
-        low = line.strip().lower()
+        low = _SPACE_COLON.sub(":", line.strip().lower())
         if not low:
             continue
         for phrase, pref in zip(BOILERPLATE_PHRASES, _PREFIXES):
