@@ -179,6 +179,19 @@ def test_kompas_read_time_is_day_month_year() -> None:
     assert adapter_for(KOMPAS_URL).all_pages_url(KOMPAS_URL) == KOMPAS_URL + "?page=all"
 
 
+def test_zone_less_json_ld_time_gets_the_printed_zone() -> None:
+    html = page("kompas_readtime.html").replace(
+        '"author": {"@type": "Person", "name": "Reni Susanti"}',
+        '"author": {"@type": "Person", "name": "Reni Susanti"}, "datePublished": "2023-11-02 21:34:00"',
+    )
+    assert parse_article(html, KOMPAS_URL).published == dt.datetime(2023, 11, 2, 21, 34, tzinfo=WIB)
+    # an ANTARA regional page: the printed WITA time gives the offset
+    html = page("antara_wita.html").replace(
+        "<head>", '<head><meta property="article:published_time" content="2023-11-02T14:05:00">'
+    )
+    assert parse_article(html, ANTARA_URL).published == dt.datetime(2023, 11, 2, 14, 5, tzinfo=WITA)
+
+
 def test_kompas_utc_meta_shown_in_wib_when_no_read_time() -> None:
     html = page("kompas_readtime.html").replace("Kompas.com - 02/11/2023, 21:34 WIB", "")
     art = parse_article(html, KOMPAS_URL)

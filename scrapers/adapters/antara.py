@@ -42,16 +42,18 @@ class AntaraAdapter(SiteAdapter):
         """ANTARA markup: its article-content block or the "(ANTARA) -" dateline with a Pewarta credit."""
         return "wrap__article-detail-content" in html or ("(ANTARA)" in html and "Pewarta" in html)
 
-    def title(self, page: Page) -> str | None:
-        """The article h1 (``h1.post-title`` on old pages), then JSON-LD / og:title."""
-        h1 = first(page.doc, "//h1[" + xp_class("post-title") + "]", "//div[" + xp_class("wrap__article-detail-title") + "]//h1", "//article//h1", "//h1")
-        if h1 is not None and text_of(h1):
-            return self.clean_title(text_of(h1))
-        return super().title(page)
+    def visible_title(self, page: Page) -> str | None:
+        """The article h1 (``h1.post-title`` on old pages)."""
+        return text_of(first(page.doc, "//h1[" + xp_class("post-title") + "]", "//div[" + xp_class("wrap__article-detail-title") + "]//h1", "//article//h1", "//h1")) or None
 
     def visible_date(self, page: Page) -> dt.datetime | None:
-        """``span.article-date`` or the date line under the old ``h1.post-title``."""
-        el = first(page.doc, "//*[" + xp_class("article-date") + "]", "//h1[" + xp_class("post-title") + "]/following-sibling::p[1]")
+        """``span.article-date``, the ``wrap__article-detail-info`` date, or the line under the old ``h1.post-title``."""
+        el = first(
+            page.doc,
+            "//*[" + xp_class("article-date") + "]",
+            "//div[" + xp_class("wrap__article-detail-info") + "]//span[" + xp_class("text-secondary") + "]",
+            "//h1[" + xp_class("post-title") + "]/following-sibling::p[1]",
+        )
         if el is not None:
             value = parse_local(text_of(el))
             if value is not None:

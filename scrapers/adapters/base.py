@@ -220,6 +220,8 @@ class SiteAdapter:
     name: ClassVar[str] = "generic"
     #: Host suffixes this adapter handles (``tribunnews.com`` matches every subdomain).
     hosts: ClassVar[tuple[str, ...]] = ()
+    #: The outlet's home zone for zone-less timestamps (None: leave them naive).
+    local_tz: ClassVar[dt.tzinfo | None] = None
     #: Title suffixes to cut (" - Tribunnews.com", " | Kompas.com").
     title_suffix: ClassVar[re.Pattern[str] | None] = None
 
@@ -263,7 +265,7 @@ class SiteAdapter:
         if not title:
             raise NotAnArticle(f"no article title on {url}: not an article page")
         # metadata before the body: body() may drop inserts from the tree
-        published, updated = self.dates(page)
+        published, updated = (self.localise(v, page) for v in self.dates(page))
         authors, editor = self.people(page)
         section, tags = self.section(page), self.tags(page)
         paragraphs, dateline = strip_dateline(clean_paragraphs(self.body(page)))
@@ -309,17 +311,21 @@ class SiteAdapter:
         return title.strip()
 
     def title(self, page: Page) -> str | None:
-        """JSON-LD headline, then og:title, then the first h1, then <title>; site name cut off."""
+        """JSON-LD headline, then og:title, then :meth:`visible_title`, then <title>; site name cut off."""
         for cand in (page.ld_value("headline"), page.m("og:title", "twitter:title")):
             if isinstance(cand, str) and cand.strip():
                 return self.clean_title(strip_site_name(cand, page))
-        h1 = first(page.doc, "//h1")
-        if h1 is not None and text_of(h1):
-            return self.clean_title(text_of(h1))
+        visible = self.visible_title(page)
+        if visible:
+            return self.clean_title(visible)
         t = first(page.doc, "//title")
         if t is not None and text_of(t):
             return self.clean_title(strip_site_name(text_of(t), page, always=True))
         return None
+
+    def visible_title(self, page: Page) -> str | None:
+        """The article heading as printed (default: the first h1)."""
+        return text_of(first(page.doc, "//h1")) or None
 
     def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
         """JSON-LD datePublished/dateModified, then meta tags, then the URL's day."""
@@ -336,6 +342,19 @@ class SiteAdapter:
             if day is not None:
                 published = dt.datetime(day.year, day.month, day.day)
         return published, updated
+
+    def localise(self, value: dt.datetime | None, page: Page) -> dt.datetime | None:
+        """Give a zone-less timestamp with a time of day its offset.
+
+        The offset comes from the date printed on the page when it shows the same wall-clock
+        time with WIB/WITA/WIT, else from :attr:`local_tz` (the outlet's home zone), else none.
+        """
+        if value is None or value.tzinfo is not None or value.time() == dt.time(0, 0):
+            return value
+        shown = self.visible_date(page)
+        if shown is not None and shown.tzinfo is not None and shown.replace(tzinfo=None, second=0) == value.replace(second=0):
+            return value.replace(tzinfo=shown.tzinfo)
+        return value.replace(tzinfo=self.local_tz) if self.local_tz is not None else value
 
     def visible_date(self, page: Page) -> dt.datetime | None:
         """A date printed on the page (``<time datetime>``), or None."""

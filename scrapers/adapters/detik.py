@@ -34,6 +34,7 @@ class DetikAdapter(SiteAdapter):
 
     name = "detik"
     hosts = ("detik.com",)
+    local_tz = WIB
     title_suffix = re.compile(r"\s+[-|]\s+detik\w*$", re.I)
 
     @classmethod
@@ -47,12 +48,9 @@ class DetikAdapter(SiteAdapter):
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "single"] + [("single", "1")]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
-    def title(self, page: Page) -> str | None:
-        """``h1.detail__title`` / the article h1, then JSON-LD and og:title."""
-        h1 = first(page.doc, "//h1[" + xp_class("detail__title") + "]", "//div[" + xp_class("jdl") + "]/h1")
-        if h1 is not None and text_of(h1):
-            return self.clean_title(text_of(h1))
-        return super().title(page)
+    def visible_title(self, page: Page) -> str | None:
+        """``h1.detail__title`` (2015: ``div.jdl h1``)."""
+        return text_of(first(page.doc, "//h1[" + xp_class("detail__title") + "]", "//div[" + xp_class("jdl") + "]/h1", "//h1")) or None
 
     def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
         """JSON-LD, then ``dtk:publishdateunix``, then ``pubdate`` (WIB despite its "Z"), then visible date."""

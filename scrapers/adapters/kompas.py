@@ -43,6 +43,7 @@ class KompasAdapter(SiteAdapter):
 
     name = "kompas"
     hosts = ("kompas.com",)
+    local_tz = WIB
     title_suffix = re.compile(r"\s+[-|]\s+Kompas\.com(?:\s+\w+)?$", re.I)
 
     @classmethod
@@ -60,12 +61,9 @@ class KompasAdapter(SiteAdapter):
         """Links of the ``read__paging`` pager after the current page (``?page=2`` ...)."""
         return pager_urls(Page.from_html(html, url), "//div[" + xp_class("read__paging") + " or " + xp_class("paging__wrap") + "]")
 
-    def title(self, page: Page) -> str | None:
-        """``h1.read__title`` (2015: the h2 of ``kcm-read-content-top``), then JSON-LD/og:title."""
-        h = first(page.doc, "//h1[" + xp_class("read__title") + "]", "//div[" + xp_class("kcm-read-content-top") + "]/h2")
-        if h is not None and text_of(h):
-            return self.clean_title(text_of(h))
-        return super().title(page)
+    def visible_title(self, page: Page) -> str | None:
+        """``h1.read__title`` (2015: the h2 of ``kcm-read-content-top``)."""
+        return text_of(first(page.doc, "//h1[" + xp_class("read__title") + "]", "//div[" + xp_class("kcm-read-content-top") + "]/h2")) or None
 
     def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
         """JSON-LD, then ``div.read__time`` (day/month/year, WIB), then UTC meta shown in WIB."""

@@ -11,7 +11,7 @@ import logging
 import re
 
 from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
-from scrapers.adapters.dates import parse_iso, parse_local
+from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class SumeksAdapter(SiteAdapter):
 
     name = "sumeks"
     hosts = ("sumeks.co", "sumeks.co.id")
+    local_tz = WIB
     title_suffix = re.compile(r"\s+[-|–]\s+Sumeks(?:\.co)?(?:\s.*)?$", re.I)
 
     @classmethod
@@ -34,12 +35,9 @@ class SumeksAdapter(SiteAdapter):
         """A WordPress article page that names Sumeks."""
         return "entry-content" in html and "sumeks" in html.lower()
 
-    def title(self, page: Page) -> str | None:
-        """``h1.entry-title``, then JSON-LD / og:title."""
-        h1 = first(page.doc, "//h1[" + xp_class("entry-title") + "]")
-        if h1 is not None and text_of(h1):
-            return self.clean_title(text_of(h1))
-        return super().title(page)
+    def visible_title(self, page: Page) -> str | None:
+        """``h1.entry-title``."""
+        return text_of(first(page.doc, "//h1[" + xp_class("entry-title") + "]", "//h1")) or None
 
     def visible_date(self, page: Page) -> dt.datetime | None:
         """``time.entry-date[datetime]`` / ``time.published``, then any printed date."""

@@ -14,7 +14,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, names_of, pager_urls, text_of, xp_class
-from scrapers.adapters.dates import parse_iso, parse_local
+from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class TribunnewsAdapter(SiteAdapter):
 
     name = "tribunnews"
     hosts = ("tribunnews.com",)
+    local_tz = WIB
     title_suffix = re.compile(r"\s+[-|]\s+Tribun[\w.]*(?:\.com)?$", re.I)
 
     @classmethod
@@ -54,10 +55,9 @@ class TribunnewsAdapter(SiteAdapter):
         """The ``div.paging`` links after the current page, in page order."""
         return pager_urls(Page.from_html(html, url), "//div[" + xp_class("paging") + "]")
 
-    def title(self, page: Page) -> str | None:
-        """JSON-LD headline, og:title minus " - Tribunnews.com", then ``h1#arttitle``."""
-        h1 = first(page.doc, '//h1[@id="arttitle"]', "//h1")
-        return super().title(page) or (self.clean_title(text_of(h1)) if h1 is not None else None)
+    def visible_title(self, page: Page) -> str | None:
+        """``h1#arttitle``."""
+        return text_of(first(page.doc, '//h1[@id="arttitle"]', "//h1")) or None
 
     def visible_date(self, page: Page) -> dt.datetime | None:
         """``div#jam[title]`` (ISO), then the printed "Senin, 4 Mei 2020 04:25 WIB" line."""
