@@ -86,12 +86,19 @@ class GoldPage:
         return None
 
 
-def _htmldate(file: str) -> str:
-    return json.loads((EXPECTED_DIR / "htmldate_expected_dates.json").read_text())[file]["date"]
+def htmldate_days() -> dict[str, str]:
+    """The htmldate gold publication days, by file name (reads expected/)."""
+    data = json.loads((EXPECTED_DIR / "htmldate_expected_dates.json").read_text(encoding="utf-8"))
+    return {name: entry["date"] for name, entry in data.items()}
 
 
 def gold_pages() -> list[GoldPage]:
-    """Every saved Indonesian page with its gold facts (reads expected/ for the htmldate days)."""
+    """Every saved Indonesian page with its gold facts (no file is read here).
+
+    The days of the two htmldate pages are those of ``htmldate_expected_dates.json``
+    (a test checks they agree); the others are the pages' URL days, which the pages' own
+    visible dates confirm.
+    """
     tribun20 = "tribunnews.com_2020-05-04_pendidikan_jawaban-soal.html"
     detik23 = "health.detik.com_2023-11-02_stroke.html"
     return [
@@ -100,7 +107,7 @@ def gold_pages() -> list[GoldPage]:
             "https://www.tribunnews.com/pendidikan/2020/05/04/jawaban-soal-apa-dampak-negatif-jika-menunda-pekerjaan-belajar-dari-rumah-sma-di-tvri",
             "tribunnews",
             "Jawaban Soal Apa Dampak Negatif Jika Menunda Pekerjaan, Belajar dari Rumah SMA di TVRI",
-            _htmldate(tribun20),
+            "2020-05-04",
             "2020-05-04T04:25:13+07:00",
             ("Muhammad Renald Shiftanto",),
             "Sri Juliati",
@@ -111,7 +118,7 @@ def gold_pages() -> list[GoldPage]:
             "https://health.detik.com/true-story/d-7016153/curhat-wanita-kena-stroke-di-umur-26-ketahuan-saat-terkapar-di-kamar-mandi",
             "detik",
             "Curhat Wanita Kena Stroke di Umur 26, Ketahuan saat Terkapar di Kamar Mandi",
-            _htmldate(detik23),
+            "2023-11-02",
             "2023-11-02T20:59:53+07:00",
             ("Vidya Pinandhita",),
             None,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gold_pages import GoldPage, gold_pages, token_f1
+from gold_pages import GoldPage, gold_pages, htmldate_days, token_f1
 from pipeline.cli import cli
 from pipeline.models import Article
 from scrapers.adapters import BOILERPLATE_PHRASES, adapter_for, contains_boilerplate, parse_article
@@ -50,6 +50,16 @@ def test_publication_day_and_offset(gold: GoldPage) -> None:
     assert art.published.date().isoformat() == gold.day
     if gold.published:
         assert art.published.isoformat() == gold.published
+
+
+def test_htmldate_gold_days(shared_dir: Path) -> None:
+    days = htmldate_days()
+    assert len(days) == 2
+    for gold in GOLD:
+        if gold.file in days:
+            assert gold.day == days[gold.file]
+            assert parsed(gold).published is not None
+            assert parsed(gold).published.date().isoformat() == days[gold.file]
 
 
 def test_writer_and_editor(gold: GoldPage) -> None:
