@@ -155,7 +155,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # long office names: Dinas/Badan/Kantor ... + field words (+ (ABBR)) (+ region)
         head_len = 0
         for h in heads:
-            if tuple(x.bare for x in toks[i : i + len(h)]) == h:
+            if t.bare == h[0] and tuple(x.bare for x in toks[i : i + len(h)]) == h:
                 head_len = len(h)
                 break
         if head_len:
@@ -201,7 +201,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 continue
         # office abbreviations: Bappeda, Setda, Diskominfo, Polda ... (+ region)
         hit = None
-        for n in (2, 1):
+        for n in (2, 1) if t.is_cap else ():
             words = " ".join(x.bare for x in toks[i : i + n])
             if len(toks[i : i + n]) == n and words.lower() in offices and words[:1].isupper():
                 hit = (n, offices[words.lower()])

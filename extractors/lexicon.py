@@ -71,6 +71,15 @@ def positions() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def positions_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Positions grouped by their first word, longest first within a group."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in positions():
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
 def position_prefixes() -> tuple[tuple[str, ...], ...]:
     """Position prefixes (plt, wakil, penjabat sementara ...) as word tuples, longest first."""
     pre = {tuple(p.lower().split()) for p in _lines("position_prefixes.txt")}

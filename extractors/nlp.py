@@ -43,9 +43,11 @@ def sentences_component(doc: Doc) -> Doc:
     st = _state(doc)
     st["sentences"] = text.sentence_spans(doc.text)
     st["tokens"] = text.tokens(doc.text)
-    starts = {s for s, _ in st["sentences"]}
-    for tok in doc:
-        tok.is_sent_start = tok.i == 0 or tok.idx in starts
+    # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")
+    for s, _ in st["sentences"]:
+        span = doc.char_span(s, s + 1, alignment_mode="expand")
+        if span is not None and len(span):
+            span[0].is_sent_start = True
     return doc
 
 

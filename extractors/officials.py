@@ -63,7 +63,7 @@ def _position_at(toks: list[Token], i: int) -> int:
     while True:
         for pre in lexicon.position_prefixes():
             n = len(pre)
-            if tuple(t.bare.lower() for t in toks[j : j + n]) == pre:
+            if j < len(toks) and toks[j].low == pre[0] and tuple(t.low for t in toks[j : j + n]) == pre:
                 k = j + n
                 if k + 2 < len(toks) and toks[k].text == "(" and toks[k + 2].text == ")":
                     k += 3
@@ -78,9 +78,11 @@ def _position_at(toks: list[Token], i: int) -> int:
 
 
 def _bare_position(toks: list[Token], j: int) -> int:
-    for pos in lexicon.positions():
+    if j >= len(toks):
+        return 0
+    for pos in lexicon.positions_by_first().get(toks[j].low, ()):
         n = len(pos)
-        if tuple(t.bare.lower() for t in toks[j : j + n]) == pos:
+        if tuple(t.low for t in toks[j : j + n]) == pos:
             return n
     return 0
 

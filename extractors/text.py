@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors import lexicon
 
@@ -24,16 +24,18 @@ class Token:
     text: str
     start: int
     end: int
+    bare: str = field(init=False, compare=False)
+    """The word without a trailing dot or quote."""
+    low: str = field(init=False, compare=False)
+    """``bare`` in lower case."""
+    is_cap: bool = field(init=False, compare=False)
+    """True when the word starts with an upper-case letter."""
 
-    @property
-    def bare(self) -> str:
-        """The word without a trailing dot or quote."""
-        return self.text.rstrip(_TRAILING)
-
-    @property
-    def is_cap(self) -> bool:
-        """True when the word starts with an upper-case letter."""
-        return bool(self.text) and self.text[0].isupper()
+    def __post_init__(self) -> None:
+        bare = self.text.rstrip(_TRAILING)
+        object.__setattr__(self, "bare", bare)
+        object.__setattr__(self, "low", bare.lower())
+        object.__setattr__(self, "is_cap", bool(self.text) and self.text[0].isupper())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

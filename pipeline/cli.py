@@ -69,6 +69,68 @@ def parse_command(file: str, url: str | None, as_json: bool) -> None:
 # --- extractors: extract, eval extraction ---------------------------------------------
 
 
+@cli.command(name="extract")
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8"))
+@click.option("--published", default=None, help="Publication time (ISO), anchors 'Rabu (15/5)' and 'kemarin'.")
+@click.option("--eval-format", "eval_format", is_flag=True,
+              help="Print the scorer's keys only (no provenance) instead of the full facts.")
+@click.option("--input", "input_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="JSON lines with id, text, published: extract each (FILE is ignored).")
+@click.option("--output", "output_path", default=None, type=click.Path(dir_okay=False),
+              help="With --input: write one prediction line per id here (default stdout).")
+@click.option("--ner/--no-ner", "use_ner", default=False, help="Also use the statistical NER model.")
+def extract_command(file: click.utils.LazyFile, published: str | None, eval_format: bool,
+                    input_path: str | None, output_path: str | None, use_ner: bool) -> None:
+    """Extract officials, institutions, places, dates and programme facts from article text.
+
+    Example:
+        warta extract article.txt --published 2019-05-16T09:00:00+07:00 --eval-format
+        warta extract --input ../shared/eval/dev.jsonl --output /tmp/pred.jsonl
+    """
+    from extractors import Extractor
+    from extractors.evaluate import predict_rows, read_jsonl
+    from extractors.exceptions import ExtractionError
+
+    extractor = Extractor(use_ner=use_ner)
+    try:
+        if input_path:
+            lines = (json.dumps(p, ensure_ascii=False) for p in predict_rows(read_jsonl(input_path), extractor))
+            if output_path:
+                Path(output_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            else:
+                for line in lines:
+                    click.echo(line)
+            return
+        facts = extractor.extract(file.read(), published)
+    except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
+        raise click.ClickException(f"extraction failed: {exc}") from exc
+    out = facts.to_eval_dict() if eval_format else facts.to_dict()
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@eval_group.command(name="extraction")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--ner/--no-ner", "use_ner", default=False, help="Also use the statistical NER model.")
+def eval_extraction_command(gold: str, as_json: bool, use_ner: bool) -> None:
+    """Run extraction on a gold set and score it (precision/recall/F1 per fact type).
+
+    The last line is ``overall F1 = X`` (mean of the six type F1 scores), as the shared scorer prints.
+
+    Example:
+        warta eval extraction ../shared/eval/dev.jsonl
+    """
+    from extractors import Extractor
+    from extractors.evaluate import evaluate_file, format_table
+    from extractors.exceptions import ExtractionError
+
+    try:
+        result = evaluate_file(gold, Extractor(use_ner=use_ner))
+    except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
+        raise click.ClickException(f"cannot evaluate {gold}: {exc}") from exc
+    click.echo(json.dumps(result, indent=2) if as_json else format_table(result))
+
+
 # --- NER: train-ner, eval ner ---------------------------------------------------------
 
 
