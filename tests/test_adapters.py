@@ -138,6 +138,17 @@ def test_detik_pubdate_trap_is_wib() -> None:
     assert art.published.isoformat() == "2023-11-02T20:59:53+07:00"
 
 
+def test_detik_regional_zone_from_printed_date() -> None:
+    html = page("detik_pubdate.html").replace("20:59 WIB", "20:59 WIT")
+    art = parse_article(html, DETIK_URL)  # pubdate wall time, zone from the printed date
+    assert art.published == dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIT)
+    unix = int(dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIT).timestamp() * 1000)
+    html = html.replace('<meta name="pubdate"', f'<meta name="dtk:publishdateunix" content="{unix}"><meta name="pubdate"')
+    art = parse_article(html, DETIK_URL)
+    assert art.published == dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIT)
+    assert art.published.isoformat() == "2023-11-02T20:59:53+09:00"
+
+
 def test_detik_page_fields() -> None:
     art = parse_article(page("detik_pubdate.html"), DETIK_URL + "?single=1")
     assert art.canonical_url == DETIK_URL

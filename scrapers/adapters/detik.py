@@ -15,7 +15,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
-from scrapers.adapters.dates import WIB, parse_local
+from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +53,26 @@ class DetikAdapter(SiteAdapter):
         return text_of(first(page.doc, "//h1[" + xp_class("detail__title") + "]", "//div[" + xp_class("jdl") + "]/h1", "//h1")) or None
 
     def dates(self, page: Page) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """JSON-LD, then ``dtk:publishdateunix``, then ``pubdate`` (WIB despite its "Z"), then visible date."""
-        published, updated = super().dates(page)
+        """JSON-LD, then ``dtk:publishdateunix``, then ``pubdate``, then the printed date, then the URL.
+
+        ``pubdate`` ("2023-11-02T20-59-53Z") is local wall-clock time wrongly marked UTC; the
+        local zone is the one the printed date names (WIB, or WITA/WIT on regional channels).
+        """
+        published = parse_iso(_first_str(page.ld_value("datePublished")))
+        updated = parse_iso(_first_str(page.ld_value("dateModified")))
+        shown = self.visible_date(page)
+        zone = shown.tzinfo if shown is not None and shown.tzinfo is not None else WIB
         if published is None or published.tzinfo is None:
             unix = page.m("dtk:publishdateunix")
+            trap = parse_iso(page.m("pubdate", "dtk:pubdate"))
             if unix and unix.isdigit():
-                published = dt.datetime.fromtimestamp(int(unix) / 1000, WIB)
+                published = dt.datetime.fromtimestamp(int(unix) / 1000, zone)
+            elif trap is not None:
+                published = trap.replace(tzinfo=zone)
+            elif shown is not None:
+                published = shown
+        if published is None:
+            published, _ = super().dates(page)
         return published, updated
 
     def visible_date(self, page: Page) -> dt.datetime | None:
@@ -96,3 +110,9 @@ class DetikAdapter(SiteAdapter):
         box = first(page.doc, "//div[" + xp_class("detail__body-text") + "]", "//div[" + xp_class("detail_text") + "]",
                     '//*[@id="detikdetailtext"]', '//*[@itemprop="articleBody"]')
         return block_paragraphs(box, _BODY_DROP) if box is not None else []
+
+
+def _first_str(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None
