@@ -60,6 +60,9 @@ class GoldPage:
     authors: tuple[str, ...] = ()
     editor: str | None = None
     must_contain: tuple[str, ...] = field(default=())
+    """Snippets the body must contain."""
+    must_not_contain: tuple[str, ...] = field(default=())
+    """Snippets seen on the page outside the article (related links, sidebars) that must stay out."""
 
     @property
     def path(self) -> Path:
@@ -112,6 +115,7 @@ def gold_pages() -> list[GoldPage]:
             ("Muhammad Renald Shiftanto",),
             "Sri Juliati",
             ("Pertanyaan tersebut merupakan soal untuk SMA.",),
+            ("Jawaban Soal SMP, Senin 4 Mei 2020", "Sahabat Pelangi: Juara Sejati"),
         ),
         GoldPage(
             detik23,
@@ -123,6 +127,7 @@ def gold_pages() -> list[GoldPage]:
             ("Vidya Pinandhita",),
             None,
             ("Wanita tersebut adalah Donna King di County Durham, Inggris.",),
+            ("Sederet Kebiasaan Pemicu Penyakit Darah Tinggi", "ADVERTISEMENT", "SCROLL TO CONTINUE"),
         ),
         GoldPage(
             "tribunnews.com_2015-06-19_metropolitan_uber.html",
@@ -131,6 +136,8 @@ def gold_pages() -> list[GoldPage]:
             "Kadishub DKI: Taksi Uber Tak Punya Izin Operasi, Uji KIR, Tidak Berargo dan Bermahkota",
             "2015-06-19",
             "2015-06-19T13:05:17+07:00",
+            must_contain=("Sebab, perusahaan itu tidak mempunyai syarat-syarat tertentu",),
+            must_not_contain=("Ahok Ancam Copot Kepala Dinas Perhubungan DKI Jakarta",),
         ),
         GoldPage(
             "news.detik.com_2015-06_ugm-robot.html",
@@ -150,6 +157,8 @@ def gold_pages() -> list[GoldPage]:
             "2015-06-17T22:26:00+07:00",
             ("Anju Christian",),
             "Jalu Wisnu Wirajati",
+            ("Agus mengaku tak menerima tawaran tersebut.",),
+            ("Dugaan Pengaturan Skor, dari Senopati hingga Soekarno-Hatta",),
         ),
         GoldPage(
             "news.liputan6.com_2015-06_jk-ahok.html",
@@ -179,6 +188,8 @@ def gold_pages() -> list[GoldPage]:
             "KPK tak Temukan Surat Pencabutan IUP Nikel Raja Ampat Apa Iya Betul Dicabut",
             "2025-10-22",
             authors=("Andhika",),
+            must_contain=("Komisi Pemberantasan Korupsi (KPK) mengaku hingga saat ini belum menemukan",),
+            must_not_contain=("Hasil Penyelidikan Tambang Nikel Raja Ampat Segera Dirilis", "Google News"),
         ),
         GoldPage(
             "mediaindonesia.com_MediaIndonesia_2026_01_08.html.gz",
@@ -188,6 +199,8 @@ def gold_pages() -> list[GoldPage]:
             "2026-01-08",
             "2026-01-08T20:19:38+07:00",
             ("Indriyani Astuti",),
+            must_contain=("IHSG ditutup melemah 0,22% atau turun 19,34 poin",),
+            must_not_contain=("Sebanyak 66,1% responden menolak pilkada melalui DPRD", "HSG berhasil menjebol"),
         ),
         GoldPage(
             "kabarislamia.com_21486419bb109c5a62a68957f528e6ff29c92f58d8d3c1f2837c86ff3f3e11f9.html.gz",
@@ -202,5 +215,6 @@ def gold_pages() -> list[GoldPage]:
             "generic",
             "Sejarah Pecahnya Islam jadi Sunni dan Syi’ah",
             "2015-10-27",
+            must_not_contain=("Filed under",),
         ),
     ]

@@ -304,6 +304,16 @@ def test_generic_home_page_is_not_an_article() -> None:
     assert parse_article(html, GENERIC_URL).title == "Kota Lubuklinggau Luncurkan Layanan Data Terpadu"
 
 
+def test_generic_falls_back_to_json_ld_article_body() -> None:
+    body = ("Pemerintah Kota Lubuklinggau meluncurkan layanan data terpadu bagi warga. " * 4).strip()
+    html = page("generic_article.html")
+    start, end = html.index("<main>"), html.index("</main>") + len("</main>")
+    html = html[:start] + '<div id="app"></div>' + html[end:]
+    html = html.replace('"articleSection": "Daerah",', f'"articleSection": "Daerah", "articleBody": "{body}\\nBaca juga: Lain",')
+    art = parse_article(html, GENERIC_URL)
+    assert art.paragraphs == [body]
+
+
 def test_kompas_pager_links() -> None:
     html = page("kompas_readtime.html").replace(
         '<div class="comment-section">',

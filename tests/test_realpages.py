@@ -79,6 +79,8 @@ def test_no_boilerplate_and_must_contain(gold: GoldPage) -> None:
         assert phrase.lower() not in art.text.lower()
     for snippet in gold.must_contain:
         assert snippet in art.text
+    for snippet in gold.must_not_contain:
+        assert snippet not in art.text
     assert art.canonical_url.startswith("http")
     assert art.html is not None and b"<html" in art.html[:3000].lower()
 

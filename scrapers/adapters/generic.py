@@ -88,6 +88,9 @@ class GenericAdapter(SiteAdapter):
             with_metadata=False,
         )
         paragraphs = [normalise_space(p) for p in text.split("\n")] if text else []
+        if not paragraphs:  # e.g. a script-rendered page whose JSON-LD still carries the text
+            body = page.article_ld.get("articleBody")
+            return [normalise_space(p) for p in body.split("\n")] if isinstance(body, str) else []
         container = main_container_text(page.doc)
         if not container or not paragraphs:
             return paragraphs
