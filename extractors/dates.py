@@ -40,7 +40,7 @@ _DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", 
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
 _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%)")
-_YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–]\s*(" + _Y + r")(?![\d\w])")
+_YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r")(?![\d\w])")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
 _NOT_YEAR_AFTER = re.compile(
     r"\s*(orang|unit|bidang|buah|km|meter|m2|persen|%|vial|dosis|ton|ha|hektare|hektar|kk|kpm|desa|peserta|"

@@ -154,7 +154,11 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             continue
         # long office names: Dinas/Badan/Kantor ... + field words (+ (ABBR)) (+ region)
         head_len = 0
-        for h in heads:
+        virtual_head = None
+        if t.bare in ("Kadis", "Kadin") and i + 1 < len(toks) and toks[i + 1].is_cap and toks[i + 1].low in fields:
+            virtual_head = "Dinas"
+            head_len = 1
+        for h in heads if virtual_head is None else ():
             if t.bare == h[0] and tuple(x.bare for x in toks[i : i + len(h)]) == h:
                 head_len = len(h)
                 break
@@ -180,7 +184,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 break
             if last >= i + head_len:
                 field_text = text[toks[i + head_len].start : toks[last].end]
-                head_text = text[t.start : toks[i + head_len - 1].end]
+                head_text = virtual_head or text[t.start : toks[i + head_len - 1].end]
                 abbr = _paren_abbrev(toks, last + 1)
                 k, place, _ = _region_after(toks, last + 1, at)
                 fk = aliases.get(field_key(field_text).lower()) or ("office", field_key(head_text + " " + field_text))
@@ -191,12 +195,13 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if place is not None:
                     name += " " + place.surface
                 end = toks[k - 1].end
+                start = toks[i + 1].start if virtual_head else t.start
                 kind = "legislature" if "Perwakilan" in head_text else "office"
                 if head_text.startswith("Direktorat"):
                     kind = "agency"
-                out.append(InstitutionMatch(t.start, end, text[t.start:end], name, kind, fk,
+                out.append(InstitutionMatch(start, end, text[start:end], name, kind, fk,
                                             place.code if place else None, place is not None))
-                taken.append((t.start, end))
+                taken.append((start, end))
                 i = k
                 continue
         # office abbreviations: Bappeda, Setda, Diskominfo, Polda ... (+ region)
@@ -227,10 +232,26 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             taken.append((t.start, end))
             i = k if place is not None else j
             continue
-        # schools and universities: "Universitas X"
-        if t.bare in _SCHOOL_HEADS:
+        # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)"
+        if t.bare == "PT" and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
-            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ","):
+            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 3 \
+                    and not lexicon.is_title(toks[j].text):
+                j += 1
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+                j += 3
+            end = toks[j - 1].end
+            name = text[t.start:end]
+            if free(t.start, end):
+                out.append(InstitutionMatch(t.start, end, name, name, "company", ("known", norm(name))))
+                taken.append((t.start, end))
+            i = j
+            continue
+        # schools and universities: "Universitas X"
+        if t.bare in _SCHOOL_HEADS and not _known_regex()[0].match(text, t.start):
+            j = i + 1
+            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
+                    and not lexicon.is_title(toks[j].text) and not lexicon.is_degree(toks[j].text):
                 j += 1
             if j > i + 1:
                 end = toks[j - 1].end

@@ -40,8 +40,8 @@ def _key(word: str) -> str:
 
 @functools.cache
 def titles() -> frozenset[str]:
-    """Honorifics, without dots ("Ir", "H", "Drs" ...)."""
-    return frozenset(_key(t) for t in _lines("titles.txt"))
+    """Honorifics and ranks, without dots ("Ir", "H", "Drs", "AKBP" ...); one word each."""
+    return frozenset(_key(w) for t in _lines("titles.txt") for w in t.split())
 
 
 @functools.cache

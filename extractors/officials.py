@@ -34,6 +34,10 @@ _NOT_NAME = {
 
 _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
+_LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
+# positions that need the body they head before a one-word name counts ("Kepala Darah beserta")
+_GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
+                  "koordinator", "manajer", "manager", "deputi", "komisaris", "kabid", "kasi", "kabag"}
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
 
 
@@ -138,6 +142,19 @@ class _Scanner:
                 j = self._skip_to(j, m.end)
                 continue
             low = t.bare.lower()
+            if lexicon.is_title(t.text):
+                break
+            # "Camat Gelumbang Ahmad Rizal": a kecamatan name after camat/lurah
+            if j > 0 and toks[j - 1].low in _LOCAL_HEADS and t.is_cap:
+                idx = lexicon.regions()
+                hit = 0
+                for n in (3, 2, 1):
+                    if " ".join(x.low for x in toks[j : j + n]) in idx.district and j + n < len(toks) and _is_name_word(toks[j + n]):
+                        hit = n
+                        break
+                if hit:
+                    j += hit
+                    continue
             if t.is_cap and (low in self.fields or low in self.office_abbr or _bare_position(toks, j)
                              or (t.text.isupper() and len(t.bare) >= 3 and not lexicon.is_degree(t.text))
                              or re.search(r"\d", t.text)):
@@ -160,6 +177,9 @@ class _Scanner:
             j += 1
         s = j
         while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
+            # an all-capitals word after the first name word is a degree we do not list ("MSCE")
+            if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
+                break
             if toks[j].start in self.places and j == s and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])):
                 break
             if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
@@ -253,7 +273,8 @@ def find_officials(
             while ne < len(toks) and toks[ne].end <= pe:
                 ne += 1
             nxt = ne
-        if ne > ns and (ne - ns > 1 or titles or degrees or (k == j and j > i + n)):
+        generic = toks[i + n - 1].low in _GENERIC_HEADS
+        if ne > ns and (ne - ns > 1 or titles or degrees or (k == j and (j > i + n or not generic))):
             add(i, j, ns, ne, titles, degrees, nxt)
             i = nxt
             continue

@@ -127,8 +127,11 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                 out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, reg.level, reg.code, True))
                 i += 1 + n
                 continue
-        # "Kecamatan X", "Desa X" ...
-        if low in _LOCAL_PREFIX:
+        # "Kecamatan X", "Desa X" ... (not inside a name: "Program Desa Digital", "Dana Desa")
+        prev = toks[i - 1] if i > 0 else None
+        in_name = (prev is not None and prev.is_cap and _is_word(prev) and low in ("desa", "kampung", "kelurahan")
+                   and (prev.low,) not in lexicon.positions() and prev.low not in ("di", "ke"))
+        if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
             while run and run[-1].bare in _NOT_NAME:
                 run.pop()
