@@ -36,7 +36,7 @@ from scrapers.fetch import Fetcher
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Crawler", "failed_fetch", "fetch_article"]
+__all__ = ["Crawler", "assemble_article", "failed_fetch", "fetch_article"]
 
 #: Most pages joined into one article (a pager that never ends is cut here).
 MAX_ARTICLE_PAGES = 20
@@ -56,13 +56,25 @@ def failed_fetch(url: str, exc: BaseException) -> FailedFetch:
     )
 
 
-def _assemble(
+def assemble_article(
     fetch: FetchFn, url: str, first: FetchedPage | None = None, *, max_pages: int = MAX_ARTICLE_PAGES
 ) -> tuple[Article, list[FailedFetch]]:
-    """Fetch (unless given) and parse an article, joining its pages.
+    """Fetch (unless ``first`` is given) and parse an article, joining its pages.
 
-    Returns the article and the pages that failed (the article then holds the pages before
-    the first failure).
+    Args:
+        fetch: fetches one URL (e.g. ``lambda u: fetcher.fetch(u, conditional=False)``); the
+            caller's budget or bookkeeping can wrap it.
+        url: the article URL.
+        first: its first page when already fetched (then only further pages are fetched).
+        max_pages: most pages joined.
+
+    Returns:
+        The article and a FailedFetch for a further page that failed (the article then holds
+        the pages before it).
+
+    Raises:
+        FetchError: the first page could not be fetched.
+        ParseError: the first page is not an article.
     """
     failures: list[FailedFetch] = []
     if first is None:
@@ -127,7 +139,7 @@ def fetch_article(fetcher: Fetcher, url: str, *, max_pages: int = MAX_ARTICLE_PA
         FetchError: the first page could not be fetched.
         ParseError: it is not an article (:class:`~scrapers.exceptions.NotAnArticle`).
     """
-    article, failures = _assemble(lambda u: fetcher.fetch(u, conditional=False), url, max_pages=max_pages)
+    article, failures = assemble_article(lambda u: fetcher.fetch(u, conditional=False), url, max_pages=max_pages)
     for failure in failures:
         logger.warning("article %s is incomplete: %s failed (%s)", url, failure.url, failure.error)
     return article
@@ -279,7 +291,7 @@ class Crawler:
             if first.not_modified:
                 logger.info("article unchanged since the last crawl: %s", url)
                 return
-        article, failures = _assemble(
+        article, failures = assemble_article(
             lambda u: self._fetch(u, conditional=False), url, first, max_pages=self.max_article_pages
         )
         yield from failures
@@ -288,6 +300,10 @@ class Crawler:
             return
         logger.info("article %s (%d page(s), adapter %s)", article.canonical_url, article.pages, article.adapter)
         yield article
+
+
+#: Former private name, kept for callers written against it.
+_assemble = assemble_article
 
 
 class _BudgetExhausted(Exception):

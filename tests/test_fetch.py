@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import gzip
 import logging
 import time
 from collections.abc import Iterator
@@ -368,3 +369,26 @@ def test_check_address_refuses_non_public(url: str) -> None:
 
 def test_check_address_allows_public_literal_ip() -> None:
     check_address("http://93.184.216.34/")
+
+
+def test_gzip_content_encoding_is_decoded(srv: FaultServer, fetcher: Fetcher) -> None:
+    packed = gzip.compress(HTML_OK.encode())
+    url = srv.route("/gz", page(packed, headers={"Content-Encoding": "gzip"}))
+    got = fetcher.fetch(url)
+    assert "Halo Palembang" in got.text
+    assert "gzip" in srv.hits("/gz")[0].headers["Accept-Encoding"]
+
+
+def test_gzip_bomb_stopped_at_max_bytes(srv: FaultServer) -> None:
+    packed = gzip.compress(b"<html>" + b" " * 5_000_000)  # ~5 kB on the wire
+    url = srv.route("/bomb", page(packed, headers={"Content-Encoding": "gzip"}))
+    with Fetcher(FetchSettings.from_mapping({**FAST, "max_bytes": 1_000_000})) as f:
+        with pytest.raises(BodyTooLarge):
+            f.fetch(url)
+
+
+def test_cut_gzip_stream_is_truncated(srv: FaultServer, fetcher: Fetcher) -> None:
+    packed = gzip.compress(HTML_OK.encode() * 50)
+    url = srv.route("/gzcut", truncated(packed[: len(packed) // 2], len(packed)))
+    with pytest.raises(TruncatedBody):
+        fetcher.fetch(url)
