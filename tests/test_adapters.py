@@ -105,6 +105,23 @@ def test_tribunnews_page_fields() -> None:
     assert_clean(art)
 
 
+@pytest.mark.parametrize(
+    ("credit", "writer"),
+    [
+        ("Laporan Wartawan Tribunsumsel.com, Arief Basuki Rohekan", "Arief Basuki Rohekan"),
+        ("Laporan wartawan Tribunjogja.com Christi Mahatma Wardhani", "Christi Mahatma Wardhani"),
+        ("Laporan Reporter Tribun Jogja, Ardhike Indah", "Ardhike Indah"),
+    ],
+)
+def test_tribunnews_writer_from_laporan_line(credit: str, writer: str) -> None:
+    html = page("tribun_page1.html").replace('<div id="penulis">Penulis: Arief Basuki Rohekan</div>', "")
+    html = html.replace("Laporan Wartawan Tribunsumsel.com, Arief Basuki Rohekan", credit)
+    art = parse_article(html, TRIBUN_URL)
+    assert art.authors == [writer]
+    assert art.editor == "Weni Wahyuny"
+    assert not any(p.startswith("Laporan") for p in art.paragraphs)
+
+
 def test_tribunnews_pager_and_join() -> None:
     adapter = adapter_for(TRIBUN_URL)
     assert adapter.all_pages_url(TRIBUN_URL) == TRIBUN_URL + "?page=all"

@@ -18,7 +18,11 @@ from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
 
-_LAPORAN = re.compile(r"^Laporan\s+(?:Wartawan|Reporter|Jurnalis)\s+[\w.]+(?:\s+[\w.]+)?\s*,\s*(?P<name>[^|\n]{3,60}?)\s*$", re.I)
+_LAPORAN = re.compile(
+    r"^Laporan\s+(?:Wartawan|Reporter|Jurnalis|Koresponden)\s+"
+    r"(?:[\w.-]+\.(?:com|co\.id|id)\s*,?|[\w.-]+(?:\s+[\w.-]+)?\s*,)\s*(?P<name>[^|\n,]{3,60}?)\s*$",
+    re.I,
+)
 _LABEL = re.compile(r"^\s*(?:Penulis|Editor|Reporter|Pewarta)\s*:\s*", re.I)
 _BODY_DROP = (
     ".//p[" + xp_class("baca") + "] | .//*[" + xp_class("baca-juga") + "] | .//blockquote["
