@@ -45,9 +45,12 @@ FetchFn = Callable[[str], FetchedPage]
 
 
 def failed_fetch(url: str, exc: BaseException) -> FailedFetch:
-    """The :class:`FailedFetch` record of ``exc`` raised while handling ``url``."""
+    """The :class:`FailedFetch` record of ``exc`` raised while handling ``url``.
+
+    The record names ``url`` (what to retry later), not a redirect hop or robots.txt.
+    """
     return FailedFetch(
-        url=getattr(exc, "url", None) or url,
+        url=url,
         error=str(exc),
         kind=type(exc).__name__,
         status=getattr(exc, "status", None),

@@ -333,7 +333,7 @@ def check_address(url: str, *, allow_private: bool = False) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise ConnectionFailed(f"cannot resolve {host}: {exc}", url=url) from exc
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%")[0])
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if _blocked_ip(addr):
             raise BlockedAddress(
                 f"refusing {url}: {host} resolves to non-public address {addr} "
@@ -452,7 +452,7 @@ class Fetcher:
         with state.lock:
             self._load_robots(url, state)
             if state.robots_error is not None:
-                raise state.robots_error
+                raise _for_url(state.robots_error, url)
             return state.robots
 
     def _load_robots(self, url: str, state: _HostState) -> None:
@@ -467,8 +467,9 @@ class Fetcher:
         try:
             resp, body = self._get_following(robots_url, {}, robots_check=False, content_check=False)
         except HTTPStatusError as exc:
-            if 400 <= exc.status < 500 and exc.status != 429:
-                logger.info("no robots.txt at %s (HTTP %d): all URLs allowed", robots_url, exc.status)
+            code = exc.status or 0
+            if 400 <= code < 500 and code != 429:
+                logger.info("no robots.txt at %s (HTTP %d): all URLs allowed", robots_url, code)
                 state.robots_loaded = True
                 return
             error: FetchError = RobotsDisallowed(
@@ -480,7 +481,6 @@ class Fetcher:
             error.status = exc.status
         except FetchError as exc:
             error = exc
-            error.url = url
         else:
             text, _ = decode_html(body, resp.headers.get("content-type"))
             state.robots = Protego.parse(text)
@@ -722,6 +722,16 @@ class Fetcher:
                 f"{url}: got {len(body)} bytes, Content-Length said {length}; retry later", url=url
             )
         return body
+
+
+def _for_url(error: FetchError, url: str) -> FetchError:
+    """A copy of a remembered robots.txt error, about ``url``."""
+    fresh = type(error).__new__(type(error), *error.args)
+    fresh.args = error.args
+    fresh.__dict__.update(error.__dict__)
+    fresh.url = url
+    fresh.__cause__ = error.__cause__
+    return fresh
 
 
 def _reason(exc: BaseException) -> str:

@@ -301,3 +301,17 @@ def test_demo_site_crawl_yields_each_article_once() -> None:
     assert all(".warta.example/" in c for c in canon)
     assert max(a.pages for a in articles) == 2
 
+
+
+def test_unreachable_robots_reported_per_url(srv: FaultServer) -> None:
+    """robots.txt answering 503 blocks the host (RFC 9309); each URL is reported for retry."""
+    srv.route("/robots.txt", status(503))
+    for n in (1, 2):
+        srv.route(slug(n), page(article_html(n)))
+    articles, failures, _ = run([srv.url(slug(1)), srv.url(slug(2))], obey_robots=True, retries=0)
+    assert not articles
+    assert [(f.url, f.kind, f.retryable) for f in failures] == [
+        (srv.url(slug(1)), "RobotsDisallowed", True),
+        (srv.url(slug(2)), "RobotsDisallowed", True),
+    ]
+    assert srv.hits(slug(1)) == [] and len(srv.hits("/robots.txt")) == 1
