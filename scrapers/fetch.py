@@ -359,6 +359,8 @@ class _HostState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     last: float = float("-inf")
     """monotonic time of the last request to the host."""
+    not_before: float = float("-inf")
+    """monotonic time before which the host asked not to be contacted (backoff, Retry-After)."""
     robots: Protego | None = None
     robots_loaded: bool = False
     robots_error: FetchError | None = None
@@ -417,23 +419,30 @@ class Fetcher:
             return state
 
     def host_delay(self, url: str) -> float:
-        """Seconds kept between requests to ``url``'s host: ``delay`` or robots Crawl-delay."""
+        """Seconds kept between requests to ``url``'s host: ``delay``, or robots.txt's
+        ``Crawl-delay`` / ``Request-rate`` when longer (capped at ``max_crawl_delay``)."""
         state = self._host(url)
         delay = self.settings.delay
         if state.robots is not None:
-            crawl_delay = state.robots.crawl_delay(self.settings.robots_agent)
-            if crawl_delay:
-                delay = max(delay, min(float(crawl_delay), self.settings.max_crawl_delay))
+            agent = self.settings.robots_agent
+            asked = float(state.robots.crawl_delay(agent) or 0.0)
+            rate = state.robots.request_rate(agent)
+            if rate is not None and rate.requests:
+                asked = max(asked, rate.seconds / rate.requests)
+            if asked:
+                delay = max(delay, min(asked, self.settings.max_crawl_delay))
         return delay
 
     def ready_at(self, url: str) -> float:
-        """The ``time.monotonic()`` time at which ``url``'s host may be asked again."""
-        return self._host(url).last + self.host_delay(url)
+        """The ``time.monotonic()`` time at which ``url``'s host may be asked again
+        (politeness delay, or a backoff / Retry-After the host asked for)."""
+        state = self._host(url)
+        return max(state.last + self.host_delay(url), state.not_before)
 
     def _wait_turn(self, url: str) -> None:
-        """Sleep until the host's delay has passed, then mark a request as made (host lock held)."""
+        """Sleep until the host may be asked again, then mark a request as made (host lock held)."""
         state = self._host(url)
-        wait = state.last + self.host_delay(url) - time.monotonic()
+        wait = self.ready_at(url) - time.monotonic()
         if wait > 0:
             logger.debug("waiting %.2fs before next request to %s", wait, urlsplit(url).netloc)
             time.sleep(wait)
@@ -618,17 +627,19 @@ class Fetcher:
                 return self._get_once(url, headers, content_check=content_check)
             except FetchError as exc:
                 exc.attempts = attempt
+                wait = min(s.backoff * 2 ** (attempt - 1), s.backoff_max)
+                if exc.retry_after is not None:
+                    wait = min(exc.retry_after, s.retry_after_max)
+                if exc.retryable:
+                    # the whole host backs off, not only this URL; _wait_turn does the sleeping
+                    with state.lock:
+                        state.not_before = max(state.not_before, time.monotonic() + wait)
                 if not exc.retryable or attempt > s.retries:
                     raise
-                retry_after = exc.retry_after
-                wait = min(s.backoff * 2 ** (attempt - 1), s.backoff_max)
-                if retry_after is not None:
-                    wait = min(retry_after, s.retry_after_max)
                 logger.warning(
                     "attempt %d/%d for %s failed (%s: %s); retrying in %.2fs",
                     attempt, s.retries + 1, url, type(exc).__name__, exc, wait,
                 )
-                time.sleep(wait)
 
     def _get_once(
         self, url: str, headers: dict[str, str], *, content_check: bool

@@ -392,3 +392,27 @@ def test_cut_gzip_stream_is_truncated(srv: FaultServer, fetcher: Fetcher) -> Non
     url = srv.route("/gzcut", truncated(packed[: len(packed) // 2], len(packed)))
     with pytest.raises(TruncatedBody):
         fetcher.fetch(url)
+
+
+def test_retry_after_holds_back_the_whole_host(srv: FaultServer) -> None:
+    """After a 503 with Retry-After, other URLs on the host wait too."""
+    srv.route("/busy", status(503, {"Retry-After": "1"}))
+    srv.route("/other", page(HTML_OK))
+    settings = {**FAST, "retries": 1, "retry_after_max": 0.3}
+    with Fetcher(FetchSettings.from_mapping(settings)) as f:
+        with pytest.raises(HTTPStatusError):
+            f.fetch(srv.url("/busy"))
+        f.fetch(srv.url("/other"))
+    first_busy, second_busy = (h.at for h in srv.hits("/busy"))
+    assert second_busy - first_busy >= 0.25
+    assert srv.hits("/other")[0].at - second_busy >= 0.25
+
+
+def test_robots_request_rate_sets_delay(srv: FaultServer) -> None:
+    srv.route("/robots.txt", page("User-agent: *\nRequest-rate: 1/2s\n", "text/plain"))
+    srv.route("/x", page(HTML_OK))
+    with Fetcher(FetchSettings.from_mapping({**FAST, "obey_robots": True})) as f:
+        assert f.allowed(srv.url("/x"))  # loads robots.txt
+        assert f.host_delay(srv.url("/x")) == 2.0
+    with Fetcher(FetchSettings.from_mapping({**FAST, "obey_robots": True, "max_crawl_delay": 0.1})) as f:
+        assert f.allowed(srv.url("/x")) and f.host_delay(srv.url("/x")) == 0.1
