@@ -129,8 +129,10 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                 continue
         # "Kecamatan X", "Desa X" ... (not inside a name: "Program Desa Digital", "Dana Desa")
         prev = toks[i - 1] if i > 0 else None
+        sentence_initial = prev is not None and (i < 2 or toks[i - 2].text in (".", "!", "?", '"', "“", "”")
+                                                 or "\n" in text[toks[i - 2].end : prev.start])
         in_name = (prev is not None and prev.is_cap and _is_word(prev) and low in ("desa", "kampung", "kelurahan")
-                   and (prev.low,) not in lexicon.positions() and prev.low not in ("di", "ke"))
+                   and (prev.low,) not in lexicon.positions() and not sentence_initial)
         if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
             while run and run[-1].bare in _NOT_NAME:

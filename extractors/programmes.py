@@ -423,9 +423,11 @@ def find_programmes(
                     year = sentence_year(si, tpos)
                 if year is None:
                     year = state.part_year.get(prog_name)
-                if year is None and state.last_stage is not None and state.last_stage.program == prog_name:
-                    year = state.last_stage.year
-                    stage_no = state.last_stage.stage
+                if state.last_stage is not None and state.last_stage.program == prog_name:
+                    if year is None:
+                        year = state.last_stage.year
+                    if year == state.last_stage.year:
+                        stage_no = state.last_stage.stage
                 if year is None:
                     year = chosen.year
                 if year is None:

@@ -1,0 +1,55 @@
+"""The extract and eval extraction commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+TEXT = "Bupati Lahat Cik Ujang SH meninjau Vaksinasi Covid-19 tahap II, Minggu (7/3)."
+
+
+def test_extract_text_from_stdin_in_eval_format() -> None:
+    res = CliRunner().invoke(cli, ["extract", "-", "--published", "2021-03-08", "--eval-format"], input=TEXT)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["officials"] == [{"name": "Cik Ujang", "role": "bupati lahat", "org": "Kabupaten Lahat"}]
+    assert out["dates"] == [{"value": "2021-03-07"}]
+    assert out["program_stages"] == [{"program": "Vaksinasi Covid-19", "stage": 2, "year": 2021}]
+
+
+def test_extract_full_output_has_provenance(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["extract", str(f), "--published", "2021-03-08"])
+    assert res.exit_code == 0, res.output
+    prov = json.loads(res.output)["officials"][0]["prov"]
+    assert TEXT[prov["start"] : prov["end"]].startswith("Bupati Lahat")
+    assert prov["extractor"] == "warta.officials"
+
+
+def test_extract_jsonl_and_eval_extraction(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    row = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
+           "gold": {"officials": [{"name": ["Cik Ujang"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
+                    "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
+                    "dates": [{"value": "2021-03-07"}],
+                    "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],
+                    "program_participants": []}}
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    res = CliRunner().invoke(cli, ["extract", "--input", str(gold), "--output", str(pred)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(pred.read_text(encoding="utf-8"))["id"] == "t-1"
+    res = CliRunner().invoke(cli, ["eval", "extraction", str(gold)])
+    assert res.exit_code == 0, res.output
+    assert res.output.strip().splitlines()[-1] == "overall F1 = 1.000"
+
+
+def test_bad_published_date_is_a_clean_error() -> None:
+    res = CliRunner().invoke(cli, ["extract", "-", "--published", "yesterday-ish"], input=TEXT)
+    assert res.exit_code == 1
+    assert "not an ISO date" in res.output

@@ -1,0 +1,53 @@
+"""Dates: numeric day/month, written dates, ranges, month lists, years in phrases, relative days."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import Extractor
+
+PUB = "2020-08-05T09:00:00+07:00"
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def _dates(ex: Extractor, text: str, pub: str = PUB) -> dict[str, str]:
+    return {d.value: d.precision for d in ex.extract(text, pub).dates}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rapat digelar Senin (3/8).", {"2020-08-03": "day"}),
+        ("Rapat digelar Senin (3/8/2020).", {"2020-08-03": "day"}),
+        ("Vaksinasi dimulai Kamis (8/7/21).", {"2021-07-08": "day"}),
+        ("Acara berlangsung 17 Agustus 2019 di lapangan.", {"2019-08-17": "day"}),
+        ("Pelatihan digelar 10-12 Juni 2020.", {"2020-06-10": "day", "2020-06-12": "day"}),
+        ("Bantuan cair Maret 2021.", {"2021-03": "month"}),
+        ("Periode Januari, Februari, dan Maret 2020 sudah dibayar.",
+         {"2020-01": "month", "2020-02": "month", "2020-03": "month"}),
+        ("Perpanjangan berlaku Oktober hingga Desember 2020.", {"2020-10": "month", "2020-12": "month"}),
+        ("Program berjalan dari tahun 2016 sampai dengan tahun 2018.", {"2016": "year", "2018": "year"}),
+        ("Sesuai Perda Nomor 3 Tahun 2019 dan persiapan PON 2024.", {"2019": "year", "2024": "year"}),
+        ("Rencana jangka panjang 2025-2045 disusun.", {"2025": "year", "2045": "year"}),
+        ("Warga mengantre sejak kemarin.", {"2020-08-04": "day"}),
+        ("Gaji bulan Juli sudah dibayar.", {"2020-07": "month"}),
+    ],
+)
+def test_forms(ex: Extractor, text: str, expected: dict[str, str]) -> None:
+    assert _dates(ex, text) == expected
+
+
+def test_day_month_resolves_to_the_nearest_date_not_after_publication(ex: Extractor) -> None:
+    assert _dates(ex, "Pemeriksaan dilakukan Senin (28/12).", "2021-01-04") == {"2020-12-28": "day"}
+
+
+def test_a_year_inside_a_full_date_is_not_repeated(ex: Extractor) -> None:
+    assert _dates(ex, "Surat tertanggal 5 Mei 2020 diterima.") == {"2020-05-05": "day"}
+
+
+def test_numbers_that_are_not_years(ex: Extractor) -> None:
+    assert _dates(ex, "Sebanyak 2.019 warga menerima Rp2020 dan 2021 orang hadir pukul 20.20 WIB.") == {}

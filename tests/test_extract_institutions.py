@@ -1,0 +1,61 @@
+"""Institutions: canonical ministries, regional governments, offices with their region, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import Extractor
+
+PUB = "2022-03-01"
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def _names(ex: Extractor, text: str) -> list[str]:
+    return [i.name for i in ex.extract(text, PUB).institutions]
+
+
+def test_ministry_aliases_share_one_canonical_name(ex: Extractor) -> None:
+    text = ("Kemenkominfo menggelar pelatihan. Kementerian Kominfo juga menggandeng Kemendagri dan "
+            "Kementerian Komunikasi dan Informatika menyebut hasilnya baik.")
+    assert _names(ex, text) == ["Kementerian Komunikasi dan Informatika", "Kementerian Dalam Negeri"]
+
+
+def test_regional_governments_get_the_official_region_name(ex: Extractor) -> None:
+    text = "Pemkab Muba bekerja sama dengan Pemkot Prabumulih dan Pemprov Sumsel."
+    assert _names(ex, text) == [
+        "Pemerintah Kabupaten Musi Banyuasin", "Pemerintah Kota Prabumulih", "Pemerintah Provinsi Sumatera Selatan",
+    ]
+
+
+def test_office_mentions_merge_long_form_abbreviation_and_bare(ex: Extractor) -> None:
+    text = ("Dinas Komunikasi dan Informatika (Diskominfo) Kabupaten Ogan Ilir membuka kelas. "
+            "Diskominfo Ogan Ilir menyiapkan modul, kata staf Dinas Komunikasi dan Informatika.")
+    facts = ex.extract(text, PUB)
+    assert [i.name for i in facts.institutions] == ["Dinas Komunikasi dan Informatika Kabupaten Ogan Ilir"]
+    assert facts.institutions[0].region_code == "16.10"
+    assert facts.institutions[0].kind == "office"
+
+
+def test_office_inside_a_position_is_a_mention(ex: Extractor) -> None:
+    text = "Kepala Dinas Kesehatan Kota Lubuklinggau Hendra Saputra meninjau lokasi."
+    assert _names(ex, text) == ["Dinas Kesehatan Kota Lubuklinggau"]
+
+
+def test_sub_units_and_bare_titles_are_not_institutions(ex: Extractor) -> None:
+    text = "Kepala Bidang Informatika Rudi menyebut Dirjen akan hadir bersama Tim Percepatan."
+    assert _names(ex, text) == []
+
+
+def test_associations_media_and_universities(ex: Extractor) -> None:
+    text = "Apkasi, Kompas Gramedia dan Universitas Sriwijaya (Unsri) menandatangani kerja sama."
+    assert _names(ex, text) == [
+        "Asosiasi Pemerintah Kabupaten Seluruh Indonesia", "Kompas Gramedia", "Universitas Sriwijaya",
+    ]
+
+
+def test_buildings_are_not_offices(ex: Extractor) -> None:
+    assert _names(ex, "Rapat digelar di Auditorium Kantor Pemerintahan Kota Jambi.") == []

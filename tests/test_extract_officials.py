@@ -1,0 +1,95 @@
+"""Officials: names apart from titles and degrees, positions before/after/in parentheses, relations."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import Extractor
+from pipeline.models import ArticleFacts
+
+PUB = "2021-06-10T10:00:00+07:00"
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def _officials(ex: Extractor, text: str) -> dict[str, str]:
+    facts: ArticleFacts = ex.extract(text, PUB)
+    return {o.name: o.role for o in facts.officials}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Bupati Ogan Ilir Drs H Ilyas Panji Alam SH MM meresmikan pasar.", "Ilyas Panji Alam", "bupati ogan ilir"),
+        ("Wakil Wali Kota Pagar Alam Ir. H. Muhammad Fadli, M.Si. hadir.", "Muhammad Fadli", "wakil wali kota pagar alam"),
+        ("Plt Kepala Dinas Kesehatan Kabupaten Lahat dr Rina Marlina meninjau puskesmas.", "Rina Marlina",
+         "plt kepala dinas kesehatan kabupaten lahat"),
+        ("Kepala Dinas Pemberdayaan Masyarakat dan Desa (DPMD) Empat Lawang Hj Siti Aisyah SSos menjelaskan.",
+         "Siti Aisyah", "kepala dinas pemberdayaan masyarakat dan desa empat lawang"),
+        ("Penjabat (Pj) Bupati Musi Rawas Utara Hadi Santoso membuka acara.", "Hadi Santoso",
+         "penjabat bupati musi rawas utara"),
+        ("Kapolres Muara Enim AKBP Donni Eka Syaputra mengatakan pelaku sudah ditangkap.", "Donni Eka Syaputra",
+         "kapolres muara enim"),
+        ("Menteri Dalam Negeri Muhammad Tito Karnavian memberi arahan.", "Muhammad Tito Karnavian",
+         "menteri dalam negeri"),
+        ("Sekda Banyuasin Erwin Ibrahim ST MM MBA menutup rapat.", "Erwin Ibrahim", "sekda banyuasin"),
+    ],
+)
+def test_position_before_name(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_titles_and_degrees_kept_as_attributes(ex: Extractor) -> None:
+    facts = ex.extract("Bupati Ogan Ilir Drs H Ilyas Panji Alam SH MM meresmikan pasar.", PUB)
+    (o,) = facts.officials
+    assert o.titles == ["Drs", "H"]
+    assert o.degrees == ["SH", "MM"]
+    assert o.org == "Kabupaten Ogan Ilir"
+    assert o.region_code == "16.10"
+    assert facts.officials[0].prov.extractor == "warta.officials"
+    assert o.surface in "Bupati Ogan Ilir Drs H Ilyas Panji Alam SH MM meresmikan pasar."
+
+
+def test_position_after_name_with_comma(ex: Extractor) -> None:
+    text = "Hal itu disampaikan Budi Hartono, Kepala Dinas Kominfo Kota Prabumulih, kepada wartawan."
+    assert _officials(ex, text) == {"Budi Hartono": "kepala dinas kominfo kota prabumulih"}
+
+
+def test_position_in_parentheses(ex: Extractor) -> None:
+    text = "Sementara itu, Andreas Wijaya (Direktur Utama PT Sinar Jaya) mengatakan permintaan naik."
+    assert _officials(ex, text) == {"Andreas Wijaya": "direktur utama pt sinar jaya"}
+
+
+def test_name_then_menjabat_position(ex: Extractor) -> None:
+    text = "Program itu dirintis sejak H Syamsul Bahri menjabat Bupati Lahat."
+    assert _officials(ex, text) == {"Syamsul Bahri": "bupati lahat"}
+
+
+def test_unnamed_position_holders_are_not_officials(ex: Extractor) -> None:
+    text = "Kepala Bappeda setempat hadir. Ketua Apeksi (Asosiasi Pemerintah Kota Seluruh Indonesia) bisa menjawab."
+    assert _officials(ex, text) == {}
+
+
+def test_later_surname_and_title_mentions_do_not_add_people(ex: Extractor) -> None:
+    text = ("Bupati Lahat Cik Ujang SH membuka acara. Cik Ujang mengatakan program berjalan. "
+            "Bupati menambahkan bahwa anggaran cukup.")
+    facts = ex.extract(text, PUB)
+    assert [o.name for o in facts.officials] == ["Cik Ujang"]
+
+
+def test_list_of_mayors(ex: Extractor) -> None:
+    text = "Hadir Wali Kota Bogor Dedie Rachim, Wali Kota Bima Arya Putra, dan Bupati Siak Alfedri."
+    got = _officials(ex, text)
+    assert got == {"Dedie Rachim": "wali kota bogor", "Arya Putra": "wali kota bima", "Alfedri": "bupati siak"}
+
+
+def test_represented_and_accompanied_relations(ex: Extractor) -> None:
+    text = ("Bupati Ogan Ilir Panca Wijaya Akbar yang diwakili Sekda Ogan Ilir Muhammad Sobri "
+            "didampingi Kepala Bappeda Ogan Ilir Joko Susilo meninjau lokasi.")
+    facts = ex.extract(text, PUB)
+    rel = {(r.kind, r.subject, r.object) for r in facts.relations}
+    assert ("represented_by", "Panca Wijaya Akbar", "Muhammad Sobri") in rel
+    assert any(k == "accompanied_by" and o == "Joko Susilo" for k, _, o in rel)

@@ -1,0 +1,70 @@
+"""Programme stages and participants: stage numbers in all forms, years, counts, participating regions."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import Extractor
+
+PUB = "2021-09-01T10:00:00+07:00"
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def _stages(ex: Extractor, text: str) -> set[tuple[str, int, int | None]]:
+    return {(s.program, s.stage, s.year) for s in ex.extract(text, PUB).program_stages}
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("Penyaluran Bantuan Sosial Tunai tahap 3 tahun 2021 dimulai.", 3),
+        ("Penyaluran Bantuan Sosial Tunai tahap III tahun 2021 dimulai.", 3),
+        ("Penyaluran Bantuan Sosial Tunai tahap ketiga tahun 2021 dimulai.", 3),
+        ("Penyaluran Bantuan Sosial Tunai tahap ke-3 tahun 2021 dimulai.", 3),
+        ("Penyaluran Bantuan Sosial Tunai gelombang kedua tahun 2021 dimulai.", 2),
+        ("Penyaluran Bantuan Sosial Tunai fase 2 tahun 2021 dimulai.", 2),
+        ("Penyaluran Bantuan Sosial Tunai batch 4 tahun 2021 dimulai.", 4),
+    ],
+)
+def test_stage_number_forms(ex: Extractor, text: str, stage: int) -> None:
+    assert _stages(ex, text) == {("Penyaluran Bantuan Sosial Tunai", stage, 2021)}
+
+
+def test_counts_are_not_stages(ex: Extractor) -> None:
+    assert _stages(ex, "Pencairan dana dibagi menjadi empat tahap dan tiga gelombang.") == set()
+
+
+def test_programme_after_the_stage_and_coordinated_stages(ex: Extractor) -> None:
+    text = ("Kota Jambi lolos pada tahap pertama Program Kampung Iklim tahun 2019. "
+            "Bantuan Operasional Sekolah tahap pertama dan kedua tahun 2020 sudah cair.")
+    got = _stages(ex, text)
+    assert ("Program Kampung Iklim", 1, 2019) in got
+    assert {("Bantuan Operasional Sekolah", 1, 2020), ("Bantuan Operasional Sekolah", 2, 2020)} <= got
+
+
+def test_later_stage_mentions_use_the_current_programme_and_year(ex: Extractor) -> None:
+    text = ("Vaksinasi Covid-19 di Kabupaten Lahat tahun 2021 dibagi menjadi tiga tahap. "
+            "Tahap pertama untuk tenaga kesehatan, tahap kedua untuk pelayan publik.")
+    assert _stages(ex, text) == {("Vaksinasi Covid-19", 1, 2021), ("Vaksinasi Covid-19", 2, 2021)}
+
+
+def test_participants_with_year_and_stage(ex: Extractor) -> None:
+    text = ("Kabupaten Ogan Ilir terpilih dalam Gerakan Menuju Desa Digital tahap kedua tahun 2020. "
+            "Daerah lain yang ikut terpilih yakni Kota Prabumulih dan Kabupaten Lahat.")
+    parts = {(p.region, p.program, p.year) for p in ex.extract(text, PUB).program_participants}
+    assert parts == {
+        ("Kabupaten Ogan Ilir", "Gerakan Menuju Desa Digital", 2020),
+        ("Kota Prabumulih", "Gerakan Menuju Desa Digital", 2020),
+        ("Kabupaten Lahat", "Gerakan Menuju Desa Digital", 2020),
+    }
+    assert {p.stage for p in ex.extract(text, PUB).program_participants} == {2}
+
+
+def test_venue_location_and_aid_recipients_are_not_participants(ex: Extractor) -> None:
+    text = ("Keikutsertaan itu dikukuhkan lewat penandatanganan di Hotel Santika, Kota Palembang, tahun 2020. "
+            "Bantuan Langsung Tunai disalurkan ke Kabupaten Lahat.")
+    assert ex.extract(text, PUB).program_participants == []
