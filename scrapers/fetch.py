@@ -748,10 +748,11 @@ def _for_url(error: FetchError, url: str) -> FetchError:
 def _reason(exc: BaseException) -> str:
     """The innermost readable cause of a requests/urllib3 error."""
     seen = exc
-    while seen.__cause__ is not None or (seen.args and isinstance(seen.args[0], BaseException)):
-        nxt = seen.__cause__ or seen.args[0]
-        if nxt is seen:
+    for _ in range(8):  # requests and urllib3 nest a few levels deep
+        nxt = seen.__cause__
+        if nxt is None and seen.args and isinstance(seen.args[0], BaseException):
+            nxt = seen.args[0]
+        if nxt is None or nxt is seen:
             break
         seen = nxt
     return f"{type(seen).__name__}: {seen}"
-
