@@ -8,6 +8,9 @@ Every outcome is logged; every URL that fails becomes a :class:`~pipeline.models
 (with ``retryable`` and ``attempts``) in the output stream, and nothing a server sends ends
 the crawl.
 
+Order: per host, articles already discovered are fetched before further feeds, sitemaps and
+listing pages (listing -> its articles -> next page), so ``max_pages`` is spent on articles.
+
 Deduplication: a URL is fetched at most once per crawl (keyed by
 :func:`scrapers.canonical.canonicalize`, or by :func:`scrapers.discover.strip_tracking` for
 feeds, sitemaps and listing pages, whose ``page=`` matters), and an article whose
@@ -24,7 +27,7 @@ import datetime as dt
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage, LinkKind
@@ -156,6 +159,24 @@ class _Task:
     source: str | None = None
 
 
+@dataclass(slots=True)
+class _HostQueue:
+    """One host's frontier: articles already found go before further feeds/sitemaps/listings,
+    so a page budget is spent on articles rather than on walking every index page first."""
+
+    articles: deque[_Task] = field(default_factory=deque)
+    documents: deque[_Task] = field(default_factory=deque)
+
+    def push(self, task: _Task) -> None:
+        (self.articles if task.kind == "article" else self.documents).append(task)
+
+    def pop(self) -> _Task:
+        return self.articles.popleft() if self.articles else self.documents.popleft()
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.documents)
+
+
 class Crawler:
     """Crawl seeds into a stream of articles and failed URLs.
 
@@ -203,7 +224,7 @@ class Crawler:
         """
         self.pages_fetched = 0
         sites = set(self.allowed_sites)
-        queues: dict[str, deque[_Task]] = {}
+        queues: dict[str, _HostQueue] = {}
         seen: set[str] = set()
         yielded: set[str] = set()
 
@@ -213,7 +234,7 @@ class Crawler:
                 return
             seen.add(key)
             parts = urlsplit(task.url)
-            queues.setdefault(f"{parts.scheme}://{parts.netloc}", deque()).append(task)
+            queues.setdefault(f"{parts.scheme}://{parts.netloc}", _HostQueue()).push(task)
 
         for seed in seeds:
             seed = seed.strip()
@@ -231,7 +252,7 @@ class Crawler:
                 logger.warning("max_pages=%d reached; %d queued URLs not fetched", self.max_pages, left)
                 return
             host = min((h for h, q in queues.items() if q), key=lambda h: self.fetcher.ready_at(h + "/"))
-            task = queues[host].popleft()
+            task = queues[host].pop()
             for item in self._process(task):
                 if isinstance(item, DiscoveredLink):
                     if site_key(item.url) not in sites:

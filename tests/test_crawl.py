@@ -315,3 +315,18 @@ def test_unreachable_robots_reported_per_url(srv: FaultServer) -> None:
         (srv.url(slug(2)), "RobotsDisallowed", True),
     ]
     assert srv.hits(slug(1)) == [] and len(srv.hits("/robots.txt")) == 1
+
+
+def test_articles_before_next_listing_page(srv: FaultServer) -> None:
+    """Listing page 1 -> its articles -> page 2: a small budget is spent on articles."""
+    srv.route("/index-news", page(f"<html><body><a href='{slug(1)}'>1</a><a href='{slug(2)}'>2</a>"
+                                  "<a rel='next' href='/index-news?page=2'>next</a></body></html>"))
+    srv.route("/index-news?page=2", page(f"<html><body><a href='{slug(3)}'>3</a></body></html>"))
+    for n in (1, 2, 3):
+        srv.route(slug(n), page(article_html(n)))
+    articles, _, _ = run([srv.url("/index-news")], max_pages=3)
+    assert [a.title[:8] for a in articles] == ["Berita 1", "Berita 2"]
+    articles, _, _ = run([srv.url("/index-news")])
+    assert len(articles) == 3
+    paths = [h.path for h in srv.hits() if h.path != "/robots.txt"][-5:]
+    assert paths == ["/index-news", slug(1), slug(2), "/index-news?page=2", slug(3)]
