@@ -292,7 +292,7 @@ class Crawler:
             if kind == "article":
                 yield from self._article(task.url, page)
             elif kind in ("feed", "sitemap", "listing"):
-                links = discover(page)
+                links = discover(page, kind)
                 kept = filter_links(links, self.since, self.until)
                 if len(kept) < len(links):
                     logger.info("%d of %d links on %s outside the date window", len(links) - len(kept), len(links), task.url)

@@ -265,9 +265,9 @@ def classify(page: FetchedPage) -> LinkKind:
     """What a fetched page is: ``feed``, ``sitemap``, ``listing``, ``article`` or ``unknown``.
 
     Feeds and sitemaps are recognised by content type and root element; an HTML page is an
-    article when it says so (``og:type=article`` or a JSON-LD article type), a listing when
-    its URL has an article's shape, else a listing when it links to same-site articles,
-    index pages or feeds.
+    article when it says so (``og:type=article`` or a JSON-LD article type) or when its URL
+    has an article's shape, else a listing when it links to same-site articles, index pages
+    or feeds.
     """
     if page.not_modified:
         return "unknown"
@@ -293,11 +293,12 @@ def classify(page: FetchedPage) -> LinkKind:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(page: FetchedPage) -> list[DiscoveredLink]:
+def discover(page: FetchedPage, kind: LinkKind | None = None) -> list[DiscoveredLink]:
     """The links a feed, sitemap or listing page leads to (none for an article).
 
     Args:
         page: a fetched page.
+        kind: what :func:`classify` said about it, when the caller already asked.
 
     Returns:
         Discovered links in document order, without duplicates.
@@ -305,7 +306,7 @@ def discover(page: FetchedPage) -> list[DiscoveredLink]:
     Raises:
         DiscoveryError: the page is a feed or sitemap too malformed to read.
     """
-    kind = classify(page)
+    kind = kind or classify(page)
     if kind == "feed":
         links = _feed_links(page)
     elif kind == "sitemap":
