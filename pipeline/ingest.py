@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -298,6 +299,23 @@ def _fetch_settings(config: IngestConfig, source: Source) -> Any:
         ) from exc
 
 
+def _blank_sqlite(path: Path) -> bool:
+    """True for an empty file or an SQLite database without a single table (a kill during creation)."""
+    if path.stat().st_size == 0:
+        return True
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
 def check_store(db_path: str | Path) -> None:
     """Make sure ``db_path`` is a readable warta store, or a new file that can be created.
 
@@ -310,6 +328,9 @@ def check_store(db_path: str | Path) -> None:
     if path.exists():
         if path.is_dir():
             raise CorruptStoreError(f"{path} is a folder: give the path of a store file with --db")
+        if _blank_sqlite(path):
+            logger.info("store %s is empty (its creation was cut short): creating it again", path)
+            return
         from db.store import Store
 
         Store.open_existing(path).close()
@@ -589,6 +610,22 @@ def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
     return article
 
 
+class _LazyExtractor:
+    """Makes the ``extractors.Extractor`` (slow to load) only when an article needs it."""
+
+    def __init__(self, extractor: Any | None) -> None:
+        self._extractor = extractor
+
+    def extract(self, text: str, published: dt.datetime | None) -> Any:
+        if self._extractor is None:
+            from extractors import Extractor
+
+            t0 = time.perf_counter()
+            self._extractor = Extractor()
+            logger.info("extractor loaded seconds=%.1f", time.perf_counter() - t0)
+        return self._extractor.extract(text, published)
+
+
 def ingest(
     config: IngestConfig,
     db_path: str | Path,
@@ -599,6 +636,7 @@ def ingest(
     progress: ProgressCallback | None = None,
     stop: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
+    extractor: Any | None = None,
 ) -> IngestSummary:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
@@ -614,6 +652,8 @@ def ingest(
         progress: called after every page.
         stop: polled between pages; True finishes the run as ``interrupted``.
         clock: the time source (epoch seconds) for retry scheduling.
+        extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
+            article needs it (a run where nothing changed never loads the models).
 
     Returns:
         The run summary (also saved in the ``runs`` table).
@@ -625,7 +665,6 @@ def ingest(
     """
     from db.frontier import Frontier
     from db.store import Store
-    from extractors import Extractor
     from scrapers.fetch import Fetcher
 
     selected = config.select(list(sources) if sources else None)
@@ -642,14 +681,14 @@ def ingest(
             run_id = store.start_run("ingest")
             summary.run_id = run_id
             logger.info("ingest run=%d sources=%s db=%s", run_id, ",".join(summary.sources), db_path)
-            extractor = Extractor()
+            lazy = _LazyExtractor(extractor)
             try:
                 for source in selected:
                     if stop():
                         break
                     with Fetcher(settings[source.name]) as fetcher:
                         _SourceRun(
-                            source, fetcher=fetcher, frontier=frontier, store=store, extractor=extractor,
+                            source, fetcher=fetcher, frontier=frontier, store=store, extractor=lazy,
                             summary=summary, run_id=run_id, since=since, until=until, stop=stop,
                             progress=progress, clock=clock,
                         ).run()

@@ -24,8 +24,10 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 _PEOPLE = [
@@ -362,3 +364,11 @@ def _kind(path: str) -> str:
     if path.startswith("/berita/"):
         return "article"
     return {"/rss": "feed", "/sitemap.xml": "sitemap", "/indeks": "listing"}.get(path, "other")
+
+
+@cache
+def shared_extractor() -> Any:
+    """One ``extractors.Extractor`` for every ingest test in this process (it is slow to load)."""
+    from extractors import Extractor
+
+    return Extractor()

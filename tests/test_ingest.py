@@ -21,7 +21,7 @@ from pipeline.ingest import (
     RunLock,
     ingest,
 )
-from sitegen import GeneratedSite
+from sitegen import GeneratedSite, shared_extractor
 
 
 def write_config(path: Path, site: GeneratedSite, *, extra: str = "", **settings: Any) -> Path:
@@ -44,7 +44,7 @@ def stored_urls(db: Path) -> list[str]:
 
 
 def run(config: Path, db: Path, **kwargs: Any) -> IngestSummary:
-    return ingest(load_config(config), db, **kwargs)
+    return ingest(load_config(config), db, extractor=shared_extractor(), **kwargs)
 
 
 @pytest.fixture()
