@@ -19,7 +19,7 @@ DEFAULT_DB = "warta.db"
 
 
 @click.group()
-@click.version_option(package_name="warta")
+@click.version_option(package_name="warta", prog_name="warta")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def cli(verbose: int) -> None:
     """warta: Indonesian regional news into a searchable knowledge store."""
@@ -502,8 +502,10 @@ def ingest_command(
     retries failed URLs on later runs, and holds a lock so runs never overlap. Exit codes:
     0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 130 interrupted.
 
+    \b
     Example:
         warta ingest --config sources.toml --db warta.db --log-file ingest.log --quiet
+        warta ingest --source tribunsumsel --since 2024-01-01 --db warta.db
     """
     from pipeline import ingest as ing
 

@@ -1,0 +1,54 @@
+"""Every CLI command has help text with an Example and is documented in the README."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _commands(group: click.Group, prefix: str = "warta") -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+    for name, cmd in sorted(group.commands.items()):
+        full = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, full)
+        else:
+            out.append((full, cmd))
+    return out
+
+
+COMMANDS = _commands(cli)
+
+
+def test_core_commands_exist() -> None:
+    names = {name for name, _ in COMMANDS}
+    for required in ("warta demo", "warta crawl", "warta parse", "warta extract", "warta search", "warta stats"):
+        assert required in names
+
+
+@pytest.mark.parametrize("name,cmd", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_command_has_help_with_example(name: str, cmd: click.Command) -> None:
+    args = name.split()[1:] + ["--help"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"{name} --help has no Example: block"
+    assert cmd.help and cmd.help.strip()
+
+
+@pytest.mark.parametrize("name", [n for n, _ in COMMANDS])
+def test_command_in_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(re.escape(name) + r"\b", readme), f"README does not mention `{name}`"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert "warta" in result.output
