@@ -266,3 +266,45 @@ def test_max_pages_bounds_a_run_and_the_next_run_goes_on(site: GeneratedSite, tm
     third = run(config, db_path)
     assert third.inserted == 6
     assert stored_urls(db_path) == sorted(site.article_urls())
+
+
+def test_bundled_demo_site_feed_sitemap_and_listing(tmp_path: Path, db_path: Path) -> None:
+    from pipeline.demo import DemoSite
+
+    with DemoSite() as demo:
+        feeds = [u for u in demo.seeds() if u.endswith(".xml") and "sitemap" not in u]
+        sitemaps = [u for u in demo.seeds() if "sitemap" in u]
+        listings = [u for u in demo.seeds() if u not in feeds + sitemaps]
+        config = tmp_path / "sources.toml"
+        config.write_text(
+            "[fetch]\nallow_private = true\nretries = 0\n[defaults]\ndelay = 0\n"
+            f'[[source]]\nname = "demo"\noutlet = "demo"\nfeeds = {json.dumps(feeds)}\n'
+            f"sitemaps = {json.dumps(sitemaps)}\nlistings = {json.dumps(listings)}\n",
+            encoding="utf-8",
+        )
+        first = run(config, db_path)
+        assert (first.discovered, first.inserted, first.exit_code) == (
+            len(demo.article_urls()), len(demo.article_urls()), EXIT_OK,
+        )
+        assert first.facts["program_stages"] > 0
+        second = run(config, db_path)
+        assert (second.pages_fetched, second.not_modified) == (0, len(demo.seeds()))
+
+
+def test_summary_lines_and_progress_line() -> None:
+    import io
+
+    from pipeline.ingest import progress_line
+
+    summary = IngestSummary(run_id=7, sources=["lokal"], discovered=3, pages_fetched=4, inserted=2, unchanged=1)
+    summary.skipped["keyword filter"] = 5
+    summary.failures.append({"url": "http://x.example/a", "error": "HTTPStatusError: 500"})
+    summary.failed = 1
+    lines = summary.lines()
+    assert lines[0].startswith("ingest run 7: running")
+    assert "skipped: keyword filter 5" in lines[3]
+    assert "failed http://x.example/a: HTTPStatusError: 500" in lines[-1]
+    assert summary.exit_code == EXIT_PARTIAL
+    out = io.StringIO()
+    progress_line(out)(summary)
+    assert out.getvalue().startswith("\r  fetched 4  not modified 0  stored 2  skipped 5  failed 1")
