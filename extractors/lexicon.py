@@ -133,6 +133,12 @@ def office_heads() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def needs_prefix() -> frozenset[str]:
+    """Region names that count only after Kabupaten/Kota (lower case)."""
+    return frozenset(w.lower() for w in _lines("region_needs_prefix.txt"))
+
+
+@functools.cache
 def programme_heads() -> frozenset[str]:
     """Lower-case nouns heading a programme name."""
     return frozenset(w.lower() for w in _lines("programme_heads.txt"))

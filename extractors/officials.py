@@ -31,6 +31,15 @@ _NOT_NAME = {
     "setempat", "sendiri", "juga", "turut", "selaku", "sebagai", "bersama", "serta", "untuk", "dari",
     "nomor", "no", "tahun", "tentang", "beserta",
 }
+# a name never starts with these: "Istana Wakil Presiden, Jalan Medan Merdeka Utara"
+_NOT_NAME_START = {
+    "jalan", "jl", "gedung", "hotel", "kantor", "istana", "rumah", "ruang", "balai", "aula", "masjid", "gereja",
+    "pasar", "desa", "kecamatan", "kabupaten", "kota", "provinsi", "kampung", "kelurahan", "dusun", "dinas", "badan",
+    "sekolah", "universitas", "pt", "cv", "bank", "partai", "satuan", "tim", "satgas", "komisi", "kementerian",
+    "pemerintah", "pemkab", "pemkot", "pemprov", "polres", "polda", "program", "gerakan",
+}
+# a position right after these names a building, not a person ("Kantor Bupati", "Istana Wakil Presiden")
+_BUILDING = {"istana", "kantor", "rumah", "gedung", "pendopo", "rumdin", "ruang", "aula", "halaman", "makam"}
 
 _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
@@ -155,6 +164,9 @@ class _Scanner:
                 if hit:
                     j += hit
                     continue
+            if t.text in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X") and j > 0 and toks[j - 1].is_cap:
+                j += 1
+                continue
             if t.is_cap and (low in self.fields or low in self.office_abbr or _bare_position(toks, j)
                              or (t.text.isupper() and len(t.bare) >= 3 and not lexicon.is_degree(t.text))
                              or re.search(r"\d", t.text)):
@@ -176,6 +188,8 @@ class _Scanner:
             titles.append(toks[j].bare)
             j += 1
         s = j
+        if j < len(toks) and toks[j].low in _NOT_NAME_START:
+            return s, s, titles, [], j
         while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
             # an all-capitals word after the first name word is a degree we do not list ("MSCE")
             if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
@@ -260,6 +274,8 @@ def find_officials(
     while i < len(toks):
         n = _position_at(toks, i)
         if n and any(m.start <= toks[i].start < m.end for m in insts):
+            n = 0
+        if n and i > 0 and toks[i - 1].low in _BUILDING:
             n = 0
         if not n:
             i += 1

@@ -27,6 +27,10 @@ _PREFIX = {
 }
 _LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
                  "kel": "Kelurahan", "kampung": "Kampung", "distrik": "Distrik", "dusun": "Dusun"}
+# a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
+_VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
+          "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik", "masjid", "gereja",
+          "pasar", "mal", "taman", "plaza", "hutan"}
 _ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _NOT_NAME = {"Dalam", "Setempat", "Lainnya", "Ini", "Itu", "Tersebut", "Terpilih", "Kabupaten", "Kota"}
 
@@ -82,6 +86,11 @@ def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None
         r = kab[0]
         return r.name, r.level, r.code
     return surface, "other", None
+
+
+def _known_here(form: str, text: str) -> bool:
+    """True when the article also writes the name with its prefix ("Kabupaten Luwu ... Luwu")."""
+    return any(f"{p} {form}" in text for p in ("Kabupaten", "Kota", "Kab.", "Kab", "Pemkab", "Pemkot"))
 
 
 def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
@@ -153,6 +162,12 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         for n in range(len(run), 0, -1):
             form = _join(run[:n])
             regs = idx.bare.get(form.lower())
+            prev_low = toks[i - 1].low if i > 0 else ""
+            if regs and form.lower() in lexicon.needs_prefix() and not _known_here(form, text) \
+                    and (prev_low,) not in lexicon.positions():
+                regs = None
+            if regs and prev_low in _VENUE:
+                regs = None
             if regs and (form[0].isupper()):
                 if n == 1 and form.isupper() and len(form) > 4 and form.lower() not in idx.bare:
                     continue

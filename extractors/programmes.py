@@ -36,6 +36,10 @@ _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pemb
                  "sebagai", "bagian", "dari", "dan", "menuju", "ini", "itu", "yang", "untuk", "saat", "sementara",
                  "setelah", "sebelumnya", "menurut", "namun", "kemudian", "selain", "di", "ke", "para", "seluruh"}
 _SELF_STANDING = {"vaksinasi", "imunisasi", "bimtek"}
+# lower-case words that may open a programme name only when written with a capital
+_CAPITAL_ONLY_HEADS = {"kegiatan", "evaluasi", "penilaian", "penyusunan", "pembangunan"}
+# how many sentences back "the current programme" may have been named
+_CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
 _REFERS = {"tersebut", "ini", "itu"}
 _TRIGGER = re.compile(
@@ -262,6 +266,7 @@ def find_programmes(
     stage_words, _, cardinals = lexicon.stage_words()
     heads = lexicon.programme_heads()
     state = _State()
+    aliases: dict[str, str] = {}
     stages: list[StageMatch] = []
     parts: list[ParticipantMatch] = []
     sent_of = _sentence_index(sentences)
@@ -287,17 +292,25 @@ def find_programmes(
         p.canon = _canon(state, name, p.start)
         if all(q.start != p.start for q in state.progs):
             state.progs.append(p)
+        # "Pendaftaran Tanah Sistematis Lengkap (PTSL)": a later "PTSL" names the same programme
+        for m in re.finditer(r"\(([A-Z][A-Za-z0-9-]{1,11})\)", name):
+            aliases[m.group(1)] = p.canon or p.name
         return p
 
     def current(pos: int) -> _Prog | None:
+        """The programme the article talks about: the last one named within a few sentences."""
         prior = [p for p in state.progs if p.start < pos]
-        return prior[-1] if prior else None
+        if not prior or sent_of(pos) - sent_of(prior[-1].start) > _CURRENT_REACH:
+            return None
+        return prior[-1]
 
     # programme mentions opening with a head word (Program, Gerakan, Bimtek, Pendaftaran, vaksinasi ...)
     def scan_mentions(upto: int, from_i: int) -> int:
         i = from_i
         while i < len(toks) and toks[i].start < upto:
             t = toks[i]
+            if t.bare in aliases and all(q.start != t.start for q in state.progs):
+                state.progs.append(_Prog(t.start, t.end, t.bare, _year_after(toks, i + 1, 2), aliases[t.bare]))
             if t.bare.lower() in heads:
                 run = _cap_run_fwd(text, toks, i, at) if t.is_cap else None
                 if run is None and not t.is_cap:
@@ -355,7 +368,7 @@ def find_programmes(
                     # "Bimbingan Teknis (Bimtek) tahap 3 penyusunan Masterplan Smart City"
                     tail = j
                     if j + 1 < last and toks[j].text.islower() and toks[j].text in heads and toks[j + 1].is_cap:
-                        fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j)
+                        fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j, strict=False)
                         if fwd2 is not None:
                             tail = fwd2[1]
                     if tail > j:
@@ -365,6 +378,12 @@ def find_programmes(
                             name = cleaned_back[0] + " " + cleaned_tail[0]
                             prog = _Prog(toks[back[0]].start, toks[tail - 1].end, name, cleaned_back[1])
                             prog.canon = _canon(state, name, prog.start)
+                            # the shorter phrase seen on the way now stands for the joined name
+                            for q in state.progs:
+                                if q.start == prog.start:
+                                    q.canon = prog.canon
+                            for m in re.finditer(r"\(([A-Z][A-Za-z0-9-]{1,11})\)", name):
+                                aliases[m.group(1)] = prog.canon
                             state.progs.append(prog)
                     if prog is None:
                         prog = add_prog(*back)
@@ -450,8 +469,10 @@ def _newline_between(text: str, toks: list[Token], a: int, b: int) -> bool:
     return "\n" in text[toks[a].end : toks[b].start]
 
 
-def _cap_run_fwd_lower(text: str, toks: list[Token], i: int) -> tuple[int, int] | None:
+def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True) -> tuple[int, int] | None:
     """A lower-case head noun with the capitalised words after it ("vaksinasi Covid-19")."""
+    if strict and toks[i].low in _CAPITAL_ONLY_HEADS:
+        return None
     k = i + 1
     while k < len(toks) and (toks[k].is_cap or re.fullmatch(r"Covid-19|COVID-19|\d+", toks[k].text)):
         if _newline_between(text, toks, k - 1, k):
