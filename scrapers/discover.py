@@ -373,7 +373,11 @@ def _feed_links(page: FetchedPage) -> list[DiscoveredLink]:
                 f"{page.final_url}: malformed feed, no item links could be read ({problem}); "
                 "check the URL is a feed"
             )
-        logger.warning("%s: feed is malformed (%s); using the %d links read", page.final_url, problem, len(links))
+        if isinstance(problem, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)):
+            # a charset or content-type header that disagrees with the document: harmless
+            logger.debug("%s: %s", page.final_url, problem)
+        else:
+            logger.warning("%s: feed is malformed (%s); using the %d links read", page.final_url, problem, len(links))
     return _dedupe(links)
 
 

@@ -322,3 +322,14 @@ def test_backfill_listing_urls() -> None:
         "https://www.tribunnews.com/index-news?date=2024-1-31",
         "https://www.tribunnews.com/index-news?date=2024-1-30",
     ]
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=utf-8", "text/xml; charset=us-ascii"])
+def test_feed_header_disagreement_is_not_a_warning(ctype: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A feed served as text/html, or under a wrong charset, is read without a warning."""
+    body = RSS.replace("Tribunsumsel", "Tribunsumsel é").encode("utf-8")
+    with caplog.at_level(logging.DEBUG, "scrapers.discover"):
+        links = discover(make_page(body, "https://sumsel.tribunnews.com/rss", ctype))
+    assert len(links) == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "not an XML media type" in caplog.text or "parsed as utf-8" in caplog.text
