@@ -97,7 +97,8 @@ class FetchSettings:
     """Every fetching default, in one place; override with :meth:`from_mapping`."""
 
     contact_url: str = "https://github.com/warta-project/warta"
-    """Where site owners can learn about the crawler; sent in the User-Agent."""
+    """Where site owners can learn about the crawler and reach its operator; sent in the
+    User-Agent. The default names the project; set your own before crawling real sites."""
     user_agent: str = "warta/0.1"
     """Product token; the header is ``"{user_agent} (+{contact_url})"``; robots.txt rules are
     matched on the part before the slash (``warta``)."""
