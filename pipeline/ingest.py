@@ -693,19 +693,22 @@ def ingest(
                             progress=progress, clock=clock,
                         ).run()
                 summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
+            except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
+                summary.status = "failed"
+                raise StoreError(f"the store {db_path} failed during the run: {exc}") from exc
             except BaseException:
                 summary.status = "interrupted" if stop() else "failed"
                 raise
             finally:
-                alert = {s.name: s.settings.feed_alert_failures for s in selected}
-                summary.failing_feeds = [
-                    {"url": f.url, "source": f.source, "kind": f.kind,
-                     "consecutive_failures": f.consecutive_failures, "last_error": f.last_error}
-                    for f in frontier.failing_feeds(1, sources=alert)
-                    if f.consecutive_failures >= alert[f.source]
-                ]
                 summary.duration_s = time.monotonic() - summary.started
                 try:
+                    alert = {s.name: s.settings.feed_alert_failures for s in selected}
+                    summary.failing_feeds = [
+                        {"url": f.url, "source": f.source, "kind": f.kind,
+                         "consecutive_failures": f.consecutive_failures, "last_error": f.last_error}
+                        for f in frontier.failing_feeds(1, sources=alert)
+                        if f.consecutive_failures >= alert[f.source]
+                    ]
                     store.finish_run(run_id, summary.as_dict(), summary.status)
                 except Exception:  # the run's own error matters more than a failed bookkeeping write
                     logger.exception("could not record the end of run %d", run_id)
