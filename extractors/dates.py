@@ -29,12 +29,17 @@ _MONTHS = {
     "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11,
     "desember": 12, "des": 12,
 }
+_FULL_MONTHS = {"januari", "februari", "pebruari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+                "oktober", "november", "nopember", "desember"}
 _M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _Y = r"(?:19[5-9]\d|20\d\d)"
 _RANGE = r"(?:-|–|—|s\.?d\.?|sampai(?:\s+dengan)?|hingga|dan|,)"
 _D = r"(?:[12]\d|3[01]|0?[1-9])"
 
 _NUMERIC = re.compile(r"\(\s*(" + _D + r")\s*/\s*(0?[1-9]|1[0-2])(?:\s*/\s*(\d{4}|\d{2}))?\s*\)")
+_DAYNAME = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
+_NUMERIC_BARE = re.compile(r"\b" + _DAYNAME + r",?\s+(" + _D + r")\s*[/-]\s*(0?[1-9]|1[0-2])(?:\s*[/-]\s*(\d{4}|\d{2}))?\b")
+_MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
 _DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
 _DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
@@ -120,6 +125,14 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             year = "20" + year
         emit(m.start(), m.end(), f"{day}/{month}/{year}" if year else f"{day}/{month}")
         taken.append(m.span())
+    for m in _NUMERIC_BARE.finditer(text):
+        if not free(*m.span()):
+            continue
+        day, month, year = m.group(1), m.group(2), m.group(3)
+        if year and len(year) == 2:
+            year = "20" + year
+        emit(m.start(1), m.end(), f"{day}/{month}/{year}" if year else f"{day}/{month}")
+        taken.append(m.span())
     for m in _DAY_RANGE.finditer(text):
         if not free(*m.span()):
             continue
@@ -150,6 +163,11 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
                 continue
             emit(m.start(1) + mm.start(), m.start(1) + mm.end(), f"{word} {year}")
         taken.append(m.span())
+    for m in _MONTH_ONLY.finditer(text):
+        word = m.group(1)
+        if free(*m.span()) and word.lower() in _FULL_MONTHS and word[0].isupper():
+            emit(m.start(1), m.end(1), word)
+            taken.append(m.span())
     for m in _BULAN.finditer(text):
         if free(*m.span()):
             emit(m.start(1), m.end(1), m.group(1))

@@ -46,7 +46,9 @@ _TRIGGER = re.compile(
     r"\b(terpilih|dipilih|lolos|ditunjuk|ditetapkan sebagai|keikutsertaan\w*|mengikuti|ikut|ikuti|diikuti|"
     r"bergabung|mendaftar|terdaftar|tercatat sebagai|masuk (?:daftar|program|dalam|nominasi|tahap|gelombang|"
     r"sebagai|menjadi)|sebagai (?:salah satu )?(?:daerah )?peserta|(?:kabupaten/kota|daerah|kota|kabupaten) peserta|"
-    r"peserta (?:tahap|gelombang|angkatan|program|gerakan)|(?:dalam|pada) (?:penilaian|evaluasi))\b",
+    r"peserta (?:tahap|gelombang|angkatan|program|gerakan)|(?:dalam|pada) (?:penilaian|evaluasi)|"
+    r"menjadi (?:salah satu )?(?:daerah |lokasi )?(?:peserta|percontohan|pilot project|proyek percontohan)|"
+    r"ditetapkan (?:sebagai|menjadi)|dinyatakan lolos)\b",
     re.I,
 )
 _RESET = {"yaitu", "yakni", "antara", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
