@@ -426,10 +426,14 @@ class _SourceRun:
         settings = self.source.settings
         queue: deque[tuple[str, str]] = deque(self.source.seeds)
         visited: set[str] = set()
-        while queue and self.budget > 0 and not self.stop():
+        # Discovery pages found on other discovery pages (sitemap children, listing pagers) may use
+        # at most half of the page budget, so a huge sitemap index never starves the articles.
+        nav_budget = max(len(queue), self.budget // 2)
+        while queue and self.budget > 0 and nav_budget > 0 and not self.stop():
             url, kind = queue.popleft()
             if url in visited:
                 continue
+            nav_budget -= 1
             visited.add(url)
             etag, last_modified = self.frontier.feed_validators(url)
             self.budget -= 1
@@ -459,7 +463,9 @@ class _SourceRun:
             for link in links:
                 host = (urlsplit(link.url).hostname or "").lower()
                 if link.kind in _NAV_KINDS:
-                    if host in hosts and link.url not in visited:
+                    # a child sitemap last changed before --since holds nothing this run wants
+                    stale = link.kind == "sitemap" and _in_range(link.published, self.since, None, margin_days=1)
+                    if host in hosts and link.url not in visited and not stale:
                         queue.append((link.url, link.kind))
                     continue
                 if link.kind != "article":
