@@ -116,6 +116,13 @@ def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
     for p in st["places"]:
         if any(a <= p.start < b for a, b in name_spans):
             continue  # "Bima" in "Bima Arya" is a person's name
+        cut = min((a for a, _ in name_spans if p.start < a < p.end), default=None)
+        if cut is not None:
+            # "Kepala Desa Sukamaju Budi Santoso": the village ends where the name begins
+            surface = text[p.start:cut].rstrip(" ,")
+            if p.prefixed and " " in surface:
+                p.name = p.name.split(" ", 1)[0] + " " + surface.split(" ", 1)[1]
+            p.surface, p.end = surface, p.start + len(surface)
         key = p.name.lower()
         if key in seen_places:
             continue
