@@ -113,9 +113,14 @@ def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
         facts.institutions.append(Institution(m.name, m.surface, m.kind, prov("institutions", m.start, m.end),
                                               list(m.aliases), m.region_code))
     seen_places: set[str] = set()
+    # a region inside a national body's or company's proper name is not a place mention
+    # ("Bank Indonesia", "Universitas Sriwijaya"); inside a regional office it is ("Dinas Kesehatan Lahat")
+    proper = [(m.start, m.end) for m in st["institutions"] if m.key[0] == "known"]
     for p in st["places"]:
         if any(a <= p.start < b for a, b in name_spans):
             continue  # "Bima" in "Bima Arya" is a person's name
+        if any(a <= p.start and p.end <= b for a, b in proper):
+            continue
         cut = min((a for a, _ in name_spans if p.start < a < p.end), default=None)
         if cut is not None:
             # "Kepala Desa Sukamaju Budi Santoso": the village ends where the name begins

@@ -29,7 +29,8 @@ _NOT_NAME = {
     "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "yang", "dan", "di",
     "pada", "dalam", "saat", "menurut", "ia", "dia", "beliau", "kami", "kita", "ini", "itu", "tersebut",
     "setempat", "sendiri", "juga", "turut", "selaku", "sebagai", "bersama", "serta", "untuk", "dari",
-    "nomor", "no", "tahun", "tentang", "beserta",
+    "nomor", "no", "tahun", "tentang", "beserta", "pernah", "sempat", "kini", "sudah", "telah", "masih", "akan",
+    "baru", "lalu", "kemudian", "sebelumnya", "sekarang", "mantan", "eks", "calon", "sang", "para", "seorang",
 }
 # a name never starts with these: "Istana Wakil Presiden, Jalan Medan Merdeka Utara"
 _NOT_NAME_START = {
