@@ -20,6 +20,7 @@ import email.utils
 import hashlib
 import html
 import json
+import random
 import threading
 import time
 from collections import Counter
@@ -40,6 +41,15 @@ _PEOPLE = [
 _TOPICS_SMART = [
     "program Smart City", "Gerakan Menuju 100 Smart City", "layanan kota cerdas", "aplikasi smart city",
 ]
+_WORDS = (
+    "warga kecamatan kelurahan jalan pasar sekolah rumah sakit puskesmas anggaran daerah tahun program "
+    "pembangunan jembatan sungai musi banjir drainase lampu taman kota layanan publik aplikasi data digital "
+    "internet desa kabupaten provinsi dinas kepala camat lurah rapat koordinasi evaluasi target capaian "
+    "pelatihan pemuda usaha mikro kecil menengah pedagang nelayan petani sawah kebun karet kopi sawit "
+    "transportasi bus angkutan terminal pelabuhan bandara pariwisata festival budaya olahraga stadion "
+    "kesehatan pendidikan beasiswa guru murid perpustakaan air bersih sampah daur ulang lingkungan hijau "
+    "keamanan polisi pemadam kebakaran bencana relawan bantuan sosial pangan harga stok gudang distribusi"
+).split()
 _TOPICS_OTHER = ["festival kuliner", "pertandingan sepak bola", "harga cabai di pasar", "lomba perahu bidar"]
 
 SITE_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -78,6 +88,10 @@ class GeneratedArticle:
             f"dan akan dievaluasi kembali pada bulan depan.",
             f"Sekretaris Daerah turut hadir mendampingi {name} bersama sejumlah kepala dinas terkait.",
         ]
+        rng = random.Random(self.index)
+        for _ in range(2):  # varied filler, so generated articles are not near-duplicates of each other
+            words = [rng.choice(_WORDS) for _ in range(rng.randint(30, 45))]
+            paras.append(" ".join(words).capitalize() + ".")
         if self.smart:
             paras.append(
                 f"Kota tersebut terpilih dalam Gerakan Menuju 100 Smart City Tahap {1 + self.index % 3} "
