@@ -194,8 +194,19 @@ def _table_span(text: str, header: str, index: int = 0) -> tuple[int, int] | Non
     return start, end
 
 
-def _line_of(text: str, header: str | None, index: int, key: str | None) -> int | None:
-    """Line of ``key`` inside a table (or the table header when the key is absent)."""
+def line_of_key(text: str, header: str | None, index: int, key: str | None) -> int | None:
+    """Line of ``key`` in a TOML text, for error messages.
+
+    Args:
+        text: the file's text.
+        header: the table header, e.g. ``[fetch]`` or ``[[source]]``; None for top-level keys.
+        index: which table with that header (0 for the first).
+        key: the key; None for the table's own header line.
+
+    Returns:
+        The 1-based line of the key, the table header's line when the key is absent from it,
+        or None when the table is not in the text.
+    """
     lines = text.splitlines()
     if header is None:
         start, end = 1, (_header_lines(text) or [(len(lines) + 1, "")])[0][0] - 1
@@ -223,7 +234,7 @@ class _Checker:
         self.text = text
 
     def fail(self, message: str, *, header: str | None, index: int = 0, key: str | None = None) -> ConfigError:
-        return ConfigError(message, path=self.path, line=_line_of(self.text, header, index, key), key=key)
+        return ConfigError(message, path=self.path, line=line_of_key(self.text, header, index, key), key=key)
 
     def value(self, kind: str, value: Any, *, where: str, header: str, index: int, key: str) -> Any:
         def bad(expected: str) -> ConfigError:
@@ -298,8 +309,8 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
 
     for key in data:
         if key not in _TOP_KEYS:
-            line = (_line_of(text, None, 0, key) or _line_of(text, f"[{key}]", 0, None)
-                    or _line_of(text, f"[[{key}]]", 0, None))
+            line = (line_of_key(text, None, 0, key) or line_of_key(text, f"[{key}]", 0, None)
+                    or line_of_key(text, f"[[{key}]]", 0, None))
             raise ConfigError(
                 f"unknown top-level key '{key}'; expected [defaults], [fetch] or [[source]] tables",
                 path=path, line=line, key=key,

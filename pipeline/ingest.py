@@ -45,7 +45,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from db.exceptions import CorruptStoreError, LoadError, StoreError
-from pipeline.config import ConfigError, IngestConfig, Source, _line_of, load_config
+from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.models import Article, DiscoveredLink, FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -295,7 +295,7 @@ def _fetch_settings(config: IngestConfig, source: Source) -> Any:
         text = Path(config.path).read_text(encoding="utf-8") if Path(config.path).is_file() else ""
         key = next((k for k in config.fetch if repr(k) in str(exc)), None)
         raise ConfigError(
-            f"[fetch] {exc}", path=config.path, line=_line_of(text, "[fetch]", 0, key) if text else None, key=key
+            f"[fetch] {exc}", path=config.path, line=line_of_key(text, "[fetch]", 0, key) if text else None, key=key
         ) from exc
 
 
