@@ -192,6 +192,8 @@ class _Scanner:
         if j < len(toks) and toks[j].low in _NOT_NAME_START:
             return s, s, titles, [], j
         while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
+            if _bare_position(toks, j):
+                break
             # an all-capitals word after the first name word is a degree we do not list ("MSCE")
             if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
                 break
@@ -291,7 +293,8 @@ def find_officials(
                 ne += 1
             nxt = ne
         generic = toks[i + n - 1].low in _GENERIC_HEADS
-        if ne > ns and (ne - ns > 1 or titles or degrees or (k == j and (j > i + n or not generic))):
+        appositive = k > j and ne < len(toks) and toks[ne].text == ","  # "Ketua Bawaslu, Muhammad, mengatakan"
+        if ne > ns and (ne - ns > 1 or titles or degrees or appositive or (k == j and (j > i + n or not generic))):
             add(i, j, ns, ne, titles, degrees, nxt)
             i = nxt
             continue
