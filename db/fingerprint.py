@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,12 +53,17 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
+@lru_cache(maxsize=262144)
+def _word_id(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
 def shingles(text: str) -> np.ndarray:
     """64-bit hashes of the word 3-shingles of ``text`` (lower-cased, punctuation ignored)."""
     words = text.lower().translate(_PUNCT).split()
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    ids = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
+    ids = np.fromiter(map(_word_id, words), dtype=np.uint64, count=len(words))
     if len(ids) >= 3:
         h = ids[:-2] * np.uint64(0x9E3779B97F4A7C15)
         h ^= ids[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)

@@ -20,6 +20,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +49,13 @@ DEGREES = frozenset(
 _QUALIFIERS = frozenset({"wakil", "plt", "pj", "pjs", "wa"})
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower case, punctuation to spaces, single spaces: the key of a non-person name."""
     return " ".join(text.lower().translate(_PUNCT).split())
 
 
+@lru_cache(maxsize=65536)
 def clean_name(name: str) -> str:
     """A person's name without honorifics, leading positions and degrees, case kept.
 
@@ -74,11 +79,13 @@ def clean_name(name: str) -> str:
     return " ".join(w for w in words if w) or " ".join(name.split())
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The comparison key of a person's name: :func:`clean_name`, lower case, e.g. ``ahmad yani``."""
     return normalise(clean_name(name))
 
 
+@lru_cache(maxsize=65536)
 def position_head(role: str) -> str:
     """The kind of position, e.g. ``bupati`` for ``bupati muara enim``, ``wakil bupati`` for its deputy."""
     words = normalise(role).split()
@@ -102,22 +109,47 @@ class Resolution:
 class Resolver:
     """Finds or creates entities on one open connection (inside the caller's transaction)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, flush: Callable[[], None] | None = None) -> None:
         self.conn = conn
+        self._flush = flush or (lambda: None)
+        # (kind, key) -> entity id, (entity id, alias) already stored, person id -> roles
+        # [id, position, org_key, head]; only valid while no other connection has written and
+        # no transaction of ours rolled back (see forget()).
+        self._ids: dict[tuple[str, str], int] = {}
+        self._aliases: set[tuple[int, str]] = set()
+        self._roles: dict[int, list[list[Any]]] = {}
+
+    def forget(self) -> None:
+        """Drop the lookup caches (after a rollback, a merge, or another connection's writes)."""
+        self._ids.clear()
+        self._aliases.clear()
+        self._roles.clear()
 
     # ------------------------------------------------------------------ helpers
 
     def _get(self, kind: str, key: str) -> int | None:
+        cached = self._ids.get((kind, key))
+        if cached is not None:
+            return cached
         row = self.conn.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        self._ids[(kind, key)] = int(row[0])
+        return int(row[0])
 
     def _by_alias(self, kind: str, key: str) -> int | None:
+        cached = self._ids.get(("alias:" + kind, key))
+        if cached is not None:
+            return cached
         row = self.conn.execute(
             "SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
             "WHERE a.key = ? AND e.kind = ? ORDER BY a.entity_id LIMIT 1",
             (key, kind),
         ).fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        self._ids[("alias:" + kind, key)] = int(row[0])
+        return int(row[0])
 
     def _create(self, kind: str, name: str, key: str, reason: str, region_code: str | None = None) -> int:
         tokens = key.split()
@@ -127,14 +159,16 @@ class Resolver:
             (kind, name, key, region_code, tokens[-1] if tokens else None, len(tokens), reason),
         )
         entity_id = int(cur.lastrowid or 0)
+        self._ids[(kind, key)] = entity_id
         self.alias(entity_id, name, "canonical name", key=name_key(name) if kind == "person" else normalise(name))
         return entity_id
 
     def alias(self, entity_id: int, alias: str, reason: str, *, key: str | None = None) -> None:
         """Record ``alias`` as a name of the entity (the first reason given is kept)."""
         alias = alias.strip()
-        if not alias:
+        if not alias or (entity_id, alias) in self._aliases:
             return
+        self._aliases.add((entity_id, alias))
         self.conn.execute(
             "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, key, reason) VALUES (?, ?, ?, ?)",
             (entity_id, alias, key if key is not None else normalise(alias), reason),
@@ -142,7 +176,10 @@ class Resolver:
 
     # ------------------------------------------------------------------ people
 
-    def person(self, name: str, surface: str, role: str, org: str | None, article_id: int) -> Resolution:
+    def person(
+        self, name: str, surface: str, role: str, org: str | None, article_id: int,
+        in_article: dict[int, str] | None = None,
+    ) -> Resolution:
         """Resolve an official's name (full or surname only) to a person entity.
 
         Args:
@@ -150,7 +187,9 @@ class Resolver:
             surface: the text as written in the article.
             role: the position, lower case.
             org: institution or region served, if known.
-            article_id: the article being loaded (same-article matches win).
+            article_id: the article being loaded.
+            in_article: people already resolved in this article, id -> name (same-article
+                full names win for a surname).
 
         Returns:
             The person entity and the reason for the link.
@@ -160,7 +199,7 @@ class Resolver:
         if len(tokens) >= 2:
             res = self._full_name(key, name)
         else:
-            res = self._surname(key, name, role, org, article_id)
+            res = self._surname(key, name, role, org, in_article or {})
         self.alias(res.entity_id, surface, f"written so in article {article_id}; name key '{key}'", key=key)
         return res
 
@@ -174,60 +213,99 @@ class Resolver:
         entity_id = self._create("person", clean_name(name), key, f"first full-name mention of '{key}'")
         return Resolution(entity_id, f"new person: no entity had name key '{key}'", created=True)
 
-    def _candidates(self, surname: str) -> list[tuple[int, str]]:
+    def _n_full_names(self, surname: str) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM entities WHERE kind = 'person' AND last_token = ? AND n_tokens >= 2", (surname,)
+        ).fetchone()[0])
+
+    def roles_of(self, person_id: int) -> list[list[Any]]:
+        """The person's roles as [id, position, org_key, head] (cached)."""
+        roles = self._roles.get(person_id)
+        if roles is None:
+            roles = [
+                [int(r[0]), r[1], r[2], r[3]]
+                for r in self.conn.execute(
+                    "SELECT id, position, org_key, head FROM official_roles WHERE person_id = ?", (person_id,)
+                )
+            ]
+            self._roles[person_id] = roles
+        return roles
+
+    def _holds(self, person_id: int, head: str, org_key: str) -> bool:
+        return any(h == head and (not org_key or not ok or ok == org_key) for _, _, ok, h in self.roles_of(person_id))
+
+    def _holders(self, surname: str, head: str, org_key: str, exclude: int | None = None) -> list[tuple[int, str]]:
+        """Up to two full-name people ending in ``surname`` holding a ``head`` position there."""
         return [
-            (int(r[0]), str(r[1]))
+            (int(r[0]), r[1])
             for r in self.conn.execute(
-                "SELECT id, name FROM entities WHERE kind = 'person' AND last_token = ? AND n_tokens >= 2",
-                (surname,),
+                "SELECT e.id, e.name FROM entities e "
+                "WHERE e.kind = 'person' AND e.last_token = ? AND e.n_tokens >= 2 AND e.id != ? "
+                "AND EXISTS (SELECT 1 FROM official_roles r WHERE r.person_id = e.id AND r.head = ? "
+                "AND (? = '' OR r.org_key = '' OR r.org_key = ?)) LIMIT 2",
+                (surname, exclude or 0, head, org_key, org_key),
             )
         ]
 
-    def _holds(self, person_id: int, head: str, org: str | None) -> bool:
-        org_key = normalise(org) if org else ""
-        for position, role_org in self.conn.execute(
-            "SELECT position, org_key FROM official_roles WHERE person_id = ?", (person_id,)
-        ):
-            if position_head(position) == head and (not org_key or not role_org or role_org == org_key):
-                return True
-        return False
+    def role(
+        self, person_id: int, position: str, org: str | None, org_id: int | None, region_code: str | None
+    ) -> tuple[int, bool]:
+        """The person's role of this kind at this institution/region, created when new.
 
-    def _surname(self, key: str, name: str, role: str, org: str | None, article_id: int) -> Resolution:
-        candidates = self._candidates(key)
-        if candidates:
-            ids = [c[0] for c in candidates]
-            marks = ",".join("?" * len(ids))
-            in_article = [
-                int(r[0])
-                for r in self.conn.execute(
-                    f"SELECT DISTINCT entity_id FROM mentions WHERE article_id = ? AND entity_id IN ({marks})",
-                    (article_id, *ids),
-                )
-            ]
-            names = dict(candidates)
-            if len(in_article) == 1:
-                return Resolution(
-                    in_article[0],
-                    f"surname '{key}' matches the only full name ending in it in the same article "
-                    f"('{names[in_article[0]]}')",
-                )
-            head = position_head(role)
-            holding = [i for i in ids if head and self._holds(i, head, org)]
-            if len(holding) == 1:
-                where = f" ({org})" if org else ""
-                return Resolution(
-                    holding[0],
-                    f"surname '{key}' matches the only full name ending in it that holds "
-                    f"'{head}'{where}: '{names[holding[0]]}'",
-                )
+        "bupati" and "bupati muara enim" at Kabupaten Muara Enim are one role; the longer
+        wording is kept.
+
+        Returns:
+            The role id and whether it was created.
+        """
+        head, org_key = position_head(position), normalise(org or "")
+        for entry in self.roles_of(person_id):
+            role_id, pos, okey, h = entry
+            if h == head and (okey == org_key or not okey or not org_key):
+                if len(position) > len(pos) or (org_key and not okey):
+                    self.conn.execute(
+                        "UPDATE OR IGNORE official_roles SET position = CASE WHEN length(?) > length(position) "
+                        "THEN ? ELSE position END, org = coalesce(org, ?), org_key = CASE WHEN org_key = '' "
+                        "THEN ? ELSE org_key END, org_entity_id = coalesce(org_entity_id, ?), "
+                        "region_code = coalesce(region_code, ?) WHERE id = ?",
+                        (position, position, org, org_key, org_id, region_code, role_id),
+                    )
+                    self._roles.pop(person_id, None)
+                return int(role_id), False
+        cur = self.conn.execute(
+            "INSERT INTO official_roles (person_id, position, head, org, org_key, org_entity_id, region_code) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (person_id, position, head, org, org_key, org_id, region_code),
+        )
+        role_id = int(cur.lastrowid or 0)
+        self.roles_of(person_id).append([role_id, position, org_key, head])
+        return role_id, True
+
+    def _surname(self, key: str, name: str, role: str, org: str | None, in_article: dict[int, str]) -> Resolution:
+        same = [(i, n) for i, n in in_article.items() if len(name_key(n).split()) >= 2 and name_key(n).split()[-1] == key]
+        if len(same) == 1:
+            return Resolution(
+                same[0][0],
+                f"surname '{key}' matches the only full name ending in it in the same article ('{same[0][1]}')",
+            )
+        head = position_head(role)
+        holding = self._holders(key, head, normalise(org or "")) if head else []
+        if len(holding) == 1:
+            where = f" ({org})" if org else ""
+            return Resolution(
+                holding[0][0],
+                f"surname '{key}' matches the only full name ending in it that holds '{head}'{where}: "
+                f"'{holding[0][1]}'",
+            )
         found = self._get("person", key)
+        if found is not None:
+            return Resolution(found, "surname only; no unique full name ending in it for this position")
+        n = self._n_full_names(key)
         why = (
-            f"surname only; {len(candidates)} full names end in '{key}', none unique for this position"
-            if candidates
+            f"surname only; {n} full names end in '{key}', none unique for this position"
+            if n
             else f"surname only; no full name ending in '{key}' yet"
         )
-        if found is not None:
-            return Resolution(found, why)
         return Resolution(self._create("person", clean_name(name), key, why), why, created=True)
 
     def absorb_surname_entities(self, person_id: int) -> list[int]:
@@ -246,28 +324,22 @@ class Resolver:
         if row is None or (row[2] or 0) < 2:
             return []
         full_name, surname = row[0], row[1]
-        merged: list[int] = []
         single = self._get("person", surname)
         if single is None or single == person_id:
-            return merged
-        others = [c for c, _ in self._candidates(surname) if c != person_id]
-        roles = self.conn.execute(
-            "SELECT position, org FROM official_roles WHERE person_id = ?", (single,)
-        ).fetchall()
-        for position, org in roles:
-            head = position_head(position)
-            if self._holds(person_id, head, org) and not any(self._holds(o, head, org) for o in others):
+            return []
+        for _, _, org_key, head in self.roles_of(single):
+            if self._holds(person_id, head, org_key) and not self._holders(surname, head, org_key, exclude=person_id):
                 why = (
                     f"surname-only '{surname}' merged: '{full_name}' became the only full name "
                     f"ending in it that holds '{head}'"
                 )
                 self.merge(single, person_id, why)
-                merged.append(single)
-                break
-        return merged
+                return [single]
+        return []
 
     def merge(self, source: int, target: int, reason: str) -> None:
         """Move every mention, alias, role and relation of entity ``source`` to ``target``, then drop it."""
+        self._flush()
         c = self.conn
         c.execute(
             "UPDATE mentions SET entity_id = ?, reason = ? WHERE entity_id = ?", (target, reason, source)
@@ -299,6 +371,7 @@ class Resolver:
             else:
                 c.execute("UPDATE official_roles SET person_id = ? WHERE id = ?", (target, role_id))
         c.execute("DELETE FROM entities WHERE id = ?", (source,))
+        self.forget()
         logger.info("merged entity %d into %d: %s", source, target, reason)
 
     # ------------------------------------------------------------------ others
@@ -366,11 +439,31 @@ class Resolver:
         return res
 
 
+#: Article ids kept in ``official_roles.evidence`` (all are in ``official_role_articles``).
+MAX_EVIDENCE = 20
+
+
+#: Counts one more article for a role: widens first/last seen, extends the evidence list.
+#: Parameters: (article date, article id, role id); run after the official_role_articles insert.
+ROLE_EVIDENCE_SQL = f"""
+UPDATE official_roles SET
+  first_seen = CASE WHEN first_seen IS NULL OR ?1 < first_seen THEN ?1 ELSE first_seen END,
+  last_seen = CASE WHEN last_seen IS NULL OR ?1 > last_seen THEN ?1 ELSE last_seen END,
+  evidence = CASE WHEN n_articles < {MAX_EVIDENCE}
+             THEN json_insert(coalesce(evidence, '[]'), '$[#]', ?2) ELSE evidence END,
+  n_articles = n_articles + 1
+WHERE id = ?3
+"""
+
+
 def refresh_roles(conn: sqlite3.Connection, role_ids: list[int]) -> None:
-    """Recompute first/last seen, evidence and article count of roles; drop roles left without evidence."""
+    """Recompute first/last seen, evidence and article count of roles; drop roles left without evidence.
+
+    Used after facts are deleted; new evidence is added incrementally by :func:`add_role_evidence`.
+    """
     for role_id in role_ids:
         conn.execute(
-            """
+            f"""
             UPDATE official_roles SET
               first_seen = (SELECT min(substr(coalesce(a.published, a.fetched_at), 1, 10))
                             FROM official_role_articles r JOIN articles a ON a.id = r.article_id
@@ -380,7 +473,7 @@ def refresh_roles(conn: sqlite3.Connection, role_ids: list[int]) -> None:
                            WHERE r.role_id = official_roles.id),
               evidence = (SELECT json_group_array(article_id) FROM
                           (SELECT article_id FROM official_role_articles WHERE role_id = official_roles.id
-                           ORDER BY article_id)),
+                           ORDER BY article_id LIMIT {MAX_EVIDENCE})),
               n_articles = (SELECT count(*) FROM official_role_articles WHERE role_id = official_roles.id)
             WHERE id = ?
             """,

@@ -11,7 +11,9 @@ Version history:
    ``articles(title, text)`` kept current by triggers.
 2. Near-duplicate detection (MinHash signature in ``articles.fingerprint``, its LSH band
    keys in ``near_duplicate_keys``, ``duplicate_of`` linking a copy to the earliest one),
-   raw HTML kept zlib-compressed, the extractor version per article, tags as a
+   raw HTML kept zlib-compressed, the extractor version per article, the kind of position
+   (``official_roles.head``: bupati, wakil bupati ...) for surname matching, indexes on every
+   entity foreign key (merging two entities checks them all), tags as a
    ``tags``/``article_tags`` many-to-many table (back-filled from ``articles.tags``); the FTS
    update trigger fires only when title or text change.
 """
@@ -27,6 +29,7 @@ import sqlite_utils
 
 from db.exceptions import SchemaVersionError
 from db.fingerprint import lsh_keys, minhash, shingles
+from db.resolve import position_head
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +225,10 @@ def _v2(conn: sqlite3.Connection) -> None:
     for name, decl in _V2_COLUMNS:
         if name not in have:
             conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
+    if "head" not in {row[1] for row in conn.execute("PRAGMA table_info(official_roles)")}:
+        conn.execute("ALTER TABLE official_roles ADD COLUMN head TEXT")
+    for role_id, position in conn.execute("SELECT id, position FROM official_roles WHERE head IS NULL").fetchall():
+        conn.execute("UPDATE official_roles SET head = ? WHERE id = ?", (position_head(position), role_id))
     conn.executescript(
         """
         CREATE TABLE IF NOT EXISTS near_duplicate_keys (
@@ -231,6 +238,12 @@ def _v2(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS idx_near_duplicate_keys_article ON near_duplicate_keys(article_id);
         CREATE INDEX IF NOT EXISTS idx_articles_duplicate_of ON articles(duplicate_of);
+        CREATE INDEX IF NOT EXISTS idx_official_roles_head ON official_roles(head);
+        CREATE INDEX IF NOT EXISTS idx_official_roles_person ON official_roles(person_id, head);
+        CREATE INDEX IF NOT EXISTS idx_official_roles_org_entity ON official_roles(org_entity_id);
+        CREATE INDEX IF NOT EXISTS idx_official_relations_subject ON official_relations(subject_id);
+        CREATE INDEX IF NOT EXISTS idx_official_relations_object ON official_relations(object_id);
+        CREATE INDEX IF NOT EXISTS idx_programme_participants_region ON programme_participants(region_id);
         CREATE TABLE IF NOT EXISTS tags (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE

@@ -169,17 +169,24 @@ def search(
     if limit < 1:
         raise SearchQueryError(f"limit must be at least 1, not {limit}")
     fts = to_fts_query(query)
+    # Filters narrow the rowids inside the FTS query, so BM25 ranking and the LIMIT happen
+    # there and only the hits' article rows are read (joining first reads every match).
     where = ["articles_fts MATCH ?"]
     params: list[Any] = [fts]
+    article_where: list[str] = []
+    article_params: list[Any] = []
     if since is not None:
-        where.append("a.published_utc >= ?")
-        params.append(iso_bound(since))
+        article_where.append("published_utc >= ?")
+        article_params.append(iso_bound(since))
     if until is not None:
-        where.append("a.published_utc < ?")
-        params.append(iso_bound(until, end=True))
+        article_where.append("published_utc < ?")
+        article_params.append(iso_bound(until, end=True))
     if outlet:
-        where.append("(a.outlet = ? OR a.outlet LIKE '%.' || ? ESCAPE '\\')")
-        params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
+        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    if article_where:
+        where.append(f"+rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})")
+        params += article_params
     for kind, name in (("person", person), ("institution", institution), ("place", place),
                        ("programme", programme)):
         if not name:
@@ -189,21 +196,35 @@ def search(
             logger.info("no %s matches %r: no hits", kind, name)
             return []
         marks = ",".join("?" * len(ids))
-        where.append(f"a.id IN (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))")
+        where.append(f"+rowid IN (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))")
         params += ids
+    # A top-level ORDER BY ... LIMIT lets SQLite compute snippets for the kept rows only
+    # (inside a subquery it computes one per match), so articles are fetched in a second query.
     sql = f"""
-        SELECT a.id, a.canonical_url, a.title, a.outlet, a.published,
-               snippet(articles_fts, -1, ?, ?, ' … ', ?) AS snippet,
-               bm25(articles_fts, ?, ?) AS rank, a.duplicate_of
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        SELECT rowid, bm25(articles_fts, ?, ?) AS rank, snippet(articles_fts, -1, ?, ?, ' … ', ?)
+        FROM articles_fts
         WHERE {' AND '.join(where)}
         ORDER BY rank
         LIMIT ?
     """
     try:
-        rows = conn.execute(sql, [*HIGHLIGHT, SNIPPET_WORDS, *BM25_WEIGHTS, *params, limit]).fetchall()
+        ranked = conn.execute(sql, [*BM25_WEIGHTS, *HIGHLIGHT, SNIPPET_WORDS, *params, limit]).fetchall()
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
             raise SearchQueryError(f"search {query!r} could not be run ({exc}): use plain words or \"a phrase\"") from exc
         raise
-    return [SearchHit(int(r[0]), r[1], r[2], r[3], r[4], r[5], float(r[6]), r[7]) for r in rows]
+    if not ranked:
+        return []
+    marks = ",".join("?" * len(ranked))
+    articles = {
+        r[0]: r
+        for r in conn.execute(
+            f"SELECT id, canonical_url, title, outlet, published, duplicate_of FROM articles WHERE id IN ({marks})",
+            [r[0] for r in ranked],
+        )
+    }
+    return [
+        SearchHit(int(i), a[1], a[2], a[3], a[4], snippet, float(rank), a[5])
+        for i, rank, snippet in ranked
+        if (a := articles.get(i)) is not None
+    ]

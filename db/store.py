@@ -25,7 +25,7 @@ import sqlite_utils
 from db import reports, search as search_mod
 from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, jaccard, lsh_keys, minhash, shingles, title_similarity
-from db.resolve import Resolver, name_key, normalise, position_head, refresh_roles
+from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
 from db.schema import TABLES, migrate
 from pipeline.models import Article, ArticleFacts, Provenance
 
@@ -35,6 +35,8 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 
 #: Articles per transaction in :meth:`Store.load_many`.
 BATCH_SIZE = 500
+#: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
+CACHE_MB = 64
 #: Seconds a connection waits for another writer's lock before failing.
 BUSY_TIMEOUT_S = 30.0
 #: Texts sharing at least this share of word 3-shingles are copies whatever their titles.
@@ -47,6 +49,28 @@ MIN_TITLE_SIMILARITY = 0.3
 MIN_FINGERPRINT_CHARS = 200
 #: Most candidate copies checked per article (LSH keys shared by boilerplate stay cheap).
 MAX_CANDIDATES = 50
+
+_PROV_COLS = "surface, char_start, char_end, sentence, extractor, extractor_version, confidence"
+_SQL_MENTION = (
+    "INSERT INTO mentions (article_id, entity_id, fact_type, surface, char_start, char_end, sentence, "
+    "extractor, extractor_version, confidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_DATE = f"INSERT INTO dates (article_id, value, precision, {_PROV_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_SQL_STAGE = (
+    f"INSERT INTO programme_stages (article_id, programme_id, programme, stage, year, {_PROV_COLS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_PARTICIPANT = (
+    "INSERT INTO programme_participants (article_id, programme_id, programme, region_id, region, region_code, "
+    f"year, stage, {_PROV_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_RELATION = (
+    "INSERT INTO official_relations (article_id, kind, subject_id, object_id, subject, object, char_start, "
+    "char_end, sentence, extractor, extractor_version, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_ROLE_ARTICLE = "INSERT OR IGNORE INTO official_role_articles (role_id, article_id) VALUES (?, ?)"
+#: Buffered statements, in the order they are flushed.
+_BUFFERED = (_SQL_MENTION, _SQL_DATE, _SQL_STAGE, _SQL_PARTICIPANT, _SQL_RELATION, _SQL_ROLE_ARTICLE, ROLE_EVIDENCE_SQL)
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.IGNORECASE)
@@ -99,6 +123,10 @@ def version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version or ""))
 
 
+def _prov(surface: str, prov: Provenance) -> tuple[Any, ...]:
+    return (surface, prov.start, prov.end, prov.sentence, prov.extractor, prov.version, prov.confidence)
+
+
 def _facts_version(facts: ArticleFacts) -> str | None:
     versions = {
         f.prov.version
@@ -125,13 +153,17 @@ class Store:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_MB * 1024}")
             migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise CorruptStoreError(
                 f"{self.path} is not a readable warta store ({exc}): give another --db path"
             ) from exc
         self.db = sqlite_utils.Database(self.conn)
-        self._resolver = Resolver(self.conn)
+        self._resolver = Resolver(self.conn, self._flush)
+        self._data_version: int | None = None
+        # fact rows waiting for one executemany per table (flushed before every commit)
+        self._pending: dict[str, list[tuple[Any, ...]]] = {sql: [] for sql in _BUFFERED}
 
     @classmethod
     def open_existing(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
@@ -176,13 +208,29 @@ class Store:
 
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            # another connection wrote since our last transaction: cached entity ids may be stale
+            self._resolver.forget()
+            self._data_version = version
 
     def _commit(self) -> None:
+        self._flush()
         self.conn.execute("COMMIT")
 
+    def _flush(self) -> None:
+        """Write the buffered fact rows (one executemany per statement)."""
+        for sql, rows in self._pending.items():
+            if rows:
+                self.conn.executemany(sql, rows)
+                rows.clear()
+
     def _rollback(self) -> None:
+        for rows in self._pending.values():
+            rows.clear()
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        self._resolver.forget()
 
     # ------------------------------------------------------------------ runs
 
@@ -332,7 +380,10 @@ class Store:
         else:
             article_id = int(row[0])
             sets = ", ".join(f"{c} = ?" for c in values)
+            values["duplicate_of"] = None
+            sets = ", ".join(f"{c} = ?" for c in values)
             self.conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*values.values(), article_id))
+            self._flush()
             touched = self._delete_facts(article_id)
             self.conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
             status = "updated"
@@ -348,8 +399,8 @@ class Store:
         if sh is not None and signature is not None:
             duplicate_of = self._link_duplicate(article_id, sh, lsh_keys(signature), article.title,
                                                 values["published_utc"])
-        touched |= self._insert_facts(article_id, facts)
         refresh_roles(self.conn, sorted(touched))
+        self._insert_facts(article_id, facts, (values["published"] or values.get("fetched_at") or _now())[:10])
         return LoadResult(status, article_id, duplicate_of)
 
     def _link_duplicate(
@@ -377,7 +428,6 @@ class Store:
             ):
                 roots.add(int(other_dup or other_id))
         if not roots:
-            self.conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (article_id,))
             return None
         marks = ",".join("?" * len(roots))
         earliest = self.conn.execute(
@@ -421,11 +471,9 @@ class Store:
 
     def _mention(self, article_id: int, entity_id: int, fact_type: str, surface: str, prov: Provenance,
                  reason: str) -> None:
-        self.conn.execute(
-            "INSERT INTO mentions (article_id, entity_id, fact_type, surface, char_start, char_end, sentence, "
-            "extractor, extractor_version, confidence, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._pending[_SQL_MENTION].append(
             (article_id, entity_id, fact_type, surface, prov.start, prov.end, prov.sentence,
-             prov.extractor, prov.version, prov.confidence, reason),
+             prov.extractor, prov.version, prov.confidence, reason)
         )
 
     def _region_or_institution(self, name: str, code: str | None) -> int:
@@ -433,55 +481,29 @@ class Store:
             return self._resolver.place(name, code, name).entity_id
         return self._resolver.institution(name, [], name, None).entity_id
 
-    def _role(
-        self, person_id: int, position: str, org: str | None, org_id: int | None, region_code: str | None
-    ) -> tuple[int, bool]:
-        """The person's role of this kind at this institution/region, created when new.
-
-        "bupati" and "bupati muara enim" at Kabupaten Muara Enim are one role; the longer
-        wording is kept.
-        """
-        head, org_key = position_head(position), normalise(org or "")
-        for role_id, pos, okey in self.conn.execute(
-            "SELECT id, position, org_key FROM official_roles WHERE person_id = ?", (person_id,)
-        ).fetchall():
-            if position_head(pos) == head and (okey == org_key or not okey or not org_key):
-                self.conn.execute(
-                    "UPDATE OR IGNORE official_roles SET position = CASE WHEN length(?) > length(position) "
-                    "THEN ? ELSE position END, org = coalesce(org, ?), org_key = CASE WHEN org_key = '' "
-                    "THEN ? ELSE org_key END, org_entity_id = coalesce(org_entity_id, ?), "
-                    "region_code = coalesce(region_code, ?) WHERE id = ?",
-                    (position, position, org, org_key, org_id, region_code, role_id),
-                )
-                return int(role_id), False
-        cur = self.conn.execute(
-            "INSERT INTO official_roles (person_id, position, org, org_key, org_entity_id, region_code) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (person_id, position, org, org_key, org_id, region_code),
-        )
-        return int(cur.lastrowid or 0), True
-
-    def _insert_facts(self, article_id: int, facts: ArticleFacts) -> set[int]:
-        """Resolve and insert every fact of one article; returns the official roles touched."""
+    def _insert_facts(self, article_id: int, facts: ArticleFacts, seen: str | None) -> None:
+        """Resolve every fact of one article and buffer its rows (``seen``: its date, for roles)."""
         r = self._resolver
-        touched: set[int] = set()
+        pending = self._pending
         people: dict[str, int] = {}
+        in_article: dict[int, str] = {}
+        roles_seen: set[int] = set()
         # full names first, so "Bupati Yani" later in the article finds "Ahmad Yani"
         officials = sorted(facts.officials, key=lambda o: -len(name_key(o.name).split()))
         for o in officials:
-            res = r.person(o.name, o.surface, o.role, o.org, article_id)
+            res = r.person(o.name, o.surface, o.role, o.org, article_id, in_article)
+            in_article.setdefault(res.entity_id, o.name)
             self._mention(article_id, res.entity_id, "officials", o.surface, o.prov, res.reason)
             people[name_key(o.name)] = res.entity_id
-            org_id = self._region_or_institution(o.org, o.region_code) if o.org else None
             position = normalise(o.role)
             if not position:
                 continue
-            role_id, new_role = self._role(res.entity_id, position, o.org, org_id, o.region_code)
-            self.conn.execute(
-                "INSERT OR IGNORE INTO official_role_articles (role_id, article_id) VALUES (?, ?)",
-                (role_id, article_id),
-            )
-            touched.add(int(role_id))
+            org_id = self._region_or_institution(o.org, o.region_code) if o.org else None
+            role_id, new_role = r.role(res.entity_id, position, o.org, org_id, o.region_code)
+            if role_id not in roles_seen:
+                roles_seen.add(role_id)
+                pending[_SQL_ROLE_ARTICLE].append((role_id, article_id))
+                pending[ROLE_EVIDENCE_SQL].append((seen, article_id, role_id))
             if new_role:
                 r.absorb_surname_entities(res.entity_id)
         for i in facts.institutions:
@@ -490,45 +512,29 @@ class Store:
         for p in facts.places:
             res = r.place(p.name, p.code, p.surface)
             self._mention(article_id, res.entity_id, "places", p.surface, p.prov, res.reason)
-        prov_cols = "surface, char_start, char_end, sentence, extractor, extractor_version, confidence"
-
-        def prov_values(surface: str, prov: Provenance) -> tuple[Any, ...]:
-            return (surface, prov.start, prov.end, prov.sentence, prov.extractor, prov.version, prov.confidence)
-
-        self.conn.executemany(
-            f"INSERT INTO dates (article_id, value, precision, {prov_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, d.value, d.precision, *prov_values(d.surface, d.prov)) for d in facts.dates],
-        )
-        for s in facts.program_stages:
-            res = r.programme(s.program, s.surface)
-            self.conn.execute(
-                f"INSERT INTO programme_stages (article_id, programme_id, programme, stage, year, {prov_cols}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, res.entity_id, s.program, s.stage, s.year, *prov_values(s.surface, s.prov)),
+        for d in facts.dates:
+            pending[_SQL_DATE].append((article_id, d.value, d.precision, *_prov(d.surface, d.prov)))
+        for st in facts.program_stages:
+            res = r.programme(st.program, st.surface)
+            pending[_SQL_STAGE].append(
+                (article_id, res.entity_id, st.program, st.stage, st.year, *_prov(st.surface, st.prov))
             )
-            self._mention(article_id, res.entity_id, "program_stages", s.surface, s.prov, res.reason)
+            self._mention(article_id, res.entity_id, "program_stages", st.surface, st.prov, res.reason)
         for pp in facts.program_participants:
             prog = r.programme(pp.program, pp.program)
             region = r.place(pp.region, pp.region_code, pp.region)
-            self.conn.execute(
-                "INSERT INTO programme_participants (article_id, programme_id, programme, region_id, region, "
-                f"region_code, year, stage, {prov_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            pending[_SQL_PARTICIPANT].append(
                 (article_id, prog.entity_id, pp.program, region.entity_id, pp.region, pp.region_code,
-                 pp.year, pp.stage, *prov_values(pp.surface, pp.prov)),
+                 pp.year, pp.stage, *_prov(pp.surface, pp.prov))
             )
             self._mention(article_id, prog.entity_id, "program_participants", pp.surface, pp.prov, prog.reason)
             self._mention(article_id, region.entity_id, "program_participants", pp.surface, pp.prov, region.reason)
         for rel in facts.relations:
-            subject_id = people.get(name_key(rel.subject))
-            object_id = people.get(name_key(rel.object))
-            self.conn.execute(
-                "INSERT INTO official_relations (article_id, kind, subject_id, object_id, subject, object, "
-                "char_start, char_end, sentence, extractor, extractor_version, confidence) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, rel.kind, subject_id, object_id, rel.subject, rel.object, rel.prov.start,
-                 rel.prov.end, rel.prov.sentence, rel.prov.extractor, rel.prov.version, rel.prov.confidence),
+            pending[_SQL_RELATION].append(
+                (article_id, rel.kind, people.get(name_key(rel.subject)), people.get(name_key(rel.object)),
+                 rel.subject, rel.object, rel.prov.start, rel.prov.end, rel.prov.sentence, rel.prov.extractor,
+                 rel.prov.version, rel.prov.confidence)
             )
-        return touched
 
     def replace_facts(self, article_id: int, facts: ArticleFacts, *, extractor_version: str | None = None) -> None:
         """Replace every fact of a stored article in one transaction (used after re-extraction).
@@ -540,9 +546,13 @@ class Store:
         try:
             if self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
                 raise LoadError(f"no article with id {article_id} in {self.path}")
+            self._flush()
             touched = self._delete_facts(article_id)
-            touched |= self._insert_facts(article_id, facts)
             refresh_roles(self.conn, sorted(touched))
+            seen = self.conn.execute(
+                "SELECT substr(coalesce(published, fetched_at), 1, 10) FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()[0]
+            self._insert_facts(article_id, facts, seen)
             self.conn.execute(
                 "UPDATE articles SET extractor_version = ? WHERE id = ?",
                 (extractor_version or _facts_version(facts), article_id),

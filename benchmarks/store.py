@@ -1,0 +1,362 @@
+"""Benchmark the knowledge store: load rate, size, search and entity-page latency.
+
+Generates a corpus of synthetic Indonesian-news-like articles (2-4 KB of text each, 15-30
+facts each drawn from shared pools of officials, institutions, places and programmes so
+entity resolution has real work; about 3 % syndicated near-copies), loads it into a fresh
+store with ``Store.load_many`` and reports:
+
+* load rate: articles/s with their facts (generation time excluded);
+* store size per article (after a WAL checkpoint);
+* search latency p50/p95 for typical queries (one or two words, a phrase) and for filtered
+  ones (person, place, outlet, date range);
+* entity-page latency p50/p95 (``Store.entity``);
+* the machine (CPUs, RAM, CPU model, Python and SQLite versions).
+
+Usage::
+
+    .venv/bin/python benchmarks/store.py                  # 100,000 articles
+    .venv/bin/python benchmarks/store.py --articles 5000  # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from db.store import Store
+from pipeline.models import (
+    Article,
+    ArticleFacts,
+    DateMention,
+    Institution,
+    Official,
+    OfficialRelation,
+    Place,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Provenance,
+)
+
+WORDS = """
+pemerintah kabupaten kota provinsi bupati wali gubernur wakil kepala dinas badan daerah program
+pembangunan masyarakat warga desa kecamatan kelurahan jalan jembatan sekolah rumah sakit pasar
+harga beras cabai bawang minyak gas listrik air bersih sampah banjir kebakaran hutan lahan
+kegiatan acara rapat pertemuan kunjungan peresmian penandatanganan kerja sama nota kesepahaman
+anggaran belanja pendapatan pajak retribusi investasi ekonomi usaha kecil menengah pelaku
+pelayanan publik digital aplikasi teknologi informasi jaringan internet data sistem inovasi
+pendidikan kesehatan sosial budaya pariwisata olahraga pemuda perempuan anak lansia bantuan
+tahun bulan minggu hari senin selasa rabu kamis jumat sabtu pagi siang sore malam kemarin
+mengatakan menyampaikan menjelaskan menegaskan berharap meminta mengajak mendukung meninjau
+membuka meresmikan menghadiri menerima memberikan menyerahkan melaksanakan mengikuti
+penting besar baru lama tinggi rendah cepat lambat baik buruk aman tertib lancar maksimal
+tersebut ini itu dengan untuk dalam pada dari oleh kepada bagi sebagai secara agar supaya
+sehingga karena namun tetapi juga akan telah sudah masih belum dapat bisa harus perlu
+para seluruh semua setiap beberapa banyak sedikit lebih kurang sangat cukup hanya
+smart city kota cerdas tahap gerakan menuju seratus penilaian masterplan dokumen tim ahli
+""".split()
+
+FIRST = ("Ahmad Budi Candra Dedi Eko Fajar Gunawan Hendra Indra Joko Kurniawan Lukman Muhammad Nanang "
+         "Oktavianus Panji Rudi Slamet Teguh Umar Wahyu Yusuf Zainal Siti Dewi Rina Sri Yuliana").split()
+LAST = ("Yani Deru Harnojoyo Susanto Wijaya Pratama Saputra Hidayat Nugroho Santoso Hakim Rahman Syahputra "
+        "Gunadi Firmansyah Kusuma Halim Lubis Nasution Siregar Harahap Simanjuntak Sembiring Tarigan").split()
+POSITIONS = ["bupati", "wakil bupati", "wali kota", "wakil wali kota", "gubernur", "kepala dinas kominfo",
+             "kepala bappeda", "sekretaris daerah", "camat", "ketua dprd", "kapolres", "kepala dinas kesehatan"]
+MINISTRIES = [
+    ("Kementerian Komunikasi dan Informatika", ["Kominfo", "Kemenkominfo"]),
+    ("Kementerian Dalam Negeri", ["Kemendagri"]),
+    ("Kementerian Pekerjaan Umum dan Perumahan Rakyat", ["Kementerian PUPR", "PUPR"]),
+    ("Kementerian Perencanaan Pembangunan Nasional", ["Bappenas", "Kementerian PPN"]),
+    ("Kementerian Keuangan", ["Kemenkeu"]),
+    ("Kementerian Kesehatan", ["Kemenkes"]),
+]
+PROGRAMMES = ["Gerakan Menuju 100 Smart City", "Program Kota Tanpa Kumuh", "Program Desa Digital",
+              "Gerakan Literasi Nasional", "Program Keluarga Harapan"]
+OUTLETS = ["sumsel.tribunnews.com", "palembang.tribunnews.com", "jambi.tribunnews.com", "www.antaranews.com",
+           "sumsel.antaranews.com", "news.detik.com", "regional.kompas.com", "sumeks.co"]
+
+
+SYLLABLES = ("ba be bi bu da de di du ga gi gu ka ke ki ku la le li lu ma me mi mu na ne ni nu pa pe pi pu ra re "
+             "ri ru sa se si su ta te ti tu wa ya an ang ar as at en er in ir kan lah nya per ter").split()
+#: Distinct words of the generated vocabulary (the real words above are the most frequent).
+VOCABULARY = 30_000
+
+
+class Corpus:
+    """Deterministic generator of articles with facts.
+
+    Text words follow a Zipf law over a 30,000-word vocabulary whose most frequent words are
+    real Indonesian news words, so query terms match realistic shares of the corpus.
+    """
+
+    def __init__(self, seed: int = 1) -> None:
+        self.rng = random.Random(seed)
+        rng = self.rng
+        vocab = list(dict.fromkeys(WORDS))
+        seen = set(vocab)
+        while len(vocab) < VOCABULARY:
+            word = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))
+            if word not in seen:
+                seen.add(word)
+                vocab.append(word)
+        self.vocab = vocab
+        weights = [1.0 / (rank + 5) for rank in range(len(vocab))]
+        total = 0.0
+        self.cum = []
+        for w in weights:
+            total += w
+            self.cum.append(total)
+        self.regions = [(f"Kabupaten {w.title()} {v.title()}", f"{11 + i // 100}.{i % 100:02d}")
+                        for i, (w, v) in enumerate(zip(rng.choices(WORDS, k=400), rng.choices(WORDS, k=400)))]
+        self.people = []
+        for i in range(3000):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}" + (f" {rng.choice(LAST)}" if i % 3 else "")
+            region = rng.choice(self.regions)
+            self.people.append((name, rng.choice(POSITIONS), region))
+        self.offices = [(f"Dinas {w.title()} {r[0]}", r[1]) for w, r in
+                        zip(rng.choices(["Kominfo", "Kesehatan", "Pendidikan", "Perhubungan"], k=300),
+                            rng.choices(self.regions, k=300))]
+        self.recent: list[Article] = []
+
+    def _zipf(self, items: list[Any]) -> Any:
+        # a few popular entities, a long tail
+        return items[min(int(self.rng.paretovariate(1.2)) - 1, len(items) - 1)
+                     if self.rng.random() < 0.5 else self.rng.randrange(len(items))]
+
+    def _text(self, names: list[str]) -> list[str]:
+        rng = self.rng
+        paragraphs = []
+        size = 0
+        target = rng.randint(2000, 4000)
+        while size < target:
+            words = rng.choices(self.vocab, cum_weights=self.cum, k=rng.randint(30, 60))
+            for name in rng.sample(names, k=min(2, len(names))):
+                words.insert(rng.randrange(len(words)), name)
+            paragraph = " ".join(words).capitalize() + "."
+            paragraphs.append(paragraph)
+            size += len(paragraph) + 2
+        return paragraphs
+
+    def article(self, n: int) -> tuple[Article, ArticleFacts]:
+        """The n-th article and its facts (3 % are edited copies of a recent article)."""
+        rng = self.rng
+        published = dt.datetime(2017, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(minutes=17 * n)
+        outlet = rng.choice(OUTLETS)
+        if self.recent and rng.random() < 0.03:
+            source, facts = rng.choice(self.recent)
+            paragraphs = list(source.paragraphs) + [f"Editor: {rng.choice(FIRST)}"]
+            title = source.title
+        else:
+            facts = self._facts(published)
+            names = [o.surface for o in facts.officials] + [i.surface for i in facts.institutions]
+            paragraphs = self._text(names)
+            title = " ".join(rng.choices(self.vocab, cum_weights=self.cum, k=rng.randint(6, 11))).capitalize()
+        url = f"https://{outlet}/{published:%Y/%m/%d}/berita-{n}"
+        art = Article(url=url, canonical_url=url, outlet=outlet, title=title, paragraphs=paragraphs,
+                      authors=[rng.choice(FIRST)], editor=rng.choice(FIRST), published=published,
+                      section=rng.choice(["Regional", "Sumsel", "Nasional", "Ekonomi"]),
+                      tags=rng.sample(["smart city", "pemkab", "pilkada", "banjir", "ekonomi", "kesehatan"], k=2))
+        if len(self.recent) < 200:
+            self.recent.append((art, facts))  # type: ignore[arg-type]
+        else:
+            self.recent[rng.randrange(200)] = (art, facts)  # type: ignore[call-overload]
+        return art, facts
+
+    def _facts(self, published: dt.datetime) -> ArticleFacts:
+        rng = self.rng
+
+        def prov(extractor: str) -> Provenance:
+            start = rng.randrange(0, 2500)
+            return Provenance(start, start + rng.randint(5, 40), "kalimat sumber fakta ini.", extractor, "1.0",
+                              round(rng.uniform(0.6, 1.0), 2))
+
+        officials = []
+        for _ in range(rng.randint(3, 6)):
+            name, position, (region, code) = self._zipf(self.people)
+            short = rng.random() < 0.2
+            shown = name.split()[-1] if short else name
+            officials.append(Official(shown, f"{position} {region.split(' ', 1)[1].lower()}", region,
+                                      f"{position.title()} {shown}", prov("warta.officials"),
+                                      region_code=code))
+        institutions = []
+        for _ in range(rng.randint(3, 5)):
+            if rng.random() < 0.5:
+                canonical, aliases = rng.choice(MINISTRIES)
+                institutions.append(Institution(canonical, rng.choice([canonical, *aliases]), "ministry",
+                                                prov("warta.institutions"), list(aliases)))
+            else:
+                office, code = self._zipf(self.offices)
+                institutions.append(Institution(office, office, "office", prov("warta.institutions"),
+                                                region_code=code))
+        places = []
+        for _ in range(rng.randint(3, 6)):
+            region, code = self._zipf(self.regions)
+            places.append(Place(region, region.split(" ", 1)[1], "regency", prov("warta.places"), code))
+        dates = [DateMention(f"{published.year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "day",
+                             "Senin (7/3)", prov("warta.dates")) for _ in range(rng.randint(2, 5))]
+        stages, participants = [], []
+        if rng.random() < 0.3:
+            programme = rng.choice(PROGRAMMES)
+            year = rng.choice([2017, 2018, 2019])
+            stages.append(ProgrammeStage(programme, rng.randint(1, 3), year, f"{programme} Tahap", prov("warta.programmes")))
+            for _ in range(rng.randint(1, 4)):
+                region, code = rng.choice(self.regions)
+                participants.append(ProgrammeParticipant(region, programme, year, region, prov("warta.programmes"),
+                                                         region_code=code))
+        relations = []
+        if len(officials) >= 2 and rng.random() < 0.3:
+            relations.append(OfficialRelation("represented_by", officials[0].name, officials[1].name,
+                                              prov("warta.relations")))
+        return ArticleFacts(officials, institutions, places, dates, stages, participants, relations)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def timed(fn: Callable[[], Any], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """CPU count, RAM, CPU model, versions."""
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"nproc": os.cpu_count(), "ram_gb": round(ram / 2**30, 1), "cpu": model,
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--queries", type=int, default=200, help="Queries per latency measurement.")
+    parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    db_path = args.db or Path(tmp.name) / "bench.db"
+    corpus = Corpus()
+    store = Store(db_path)
+    load_s, load_cpu_s, text_bytes, facts_n = 0.0, 0.0, 0, 0
+    chunk = 5000
+    for first in range(0, args.articles, chunk):
+        items = [corpus.article(n) for n in range(first, min(first + chunk, args.articles))]
+        text_bytes += sum(len(a.text.encode()) for a, _ in items)
+        facts_n += sum(sum(f.counts().values()) + len(f.relations) for _, f in items)
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in store.load_many(items, batch_size=args.batch_size):
+            pass
+        load_s += time.perf_counter() - start
+        load_cpu_s += time.process_time() - cpu
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db_path.stat().st_size
+    stats = store.stats()
+
+    rng = random.Random(7)
+    vocab = corpus.vocab
+    sample_texts = [store.conn.execute("SELECT text FROM articles WHERE id = ?", (rng.randint(1, args.articles),))
+                    .fetchone()[0].split() for _ in range(50)]
+    typical: list[str] = []
+    for i in range(args.queries):
+        kind = i % 5
+        if kind == 0:  # a topical word: neither stop word nor hapax
+            typical.append(rng.choice(vocab[300:5000]))
+        elif kind == 1:
+            typical.append(" ".join(rng.sample(vocab[100:3000], 2)))
+        elif kind == 2:  # a name: person surname or region
+            typical.append(rng.choice([p[0].split()[-1] for p in corpus.people[:200]] + [r[0].split()[-1] for r in corpus.regions]))
+        elif kind == 3:  # a phrase copied from a stored article
+            words = rng.choice(sample_texts)
+            at = rng.randrange(len(words) - 2)
+            typical.append('"' + " ".join(w.strip(".,") for w in words[at:at + 2]) + '"')
+        else:  # a prefix
+            typical.append(rng.choice(vocab[300:5000])[:5] + "*")
+    common = [rng.choice(vocab[:30]) for _ in range(max(10, args.queries // 4))]
+    people = [p[0] for p in corpus.people[:50]]
+    regions = [r[0] for r in corpus.regions[:50]]
+    filtered: list[dict[str, Any]] = []
+    for i in range(args.queries):
+        kind = i % 4
+        q = rng.choice(vocab[100:3000])
+        if kind == 0:
+            filtered.append({"query": q, "person": rng.choice(people)})
+        elif kind == 1:
+            filtered.append({"query": q, "place": rng.choice(regions)})
+        elif kind == 2:
+            filtered.append({"query": q, "outlet": rng.choice(OUTLETS)})
+        else:
+            year = rng.choice([2017, 2018, 2019])
+            filtered.append({"query": q, "since": f"{year}-03-01", "until": f"{year}-06-30"})
+    qi = iter(typical * 2)
+    fi = iter(filtered * 2)
+
+    def one_filtered() -> None:
+        kwargs = dict(next(fi))
+        store.search(kwargs.pop("query"), **kwargs)
+
+    search_typical = timed(lambda: store.search(next(qi)), len(typical))
+    ci = iter(common)
+    search_common = timed(lambda: store.search(next(ci)), len(common))
+    search_filtered = timed(one_filtered, len(filtered))
+    names = iter([rng.choice(corpus.people)[0] for _ in range(args.queries)] * 2)
+    entity_pages = timed(lambda: store.entity(next(names)), args.queries)
+
+    figures = {
+        "articles": args.articles,
+        "articles_stored": stats["articles"],
+        "facts_loaded": facts_n,
+        "facts_per_article": round(facts_n / args.articles, 1),
+        "text_kb_per_article": round(text_bytes / args.articles / 1024, 2),
+        "load_seconds": round(load_s, 1),
+        "load_articles_per_s": round(args.articles / load_s),
+        "load_cpu_seconds": round(load_cpu_s, 1),
+        "load_articles_per_cpu_s": round(args.articles / load_cpu_s),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        "store_mb": round(size / 2**20, 1),
+        "store_kb_per_article": round(size / args.articles / 1024, 1),
+        "near_duplicates_linked": stats["near_duplicates"],
+        "entities": stats["entities"],
+        "search_typical_ms_p50_p95": [round(x, 1) for x in percentiles(search_typical)],
+        "search_filtered_ms_p50_p95": [round(x, 1) for x in percentiles(search_filtered)],
+        "search_common_word_ms_p50_p95": [round(x, 1) for x in percentiles(search_common)],
+        "entity_page_ms_p50_p95": [round(x, 1) for x in percentiles(entity_pages)],
+        "machine": machine(),
+    }
+    store.close()
+    tmp.cleanup()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:28} {value}")
+
+
+if __name__ == "__main__":
+    main()
