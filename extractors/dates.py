@@ -39,6 +39,7 @@ _D = r"(?:[12]\d|3[01]|0?[1-9])"
 _NUMERIC = re.compile(r"\(\s*(" + _D + r")\s*/\s*(0?[1-9]|1[0-2])(?:\s*/\s*(\d{4}|\d{2}))?\s*\)")
 _DAYNAME = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
 _NUMERIC_BARE = re.compile(r"\b" + _DAYNAME + r",?\s+(" + _D + r")\s*[/-]\s*(0?[1-9]|1[0-2])(?:\s*[/-]\s*(\d{4}|\d{2}))?\b")
+_NUMERIC_FULL = re.compile(r"(?<![\d/.])(" + _D + r")/(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\d/])")
 _MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
 _DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
 _DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
@@ -133,6 +134,10 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             year = "20" + year
         emit(m.start(1), m.end(), f"{day}/{month}/{year}" if year else f"{day}/{month}")
         taken.append(m.span())
+    for m in _NUMERIC_FULL.finditer(text):
+        if free(*m.span()):
+            emit(m.start(), m.end(), f"{m.group(1)}/{m.group(2)}/{m.group(3)}")
+            taken.append(m.span())
     for m in _DAY_RANGE.finditer(text):
         if not free(*m.span()):
             continue

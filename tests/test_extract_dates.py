@@ -35,6 +35,9 @@ def _dates(ex: Extractor, text: str, pub: str = PUB) -> dict[str, str]:
         ("Rencana jangka panjang 2025-2045 disusun.", {"2025": "year", "2045": "year"}),
         ("Warga mengantre sejak kemarin.", {"2020-08-04": "day"}),
         ("Gaji bulan Juli sudah dibayar.", {"2020-07": "month"}),
+        ("Rapat digelar Kamis, 30/7/2020 di aula.", {"2020-07-30": "day"}),
+        ("Surat nomor 005/123/2020 tertanggal 15/5/2020 diterima.", {"2020-05-15": "day"}),
+        ("Harga naik sejak Maret lalu.", {"2020-03": "month"}),
     ],
 )
 def test_forms(ex: Extractor, text: str, expected: dict[str, str]) -> None:
