@@ -126,7 +126,7 @@ class Corpus:
         self.offices = [(f"Dinas {w.title()} {r[0]}", r[1]) for w, r in
                         zip(rng.choices(["Kominfo", "Kesehatan", "Pendidikan", "Perhubungan"], k=300),
                             rng.choices(self.regions, k=300))]
-        self.recent: list[Article] = []
+        self.recent: list[tuple[Article, ArticleFacts]] = []
 
     def _zipf(self, items: list[Any]) -> Any:
         # a few popular entities, a long tail
@@ -167,9 +167,9 @@ class Corpus:
                       section=rng.choice(["Regional", "Sumsel", "Nasional", "Ekonomi"]),
                       tags=rng.sample(["smart city", "pemkab", "pilkada", "banjir", "ekonomi", "kesehatan"], k=2))
         if len(self.recent) < 200:
-            self.recent.append((art, facts))  # type: ignore[arg-type]
+            self.recent.append((art, facts))
         else:
-            self.recent[rng.randrange(200)] = (art, facts)  # type: ignore[call-overload]
+            self.recent[rng.randrange(200)] = (art, facts)
         return art, facts
 
     def _facts(self, published: dt.datetime) -> ArticleFacts:

@@ -207,7 +207,7 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 def _v1(conn: sqlite3.Connection) -> None:
     conn.executescript(V1_SQL)
-    sqlite_utils.Database(conn)["articles"].enable_fts(
+    sqlite_utils.Database(conn).table("articles").enable_fts(
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE
     )
 

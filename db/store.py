@@ -345,7 +345,7 @@ class Store:
             return LoadResult("unchanged", int(row[0]), row[2])
         sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
         signature = minhash(sh) if sh is not None else None
-        values = {
+        values: dict[str, Any] = {
             "url": article.url,
             "outlet_id": self._outlet_id(article.outlet),
             "outlet": article.outlet,

@@ -233,6 +233,7 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
 
     QUERY takes words (all must occur), "a phrase", prefix*, -excluded and OR.
 
+    \b
     Example:
         warta search '"smart city" tahap' --place "Muara Enim" --since 2019-01-01
     """
@@ -257,6 +258,7 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
 def stats_command(db_path: str, as_json: bool) -> None:
     """Rows per table of the store and its last runs.
 
+    \b
     Example:
         warta stats --db warta.db
     """
@@ -280,6 +282,7 @@ def stats_command(db_path: str, as_json: bool) -> None:
 def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
     """Who or what NAME is: aliases, positions over time and the articles naming it.
 
+    \b
     Example:
         warta entity "Bupati Yani" --why
     """
@@ -298,8 +301,8 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
         click.echo(f"  {(a.published or '')[:10]}  {a.title}  {a.canonical_url}")
     if why:
         click.echo(f"created: {report.created_because}")
-        for a in report.aliases:
-            click.echo(f"  alias {a.alias!r}: {a.reason}")
+        for alias in report.aliases:
+            click.echo(f"  alias {alias.alias!r}: {alias.reason}")
         for reason, n in report.link_reasons:
             click.echo(f"  {n} mention(s): {reason}")
     for other_id, kind, other in report.other_matches:
@@ -313,6 +316,7 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
 def programme_command(name: str, db_path: str, as_json: bool) -> None:
     """Stages of a programme by year and the regions taking part, with evidence articles.
 
+    \b
     Example:
         warta programme "Gerakan Menuju 100 Smart City"
     """
@@ -341,6 +345,7 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
 def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
     """Write one table of the store as JSON Lines or CSV.
 
+    \b
     Example:
         warta export --format csv --table official_roles --output roles.csv
     """
@@ -360,6 +365,7 @@ def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None
 def serve_command(db_path: str, host: str, port: int) -> None:
     """Browse and search the store in Datasette (facets, canned queries) until Ctrl-C.
 
+    \b
     Example:
         warta serve --db warta.db --port 8001
     """
@@ -376,6 +382,7 @@ def serve_command(db_path: str, host: str, port: int) -> None:
 def reextract_command(db_path: str, since: str | None) -> None:
     """Re-run the current extractors over stored articles whose facts older versions made.
 
+    \b
     Example:
         warta reextract --db warta.db --since 2019-01-01
     """

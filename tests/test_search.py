@@ -66,7 +66,7 @@ def test_bm25_rank_and_highlighted_snippet(store: Store) -> None:
     assert ids(hits) == [1, 2]  # title match ranks first
     assert hits[0].rank <= hits[1].rank
     assert "**Smart** **City**" in hits[0].snippet or "**smart** **city**" in hits[0].snippet.lower()
-    assert hits[0].canonical_url == "https://sumsel.tribunnews.com/1" and hits[0].published.startswith("2017-06-01")
+    assert hits[0].canonical_url == "https://sumsel.tribunnews.com/1" and (hits[0].published or "").startswith("2017-06-01")
 
 
 @pytest.mark.parametrize(
