@@ -27,6 +27,7 @@ _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
+_BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _SCHOOL_HEADS = ("Universitas", "Institut", "Politeknik", "Sekolah Tinggi")
 
 
@@ -204,6 +205,18 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 taken.append((start, end))
                 i = k
                 continue
+        # "Kapolres OKU" names the office "Polres OKU"
+        office_of = lexicon.position_offices().get(t.low)
+        if office_of and t.is_cap:
+            k, place, _ = _region_after(toks, i + 1, at)
+            if place is not None:
+                entry = offices[office_of.lower()]
+                end = toks[k - 1].end
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{office_of} {place.surface}", entry.kind,
+                                            ("office", field_key(entry.long)), place.code, True))
+                taken.append((t.start, end))
+                i = k
+                continue
         # office abbreviations: Bappeda, Setda, Diskominfo, Polda ... (+ region)
         hit = None
         for n in (2, 1) if t.is_cap else ():
@@ -236,7 +249,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if t.bare == "PT" and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
             while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 3 \
-                    and not lexicon.is_title(toks[j].text):
+                    and not lexicon.is_title(toks[j].text) and toks[j].low not in _BRANCH:
                 j += 1
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
                 j += 3

@@ -127,6 +127,12 @@ def offices() -> tuple[OfficeEntry, ...]:
 
 
 @functools.cache
+def position_offices() -> dict[str, str]:
+    """Position abbreviations naming their office ("Kapolres" -> "Polres")."""
+    return {c[0].lower(): c[1] for c in _rows("position_offices.tsv", 2)}
+
+
+@functools.cache
 def office_heads() -> tuple[tuple[str, ...], ...]:
     """Words opening a long office name ("Dinas", "Badan", "Direktorat Jenderal" ...), longest first."""
     return tuple(sorted({tuple(h.split()) for h in _lines("office_heads.txt")}, key=len, reverse=True))

@@ -276,7 +276,7 @@ def find_officials(
     i = 0
     while i < len(toks):
         n = _position_at(toks, i)
-        if n and any(m.start <= toks[i].start < m.end for m in insts):
+        if n and any(m.start < toks[i].start < m.end for m in insts):
             n = 0
         if n and i > 0 and toks[i - 1].low in _BUILDING:
             n = 0

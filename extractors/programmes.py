@@ -141,7 +141,9 @@ def _cap_run_back(text: str, toks: list[Token], i: int, places: dict[int, PlaceM
             break
         if t.bare.lower() in _GENERIC_LEAD and t.bare.lower() not in ("evaluasi", "penilaian", "kegiatan"):
             break
-        if (t.is_cap or re.fullmatch(r"\d+|[A-Z0-9-]+|Covid-19|COVID-19", t.text)) and t.text not in {",", ".", "("}:
+        if t.text.lower().endswith((".com", ".co.id", ".id")):
+            break
+        if (t.is_cap or re.fullmatch(r"\d+|[A-Z0-9][A-Z0-9-]*|Covid-19|COVID-19", t.text)) and t.text not in {",", ".", "("}:
             start = j
             j -= 1
             continue
@@ -292,6 +294,11 @@ def find_programmes(
         name, y = cleaned
         p = _Prog(toks[a].start, toks[b - 1].end, name, year or y or _year_after(toks, b, 3))
         p.canon = _canon(state, name, p.start)
+        if p.canon == name:
+            # "penyaluran BST" after "Penyaluran Bantuan Sosial Tunai (BST)"
+            known = [aliases[w] for w in re.findall(r"[\w-]+", name) if w in aliases]
+            if known:
+                p.canon = known[0]
         if all(q.start != p.start for q in state.progs):
             state.progs.append(p)
         # "Pendaftaran Tanah Sistematis Lengkap (PTSL)": a later "PTSL" names the same programme

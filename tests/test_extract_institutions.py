@@ -59,3 +59,14 @@ def test_associations_media_and_universities(ex: Extractor) -> None:
 
 def test_buildings_are_not_offices(ex: Extractor) -> None:
     assert _names(ex, "Rapat digelar di Auditorium Kantor Pemerintahan Kota Jambi.") == []
+
+
+def test_office_named_by_a_position_abbreviation(ex: Extractor) -> None:
+    facts = ex.extract("Kapolres OKU Timur AKBP Dwi Agung Setyono memimpin apel.", PUB)
+    assert [i.name for i in facts.institutions] == ["Polres OKU Timur"]
+    assert facts.institutions[0].kind == "police"
+    assert [o.name for o in facts.officials] == ["Dwi Agung Setyono"]
+
+
+def test_company_name_stops_before_its_branch(ex: Extractor) -> None:
+    assert _names(ex, "Bantuan disalurkan lewat PT Pos Indonesia Cabang Lahat.") == ["PT Pos Indonesia"]

@@ -68,3 +68,11 @@ def test_venue_location_and_aid_recipients_are_not_participants(ex: Extractor) -
     text = ("Keikutsertaan itu dikukuhkan lewat penandatanganan di Hotel Santika, Kota Palembang, tahun 2020. "
             "Bantuan Langsung Tunai disalurkan ke Kabupaten Lahat.")
     assert ex.extract(text, PUB).program_participants == []
+
+
+def test_abbreviation_of_a_programme_maps_to_its_long_name(ex: Extractor) -> None:
+    text = ("BATURAJA, KOMPAS.com - Penyaluran Bantuan Sosial Tunai (BST) tahap 9 dimulai Senin (4/1/2021). "
+            "Sebelumnya, penyaluran BST tahap 8 selesai pada Desember 2020.")
+    assert _stages(ex, text) == {
+        ("Penyaluran Bantuan Sosial Tunai (BST)", 9, 2021), ("Penyaluran Bantuan Sosial Tunai (BST)", 8, 2020),
+    }
