@@ -27,6 +27,7 @@ _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
+_STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _SCHOOL_HEADS = ("Universitas", "Institut", "Politeknik", "Sekolah Tinggi")
 
@@ -98,10 +99,14 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
 
 
 def _paren_abbrev(toks: list[Token], j: int) -> str | None:
-    if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
-        a = toks[j + 1].text
-        if any(c.isupper() for c in a[1:]) or a.isupper():
-            return a
+    """The abbreviation in "(Diskominfo)" or "(Ditjen Aptika)" right at ``j``."""
+    if j < len(toks) and toks[j].text == "(":
+        for n in (1, 2, 3):
+            if j + n + 1 < len(toks) and toks[j + n + 1].text == ")":
+                words = [t.text for t in toks[j + 1 : j + n + 1]]
+                if all(w[:1].isupper() for w in words) and (n > 1 or any(c.isupper() for c in words[0][1:])):
+                    return " ".join(words)
+                return None
     return None
 
 
@@ -128,10 +133,29 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
+    # known ministries, agencies, associations, media ...
+    pat, table = _known_regex()
+    for m in pat.finditer(text):
+        s, e = m.span()
+        if not free(s, e):
+            continue
+        entry = table[m.group(1).lower()]
+        if m.group(1).isupper() is False and m.group(1)[0].islower():
+            continue
+        if re.match(r"\s+Daerah\b", text[e : e + 8]):
+            continue  # "Dewan Perwakilan Rakyat Daerah" is a regional legislature
+        out.append(InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name)))
+        taken.append((s, e))
+    known_spans = list(taken)
     i = 0
     while i < len(toks):
         t = toks[i]
         low = t.bare.lower()
+        inside = next((b for a, b in known_spans if a <= t.start < b), None)
+        if inside is not None:
+            while i < len(toks) and toks[i].start < inside:
+                i += 1
+            continue
         # regional governments
         if low in _GOV or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() in _GOV_LONG):
             level = _GOV.get(low) or _GOV_LONG[toks[i + 1].bare.lower()]
@@ -152,6 +176,19 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         break
             else:
                 i += 1
+            continue
+        # a multi-word abbreviation met earlier in parentheses ("Ditjen Bina Pemdes")
+        multi = next((n for n in (3, 2) if " ".join(x.bare for x in toks[i : i + n]).lower() in aliases), 0)
+        if multi and t.is_cap:
+            j = i + multi
+            k, place, _ = _region_after(toks, j, at)
+            surface_head = text[t.start : toks[j - 1].end]
+            end = toks[k - 1].end if place is not None else toks[j - 1].end
+            out.append(InstitutionMatch(t.start, end, text[t.start:end],
+                                        surface_head + (" " + place.surface if place is not None else ""), "office",
+                                        aliases[surface_head.lower()], place.code if place else None, place is not None))
+            taken.append((t.start, end))
+            i = k if place is not None else j
             continue
         # long office names: Dinas/Badan/Kantor ... + field words (+ (ABBR)) (+ region)
         head_len = 0
@@ -183,16 +220,20 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         j = k2
                         continue
                 break
-            if last >= i + head_len:
-                field_text = text[toks[i + head_len].start : toks[last].end]
+            standalone = last < i + head_len and " ".join(h for h in (x.bare for x in toks[i : i + head_len])) in _STANDALONE
+            if last >= i + head_len or standalone:
+                field_text = text[toks[i + head_len].start : toks[last].end] if not standalone else ""
                 head_text = virtual_head or text[t.start : toks[i + head_len - 1].end]
                 abbr = _paren_abbrev(toks, last + 1)
                 k, place, _ = _region_after(toks, last + 1, at)
-                fk = aliases.get(field_key(field_text).lower()) or ("office", field_key(head_text + " " + field_text))
+                if abbr and place is None:
+                    k = last + 1 + len(abbr.split()) + 2  # the "(ABBR)" belongs to this mention
+                fk = (aliases.get(field_key(field_text)) or aliases.get(field_key(head_text + " " + field_text))
+                      or ("office", field_key(head_text + " " + field_text)))
                 if abbr:
                     aliases[abbr.lower()] = fk
                     aliases[field_key(abbr)] = fk
-                name = f"{head_text} {field_text}"
+                name = f"{head_text} {field_text}".strip()
                 if place is not None:
                     name += " " + place.surface
                 end = toks[k - 1].end
@@ -277,17 +318,6 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i = j
                 continue
         i += 1
-    # known ministries, agencies, associations, media ...
-    pat, table = _known_regex()
-    for m in pat.finditer(text):
-        s, e = m.span()
-        if not free(s, e):
-            continue
-        entry = table[m.group(1).lower()]
-        if m.group(1).isupper() is False and m.group(1)[0].islower():
-            continue
-        out.append(InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name)))
-        taken.append((s, e))
     return sorted(out, key=lambda x: x.start)
 
 

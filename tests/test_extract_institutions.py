@@ -70,3 +70,17 @@ def test_office_named_by_a_position_abbreviation(ex: Extractor) -> None:
 
 def test_company_name_stops_before_its_branch(ex: Extractor) -> None:
     assert _names(ex, "Bantuan disalurkan lewat PT Pos Indonesia Cabang Lahat.") == ["PT Pos Indonesia"]
+
+
+def test_legislature_long_form_and_abbreviation_are_one_body(ex: Extractor) -> None:
+    text = ("Ketua Dewan Perwakilan Rakyat Daerah (DPRD) Kota Lubuklinggau Rodi Wijaya hadir. "
+            "Anggota DPRD Kota Lubuklinggau lainnya menyusul.")
+    facts = ex.extract(text, PUB)
+    assert [i.name for i in facts.institutions] == ["Dewan Perwakilan Rakyat Daerah Kota Lubuklinggau"]
+    assert [o.name for o in facts.officials] == ["Rodi Wijaya"]
+
+
+def test_two_word_abbreviation_in_parentheses_is_an_alias(ex: Extractor) -> None:
+    text = ("Direktorat Jenderal Bina Pemerintahan Desa (Ditjen Bina Pemdes) menggelar rapat. "
+            "Ditjen Bina Pemdes juga mengundang perangkat desa.")
+    assert _names(ex, text) == ["Direktorat Jenderal Bina Pemerintahan Desa"]
