@@ -458,6 +458,9 @@ class _SourceRun:
             except DiscoveryError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
+            if not links:  # a news feed never lists nothing: it moved, or now serves another page
+                self._feed_failed(url, kind, f"no links found on {page.final_url}: check the URL in the config")
+                continue
             hosts = self.source.hosts
             articles: list[tuple[str, str, str | None]] = []
             for link in links:

@@ -308,3 +308,11 @@ def test_summary_lines_and_progress_line() -> None:
     out = io.StringIO()
     progress_line(out)(summary)
     assert out.getvalue().startswith("\r  fetched 4  not modified 0  stored 2  skipped 5  failed 1")
+
+
+def test_feed_that_lists_nothing_counts_as_failing(tmp_path: Path, db_path: Path) -> None:
+    with GeneratedSite(0) as empty:
+        config = write_config(tmp_path / "sources.toml", empty)
+        summary = run(config, db_path)
+        assert (summary.feeds_failed, summary.exit_code) == (1, EXIT_PARTIAL)
+        assert empty.feed_url in summary.failures[0]["url"]
