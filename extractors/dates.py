@@ -46,6 +46,7 @@ _DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", 
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
 _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%)")
+_AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
 _YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r")(?![\d\w])")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
 _NOT_YEAR_AFTER = re.compile(
@@ -75,9 +76,18 @@ def _parser(base: dt.datetime) -> DateDataParser:
     )
 
 
+@functools.cache
+def _future_parser(base: dt.datetime) -> DateDataParser:
+    return DateDataParser(
+        languages=["id"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY",
+                  "PREFER_DAY_OF_MONTH": "first"},
+    )
+
+
 @functools.lru_cache(maxsize=4096)
-def _resolve(expr: str, base: dt.datetime) -> tuple[str, str] | None:
-    data = _parser(base).get_date_data(expr)
+def _resolve(expr: str, base: dt.datetime, future: bool = False) -> tuple[str, str] | None:
+    data = (_future_parser(base) if future else _parser(base)).get_date_data(expr)
     if data is None or data.date_obj is None:
         return None
     d = data.date_obj
@@ -114,7 +124,9 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
         return all(e <= a or s >= b for a, b in taken)
 
     def emit(s: int, e: int, expr: str) -> None:
-        res = _resolve(expr, base)
+        # "Januari mendatang", "Mei depan": the next such month, not the last one
+        future = bool(_AHEAD.match(text, e))
+        res = _resolve(expr, base, future)
         if res is None:
             logger.debug("dateparser could not resolve %r", expr)
             return

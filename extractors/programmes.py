@@ -322,6 +322,9 @@ def find_programmes(
                 state.progs.append(_Prog(t.start, t.end, t.bare, _year_after(toks, i + 1, 2), aliases[t.bare]))
             if t.bare.lower() in heads:
                 run = _cap_run_fwd(text, toks, i, at) if t.is_cap else None
+                if run is not None and run[1] - run[0] == 1 and t.low not in _SELF_STANDING \
+                        and _canon(state, t.bare, t.start) == t.bare:
+                    run = None  # a lone "Penyaluran" names no programme unless one named before contains it
                 if run is None and not t.is_cap:
                     nxt = _cap_run_fwd_lower(text, toks, i)
                     run = nxt
@@ -361,9 +364,12 @@ def find_programmes(
                 continue
             values = [num[0]]
             j = i + 1 + num[1]
-            while j + 1 < last and toks[j].bare.lower() in ("dan", ",", "serta") and _number(toks, j + 1):
+            while j + 1 < last and toks[j].low in ("dan", ",", "serta", "sampai", "hingga", "s.d", "s/d") \
+                    and _number(toks, j + 1):
                 more = _number(toks, j + 1)
                 assert more is not None
+                if toks[j].low in ("sampai", "hingga", "s.d", "s/d") and values[-1] < more[0] <= values[-1] + 5:
+                    values.extend(range(values[-1] + 1, more[0]))  # "tahap pertama sampai ketiga"
                 values.append(more[0])
                 j = j + 1 + more[1]
             # the programme: after ("tahap pertama Gerakan ..."), before ("Gerakan ... tahap 3"), else current

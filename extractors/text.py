@@ -84,6 +84,10 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         s, e = m.start(), m.end()
         if t[:3].lower() == "se-" and len(t) > 3 and t[3].isupper():
             t, s = t[3:], s + 3
+        while len(t) > 1 and t[0] in "'‘’":
+            t, s = t[1:], s + 1
+        while len(t) > 1 and t[-1] in "'‘’" and not t[-2].isalpha():
+            t, e = t[:-1], e - 1
         # a sentence-final dot is punctuation, not part of the word (keep "Ir." and "M.Si.")
         if len(t) > 1 and t.endswith(".") and not lexicon.is_title(t) and not lexicon.is_degree(t) and "." not in t[:-1]:
             if len(t.rstrip(".")) > 1:

@@ -38,6 +38,7 @@ def _dates(ex: Extractor, text: str, pub: str = PUB) -> dict[str, str]:
         ("Rapat digelar Kamis, 30/7/2020 di aula.", {"2020-07-30": "day"}),
         ("Surat nomor 005/123/2020 tertanggal 15/5/2020 diterima.", {"2020-05-15": "day"}),
         ("Harga naik sejak Maret lalu.", {"2020-03": "month"}),
+        ("Bantuan berikutnya cair pada Januari mendatang.", {"2021-01": "month"}),
     ],
 )
 def test_forms(ex: Extractor, text: str, expected: dict[str, str]) -> None:

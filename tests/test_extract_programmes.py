@@ -76,3 +76,10 @@ def test_abbreviation_of_a_programme_maps_to_its_long_name(ex: Extractor) -> Non
     assert _stages(ex, text) == {
         ("Penyaluran Bantuan Sosial Tunai (BST)", 9, 2021), ("Penyaluran Bantuan Sosial Tunai (BST)", 8, 2020),
     }
+
+
+def test_stage_range_and_lone_head_word(ex: Extractor) -> None:
+    text = ("Pemkab Lahat menyalurkan Program Keluarga Harapan (PKH) tahap IV tahun 2020. "
+            "Penyaluran dilakukan lewat bank. 'Tahap pertama sampai ketiga sudah kami salurkan,' katanya.")
+    got = _stages(ex, text)
+    assert got == {("Program Keluarga Harapan (PKH)", n, 2020) for n in (1, 2, 3, 4)}
