@@ -116,17 +116,22 @@ class Corpus:
         for w in weights:
             total += w
             self.cum.append(total)
+        # names are rarer words than the text's own (as Muara Enim or Harnojoyo are)
+        names = vocab[5000:7000]
         self.regions = [(f"Kabupaten {w.title()} {v.title()}", f"{11 + i // 100}.{i % 100:02d}")
-                        for i, (w, v) in enumerate(zip(rng.choices(WORDS, k=400), rng.choices(WORDS, k=400)))]
+                        for i, (w, v) in enumerate(zip(rng.sample(names, 400), rng.sample(names, 400)))]
+        surnames = LAST + [w.title() for w in rng.sample(names, 600)]
         self.people = []
         for i in range(3000):
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}" + (f" {rng.choice(LAST)}" if i % 3 else "")
+            name = f"{rng.choice(FIRST)} {rng.choice(surnames)}" + (f" {rng.choice(surnames)}" if i % 3 else "")
             region = rng.choice(self.regions)
             self.people.append((name, rng.choice(POSITIONS), region))
         self.offices = [(f"Dinas {w.title()} {r[0]}", r[1]) for w, r in
                         zip(rng.choices(["Kominfo", "Kesehatan", "Pendidikan", "Perhubungan"], k=300),
                             rng.choices(self.regions, k=300))]
         self.recent: list[tuple[Article, ArticleFacts]] = []
+        self.copies = 0
+        """Near-copies generated (what duplicate detection should find)."""
 
     def _zipf(self, items: list[Any]) -> Any:
         # a few popular entities, a long tail
@@ -155,6 +160,7 @@ class Corpus:
         if self.recent and rng.random() < 0.03:
             source, facts = rng.choice(self.recent)
             paragraphs = list(source.paragraphs) + [f"Editor: {rng.choice(FIRST)}"]
+            self.copies += 1
             title = source.title
         else:
             facts = self._facts(published)
@@ -341,6 +347,7 @@ def main() -> None:
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "store_mb": round(size / 2**20, 1),
         "store_kb_per_article": round(size / args.articles / 1024, 1),
+        "near_copies_generated": corpus.copies,
         "near_duplicates_linked": stats["near_duplicates"],
         "entities": stats["entities"],
         "search_typical_ms_p50_p95": [round(x, 1) for x in percentiles(search_typical)],
