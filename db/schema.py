@@ -296,8 +296,10 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
     """Bring the store on ``conn`` to :data:`SCHEMA_VERSION`, running missing migrations in order.
 
-    Each migration and its version bump run in one transaction, so an interrupted upgrade
-    leaves the store at the last completed version.
+    Migrations are idempotent (``IF NOT EXISTS``, column checks, back-fills of NULLs only) and
+    the version is bumped only once one has completed, so an interrupted upgrade is simply
+    redone on the next open. (SQLite's ``executescript`` commits, so a migration is not
+    always one transaction.)
 
     Args:
         conn: an open connection in autocommit mode (``isolation_level=None``).
