@@ -296,3 +296,18 @@ def test_search_while_a_writer_loads(db_path: Path) -> None:
     assert not errors
     assert Store(db_path).stats()["articles"] == 121
     assert searches >= 5
+
+
+def test_edited_copy_is_linked_but_same_title_with_other_text_is_not(db_path: Path) -> None:
+    store = Store(db_path)
+    body = [f"{p} Berita nomor 1." for p in BODY]
+    original = store.load(article(1, paragraphs=body), facts())
+    edited = [body[0].replace("menerima", "meraih"), body[1].replace("terus", "senantiasa"),
+              body[2].replace("puluhan", "belasan")]
+    copy = store.load(article(2, outlet="www.antaranews.com", paragraphs=edited,
+                              published=dt.datetime(2019, 5, 14, 15, 0, tzinfo=WIB)), facts())
+    other = store.load(article(3, title=article(1).title, paragraphs=[
+        "Dinas Perhubungan Muara Enim menertibkan angkutan liar di terminal bayangan dekat pasar induk. "
+        "Petugas memeriksa kelengkapan surat kendaraan dan izin trayek para sopir yang mangkal di sana."]), facts())
+    assert copy.duplicate_of == original.article_id
+    assert other.duplicate_of is None
