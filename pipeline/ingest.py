@@ -611,9 +611,9 @@ class _SourceRun:
 
 def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
     """Parse a fetched article page, fetching and joining its further pages when it has any."""
-    from scrapers.crawl import _assemble
+    from scrapers.crawl import assemble_article
 
-    article, failures = _assemble(lambda u: fetcher.fetch(u, conditional=False), page.url, first=page)
+    article, failures = assemble_article(lambda u: fetcher.fetch(u, conditional=False), page.url, first=page)
     for failure in failures:
         logger.warning("incomplete article url=%s page=%s error=%s", page.url, failure.url, failure.error)
     return article

@@ -327,7 +327,6 @@ class Crawler:
 
 
 #: Former private name, kept for callers written against it.
-_assemble = assemble_article
 
 
 class _BudgetExhausted(Exception):
