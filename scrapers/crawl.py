@@ -335,4 +335,3 @@ class _BudgetExhausted(Exception):
     def __init__(self, url: str) -> None:
         super().__init__(url)
         self.url = url
-
