@@ -51,6 +51,11 @@ _TRIGGER = re.compile(
     r"ditetapkan (?:sebagai|menjadi)|dinyatakan lolos)\b",
     re.I,
 )
+_REFERENCE = re.compile(
+    r"\b(?:program|gerakan|kegiatan|penilaian|evaluasi|seleksi|tahap|tahapan|gelombang|angkatan|batch)\s+"
+    r"(?:tersebut|ini|itu)\b|\bdi\s?antaranya\b",
+    re.I,
+)
 _RESET = {"yaitu", "yakni", "antara", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
           "bersama", "di antaranya"}
 
@@ -318,6 +323,11 @@ def find_programmes(
         i = from_i
         while i < len(toks) and toks[i].start < upto:
             t = toks[i]
+            inside = next((m.end for m in insts if m.start <= t.start < m.end), None)
+            if inside is not None:  # "Kementerian Desa, Pembangunan Daerah Tertinggal ..." is a body
+                while i < len(toks) and toks[i].start < inside:
+                    i += 1
+                continue
             if t.bare in aliases and all(q.start != t.start for q in state.progs):
                 state.progs.append(_Prog(t.start, t.end, t.bare, _year_after(toks, i + 1, 2), aliases[t.bare]))
             if t.bare.lower() in heads:
@@ -325,9 +335,9 @@ def find_programmes(
                 if run is not None and run[1] - run[0] == 1 and t.low not in _SELF_STANDING \
                         and _canon(state, t.bare, t.start) == t.bare:
                     run = None  # a lone "Penyaluran" names no programme unless one named before contains it
-                if run is None and not t.is_cap:
-                    nxt = _cap_run_fwd_lower(text, toks, i)
-                    run = nxt
+                if run is None and not t.is_cap and not (i + 1 < len(toks) and toks[i + 1].is_cap
+                                                          and toks[i + 1].low in heads):
+                    run = _cap_run_fwd_lower(text, toks, i)
                 if run is not None:
                     add_prog(run[0], run[1])
                     i = run[1]
@@ -379,6 +389,9 @@ def find_programmes(
                 prog = add_prog(*fwd)
             if prog is None:
                 back = _cap_run_back(text, toks, i, at)
+                if back is not None and back[1] - back[0] == 1 and toks[back[0]].text.islower() \
+                        and toks[back[0]].low not in _SELF_STANDING and current(t.start) is not None:
+                    back = None  # "pelatihan gelombang pertama" of the programme being discussed
                 if back is not None:
                     # "Bimbingan Teknis (Bimtek) tahap 3 penyusunan Masterplan Smart City"
                     tail = j
@@ -445,6 +458,11 @@ def find_programmes(
             tpos = s + trig.start()
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
+            prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
+            named = bool(in_sent or sent_stages or _REFERENCE.search(sent_text)
+                         or any(prev_s <= p.start < s for p in state.progs))
+            if not named:
+                continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
             if sent_stages:
                 st = sent_stages[0]

@@ -83,3 +83,15 @@ def test_stage_range_and_lone_head_word(ex: Extractor) -> None:
             "Penyaluran dilakukan lewat bank. 'Tahap pertama sampai ketiga sudah kami salurkan,' katanya.")
     got = _stages(ex, text)
     assert got == {("Program Keluarga Harapan (PKH)", n, 2020) for n in (1, 2, 3, 4)}
+
+
+def test_participation_needs_a_named_programme_nearby(ex: Extractor) -> None:
+    text = ("Bupati Lahat meninjau jalan desa. "
+            "Lahat memang sudah lama menjadi daerah percontohan desa digital, katanya.")
+    assert ex.extract(text, PUB).program_participants == []
+
+
+def test_words_of_a_ministry_name_are_not_a_programme(ex: Extractor) -> None:
+    text = ("Kementerian Desa, Pembangunan Daerah Tertinggal, dan Transmigrasi memilih 25 desa di Lahat. "
+            "Desa-desa itu mengikuti pelatihan gelombang pertama pada September 2022.")
+    assert {s.program for s in ex.extract(text, PUB).program_stages} <= {"pelatihan"}
