@@ -557,6 +557,10 @@ def _participant_regions(
             continue
         if any(x[0] < c[0] < x[1] for x in cands if x is not c):
             continue
+        # "Kabupaten Musi Banyuasin (Muba)": the short form repeats the region just named
+        if any(x[3] == c[3] and x[1] < c[0] and "(" in _between(toks, x[1], c[0]) and c[0] - x[1] <= 3
+               for x in cands if x is not c):
+            continue
         # a location phrase: "di Four Points by Sheraton, Kota Makassar"
         idx = next(k for k in range(first, last) if toks[k].start >= c[0])
         k = idx - 1
@@ -574,6 +578,10 @@ def _participant_regions(
         if not adjunct:
             out.append(c)
     return out
+
+
+def _between(toks: list[Token], a: int, b: int) -> str:
+    return "".join(t.text for t in toks if a <= t.start < b)
 
 
 def _text_after(toks: list[Token], end: int) -> str:
