@@ -44,6 +44,7 @@ _BUILDING = {"istana", "kantor", "rumah", "gedung", "pendopo", "rumdin", "ruang"
 
 _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
+_STATUS = {"nonaktif", "terpilih", "definitif", "terpilih,", "demisioner"}
 _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 # positions that need the body they head before a one-word name counts ("Kepala Darah beserta")
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
@@ -284,8 +285,16 @@ def find_officials(
             i += 1
             continue
         j = sc.org_phrase(i + n)
+        while j < len(toks) and toks[j].low in _STATUS:  # "Bupati Muara Enim nonaktif Ahmad Yani"
+            j += 1
         k = j + 1 if j < len(toks) and toks[j].text == "," else j
         ns, ne, titles, degrees, nxt = sc.name_at(k)
+        # "Kades Sukamaju, Budi Santoso": with no body read, a run before ", Name" is the body
+        if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
+            ns2, ne2, titles2, degrees2, nxt2 = sc.name_at(ne + 1)
+            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
+                j, k = ne, ne + 1
+                ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
         if ne == ns and toks[k].start in per_starts if k < len(toks) else False:
             pe = per_starts[toks[k].start]
             ne = ns

@@ -93,3 +93,16 @@ def test_represented_and_accompanied_relations(ex: Extractor) -> None:
     rel = {(r.kind, r.subject, r.object) for r in facts.relations}
     assert ("represented_by", "Panca Wijaya Akbar", "Muhammad Sobri") in rel
     assert any(k == "accompanied_by" and o == "Joko Susilo" for k, _, o in rel)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Menurut Kades Sukamaju, Budi Santoso, warga sudah menerima bantuan.", "Budi Santoso", "kades sukamaju"),
+        ("Bupati Muara Enim nonaktif Ahmad Yani menjalani sidang.", "Ahmad Yani", "bupati muara enim nonaktif"),
+        ("Herman Deru selaku Gubernur Sumsel meninjau lokasi.", "Herman Deru", "gubernur sumsel"),
+        ("Ketua Bawaslu, Muhammad, mengatakan laporan sudah diterima.", "Muhammad", "ketua bawaslu"),
+    ],
+)
+def test_more_position_forms(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
