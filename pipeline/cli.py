@@ -148,6 +148,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float) -> No
     Trains on idner-news-2k train and IndoLEM NER UGM train.01, selects the best
     checkpoint on their dev sets and writes it as a spaCy pipeline.
 
+    \b
     Example:
         warta -v train-ner --shared ../shared --max-minutes 20
     """
@@ -177,6 +178,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float) -> No
 def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None) -> None:
     """Entity-level precision/recall/F1 of the NER model on a gold file (strict span + type match).
 
+    \b
     Example:
         warta eval ner ../shared/data/ner/idner-news-2k/test.txt
     """
