@@ -160,17 +160,17 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if low in _GOV or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() in _GOV_LONG):
             level = _GOV.get(low) or _GOV_LONG[toks[i + 1].bare.lower()]
             j = i + 1 if low in _GOV else i + 2
-            table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[level]
+            gov_table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[level]
             for n in (4, 3, 2, 1):
                 words = [x.bare for x in toks[j : j + n]]
                 if len(words) == n and all(w[:1].isupper() for w in words):
-                    reg = table.get(" ".join(words).lower())
-                    if reg is not None:
+                    gov_region = gov_table.get(" ".join(words).lower())
+                    if gov_region is not None:
                         end = toks[j + n - 1].end
-                        bare = reg.bare if level != "province" else reg.name
+                        bare = gov_region.bare if level != "province" else gov_region.name
                         name = f"{_GOV_NAME[level]} {bare}"
                         out.append(InstitutionMatch(t.start, end, text[t.start:end], name, "regional_government",
-                                                    ("gov", reg.code or bare), reg.code, True))
+                                                    ("gov", gov_region.code or bare), gov_region.code, True))
                         taken.append((t.start, end))
                         i = j + n
                         break
@@ -251,31 +251,30 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if office_of and t.is_cap:
             k, place, _ = _region_after(toks, i + 1, at)
             if place is not None:
-                entry = offices[office_of.lower()]
+                headed = offices[office_of.lower()]
                 end = toks[k - 1].end
-                out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{office_of} {place.surface}", entry.kind,
-                                            ("office", field_key(entry.long)), place.code, True))
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{office_of} {place.surface}",
+                                            headed.kind, ("office", field_key(headed.long)), place.code, True))
                 taken.append((t.start, end))
                 i = k
                 continue
         # office abbreviations: Bappeda, Setda, Diskominfo, Polda ... (+ region)
-        hit = None
+        hit: tuple[int, lexicon.OfficeEntry | None] | None = None
         for n in (2, 1) if t.is_cap else ():
-            words = " ".join(x.bare for x in toks[i : i + n])
-            if len(toks[i : i + n]) == n and words.lower() in offices and words[:1].isupper():
-                hit = (n, offices[words.lower()])
+            joined = " ".join(x.bare for x in toks[i : i + n])
+            if len(toks[i : i + n]) == n and joined.lower() in offices and joined[:1].isupper():
+                hit = (n, offices[joined.lower()])
                 break
         if hit is None and (t.bare.lower() in aliases) and t.is_cap:
             hit = (1, None)
         if hit is not None:
-            n, entry = hit
+            n, office = hit
             j = i + n
             surface_head = text[t.start : toks[j - 1].end]
-            # "Dinas Kominfo": an abbreviation after a head word was handled above
             k, place, setempat = _region_after(toks, j, at)
-            if entry is not None:
-                fk = aliases.get(surface_head.lower()) or ("office", field_key(entry.long))
-                kind = entry.kind
+            if office is not None:
+                fk = aliases.get(surface_head.lower()) or ("office", field_key(office.long))
+                kind = office.kind
             else:
                 fk = aliases[surface_head.lower()]
                 kind = "office"

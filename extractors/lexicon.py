@@ -249,24 +249,24 @@ def regions() -> RegionIndex:
                 if c.name.startswith("Kota "):
                     base = c.name.removeprefix("Kota ")
                     idx.district.setdefault(base.lower(), []).append(Region(k.code, base, base, "town"))
-    for form, code in _rows("region_short_forms.tsv", 2):
-        reg = idx.by_code.get(code)
-        if reg is None:
-            raise DataTableError(f"region_short_forms.tsv: unknown code {code} for {form}")
-        idx.add_bare(form, reg)
-        if reg.level == "province":
-            idx.province.setdefault(form.lower(), reg)
-        elif reg.level == "regency":
-            idx.regency.setdefault(form.lower(), reg)
-        elif reg.level == "city":
-            idx.city.setdefault(form.lower(), reg)
+    for form, short_code in _rows("region_short_forms.tsv", 2):
+        known = idx.by_code.get(short_code)
+        if known is None:
+            raise DataTableError(f"region_short_forms.tsv: unknown code {short_code} for {form}")
+        idx.add_bare(form, known)
+        if known.level == "province":
+            idx.province.setdefault(form.lower(), known)
+        elif known.level == "regency":
+            idx.regency.setdefault(form.lower(), known)
+        elif known.level == "city":
+            idx.city.setdefault(form.lower(), known)
     for cols in _rows("places_extra.tsv", 2):
         name, level = cols[0], cols[1]
-        code = cols[2] if len(cols) > 2 and cols[2] else None
+        extra_code = cols[2] if len(cols) > 2 and cols[2] else None
         forms = cols[3].split("|") if len(cols) > 3 and cols[3] else [name]
-        reg = Region(code, name, name, level)
+        extra = Region(extra_code, name, name, level)
         for f in forms:
-            idx.bare[f.lower()] = [reg]
+            idx.bare[f.lower()] = [extra]
     for town, code in _rows("towns.tsv", 2):
         if town.lower() in idx.bare:
             continue

@@ -331,7 +331,7 @@ def find_officials(
             single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS
             if span and ok_before and all(span[1] <= a or span[0] >= c for a, c in claimed) and (e2 - s2 > 1 or single_ok):
                 if not any(p.start <= span[0] < p.end for p in places) and not any(m.start <= span[0] < m.end for m in insts):
-                    ts = []
+                    ts: list[str] = []
                     x = s2 - 1
                     while x >= 0 and lexicon.is_title(toks[x].text):
                         ts.insert(0, toks[x].bare)

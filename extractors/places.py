@@ -202,8 +202,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     final = []
     for m in sorted(out, key=lambda m: m.start):
         if not m.prefixed and m.level in ("regency", "city") and m.code:
-            d = idx.district.get(m.surface.lower(), [])
-            if any(x.code and x.code[:5] in context and x.code[:5] != m.code for x in d):
+            same_name = idx.district.get(m.surface.lower(), [])
+            if any(x.code and x.code[:5] in context and x.code[:5] != m.code for x in same_name):
                 m.name, m.level, m.code = m.surface, "district", None
         final.append(m)
     # "Kecamatan Kota Kayuagung" and a later bare "Kayuagung" are one place
