@@ -157,9 +157,30 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i += 1
             continue
         # regional governments
+        if low == "pemda" or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
+            # "Pemda Lahat", "Pemerintah Daerah (Pemda) Lahat": the level comes from the region
+            j = i + 1 if low == "pemda" else i + 2
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+                j += 3
+            place = at.get(toks[j].start) if j < len(toks) else None
+            if place is not None and place.level in _GOV_NAME and place.code:
+                reg_obj = idx.by_code.get(place.code)
+                if reg_obj is not None:
+                    k = j
+                    while k < len(toks) and toks[k].start < place.end:
+                        k += 1
+                    end = toks[k - 1].end
+                    bare = reg_obj.bare if reg_obj.level != "province" else reg_obj.name
+                    out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{_GOV_NAME[reg_obj.level]} {bare}",
+                                                "regional_government", ("gov", reg_obj.code or bare), reg_obj.code, True))
+                    taken.append((t.start, end))
+                    i = k
+                    continue
         if low in _GOV or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() in _GOV_LONG):
             level = _GOV.get(low) or _GOV_LONG[toks[i + 1].bare.lower()]
             j = i + 1 if low in _GOV else i + 2
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+                j += 3  # "Pemerintah Kota (Pemkot) Jambi"
             gov_table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[level]
             for n in (4, 3, 2, 1):
                 words = [x.bare for x in toks[j : j + n]]

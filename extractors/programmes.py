@@ -241,7 +241,7 @@ def _year_after(toks: list[Token], j: int, limit: int = 12) -> int | None:
             break
         if re.fullmatch(r"(19|20)\d\d", t.text):
             prev = toks[k - 1].bare.lower() if k > 0 else ""
-            if prev in ("tahun", "pada", "sejak") or k == j or toks[k - 1].is_cap or toks[k - 1].text == ")":
+            if prev in ("tahun", "pada", "sejak", "anggaran", "ta") or k == j or toks[k - 1].is_cap or toks[k - 1].text == ")":
                 return int(t.text)
     return None
 
