@@ -203,6 +203,9 @@ class _Scanner:
             if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
                 break
             j += 1
+            # "Muhammad bin Abdullah", "Siti binti Ahmad"
+            if j + 1 < len(toks) and toks[j].text in ("bin", "binti") and _is_name_word(toks[j + 1]):
+                j += 1
         e = j
         degrees: list[str] = []
         k = j
