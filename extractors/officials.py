@@ -347,7 +347,30 @@ def find_officials(
                         sc.org_of(toks[i].start, toks[j - 1].end)[1], span[0], span[1]))
                     claimed.append(span)
         i = j if j > i else i + 1
+    _fill_orgs(sorted(found, key=lambda o: o.start))
     return sorted(found, key=lambda o: o.start)
+
+
+_REGIONAL = ("bupati", "wakil bupati", "wabup", "wali kota", "walikota", "wakil wali kota", "wawako", "gubernur",
+             "wakil gubernur", "wagub", "sekda", "sekretaris daerah", "plt bupati", "pj bupati", "plt wali kota",
+             "pj wali kota", "pj gubernur", "plt gubernur")
+
+
+def _fill_orgs(found: list[OfficialMatch]) -> None:
+    """Fill a missing body served: ministers from the ministry table, regional heads from the region last named."""
+    from extractors.institutions import _known_regex  # one table for both
+
+    pat, table = _known_regex()
+    last_region: tuple[str, str | None] | None = None
+    for o in found:
+        if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
+            m = pat.fullmatch("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1])
+            if m is not None:
+                o.org = table[m.group(1).lower()].name
+        if o.org is None and o.role in _REGIONAL and last_region is not None:
+            o.org, o.region_code = last_region
+        if o.region_code and len(o.region_code) <= 5 and o.org and not o.org.startswith(("Dinas", "Badan")):
+            last_region = (o.org, o.region_code)
 
 
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:

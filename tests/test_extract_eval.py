@@ -72,7 +72,8 @@ def test_seed_article(shared_dir: Path) -> None:
     off = {o.name: o for o in facts.officials}
     assert off["Ahmad Yani"].role.startswith("bupati") and off["Ahmad Yani"].org == "Kabupaten Muara Enim"
     assert off["Tjahjo Kumolo"].role == "menteri dalam negeri"
-    assert off["Juarsah"].role == "wakil bupati"
+    assert off["Juarsah"].role == "wakil bupati" and off["Juarsah"].org == "Kabupaten Muara Enim"
+    assert off["Tjahjo Kumolo"].org == "Kementerian Dalam Negeri"
     assert off["Samuel Abrijani Pangerapan"].role.startswith("dirjen aplikasi informatika")
     assert off["Rikard Bagun"].role.startswith("vice ceo") and off["Rikard Bagun"].org == "Kompas Gramedia"
     stages = {(s.program, s.stage, s.year) for s in facts.program_stages}
