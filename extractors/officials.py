@@ -186,7 +186,9 @@ class _Scanner:
         """Read titles, a name and degrees from ``j``; returns (name start idx, name end idx, titles, degrees, next)."""
         toks = self.toks
         titles: list[str] = []
-        while j < len(toks) and lexicon.is_title(toks[j].text) and j + 1 < len(toks) and toks[j + 1].is_cap:
+        while j < len(toks) and lexicon.is_title(toks[j].text) and j + 1 < len(toks) and (
+            toks[j + 1].is_cap or lexicon.is_title(toks[j + 1].text)
+        ):
             titles.append(toks[j].bare)
             j += 1
         s = j

@@ -206,6 +206,19 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             if any(x.code and x.code[:5] in context and x.code[:5] != m.code for x in same_name):
                 m.name, m.level, m.code = m.surface, "district", None
         final.append(m)
+    # an ambiguous bare name ("Jambi") is the region the article names with its prefix ("Kota Jambi")
+    prefixed = {}
+    for m in final:
+        if m.prefixed and m.code:
+            reg = idx.by_code.get(m.code)
+            if reg is not None:
+                prefixed.setdefault(reg.bare.lower(), m)
+    for m in final:
+        if m.code is None and m.level == "other" and m.surface.lower() in prefixed:
+            src = prefixed[m.surface.lower()]
+            m.name, m.level, m.code = src.name, src.level, src.code
+        elif m.code is None and m.name.isupper() and len(m.name) > 4:
+            m.name = m.name.title()
     # "Kecamatan Kota Kayuagung" and a later bare "Kayuagung" are one place
     local = {}
     for m in final:

@@ -234,9 +234,15 @@ def _canon(state: _State, name: str, before: int) -> str:
     return best or name
 
 
-def _year_after(toks: list[Token], j: int, limit: int = 12) -> int | None:
+_RELATIVE_YEAR = {"lalu": -1, "kemarin": -1, "ini": 0, "depan": 1, "mendatang": 1}
+
+
+def _year_after(toks: list[Token], j: int, limit: int = 12, published_year: int | None = None) -> int | None:
     for k in range(j, min(len(toks), j + limit)):
         t = toks[k]
+        # "angkatan pertama tahun lalu"
+        if published_year is not None and t.low == "tahun" and k + 1 < len(toks) and toks[k + 1].low in _RELATIVE_YEAR:
+            return published_year + _RELATIVE_YEAR[toks[k + 1].low]
         if t.text in (".", ";") or (t.text == "," and k > j):
             break
         if re.fullmatch(r"(19|20)\d\d", t.text):
@@ -422,7 +428,7 @@ def find_programmes(
                 continue
             canon = prog.canon or prog.name
             for v in values:
-                year = _year_after(toks, j, 4)
+                year = _year_after(toks, j, 4, published_year)
                 if year is None and fwd is not None and prog.start >= toks[j].start:
                     year = prog.year or _year_after(toks, fwd[1], 3)
                 if year is None and (canon, v) in state.memory:

@@ -106,3 +106,9 @@ def test_represented_and_accompanied_relations(ex: Extractor) -> None:
 )
 def test_more_position_forms(ex: Extractor, text: str, name: str, role: str) -> None:
     assert _officials(ex, text) == {name: role}
+
+
+def test_stacked_honorifics(ex: Extractor) -> None:
+    assert _officials(ex, "Wali Kota Jambi Dr dr H Syarif Fasha ME membuka acara.") == {
+        "Syarif Fasha": "wali kota jambi"
+    }

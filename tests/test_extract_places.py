@@ -60,3 +60,8 @@ def test_countries_and_buildings(ex: Extractor) -> None:
 
 def test_person_named_like_a_region_is_not_a_place(ex: Extractor) -> None:
     assert "Bima" not in _places(ex, "Wali Kota Bogor Bima Arya hadir.")
+
+
+def test_ambiguous_bare_name_follows_the_prefixed_mention(ex: Extractor) -> None:
+    got = _places(ex, "JAMBI, TRIBUNJAMBI.COM - Sebanyak 45 sekolah di Kota Jambi menjadi peserta program.")
+    assert got == {"Kota Jambi": "15.71"}

@@ -95,3 +95,9 @@ def test_words_of_a_ministry_name_are_not_a_programme(ex: Extractor) -> None:
     text = ("Kementerian Desa, Pembangunan Daerah Tertinggal, dan Transmigrasi memilih 25 desa di Lahat. "
             "Desa-desa itu mengikuti pelatihan gelombang pertama pada September 2022.")
     assert {s.program for s in ex.extract(text, PUB).program_stages} <= {"pelatihan"}
+
+
+def test_relative_year_of_a_stage(ex: Extractor) -> None:
+    text = ("Kota Jambi menjadi peserta Program Sekolah Penggerak angkatan kedua tahun 2021. "
+            "Angkatan pertama tahun lalu diikuti 20 sekolah.")
+    assert ("Program Sekolah Penggerak", 1, 2020) in _stages(ex, text)
