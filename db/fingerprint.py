@@ -87,6 +87,11 @@ def lsh_keys(signature: np.ndarray) -> list[int]:
     return [int(k) & _MASK63 for k in combined]
 
 
+def estimated_jaccard(signature: np.ndarray, other: bytes) -> float:
+    """Share of equal MinHash values: an unbiased estimate of the shingle Jaccard similarity."""
+    return float(np.mean(signature == np.frombuffer(other, dtype=np.uint64)))
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle-hash sets (0..1)."""
     sa, sb = set(a.tolist()), set(b.tolist())
