@@ -6,9 +6,9 @@ data tables under ``data/``, the spaCy pipeline in ``nlp``, scoring in ``evaluat
 
 Example:
     >>> from extractors import extract
-    >>> facts = extract("Bupati Lahat Cik Ujang SH meninjau lokasi, Senin (7/3).", "2021-03-08")
+    >>> facts = extract("Bupati Lahat Sandi Pramudya SH meninjau lokasi, Senin (7/3).", "2021-03-08")
     >>> [(o.name, o.role) for o in facts.officials]
-    [('Cik Ujang', 'bupati lahat')]
+    [('Sandi Pramudya', 'bupati lahat')]
 """
 
 from __future__ import annotations

@@ -56,9 +56,9 @@ class Extractor:
 
     Example:
         >>> ex = Extractor()
-        >>> facts = ex.extract("Bupati Lahat Cik Ujang SH meninjau lokasi, Senin (7/3).", "2021-03-08")
+        >>> facts = ex.extract("Bupati Lahat Sandi Pramudya SH meninjau lokasi, Senin (7/3).", "2021-03-08")
         >>> facts.officials[0].name
-        'Cik Ujang'
+        'Sandi Pramudya'
     """
 
     def __init__(self, use_ner: bool = False) -> None:
@@ -118,12 +118,12 @@ def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
     proper = [(m.start, m.end) for m in st["institutions"] if m.key[0] == "known"]
     for p in st["places"]:
         if any(a <= p.start < b for a, b in name_spans):
-            continue  # "Bima" in "Bima Arya" is a person's name
+            continue  # "Bima" in "Bima Saputra" is a person's name
         if any(a <= p.start and p.end <= b for a, b in proper):
             continue
         cut = min((a for a, _ in name_spans if p.start < a < p.end), default=None)
         if cut is not None:
-            # "Kepala Desa Sukamaju Budi Santoso": the village ends where the name begins
+            # "Kepala Desa Sukamaju Wahyu Prasetyo": the village ends where the name begins
             surface = text[p.start:cut].rstrip(" ,")
             if p.prefixed and " " in surface:
                 p.name = p.name.split(" ", 1)[0] + " " + surface.split(" ", 1)[1]
@@ -159,7 +159,7 @@ def extract(text: str, published: dt.datetime | dt.date | str | None = None) -> 
     """Extract facts with a module-level :class:`Extractor` (built on first use).
 
     Example:
-        >>> extract("Wakil Bupati Merangin H Mashuri hadir.", "2021-02-02").officials[0].role
+        >>> extract("Wakil Bupati Merangin H Darmawan hadir.", "2021-02-02").officials[0].role
         'wakil bupati merangin'
     """
     global _DEFAULT

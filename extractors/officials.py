@@ -1,8 +1,8 @@
 """Officials: a person named with a position, the body or region served, titles and degrees apart.
 
 Handles the position before the name ("Bupati Muara Enim Ir H Ahmad Yani MM"), after it
-("Ardian Arifanardi, Kepala Dinas Kominfo"), in parentheses ("Rikard Bagun (Vice CEO Kompas
-Gramedia Group)") and "X menjabat Wali Kota Y"; prefixes (Plt, Pj, Pjs, Plh, Wakil) and
+("Hendra Wijaya, Kepala Dinas Kominfo"), in parentheses ("Indra Kusuma (Direktur Utama PT
+Kereta Api Indonesia)") and "X menjabat Wali Kota Y"; prefixes (Plt, Pj, Pjs, Plh, Wakil) and
 abbreviations (Wabup, Sekda, Kadis, Mendagri ...) come from ``data/positions.txt``. Between the
 position and the name sits the body served: regions, offices, ministries, field words
 ("Pemberdayaan Masyarakat dan Desa") and parenthesised abbreviations.
@@ -294,7 +294,7 @@ def find_officials(
             j += 1
         k = j + 1 if j < len(toks) and toks[j].text == "," else j
         ns, ne, titles, degrees, nxt = sc.name_at(k)
-        # "Kades Sukamaju, Budi Santoso": with no body read, a run before ", Name" is the body
+        # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
         if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
             ns2, ne2, titles2, degrees2, nxt2 = sc.name_at(ne + 1)
             if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):

@@ -399,7 +399,7 @@ def find_programmes(
                         and toks[back[0]].low not in _SELF_STANDING and current(t.start) is not None:
                     back = None  # "pelatihan gelombang pertama" of the programme being discussed
                 if back is not None:
-                    # "Bimbingan Teknis (Bimtek) tahap 3 penyusunan Masterplan Smart City"
+                    # "Pelatihan Teknis (Pelatek) tahap 2 penyusunan Rencana Induk Kota"
                     tail = j
                     if j + 1 < last and toks[j].text.islower() and toks[j].text in heads and toks[j + 1].is_cap:
                         fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j, strict=False)

@@ -9,14 +9,14 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 
-TEXT = "Bupati Lahat Cik Ujang SH meninjau Vaksinasi Covid-19 tahap II, Minggu (7/3)."
+TEXT = "Bupati Lahat Sandi Pramudya SH meninjau Vaksinasi Covid-19 tahap II, Minggu (7/3)."
 
 
 def test_extract_text_from_stdin_in_eval_format() -> None:
     res = CliRunner().invoke(cli, ["extract", "-", "--published", "2021-03-08", "--eval-format"], input=TEXT)
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    assert out["officials"] == [{"name": "Cik Ujang", "role": "bupati lahat", "org": "Kabupaten Lahat"}]
+    assert out["officials"] == [{"name": "Sandi Pramudya", "role": "bupati lahat", "org": "Kabupaten Lahat"}]
     assert out["dates"] == [{"value": "2021-03-07"}]
     assert out["program_stages"] == [{"program": "Vaksinasi Covid-19", "stage": 2, "year": 2021}]
 
@@ -34,7 +34,7 @@ def test_extract_full_output_has_provenance(tmp_path: Path) -> None:
 def test_extract_jsonl_and_eval_extraction(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     row = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
-           "gold": {"officials": [{"name": ["Cik Ujang"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
+           "gold": {"officials": [{"name": ["Sandi Pramudya"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
                     "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
                     "dates": [{"value": "2021-03-07"}],
                     "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],

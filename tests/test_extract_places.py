@@ -59,7 +59,7 @@ def test_countries_and_buildings(ex: Extractor) -> None:
 
 
 def test_person_named_like_a_region_is_not_a_place(ex: Extractor) -> None:
-    assert "Bima" not in _places(ex, "Wali Kota Bogor Bima Arya hadir.")
+    assert "Bima" not in _places(ex, "Wali Kota Bogor Bima Saputra hadir.")
 
 
 def test_ambiguous_bare_name_follows_the_prefixed_mention(ex: Extractor) -> None:
