@@ -61,7 +61,7 @@ class Extractor:
         'Sandi Pramudya'
     """
 
-    def __init__(self, use_ner: bool = False) -> None:
+    def __init__(self, use_ner: bool = True) -> None:
         """Build (or reuse) the pipeline.
 
         Args:

@@ -78,7 +78,7 @@ def parse_command(file: str, url: str | None, as_json: bool) -> None:
               help="JSON lines with id, text, published: extract each (FILE is ignored).")
 @click.option("--output", "output_path", default=None, type=click.Path(dir_okay=False),
               help="With --input: write one prediction line per id here (default stdout).")
-@click.option("--ner/--no-ner", "use_ner", default=False, help="Also use the statistical NER model.")
+@click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
 def extract_command(file: click.utils.LazyFile, published: str | None, eval_format: bool,
                     input_path: str | None, output_path: str | None, use_ner: bool) -> None:
     """Extract officials, institutions, places, dates and programme facts from article text.
@@ -111,7 +111,7 @@ def extract_command(file: click.utils.LazyFile, published: str | None, eval_form
 @eval_group.command(name="extraction")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--ner/--no-ner", "use_ner", default=False, help="Also use the statistical NER model.")
+@click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
 def eval_extraction_command(gold: str, as_json: bool, use_ner: bool) -> None:
     """Run extraction on a gold set and score it (precision/recall/F1 per fact type).
 
