@@ -486,3 +486,16 @@ def test_parse_iso_and_url_dates() -> None:
     assert parse_iso("kemarin") is None
     assert date_from_url("https://www.tribunnews.com/pendidikan/2020/05/04/jawaban") == dt.date(2020, 5, 4)
     assert date_from_url("https://news.detik.com/berita/d-1/x") is None
+
+
+def test_dateline_after_photo_caption_is_moved_out() -> None:
+    """A caption line above the lead does not keep the outlet's dateline in the body (foundation issue)."""
+    from scrapers.adapters.base import strip_dateline
+
+    paras = ["Wali Kota Contoh H. Rudi Hartono dan Wakil Wali Kota Sari Dewi", "TRIBUNSUMSEL.COM - Pemkot Contoh meluncurkan aplikasi.", "Paragraf kedua."]
+    out, dateline = strip_dateline(paras)
+    assert dateline == "TRIBUNSUMSEL.COM"
+    assert out == [paras[0], "Pemkot Contoh meluncurkan aplikasi.", "Paragraf kedua."]
+    # a full sentence first is a lead, not a caption: a later dateline-like opening stays
+    lead = ["Pemkot Contoh meluncurkan aplikasi aduan warga.", "TRIBUNSUMSEL.COM - Ini bukan dateline."]
+    assert strip_dateline(lead) == (lead, None)

@@ -196,22 +196,35 @@ def strip_site_name(title: str, page: Page, always: bool = False) -> str:
 def strip_dateline(paragraphs: list[str]) -> tuple[list[str], str | None]:
     """Move a leading dateline ("JAKARTA, KOMPAS.com -") out of the first paragraph.
 
+    A photo caption may stand before the lead ("Bupati X dan Wakil Bupati Y"): when the first
+    paragraph is short and does not end a sentence, a dateline with an outlet marker
+    ("TRIBUNSUMSEL.COM -") opening the second paragraph is taken too.
+
     Returns:
         The paragraphs with the dateline removed and the dateline (without the dash), or None.
     """
-    if not paragraphs:
-        return paragraphs, None
-    m = _DATELINE.match(paragraphs[0])
-    if not m:
-        return paragraphs, None
-    dateline = m.group("d").strip(" ,")
-    words = dateline.replace(",", " ").split()
-    # without an outlet marker, accept only a place: all capitals ("PALEMBANG") or one or two words
-    if not (_DATELINE_MARKER.search(dateline) or dateline.isupper() or len(words) <= 2):
-        return paragraphs, None
-    rest = paragraphs[0][m.end():].strip()
-    out = ([rest] if rest else []) + paragraphs[1:]
-    return out, dateline
+    for i, para in enumerate(paragraphs[:2]):
+        if i == 1 and not _is_caption(paragraphs[0]):
+            break
+        m = _DATELINE.match(para)
+        if not m:
+            continue
+        dateline = m.group("d").strip(" ,")
+        words = dateline.replace(",", " ").split()
+        marker = bool(_DATELINE_MARKER.search(dateline))
+        # without an outlet marker, accept only a place: all capitals ("PALEMBANG") or one or two words
+        if not (marker or (i == 0 and (dateline.isupper() or len(words) <= 2))):
+            continue
+        rest = para[m.end():].strip()
+        out = paragraphs[:i] + ([rest] if rest else []) + paragraphs[i + 1:]
+        return out, dateline
+    return paragraphs, None
+
+
+def _is_caption(paragraph: str) -> bool:
+    """A short line that ends no sentence, as photo captions above a lead are."""
+    text = paragraph.strip()
+    return len(text.split()) <= 25 and not text.endswith((".", "!", "?", '"', "”"))
 
 
 class SiteAdapter:
