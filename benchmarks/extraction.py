@@ -26,7 +26,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--ner", action="store_true", help="also run the statistical NER model")
+    ap.add_argument("--ner", action=argparse.BooleanOptionalAction, default=True,
+                    help="run the statistical NER model too (the default, as warta does)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
