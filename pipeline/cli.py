@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -79,7 +79,7 @@ def parse_command(file: str, url: str | None, as_json: bool) -> None:
 @click.option("--output", "output_path", default=None, type=click.Path(dir_okay=False),
               help="With --input: write one prediction line per id here (default stdout).")
 @click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
-def extract_command(file: click.utils.LazyFile, published: str | None, eval_format: bool,
+def extract_command(file: TextIO, published: str | None, eval_format: bool,
                     input_path: str | None, output_path: str | None, use_ner: bool) -> None:
     """Extract officials, institutions, places, dates and programme facts from article text.
 
@@ -302,6 +302,7 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
     for a in report.articles:
         click.echo(f"  {(a.published or '')[:10]}  {a.title}  {a.canonical_url}")
     if why:
+        click.echo(f"matched: {report.matched_because}")
         click.echo(f"created: {report.created_because}")
         for alias in report.aliases:
             click.echo(f"  alias {alias.alias!r}: {alias.reason}")
