@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from db.exceptions import NotFoundError
-from db.resolve import find_entities
+from db.resolve import find_entities, match_entities
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ class EntityReport:
     """Why mentions were linked to this entity, with how many mentions each reason covers."""
     other_matches: list[tuple[int, str, str]] = field(default_factory=list)
     """Other entities the name could mean: (id, kind, name)."""
+    matched_because: str = ""
+    """Why the name typed by the user was taken to mean this entity."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -130,14 +132,16 @@ def _ids(value: str | None) -> list[int]:
 
 def entity_report(conn: sqlite3.Connection, name: str) -> EntityReport | None:
     """Report on the entity ``name`` most likely means (most mentioned match), or None."""
-    ids = find_entities(conn, name)
-    if not ids:
+    matches = match_entities(conn, name)
+    if not matches:
         return None
+    ids = [i for i, _ in matches]
     entity_id = ids[0]
     row = conn.execute(
         "SELECT id, kind, name, region_code, reason FROM entities WHERE id = ?", (entity_id,)
     ).fetchone()
     report = EntityReport(*row)
+    report.matched_because = matches[0][1]
     report.aliases = [
         Alias(a, r)
         for a, r in conn.execute(

@@ -484,27 +484,74 @@ def refresh_roles(conn: sqlite3.Connection, role_ids: list[int]) -> None:
         conn.execute(f"DELETE FROM official_roles WHERE n_articles = 0 AND id IN ({marks})", role_ids)
 
 
-def find_entities(conn: sqlite3.Connection, name: str, kind: str | None = None) -> list[int]:
-    """Entities a user-typed name may mean, most mentioned first.
+def _position_splits(name: str) -> list[tuple[str, str]]:
+    """Ways to read a typed name as position + person: [(position, name key)], longest position last.
 
-    Matches the canonical key, any alias, and for a single word the surname of full names.
+    "Bupati Yani" gives [("bupati", "yani")]; "Bupati Muara Enim Ir. H. Ahmad Yani, MM" also
+    gives ("bupati muara enim", "ahmad yani"). Empty when the name does not start with a
+    position word (see :data:`POSITIONS`).
     """
-    keys = sorted({normalise(name), name_key(name)} - {""})
-    if not keys:
+    words = name.split()
+    if len(words) < 2 or normalise(words[0]).replace(" ", "") not in POSITIONS:
         return []
-    marks = ",".join("?" * len(keys))
-    kind_sql = " AND e.kind = ?" if kind else ""
-    params: list[object] = [*keys, *keys, "name:" + normalise(name)]
-    if kind:
-        params.append(kind)
-    rows = conn.execute(
-        f"""
-        SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n
-        FROM entities e
-        WHERE (e.key IN ({marks}) OR e.id IN (SELECT entity_id FROM entity_aliases WHERE key IN ({marks}))
-               OR e.key = ?){kind_sql}
-        ORDER BY n DESC, e.id
-        """,
-        params,
-    ).fetchall()
-    return [int(r[0]) for r in rows]
+    out: list[tuple[str, str]] = []
+    for i in range(1, len(words)):
+        position, rest = normalise(" ".join(words[:i])), name_key(" ".join(words[i:]))
+        if position and rest and (position, rest) not in out:
+            out.append((position, rest))
+    return out
+
+
+def match_entities(conn: sqlite3.Connection, name: str, kind: str | None = None) -> list[tuple[int, str]]:
+    """Entities a user-typed name may mean, most mentioned first, each with why it matches.
+
+    A name matches an entity's canonical key or any alias, as written (``Kota Ambon``) or as
+    a person's name key with titles and degrees stripped (``Ir. H. Ahmad Yani, MM``). A name
+    starting with a position (``Bupati Yani``, ``Wali Kota Harnojoyo``, ``Kepala Dinas
+    Kominfo Yani``) also matches every person whose name ends in what follows the position
+    (or is all of it) and who holds a role whose position starts with those words.
+
+    Returns:
+        (entity id, reason) pairs; several when the name is ambiguous.
+    """
+    written, key = normalise(name), name_key(name)
+    splits = _position_splits(name) if kind in (None, "person") else []
+    # after a position word, a lone surname only counts together with the position held
+    keys = sorted({written} | ({key} if key and not (splits and len(key.split()) < 2) else set()) - {""})
+    found: dict[int, str] = {}
+    if keys:
+        marks = ",".join("?" * len(keys))
+        kind_sql = " AND e.kind = ?" if kind else ""
+        params: list[object] = [*keys, "name:" + written, *keys, *([kind] if kind else [])]
+        for entity_id, entity_key in conn.execute(
+            f"SELECT e.id, e.key FROM entities e WHERE (e.key IN ({marks}) OR e.key = ? OR e.id IN "
+            f"(SELECT entity_id FROM entity_aliases WHERE key IN ({marks}))){kind_sql}",
+            params,
+        ):
+            found[int(entity_id)] = (
+                f"key '{entity_key}' matches '{name}'" if entity_key in keys or entity_key == "name:" + written
+                else f"a recorded alias matches '{name}'"
+            )
+    for position, rest in splits:
+        tokens = rest.split()
+        name_sql = "e.key = ?" if len(tokens) >= 2 else "e.last_token = ?"
+        for (entity_id,) in conn.execute(
+            f"SELECT e.id FROM entities e WHERE e.kind = 'person' AND {name_sql} AND EXISTS "
+            "(SELECT 1 FROM official_roles r WHERE r.person_id = e.id AND (r.position = ? OR r.position LIKE ?))",
+            (rest, position, position + " %"),
+        ):
+            what = f"name '{rest}'" if len(tokens) >= 2 else f"surname '{rest}'"
+            found.setdefault(int(entity_id), f"{what} of a person holding a position starting '{position}'")
+    if not found:
+        return []
+    marks = ",".join("?" * len(found))
+    counts = dict(conn.execute(
+        f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id", list(found)
+    ).fetchall())
+    order = sorted(found, key=lambda i: (-counts.get(i, 0), i))
+    return [(i, found[i]) for i in order]
+
+
+def find_entities(conn: sqlite3.Connection, name: str, kind: str | None = None) -> list[int]:
+    """Entities a user-typed name may mean, most mentioned first (see :func:`match_entities`)."""
+    return [entity_id for entity_id, _ in match_entities(conn, name, kind)]

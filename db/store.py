@@ -77,6 +77,12 @@ _BUFFERED = (_SQL_MENTION, _SQL_DATE, _SQL_STAGE, _SQL_PARTICIPANT, _SQL_RELATIO
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.IGNORECASE)
+_REGION_INSIDE = re.compile(r"\s(kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.IGNORECASE)
+#: First words of an institution's name (an official's org with a region code but no "Kota ..." in it).
+_INSTITUTION_HEADS = frozenset(
+    "dinas dprd dprk dpr badan bappeda bapenda bpbd bpkad setda sekretariat pemerintah pemprov pemkab pemkot "
+    "kantor kementerian polres polda polresta kodim korem rsud inspektorat satpol kecamatan".split()
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -485,9 +491,15 @@ class Store:
         )
 
     def _region_or_institution(self, name: str, code: str | None) -> int:
-        if code or _REGION_PREFIX.match(name):
+        """The entity of the body an official serves: a place for a region, else an institution.
+
+        "Kabupaten Muara Enim" and "Sumatera Selatan" (with a region code) are places; "DPRD Kota
+        Lubuklinggau" is an institution in region 16.73, never the place with that code.
+        """
+        if _REGION_PREFIX.match(name) or (code and not _REGION_INSIDE.search(name)
+                                          and normalise(name).split(" ", 1)[0] not in _INSTITUTION_HEADS):
             return self._resolver.place(name, code, name).entity_id
-        return self._resolver.institution(name, [], name, None).entity_id
+        return self._resolver.institution(name, [], name, code).entity_id
 
     def _insert_facts(self, article_id: int, facts: ArticleFacts, seen: str | None) -> None:
         """Resolve every fact of one article and buffer its rows (``seen``: its date, for roles)."""

@@ -9,7 +9,15 @@ import pytest
 
 from db.resolve import name_key, position_head
 from db.store import Store
-from pipeline.models import Article, ArticleFacts, Institution, Official, Place, Provenance
+from pipeline.models import (
+    Article,
+    ArticleFacts,
+    Institution,
+    Official,
+    Place,
+    ProgrammeParticipant,
+    Provenance,
+)
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -75,7 +83,10 @@ def test_three_forms_of_one_official_in_different_articles_are_one_person(db_pat
     assert "surname 'yani'" in reasons and "holds 'bupati'" in reasons
     [position] = report.positions
     assert position.position == "bupati muara enim" and position.article_ids == [1, 2, 3]
-    assert store.entity("Ahmad Yani") == report
+    full = store.entity("Ahmad Yani")
+    assert full is not None and full.matched_because == "key 'ahmad yani' matches 'Ahmad Yani'"
+    full.matched_because = report.matched_because
+    assert full == report
 
 
 def test_surname_seen_before_the_full_name_is_merged_later(db_path: Path) -> None:
@@ -155,3 +166,63 @@ def test_places_resolve_to_their_region_code(db_path: Path) -> None:
         ("new place with region code 16.03", 1),
         ("region code 16.03", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Bupati Yani",
+        "bupati yani",
+        "Ahmad Yani",
+        "Ir. H. Ahmad Yani, MM",
+        "Bupati Ahmad Yani",
+        "Bupati Muara Enim Ir. H. Ahmad Yani, MM",
+        "Bupati Muara Enim Yani",
+    ],
+)
+def test_entity_lookup_accepts_position_plus_surname_and_titled_full_names(db_path: Path, typed: str) -> None:
+    """Issue: 'warta entity "Bupati Yani"' found nothing when only the full titled name was loaded."""
+    store = Store(db_path)
+    store.load(article(1), ArticleFacts(officials=[
+        official("Ir. H. Ahmad Yani, MM", "bupati muara enim", "Kabupaten Muara Enim",
+                 "Bupati Muara Enim Ir. H. Ahmad Yani, MM", "16.03")]))
+    report = store.entity(typed)
+    assert report is not None and report.name == "Ahmad Yani" and report.kind == "person"
+    assert report.matched_because
+    assert report.other_matches == []
+
+
+def test_position_plus_surname_needs_a_matching_position_and_lists_every_holder(db_path: Path) -> None:
+    store = Store(db_path)
+    store.load(article(1), ArticleFacts(officials=[
+        official("Ahmad Yani", "bupati muara enim", "Kabupaten Muara Enim", "Ahmad Yani", "16.03"),
+        official("Rudi Yani", "bupati banyuasin", "Kabupaten Banyuasin", "Rudi Yani", "16.07"),
+        official("Sri Yani", "kepala dinas kominfo kabupaten lahat", "Dinas Kominfo Kabupaten Lahat", "Sri Yani"),
+    ]))
+    assert store.entity("Camat Yani") is None
+    assert store.entity("Wakil Bupati Yani") is None
+    report = store.entity("Bupati Yani")
+    assert report is not None
+    assert {report.name, *(name for _, _, name in report.other_matches)} == {"Ahmad Yani", "Rudi Yani"}
+    assert report.matched_because == "surname 'yani' of a person holding a position starting 'bupati'"
+    kadis = store.entity("Kepala Dinas Kominfo Yani")
+    assert kadis is not None and kadis.name == "Sri Yani" and kadis.other_matches == []
+    assert store.entity("Kabupaten Banyuasin") is not None  # a place name starting with no position still resolves
+
+
+def test_participant_region_is_the_place_not_an_institution_with_its_code(db_path: Path) -> None:
+    """Issue: a participant region was shown as "DPRD Kota Lubuklinggau", the institution sharing its code."""
+    store = Store(db_path)
+    store.load(article(1), ArticleFacts(
+        officials=[official("Rodi Wijaya", "ketua dprd kota lubuklinggau", "DPRD Kota Lubuklinggau",
+                            "Ketua DPRD Kota Lubuklinggau Rodi Wijaya", "16.73")],
+        program_participants=[ProgrammeParticipant("Kota Lubuk Linggau", "Gerakan Menuju 100 Smart City", 2022,
+                                                   "Kota Lubuk Linggau", prov(), None, "16.73")],
+    ))
+    [participant] = store.programme("Gerakan Menuju 100 Smart City").participants
+    assert (participant.region, participant.region_code) == ("Kota Lubuk Linggau", "16.73")
+    kinds = dict(store.conn.execute("SELECT name, kind FROM entities WHERE region_code = '16.73'").fetchall())
+    assert kinds == {"Kota Lubuk Linggau": "place", "DPRD Kota Lubuklinggau": "institution"}
+    [org_kind] = store.conn.execute(
+        "SELECT e.kind FROM official_roles r JOIN entities e ON e.id = r.org_entity_id").fetchone()
+    assert org_kind == "institution"
