@@ -224,7 +224,7 @@ def search(
         )
     }
     return [
-        SearchHit(int(i), a[1], a[2], a[3], a[4], snippet, float(rank), a[5])
+        SearchHit(int(i), a[1], a[2], a[3], a[4], " ".join(snippet.split()), float(rank), a[5])
         for i, rank, snippet in ranked
         if (a := articles.get(i)) is not None
     ]
