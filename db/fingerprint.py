@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from functools import lru_cache
 
 import numpy as np
 
@@ -53,9 +52,19 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-@lru_cache(maxsize=262144)
-def _word_id(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+class _WordIds(dict[str, int]):
+    """word -> CRC-32 of its UTF-8 bytes, filled on first use (a dict lookup is the fast path)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _MAX_WORD_IDS:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        return value
+
+
+#: Words whose ids are kept (the cache starts over when full).
+_MAX_WORD_IDS = 1 << 20
+_word_ids = _WordIds()
 
 
 def shingles(text: str) -> np.ndarray:
@@ -63,7 +72,7 @@ def shingles(text: str) -> np.ndarray:
     words = text.lower().translate(_PUNCT).split()
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    ids = np.fromiter(map(_word_id, words), dtype=np.uint64, count=len(words))
+    ids = np.fromiter(map(_word_ids.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(ids) >= 3:
         h = ids[:-2] * np.uint64(0x9E3779B97F4A7C15)
         h ^= ids[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)

@@ -118,18 +118,33 @@ class Resolver:
         self._ids: dict[tuple[str, str], int] = {}
         self._aliases: set[tuple[int, str]] = set()
         self._roles: dict[int, list[list[Any]]] = {}
+        # entities merged away in this session: cached ids pointing at them are looked up again
+        self._merged: set[int] = set()
+        # alias rows waiting for one executemany (written before any read of entity_aliases)
+        self._alias_rows: list[tuple[int, str, str, str]] = []
 
     def forget(self) -> None:
-        """Drop the lookup caches (after a rollback, a merge, or another connection's writes)."""
+        """Drop the lookup caches and unwritten aliases (after a rollback or another connection's writes)."""
         self._ids.clear()
         self._aliases.clear()
         self._roles.clear()
+        self._merged.clear()
+        self._alias_rows.clear()
+
+    def flush_aliases(self) -> None:
+        """Write the buffered alias rows (called before every commit and every alias lookup)."""
+        if self._alias_rows:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, key, reason) VALUES (?, ?, ?, ?)",
+                self._alias_rows,
+            )
+            self._alias_rows.clear()
 
     # ------------------------------------------------------------------ helpers
 
     def _get(self, kind: str, key: str) -> int | None:
         cached = self._ids.get((kind, key))
-        if cached is not None:
+        if cached is not None and cached not in self._merged:
             return cached
         row = self.conn.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", (kind, key)).fetchone()
         if row is None:
@@ -139,8 +154,9 @@ class Resolver:
 
     def _by_alias(self, kind: str, key: str) -> int | None:
         cached = self._ids.get(("alias:" + kind, key))
-        if cached is not None:
+        if cached is not None and cached not in self._merged:
             return cached
+        self.flush_aliases()
         row = self.conn.execute(
             "SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
             "WHERE a.key = ? AND e.kind = ? ORDER BY a.entity_id LIMIT 1",
@@ -169,10 +185,7 @@ class Resolver:
         if not alias or (entity_id, alias) in self._aliases:
             return
         self._aliases.add((entity_id, alias))
-        self.conn.execute(
-            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, key, reason) VALUES (?, ?, ?, ?)",
-            (entity_id, alias, key if key is not None else normalise(alias), reason),
-        )
+        self._alias_rows.append((entity_id, alias, key if key is not None else normalise(alias), reason))
 
     # ------------------------------------------------------------------ people
 
@@ -340,6 +353,7 @@ class Resolver:
     def merge(self, source: int, target: int, reason: str) -> None:
         """Move every mention, alias, role and relation of entity ``source`` to ``target``, then drop it."""
         self._flush()
+        self.flush_aliases()
         c = self.conn
         c.execute(
             "UPDATE mentions SET entity_id = ?, reason = ? WHERE entity_id = ?", (target, reason, source)
@@ -371,7 +385,10 @@ class Resolver:
             else:
                 c.execute("UPDATE official_roles SET person_id = ? WHERE id = ?", (target, role_id))
         c.execute("DELETE FROM entities WHERE id = ?", (source,))
-        self.forget()
+        # only what involved the two entities is stale: the rest of the caches stays valid
+        self._merged.add(source)
+        self._roles.pop(source, None)
+        self._roles.pop(target, None)
         logger.info("merged entity %d into %d: %s", source, target, reason)
 
     # ------------------------------------------------------------------ others

@@ -173,6 +173,9 @@ class Store:
         self._data_version: int | None = None
         # fact rows waiting for one executemany per table (flushed before every commit)
         self._pending: dict[str, list[tuple[Any, ...]]] = {sql: [] for sql in _BUFFERED}
+        # outlet host -> id, tag name -> id (rows never deleted; dropped with the resolver's caches)
+        self._outlets: dict[str, int] = {}
+        self._tags: dict[str, int] = {}
 
     @classmethod
     def open_existing(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
@@ -220,15 +223,21 @@ class Store:
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             # another connection wrote since our last transaction: cached entity ids may be stale
-            self._resolver.forget()
+            self._forget()
             self._data_version = version
+
+    def _forget(self) -> None:
+        self._resolver.forget()
+        self._outlets.clear()
+        self._tags.clear()
 
     def _commit(self) -> None:
         self._flush()
         self.conn.execute("COMMIT")
 
     def _flush(self) -> None:
-        """Write the buffered fact rows (one executemany per statement)."""
+        """Write the buffered alias and fact rows (one executemany per statement)."""
+        self._resolver.flush_aliases()
         for sql, rows in self._pending.items():
             if rows:
                 self.conn.executemany(sql, rows)
@@ -239,7 +248,7 @@ class Store:
             rows.clear()
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
-        self._resolver.forget()
+        self._forget()
 
     # ------------------------------------------------------------------ runs
 
@@ -336,11 +345,26 @@ class Store:
             raise
 
     def _outlet_id(self, host: str) -> int:
+        cached = self._outlets.get(host)
+        if cached is not None:
+            return cached
         row = self.conn.execute("SELECT id FROM outlets WHERE host = ?", (host,)).fetchone()
         if row:
-            return int(row[0])
-        cur = self.conn.execute("INSERT INTO outlets (host, first_seen) VALUES (?, ?)", (host, _now()))
-        return int(cur.lastrowid or 0)
+            outlet_id = int(row[0])
+        else:
+            cur = self.conn.execute("INSERT INTO outlets (host, first_seen) VALUES (?, ?)", (host, _now()))
+            outlet_id = int(cur.lastrowid or 0)
+        self._outlets[host] = outlet_id
+        return outlet_id
+
+    def _tag_id(self, name: str) -> int:
+        cached = self._tags.get(name)
+        if cached is not None:
+            return cached
+        self.conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+        tag_id = int(self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
+        self._tags[name] = tag_id
+        return tag_id
 
     def _load_one(
         self, article: Article, facts: ArticleFacts, run_id: int | None, extractor_version: str | None
@@ -396,12 +420,9 @@ class Store:
             touched = self._delete_facts(article_id)
             self.conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
             status = "updated"
-        for tag in dict.fromkeys(t.strip() for t in article.tags if t.strip()):
-            self.conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
-            self.conn.execute(
-                "INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
-                (article_id, tag),
-            )
+        tags = [(article_id, self._tag_id(t)) for t in dict.fromkeys(t.strip() for t in article.tags) if t]
+        if tags:
+            self.conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)", tags)
         duplicate_of = None
         if status == "updated":
             self.conn.execute("DELETE FROM near_duplicate_keys WHERE article_id = ?", (article_id,))
