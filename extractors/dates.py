@@ -49,6 +49,11 @@ _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%)")
 _AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
 _YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r")(?![\d\w])")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
+_BEHIND = re.compile(r"\s*(?:lalu|silam|kemarin)\b", re.I)
+_WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6}
+_WEEKDAY_BEFORE = re.compile(_DAYNAME + r",?\s*$")
+# Antara's dateline weekday: "di Makassar, Selasa, mengatakan" (the last such day up to publication)
+_BARE_WEEKDAY = re.compile(r"(?<=,\s)(" + _DAYNAME + r")(?=,)")
 _NOT_YEAR_AFTER = re.compile(
     r"\s*(orang|unit|bidang|buah|km|meter|m2|persen|%|vial|dosis|ton|ha|hektare|hektar|kk|kpm|desa|peserta|"
     r"warga|jiwa|rumah|sekolah|siswa|ekor|kg|liter|lembar|paket|titik)\b",
@@ -99,6 +104,27 @@ def _resolve(expr: str, base: dt.datetime, future: bool = False) -> tuple[str, s
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}", "day"
 
 
+def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekday: int | None) -> str:
+    """Re-anchor a day-month date without a year to the year that puts it nearest to publication.
+
+    A weekday written beside it ("Selasa (28/8)") must match; "lalu" allows only past dates and
+    "mendatang" only future ones. Falls back to ``value`` when no year fits.
+    """
+    month, day = int(value[5:7]), int(value[8:10])
+    ref = base.date()
+    best: dt.date | None = None
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            cand = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if (weekday is not None and cand.weekday() != weekday) or (past and cand > ref) or (future and cand < ref):
+            continue
+        if best is None or abs((cand - ref).days) < abs((best - ref).days):
+            best = cand
+    return best.isoformat() if best else value
+
+
 def _base(published: dt.datetime | None) -> dt.datetime:
     if published is None:
         return dt.datetime.now().replace(microsecond=0)
@@ -130,7 +156,12 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
         if res is None:
             logger.debug("dateparser could not resolve %r", expr)
             return
-        out.append(DateMatch(s, e, text[s:e], res[0], res[1]))
+        value = res[0]
+        if res[1] == "day" and not re.search(r"\d{4}", expr) and re.search(r"\d", expr):
+            weekday = _WEEKDAY_BEFORE.search(text, max(0, s - 12), s)
+            value = _nearest_year(value, base, future, bool(_BEHIND.match(text, e)),
+                                  _WEEKDAYS.get(weekday.group(0).rstrip(", ").lower()) if weekday else None)
+        out.append(DateMatch(s, e, text[s:e], value, res[1]))
 
     for m in _NUMERIC.finditer(text):
         day, month, year = m.group(1), m.group(2), m.group(3)
@@ -202,6 +233,10 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             continue
         emit(m.start(), m.end(), m.group(1))
         taken.append(m.span())
+    for m in _BARE_WEEKDAY.finditer(text):
+        if free(*m.span()):
+            day = base.date() - dt.timedelta(days=(base.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
+            out.append(DateMatch(m.start(), m.end(), m.group(1), day.isoformat(), "day"))
     for m in _RELATIVE.finditer(text):
         if free(*m.span()):
             emit(m.start(), m.end(), m.group(1).lower())

@@ -29,6 +29,8 @@ _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat",
            "pupr": "pekerjaan umum penataan ruang"}
 _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
+_ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
+                "Gabungan", "Serikat", "Forum", "Komunitas"}
 _SCHOOL_HEADS = ("Universitas", "Institut", "Politeknik", "Sekolah Tinggi")
 
 
@@ -144,7 +146,15 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             continue
         if re.match(r"\s+Daerah\b", text[e : e + 8]):
             continue  # "Dewan Perwakilan Rakyat Daerah" is a regional legislature
-        out.append(InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name)))
+        match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
+        if entry.kind == "association":
+            # a regional chapter: "Kadin Aceh", "Asosiasi Pengusaha Indonesia (Apindo) Kalimantan Timur";
+            # the region stays a place mention, so the match span ends before it
+            j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
+            _, place, _ = _region_after(toks, j, at)
+            if place is not None and place.level in _GOV_NAME:
+                match.name, match.has_region, match.region_code = f"{m.group(1)} {place.surface}", True, place.code
+        out.append(match)
         taken.append((s, e))
     known_spans = list(taken)
     i = 0
@@ -196,6 +206,14 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         i = j + n
                         break
             else:
+                # a bare "Pemkot"/"Pemkab" is the government of the article's only city/regency of that level
+                regs = {p.code for p in places if p.level == level and p.code} if low in _GOV else set()
+                reg_obj = idx.by_code.get(next(iter(regs))) if len(regs) == 1 else None
+                if reg_obj is not None and level != "province":
+                    out.append(InstitutionMatch(t.start, t.end, t.text, f"{_GOV_NAME[level]} {reg_obj.bare}",
+                                                "regional_government", ("gov", reg_obj.code or reg_obj.bare),
+                                                reg_obj.code, False))
+                    taken.append((t.start, t.end))
                 i += 1
             continue
         # a multi-word abbreviation met earlier in parentheses ("Ditjen Bina Pemdes")
@@ -291,6 +309,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if hit is not None:
             n, office = hit
             j = i + n
+            if j + 1 < len(toks) and toks[j].bare == "Metro" and at.get(toks[j + 1].start) is not None:
+                j += 1  # "Polres Metro Bekasi", "Polda Metro Jaya"
             surface_head = text[t.start : toks[j - 1].end]
             k, place, setempat = _region_after(toks, j, at)
             if office is not None:
@@ -321,6 +341,27 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 taken.append((t.start, end))
             i = j
             continue
+        # associations and foundations: "Lembaga Perlindungan Anak Indonesia (LPAI)"
+        if t.bare in _ASSOC_HEADS and i + 1 < len(toks) and toks[i + 1].is_cap:
+            j = i + 1
+            while j < len(toks) and j - i <= 6 and (toks[j].is_cap or (toks[j].low == "dan" and j + 1 < len(toks)
+                                                                        and toks[j + 1].is_cap)) \
+                    and toks[j].text not in ("(", ")", ",") and at.get(toks[j].start) is None \
+                    and not lexicon.is_title(toks[j].text):
+                j += 1
+            closing = at.get(toks[j].start) if j < len(toks) else None
+            if closing is not None and closing.level == "country":
+                j += 1  # "... Anak Indonesia": the country closes the name
+            if j - i >= 3:
+                end = toks[j - 1].end
+                name = text[t.start:end]
+                out.append(InstitutionMatch(t.start, end, name, name, "association", ("known", norm(name))))
+                taken.append((t.start, end))
+                abbr = _paren_abbrev(toks, j)
+                if abbr:
+                    aliases[abbr.lower()] = ("known", norm(name))
+                i = j
+                continue
         # schools and universities: "Universitas X"
         if t.bare in _SCHOOL_HEADS and not _known_regex()[0].match(text, t.start):
             j = i + 1

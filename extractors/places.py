@@ -9,6 +9,7 @@ they lie in a kabupaten/kota the article mentions, or follow "Kecamatan"/"Kec.".
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from extractors import lexicon
@@ -30,7 +31,10 @@ _LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
 _VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
           "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik", "masjid", "gereja",
-          "pasar", "mal", "taman", "plaza", "hutan"}
+          "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit", "teluk", "selat", "tanjung"}
+# "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
+_PROGRAMME_WORDS = {"program", "programme", "gerakan", "kegiatan", "lomba", "penghargaan", "predikat", "kategori"}
+_PROGRAMME_NAME = re.compile(r"\b(?:[Pp]rogram|[Gg]erakan)\s+((?:Desa|Kampung|Kelurahan)\s+[A-Z][\w-]+)")
 _ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _NOT_NAME = {"Dalam", "Setempat", "Lainnya", "Ini", "Itu", "Tersebut", "Terpilih", "Kabupaten", "Kota"}
 
@@ -77,14 +81,21 @@ def _lookup(table: dict[str, Region], run: list[Token]) -> tuple[int, Region] | 
     return None
 
 
+def _as_written(reg: Region, written: str) -> str:
+    """The official name, spelt as the article spells it when they differ only in spaces ("Lubuklinggau")."""
+    if written != reg.bare and written.replace(" ", "").lower() == reg.bare.replace(" ", "").lower():
+        return reg.name[: len(reg.name) - len(reg.bare)] + written
+    return reg.name
+
+
 def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None]:
     kab = [r for r in regs if r.level in ("regency", "city", "province", "country", "city")]
     if len(regs) == 1:
         r = regs[0]
-        return r.name, r.level, r.code
+        return _as_written(r, surface), r.level, r.code
     if len(kab) == 1:
         r = kab[0]
-        return r.name, r.level, r.code
+        return _as_written(r, surface), r.level, r.code
     return surface, "other", None
 
 
@@ -104,6 +115,9 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         Mentions in text order, non-overlapping.
     """
     idx = lexicon.regions()
+    # "program Desa Digital ... ikut Desa Digital fase 2": every mention of that name is the programme
+    named = {m.group(1) for m in _PROGRAMME_NAME.finditer(text)}
+    programme_named = {m.start() for n in named for m in re.finditer(re.escape(n) + r"\b", text)}
     out: list[PlaceMatch] = []
     pending: list[tuple[int, int, list[Region], bool]] = []  # district candidates
     i = 0
@@ -132,7 +146,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             if hit:
                 n, reg = hit
                 end_tok = run[n - 1]
-                name = reg.name if reg.level != "province" else reg.name
+                name = _as_written(reg, _join(run[:n]))
                 out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, reg.level, reg.code, True))
                 i += 1 + n
                 continue
@@ -142,6 +156,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                                                  or "\n" in text[toks[i - 2].end : prev.start])
         in_name = (prev is not None and prev.is_cap and _is_word(prev) and low in ("desa", "kampung", "kelurahan")
                    and (prev.low,) not in lexicon.positions() and not sentence_initial)
+        if (prev is not None and prev.low in _PROGRAMME_WORDS) or t.start in programme_named:
+            in_name = True
         if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
             while run and run[-1].bare in _NOT_NAME:

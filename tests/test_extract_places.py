@@ -26,7 +26,7 @@ def test_regions_by_official_name_and_code(ex: Extractor) -> None:
 @pytest.mark.parametrize(
     ("short", "name", "code"),
     [("OKU Timur", "Kabupaten Ogan Komering Ulu Timur", "16.08"), ("PALI", "Kabupaten Penukal Abab Lematang Ilir", "16.12"),
-     ("Muratara", "Kabupaten Musi Rawas Utara", "16.13"), ("Lubuklinggau", "Kota Lubuk Linggau", "16.73"),
+     ("Muratara", "Kabupaten Musi Rawas Utara", "16.13"), ("Lubuklinggau", "Kota Lubuklinggau", "16.73"),
      ("Jateng", "Jawa Tengah", "33"), ("Kaltim", "Kalimantan Timur", "64")],
 )
 def test_short_forms(ex: Extractor, short: str, name: str, code: str) -> None:
