@@ -15,7 +15,9 @@ import logging
 import re
 import sqlite3
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -35,6 +37,9 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 
 #: Articles per transaction in :meth:`Store.load_many`.
 BATCH_SIZE = 500
+#: Articles :meth:`Store.load_many` fingerprints ahead in a second thread while SQLite writes
+#: (SQLite and numpy release the GIL, so the two overlap on a multi-core machine).
+PREPARE_AHEAD = 16
 #: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
 CACHE_MB = 64
 #: Seconds a connection waits for another writer's lock before failing.
@@ -134,6 +139,31 @@ def version_key(version: str | None) -> tuple[int, ...]:
 
 def _prov(surface: str, prov: Provenance) -> tuple[Any, ...]:
     return (surface, prov.start, prov.end, prov.sentence, prov.extractor, prov.version, prov.confidence)
+
+
+@dataclass(slots=True, frozen=True)
+class _Prepared:
+    """What loading an article computes without the database: hash, fingerprint, compressed HTML."""
+
+    text: str
+    content_hash: str
+    shingles: Any
+    signature: Any
+    html: bytes | None
+    facts_version: str | None
+
+
+def _prepare(article: Article, facts: ArticleFacts) -> _Prepared:
+    text = article.text
+    sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
+    return _Prepared(
+        text,
+        content_hash(article.title, text),
+        sh,
+        minhash(sh) if sh is not None else None,
+        zlib.compress(article.html, 6) if article.html else None,
+        _facts_version(facts),
+    )
 
 
 def _facts_version(facts: ArticleFacts) -> str | None:
@@ -323,11 +353,11 @@ class Store:
         pending: list[LoadResult] = []
         current: Article | None = None
         try:
-            for article, facts in items:
+            for article, facts, prepared in self._prepared(items):
                 if not self.conn.in_transaction:
                     self._begin()
                 current = article
-                pending.append(self._load_one(article, facts, run_id, extractor_version))
+                pending.append(self._load_one(article, facts, run_id, extractor_version, prepared.result()))
                 if len(pending) >= batch_size:
                     self._commit()
                     yield from pending
@@ -343,6 +373,20 @@ class Store:
                     f"could not store {url}: {exc}; the {len(pending)} articles of its batch were not kept"
                 ) from exc
             raise
+
+    @staticmethod
+    def _prepared(
+        items: Iterable[tuple[Article, ArticleFacts]],
+    ) -> Iterator[tuple[Article, ArticleFacts, Future[_Prepared]]]:
+        """The items with their fingerprints, computed :data:`PREPARE_AHEAD` articles ahead in a thread."""
+        ahead: deque[tuple[Article, ArticleFacts, Future[_Prepared]]] = deque()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare") as pool:
+            for article, facts in items:
+                ahead.append((article, facts, pool.submit(_prepare, article, facts)))
+                if len(ahead) > PREPARE_AHEAD:
+                    yield ahead.popleft()
+            while ahead:
+                yield ahead.popleft()
 
     def _outlet_id(self, host: str) -> int:
         cached = self._outlets.get(host)
@@ -367,17 +411,16 @@ class Store:
         return tag_id
 
     def _load_one(
-        self, article: Article, facts: ArticleFacts, run_id: int | None, extractor_version: str | None
+        self, article: Article, facts: ArticleFacts, run_id: int | None, extractor_version: str | None,
+        prepared: _Prepared | None = None,
     ) -> LoadResult:
-        text = article.text
-        chash = content_hash(article.title, text)
+        prep = prepared or _prepare(article, facts)
+        text, chash, sh, signature = prep.text, prep.content_hash, prep.shingles, prep.signature
         row = self.conn.execute(
             "SELECT id, content_hash, duplicate_of FROM articles WHERE canonical_url = ?", (article.canonical_url,)
         ).fetchone()
         if row is not None and row[1] == chash:
             return LoadResult("unchanged", int(row[0]), row[2])
-        sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
-        signature = minhash(sh) if sh is not None else None
         values: dict[str, Any] = {
             "url": article.url,
             "outlet_id": self._outlet_id(article.outlet),
@@ -398,8 +441,8 @@ class Store:
             "content_hash": chash,
             "run_id": run_id,
             "fingerprint": signature.tobytes() if signature is not None else None,
-            "html": zlib.compress(article.html, 6) if article.html else None,
-            "extractor_version": extractor_version or _facts_version(facts),
+            "html": prep.html,
+            "extractor_version": extractor_version or prep.facts_version,
         }
         if row is None:
             values["canonical_url"] = article.canonical_url
