@@ -45,6 +45,7 @@ _BUILDING = {"istana", "kantor", "rumah", "gedung", "pendopo", "rumdin", "ruang"
 _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
 _STATUS = {"nonaktif", "terpilih", "definitif", "terpilih,", "demisioner"}
+_DAY_NAMES = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
 _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 # positions that need the body they head before a one-word name counts ("Kepala Darah beserta")
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
@@ -158,15 +159,23 @@ class _Scanner:
             # "Camat Gelumbang Ahmad Rizal": a kecamatan name after camat/lurah
             if j > 0 and toks[j - 1].low in _LOCAL_HEADS and t.is_cap:
                 idx = lexicon.regions()
+                # "Kepala Desa Rantau Panjang, Markus Ladjar": the whole run before ", Name" is the village
                 hit = 0
-                for n in (3, 2, 1):
-                    if " ".join(x.low for x in toks[j : j + n]) in idx.district and j + n < len(toks) and _is_name_word(toks[j + n]):
-                        hit = n
-                        break
+                while j + hit < len(toks) and hit < 3 and _is_name_word(toks[j + hit]):
+                    hit += 1
+                if not (hit and j + hit + 1 < len(toks) and toks[j + hit].text == ","
+                        and _is_name_word(toks[j + hit + 1]) and toks[j + hit + 1].low not in _DAY_NAMES):
+                    hit = 0
+                    for n in (3, 2, 1):
+                        if " ".join(x.low for x in toks[j : j + n]) in idx.district and j + n < len(toks) \
+                                and _is_name_word(toks[j + n]):
+                            hit = n
+                            break
                 if hit:
                     j += hit
                     continue
-            if t.text in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X") and j > 0 and toks[j - 1].is_cap:
+            # unit numbers: "Kodim 0729/Bantul", "Kodam XIV/Hasanuddin", "Regional 4"
+            if j > 0 and toks[j - 1].is_cap and re.match(r"^(?:\d{1,4}|[IVXL]+)(?:/[A-Z][\w-]*)?$", t.text):
                 j += 1
                 continue
             if t.is_cap and (low in self.fields or low in self.office_abbr or _bare_position(toks, j)
