@@ -311,3 +311,35 @@ def test_edited_copy_is_linked_but_same_title_with_other_text_is_not(db_path: Pa
         "Petugas memeriksa kelengkapan surat kendaraan dan izin trayek para sopir yang mangkal di sana."]), facts())
     assert copy.duplicate_of == original.article_id
     assert other.duplicate_of is None
+
+
+def test_load_many_reports_an_article_that_cannot_be_fingerprinted(db_path: Path) -> None:
+    store = Store(db_path)
+    broken = article(3)
+    broken.paragraphs = [None]  # type: ignore[list-item]
+    with pytest.raises(LoadError, match="berita-3"):
+        list(store.load_many([(article(1), facts()), (article(2), facts()), (broken, facts())], batch_size=10))
+    assert counts(store)["articles"] == 0
+    assert [r.status for r in store.load_many([(article(1), facts()), (article(2), facts())])] == ["inserted"] * 2
+
+
+def test_one_batch_sees_its_own_aliases_and_merges(db_path: Path) -> None:
+    """Alias rows are written in bulk and merges evict only the merged entity: a batch must still see both."""
+    store = Store(db_path)
+    p = prov()
+    kominfo = "Kementerian Komunikasi dan Informatika"
+    yani = Official("Yani", "bupati", "Kabupaten Muara Enim", "Bupati Yani", p, region_code="16.03")
+    full = Official("Ahmad Yani", "bupati muara enim", "Kabupaten Muara Enim", "Ahmad Yani", p, region_code="16.03")
+    items = [
+        (article(1), ArticleFacts(officials=[yani],
+                                  institutions=[Institution(kominfo, "Kominfo", "ministry", p, ["Kemenkominfo"])])),
+        (article(2), ArticleFacts(officials=[full],
+                                  institutions=[Institution("Kemenkominfo", "Kemenkominfo", "ministry", p)])),
+        (article(3), ArticleFacts(officials=[yani])),
+    ]
+    assert len(list(store.load_many(items, batch_size=10))) == 3
+    stats = counts(store)
+    assert (stats["persons"], stats["institutions"]) == (1, 1)
+    report = store.entity("Bupati Yani")
+    assert report is not None and report.name == "Ahmad Yani" and {a.id for a in report.articles} == {1, 2, 3}
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
