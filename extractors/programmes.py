@@ -56,7 +56,8 @@ _REFERENCE = re.compile(
     r"(?:tersebut|ini|itu)\b|\bdi\s?antaranya\b",
     re.I,
 )
-_RESET = {"yaitu", "yakni", "antara", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
+_VILLAGE_PREFIX = {"Desa", "Kelurahan", "Kampung", "Nagari", "Gampong"}
+_RESET = {"yaitu", "yakni", "antara", "antaranya", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
           "bersama", "di antaranya"}
 
 
@@ -294,6 +295,10 @@ def find_programmes(
         s, e = sentences[si]
         ds = [d for d in dates if s <= d.start < e]
         if not ds:
+            # "... gelombang kedua dari Kementerian X tahun ini": the year relative to publication
+            rel = re.search(r"\btahun\s+(ini|lalu|depan|mendatang)\b", text[s:e], re.I)
+            if rel and published_year is not None:
+                return published_year + _RELATIVE_YEAR[rel.group(1).lower()]
             return None
         d = min(ds, key=lambda d: abs(d.start - near))
         return int(d.value[:4])
@@ -396,7 +401,8 @@ def find_programmes(
             if prog is None:
                 back = _cap_run_back(text, toks, i, at)
                 if back is not None and back[1] - back[0] == 1 and toks[back[0]].text.islower() \
-                        and toks[back[0]].low not in _SELF_STANDING and current(t.start) is not None:
+                        and toks[back[0]].low not in _SELF_STANDING \
+                        and (current(t.start) is not None or state.last_stage is not None):
                     back = None  # "pelatihan gelombang pertama" of the programme being discussed
                 if back is not None:
                     # "Pelatihan Teknis (Pelatek) tahap 2 penyusunan Rencana Induk Kota"
@@ -423,6 +429,9 @@ def find_programmes(
                         prog = add_prog(*back)
             if prog is None:
                 prog = current(t.start)
+            if prog is None and state.last_stage is not None:
+                # "pada tahap pertama tahun 2017 ...", paragraphs after the programme was named
+                prog = _Prog(t.start, t.start, state.last_stage.program, canon=state.last_stage.program)
             if prog is None:
                 i = j
                 continue
@@ -548,7 +557,8 @@ def _participant_regions(
     out: list[tuple[int, int, str, str | None]] = []
     cands: list[tuple[int, int, str, str | None]] = []
     for p in places:
-        if s <= p.start < e and p.level in ("regency", "city", "other"):
+        if s <= p.start < e and (p.level in ("regency", "city", "other")
+                                 or (p.prefixed and p.name.split(" ", 1)[0] in _VILLAGE_PREFIX)):
             cands.append((p.start, p.end, p.name, p.code))
     for m in insts:
         if s <= m.start < e and m.kind == "regional_government" and m.region_code and len(m.region_code) == 5:
