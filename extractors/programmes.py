@@ -462,7 +462,7 @@ def find_programmes(
         trig = _TRIGGER.search(sent_text)
         regions = _participant_regions(toks, first, last, places, insts, official_spans)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
-        if not regions or not (trig or continuation):
+        if not (trig or continuation) or (not regions and continuation):
             continue
         if continuation:
             assert prev_part is not None
@@ -475,10 +475,14 @@ def find_programmes(
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
             named = bool(in_sent or sent_stages or _REFERENCE.search(sent_text)
-                         or any(prev_s <= p.start < s for p in state.progs))
+                         or any(prev_s <= p.start < s for p in state.progs)
+                         or any(prev_s <= x.start < s for x in stages))
             if not named:
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
+            if chosen is None and state.last_stage is not None:
+                staged = state.last_stage
+                chosen = _Prog(staged.start, staged.start, staged.program, canon=staged.program)
             if sent_stages:
                 st = sent_stages[0]
                 prog_name, year, stage_no = st.program, st.year, st.stage
@@ -502,6 +506,10 @@ def find_programmes(
                     year = int(before[-1].value[:4]) if before else published_year
             else:
                 continue
+        if not regions:
+            # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
+            prev_part_sentence, prev_part = si, (prog_name, year)
+            continue
         for reg in regions:
             parts.append(ParticipantMatch(reg[0], reg[1], text[reg[0]:reg[1]], reg[2], prog_name, year, stage_no, reg[3]))
         state.part_year.setdefault(prog_name, year)
