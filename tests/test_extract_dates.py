@@ -55,3 +55,20 @@ def test_a_year_inside_a_full_date_is_not_repeated(ex: Extractor) -> None:
 
 def test_numbers_that_are_not_years(ex: Extractor) -> None:
     assert _dates(ex, "Sebanyak 2.019 warga menerima Rp2020 dan 2021 orang hadir pukul 20.20 WIB.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "expected"),
+    [
+        # a day-month date ahead of publication stays in the publication year (the weekday agrees)
+        ("Bimbingan teknis dijadwalkan Selasa (28/8) di Palembang.", "2018-08-14T11:20:00+07:00", "2018-08-28"),
+        ("Puncak arus mudik diperkirakan pada 27 April.", "2022-04-19T15:40:00+08:00", "2022-04-27"),
+        # "lalu" keeps it in the past; early January looks back to December
+        ("Warga sudah rapat pada 15 April lalu.", "2018-04-26T10:00:00+07:00", "2018-04-15"),
+        ("Rapat digelar Senin (30/12).", "2020-01-03T09:00:00+07:00", "2019-12-30"),
+        # Antara's dateline weekday: the last such day up to publication
+        ("Kapolda di Makassar, Selasa, mengatakan personel siaga.", "2022-04-21T15:40:00+08:00", "2022-04-19"),
+    ],
+)
+def test_day_month_year_nearest_publication(ex: Extractor, text: str, pub: str, expected: str) -> None:
+    assert expected in _dates(ex, text, pub)

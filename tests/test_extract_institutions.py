@@ -84,3 +84,22 @@ def test_two_word_abbreviation_in_parentheses_is_an_alias(ex: Extractor) -> None
     text = ("Direktorat Jenderal Bina Pemerintahan Desa (Ditjen Bina Pemdes) menggelar rapat. "
             "Ditjen Bina Pemdes juga mengundang perangkat desa.")
     assert _names(ex, text) == ["Direktorat Jenderal Bina Pemerintahan Desa"]
+
+
+def test_associations_by_head_word_and_regional_chapters(ex: Extractor) -> None:
+    names = _names(ex, "Ketua Lembaga Perlindungan Anak Indonesia (LPAI) Bekasi menyambut baik. "
+                       "Kamar Dagang dan Industri (Kadin) Aceh ikut mendukung. Polres Metro Bekasi Kota siaga.")
+    assert "Lembaga Perlindungan Anak Indonesia" in names
+    assert "Kamar Dagang dan Industri Aceh" in names
+    assert "Polres Metro Bekasi" in names
+    assert not any(n == "Polres" for n in names)
+
+
+def test_bare_pemkot_is_the_article_city_government(ex: Extractor) -> None:
+    names = _names(ex, "DPRD Kota Bekasi mengesahkan perda. Pemkot akan mengevaluasinya setiap enam bulan.")
+    assert "Pemerintah Kota Bekasi" in names
+
+
+def test_office_field_with_comma_and_abbreviation(ex: Extractor) -> None:
+    names = _names(ex, "Dinas Koperasi, UKM dan Perdagangan Banda Aceh mendata ulang pelaku usaha.")
+    assert any(n.startswith("Dinas Koperasi, UKM dan Perdagangan") for n in names)

@@ -112,3 +112,19 @@ def test_stacked_honorifics(ex: Extractor) -> None:
     assert _officials(ex, "Wali Kota Jambi Dr dr H Syarif Fasha ME membuka acara.") == {
         "Syarif Fasha": "wali kota jambi"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Kepala Desa Rantau Panjang, Markus Ladjar, mengatakan warga siap.", "Markus Ladjar", "kepala desa"),
+        ("Peluncuran dihadiri Komandan Kodim 0729/Bantul Letkol Inf Bagus Hartanto.", "Bagus Hartanto", "komandan kodim"),
+        ("Panglima Kodam XIV/Hasanuddin Mayjen TNI Yudha Pratama menambahkan.", "Yudha Pratama", "panglima kodam"),
+        ("Direktur Utama PT Pelabuhan Indonesia (Pelindo) Regional 4, Arman Dwi Saputra, mengatakan.",
+         "Arman Dwi Saputra", "direktur utama"),
+        ("Rektor USK Prof Dr Teuku Rizal Mahdi mengatakan kampus siap.", "Teuku Rizal Mahdi", "rektor"),
+    ],
+)
+def test_village_military_company_and_acehnese_names(ex: Extractor, text: str, name: str, role: str) -> None:
+    got = _officials(ex, text)
+    assert got[name].startswith(role)

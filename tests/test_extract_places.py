@@ -65,3 +65,18 @@ def test_person_named_like_a_region_is_not_a_place(ex: Extractor) -> None:
 def test_ambiguous_bare_name_follows_the_prefixed_mention(ex: Extractor) -> None:
     got = _places(ex, "JAMBI, TRIBUNJAMBI.COM - Sebanyak 45 sekolah di Kota Jambi menjadi peserta program.")
     assert got == {"Kota Jambi": "15.71"}
+
+
+def test_spelling_as_written_and_no_rivers_or_programme_names(ex: Extractor) -> None:
+    got = _places(ex, "Kota Lubuklinggau ikut program Desa Digital. Kawasan di tepian Sungai Kapuas ditata. "
+                      "Banjarnegara ikut Desa Digital fase 2.")
+    assert "Kota Lubuklinggau" in got
+    assert "Kabupaten Kapuas" not in got
+    assert not any(name.startswith("Desa Digital") for name in got)
+
+
+def test_short_form_and_town(ex: Extractor) -> None:
+    # a town counts when its kabupaten is named in the article
+    got = _places(ex, "Pos didirikan di Pangkep. Warga di Tana Paser, ibu kota Kabupaten Paser, menyambut baik.")
+    assert got.get("Kabupaten Pangkajene dan Kepulauan") == "73.10"
+    assert "Tana Paser" in got

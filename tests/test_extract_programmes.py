@@ -101,3 +101,33 @@ def test_relative_year_of_a_stage(ex: Extractor) -> None:
     text = ("Kota Jambi menjadi peserta Program Sekolah Penggerak angkatan kedua tahun 2021. "
             "Angkatan pertama tahun lalu diikuti 20 sekolah.")
     assert ("Program Sekolah Penggerak", 1, 2020) in _stages(ex, text)
+
+
+def _parts(ex: Extractor, text: str, pub: str = PUB) -> set[tuple[str, str, int | None]]:
+    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants}
+
+
+def test_stage_far_from_the_programme_name_and_relative_year(ex: Extractor) -> None:
+    text = ("Kabupaten Lahat terpilih dalam Gerakan Menuju 100 Smart City tahap kedua tahun 2018.\n\n"
+            "Bupati mengatakan tim sudah dibentuk. Tim akan menyusun rencana induk.\n\n"
+            "Jaringan di kecamatan masih dibenahi. Anggaran disiapkan dalam APBD.\n\n"
+            "Sosialisasi digelar di semua kecamatan. Warga menyambut baik.\n\n"
+            "Menurut dia, pada tahap pertama tahun 2017 sudah ada 25 daerah yang terpilih, "
+            "di antaranya Kota Palembang.")
+    facts = ex.extract(text, "2018-08-14T11:20:00+07:00")
+    assert ("Gerakan Menuju 100 Smart City", 1, 2017) in {(s.program, s.stage, s.year) for s in facts.program_stages}
+    regions = {(p.region, p.year) for p in facts.program_participants}
+    assert ("Kota Palembang", 2017) in regions
+
+
+def test_villages_listed_after_the_sentence_naming_the_programme(ex: Extractor) -> None:
+    text = ("Lima desa di Kabupaten Paser terpilih mengikuti Program Inovasi Desa gelombang 2 tahun 2020. "
+            "Kelima desa itu adalah Desa Songka, Desa Modang dan Desa Lori.")
+    regions = {r for r, _, y in _parts(ex, text, "2020-09-03T12:00:00+08:00") if y == 2020}
+    assert {"Desa Songka", "Desa Modang", "Desa Lori"} <= regions
+
+
+def test_tahun_ini_gives_the_stage_year(ex: Extractor) -> None:
+    text = ("Targetnya, predikat Utama diraih pada 2023. Kota Bekasi juga tercatat sebagai peserta program "
+            "Sekolah Ramah Anak gelombang kedua dari kementerian tahun ini.")
+    assert any(stage == 2 and year == 2021 for _, stage, year in _stages(ex, text))
