@@ -40,7 +40,7 @@ _NUMERIC = re.compile(r"\(\s*(" + _D + r")\s*/\s*(0?[1-9]|1[0-2])(?:\s*/\s*(\d{4
 _DAYNAME = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
 _NUMERIC_BARE = re.compile(r"\b" + _DAYNAME + r",?\s+(" + _D + r")\s*[/-]\s*(0?[1-9]|1[0-2])(?:\s*[/-]\s*(\d{4}|\d{2}))?\b")
 _NUMERIC_FULL = re.compile(r"(?<![\d/.])(" + _D + r")/(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\d/])")
-_MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
+_MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio|sebelum|menjelang)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
 _DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
 _DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
@@ -53,7 +53,7 @@ _BEHIND = re.compile(r"\s*(?:lalu|silam|kemarin)\b", re.I)
 _WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6}
 _WEEKDAY_BEFORE = re.compile(_DAYNAME + r",?\s*$")
 # Antara's dateline weekday: "di Makassar, Selasa, mengatakan" (the last such day up to publication)
-_BARE_WEEKDAY = re.compile(r"(?<=,\s)(" + _DAYNAME + r")(?=,)")
+_BARE_WEEKDAY = re.compile(r"(?<=,\s)(" + _DAYNAME + r")(?=[,.])")
 _NOT_YEAR_AFTER = re.compile(
     r"\s*(orang|unit|bidang|buah|km|meter|m2|persen|%|vial|dosis|ton|ha|hektare|hektar|kk|kpm|desa|peserta|"
     r"warga|jiwa|rumah|sekolah|siswa|ekor|kg|liter|lembar|paket|titik)\b",
@@ -125,6 +125,18 @@ def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekd
     return best.isoformat() if best else value
 
 
+def _nearest_month(value: str, base: dt.datetime, future: bool, past: bool) -> str:
+    """Re-anchor a month without a year ("awal Februari") to the year that puts it nearest to publication."""
+    month = int(value[5:7])
+    ref = base.year * 12 + base.month - 1
+    years = [y for y in (base.year - 1, base.year, base.year + 1)
+             if not (past and y * 12 + month - 1 > ref) and not (future and y * 12 + month - 1 < ref)]
+    if not years:
+        return value
+    year = min(years, key=lambda y: abs(y * 12 + month - 1 - ref))
+    return f"{year:04d}-{month:02d}"
+
+
 def _base(published: dt.datetime | None) -> dt.datetime:
     if published is None:
         return dt.datetime.now().replace(microsecond=0)
@@ -157,6 +169,8 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             logger.debug("dateparser could not resolve %r", expr)
             return
         value = res[0]
+        if res[1] == "month" and not re.search(r"\d", expr):
+            value = _nearest_month(value, base, future, bool(_BEHIND.match(text, e)))
         if res[1] == "day" and not re.search(r"\d{4}", expr) and re.search(r"\d", expr):
             weekday = _WEEKDAY_BEFORE.search(text, max(0, s - 12), s)
             value = _nearest_year(value, base, future, bool(_BEHIND.match(text, e)),

@@ -146,6 +146,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             continue
         if re.match(r"\s+Daerah\b", text[e : e + 8]):
             continue  # "Dewan Perwakilan Rakyat Daerah" is a regional legislature
+        rank = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, s - 20) : s])
+        if entry.kind in ("military", "police") and rank and lexicon.is_title(rank.group(1)):
+            continue  # "Letjen TNI (Purn) ...": part of a rank, not a mention of the body
         match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
         if entry.kind == "association":
             # a regional chapter: "Kadin Aceh", "Asosiasi Pengusaha Indonesia (Apindo) Kalimantan Timur";

@@ -45,6 +45,7 @@ _BUILDING = {"istana", "kantor", "rumah", "gedung", "pendopo", "rumdin", "ruang"
 _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
 _STATUS = {"nonaktif", "terpilih", "definitif", "terpilih,", "demisioner"}
+_RETIRED = {"purn", "purnawirawan", "ret"}
 _DAY_NAMES = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
 _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 # positions that need the body they head before a one-word name counts ("Kepala Darah beserta")
@@ -183,6 +184,10 @@ class _Scanner:
                              or re.search(r"\d", t.text)):
                 j += 1
                 continue
+            # "Anggota DPRD Sumatera Barat dari Fraksi Partai Gerindra, Hidayat Nasution"
+            if low == "dari" and j + 1 < len(toks) and toks[j + 1].bare in ("Fraksi", "Komisi"):
+                j += 1
+                continue
             if low in _CONNECT and j + 1 < len(toks) and toks[j + 1].is_cap and (
                 toks[j + 1].bare.lower() in self.fields or toks[j + 1].start in self.places
             ):
@@ -196,10 +201,13 @@ class _Scanner:
         toks = self.toks
         titles: list[str] = []
         while j < len(toks) and lexicon.is_title(toks[j].text) and j + 1 < len(toks) and (
-            toks[j + 1].is_cap or lexicon.is_title(toks[j + 1].text)
+            toks[j + 1].is_cap or lexicon.is_title(toks[j + 1].text) or toks[j + 1].text == "("
         ):
             titles.append(toks[j].bare)
             j += 1
+            # "Letjen TNI (Purn) Hendarto": a retired rank
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].low in _RETIRED and toks[j + 2].text == ")":
+                j += 3
         s = j
         if j < len(toks) and toks[j].low in _NOT_NAME_START:
             return s, s, titles, [], j

@@ -162,6 +162,11 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             run = _cap_run(toks, i + 1, 4)
             while run and run[-1].bare in _NOT_NAME:
                 run.pop()
+            after = i + 1 + len(run)
+            if run and after + 2 < len(toks) and toks[after].text == "(" and toks[after + 2].text == ")" \
+                    and toks[after + 1].text.isupper() and len(run) > 1:
+                i += 1 + len(run)  # "Kampung Keluarga Berencana (KB)": a name with its abbreviation, not a village
+                continue
             if run and (run[0].bare not in _NOT_NAME or (run[0].bare == "Kota" and len(run) > 1)):
                 end_tok = run[-1]
                 nxt = toks[i + 1 + len(run)] if i + 1 + len(run) < len(toks) else None
@@ -223,12 +228,12 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                 m.name, m.level, m.code = m.surface, "district", None
         final.append(m)
     # an ambiguous bare name ("Jambi") is the region the article names with its prefix ("Kota Jambi")
-    prefixed = {}
+    prefixed: dict[str, PlaceMatch] = {}
     for m in final:
         if m.prefixed and m.code:
-            reg = idx.by_code.get(m.code)
-            if reg is not None:
-                prefixed.setdefault(reg.bare.lower(), m)
+            owner = idx.by_code.get(m.code)
+            if owner is not None:
+                prefixed.setdefault(owner.bare.lower(), m)
     for m in final:
         if m.code is None and m.level == "other" and m.surface.lower() in prefixed:
             src = prefixed[m.surface.lower()]

@@ -57,6 +57,8 @@ _REFERENCE = re.compile(
     re.I,
 )
 _VILLAGE_PREFIX = {"Desa", "Kelurahan", "Kampung", "Nagari", "Gampong"}
+# "belum lolos", "tidak terpilih", "gagal masuk": the region did not take part
+_NEGATED = re.compile(r"\b(?:belum|tidak|tak|gagal|batal)\s+(?:juga\s+)?$", re.I)
 _RESET = {"yaitu", "yakni", "antara", "antaranya", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
           "bersama", "di antaranya"}
 
@@ -459,7 +461,7 @@ def find_programmes(
         scanned = last
         # participants
         sent_text = text[s:e]
-        trig = _TRIGGER.search(sent_text)
+        trig = next((m for m in _TRIGGER.finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
         regions = _participant_regions(toks, first, last, places, insts, official_spans)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):

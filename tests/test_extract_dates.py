@@ -72,3 +72,8 @@ def test_numbers_that_are_not_years(ex: Extractor) -> None:
 )
 def test_day_month_year_nearest_publication(ex: Extractor, text: str, pub: str, expected: str) -> None:
     assert expected in _dates(ex, text, pub)
+
+
+def test_month_without_year_nearest_publication(ex: Extractor) -> None:
+    got = _dates(ex, "Kepala desa wajib menguasai aplikasi sebelum awal Februari.", "2024-01-09T13:10:00+07:00")
+    assert got == {"2024-02": "month"}

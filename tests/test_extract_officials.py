@@ -128,3 +128,11 @@ def test_stacked_honorifics(ex: Extractor) -> None:
 def test_village_military_company_and_acehnese_names(ex: Extractor, text: str, name: str, role: str) -> None:
     got = _officials(ex, text)
     assert got[name].startswith(role)
+
+
+def test_retired_rank_and_party_faction(ex: Extractor) -> None:
+    got = _officials(ex, "Kepala BSSN Letjen TNI (Purn) Hendarto Wirawan menjelaskan simulasi. Anggota DPRD "
+                         "Sumatera Barat dari Fraksi Partai Gerindra, Hidayat Nasution, meminta promosi.")
+    assert got["Hendarto Wirawan"].startswith("kepala bssn")
+    assert got["Hidayat Nasution"].startswith("anggota dprd")
+    assert "TNI" not in got

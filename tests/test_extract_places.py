@@ -80,3 +80,8 @@ def test_short_form_and_town(ex: Extractor) -> None:
     got = _places(ex, "Pos didirikan di Pangkep. Warga di Tana Paser, ibu kota Kabupaten Paser, menyambut baik.")
     assert got.get("Kabupaten Pangkajene dan Kepulauan") == "73.10"
     assert "Tana Paser" in got
+
+
+def test_named_kampung_with_abbreviation_is_no_village(ex: Extractor) -> None:
+    got = _places(ex, "Wabup meresmikan 35 Kampung Keluarga Berencana (KB) di Kecamatan Wedi, Kabupaten Klaten.")
+    assert "Kampung Keluarga Berencana" not in got and "Kecamatan Wedi" in got

@@ -131,3 +131,11 @@ def test_tahun_ini_gives_the_stage_year(ex: Extractor) -> None:
     text = ("Targetnya, predikat Utama diraih pada 2023. Kota Bekasi juga tercatat sebagai peserta program "
             "Sekolah Ramah Anak gelombang kedua dari kementerian tahun ini.")
     assert any(stage == 2 and year == 2021 for _, stage, year in _stages(ex, text))
+
+
+def test_negated_selection_is_not_participation(ex: Extractor) -> None:
+    text = ("Kabupaten Sarolangun ikut Program Transformasi Digital Desa tahap ke-4 tahun 2024. "
+            "Pada tahap ketiga tahun 2023, Kabupaten Sarolangun belum lolos karena jaringan lemah.")
+    got = _parts(ex, text, "2024-01-09T13:10:00+07:00")
+    assert ("Kabupaten Sarolangun", "Program Transformasi Digital Desa", 2024) in got
+    assert not any(year == 2023 for _, _, year in got)
