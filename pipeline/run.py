@@ -131,23 +131,26 @@ def crawl(
     from scrapers.fetch import Fetcher, FetchSettings
 
     settings = FetchSettings.from_mapping(dict(fetch_settings or {}))
-    fetcher = Fetcher(settings)
-    crawler = Crawler(
-        fetcher,
-        max_pages=max_pages,
-        since=since,
-        until=until,
-        allowed_hosts=list(allowed_hosts) if allowed_hosts else None,
-    )
-    store = Store(db_path)
-    run_id = store.start_run(command)
-    status = "failed"
-    stats = RunStats()
-    try:
-        stats = process_items(crawler.crawl(seeds), store, Extractor(), run_id=run_id, progress=progress)
-        status = "partial" if stats.failed else "ok"
-    finally:
-        store.finish_run(run_id, stats.as_dict(), status)
+    extractor = Extractor()
+    with Fetcher(settings) as fetcher, Store(db_path) as store:
+        crawler = Crawler(
+            fetcher,
+            max_pages=max_pages,
+            since=since,
+            until=until,
+            allowed_hosts=list(allowed_hosts) if allowed_hosts else None,
+        )
+        run_id = store.start_run(command)
+        status = "failed"
+        stats = RunStats()
+        try:
+            stats = process_items(crawler.crawl(seeds), store, extractor, run_id=run_id, progress=progress)
+            status = "partial" if stats.failed else "ok"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            store.finish_run(run_id, stats.as_dict(), status)
     return stats
 
 
@@ -190,12 +193,12 @@ def demo(db_path: str | Path, *, progress: ProgressCallback | None = None) -> De
             progress=progress,
         )
         base_url = site.base_url
-    store = Store(db_path)
-    return DemoReport(
-        base_url=base_url,
-        db_path=str(db_path),
-        stats=stats,
-        totals=store.stats(),
-        query=DEMO_QUERY,
-        hits=store.search(DEMO_QUERY, limit=3),
-    )
+    with Store(db_path) as store:
+        return DemoReport(
+            base_url=base_url,
+            db_path=str(db_path),
+            stats=stats,
+            totals=store.stats(),
+            query=DEMO_QUERY,
+            hits=store.search(DEMO_QUERY, limit=3),
+        )
