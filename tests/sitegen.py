@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -386,3 +387,14 @@ def shared_extractor() -> Any:
     from extractors import Extractor
 
     return Extractor()
+
+
+def write_config(path: Path, site: GeneratedSite) -> Path:
+    """A minimal sources.toml reading ``site``'s feed: loopback allowed, no delay, no fetch retries."""
+    path.write_text(
+        "[fetch]\nallow_private = true\nretries = 0\nread_timeout = 2\n\n"
+        "[defaults]\ndelay = 0\nretry_backoff_minutes = 0\n\n"
+        f'[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\nfeeds = ["{site.feed_url}"]\n',
+        encoding="utf-8",
+    )
+    return path

@@ -15,21 +15,11 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.ingest import RunLock, ingest
-from sitegen import GeneratedSite, shared_extractor
+from sitegen import GeneratedSite, shared_extractor, write_config
 
 WARTA = Path(sys.executable).with_name("warta")
 
 pytestmark = pytest.mark.skipif(not WARTA.exists(), reason=f"the warta script is not installed at {WARTA}")
-
-
-def write_config(path: Path, site: GeneratedSite) -> Path:
-    path.write_text(
-        "[fetch]\nallow_private = true\nretries = 0\nread_timeout = 2\n\n"
-        "[defaults]\ndelay = 0\nretry_backoff_minutes = 0\n\n"
-        f'[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\nfeeds = ["{site.feed_url}"]\n',
-        encoding="utf-8",
-    )
-    return path
 
 
 def warta(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -21,19 +21,9 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.ingest import EXIT_INTERRUPTED, EXIT_OK, GracefulStop, ingest
-from sitegen import GeneratedSite, shared_extractor
+from sitegen import GeneratedSite, shared_extractor, write_config
 
 FORK = multiprocessing.get_context("fork")
-
-
-def write_config(path: Path, site: GeneratedSite) -> Path:
-    path.write_text(
-        "[fetch]\nallow_private = true\nretries = 0\nread_timeout = 2\n\n"
-        "[defaults]\ndelay = 0\nretry_backoff_minutes = 0\n\n"
-        f'[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\nfeeds = ["{site.feed_url}"]\n',
-        encoding="utf-8",
-    )
-    return path
 
 
 def _child(config: Path, db: Path) -> None:
