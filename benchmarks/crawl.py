@@ -21,14 +21,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from faultserver import FaultServer, page  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from pipeline.demo import DemoSite  # noqa: E402
 from pipeline.models import Article, FetchedPage  # noqa: E402
@@ -37,16 +35,6 @@ from scrapers.discover import discover  # noqa: E402
 from scrapers.fetch import Fetcher, FetchSettings  # noqa: E402
 
 LOCAL = FetchSettings(delay=0.0, allow_private=True, obey_robots=False)
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
-    """Result of ``fn()`` and its best wall time in seconds over ``repeat`` runs."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return result, best
 
 
 def bench_fetch(n: int, repeat: int) -> None:

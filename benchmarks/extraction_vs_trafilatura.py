@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,19 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import trafilatura  # noqa: E402
 from gold_pages import HTML_DIR, gold_pages, token_f1  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from scrapers.adapters import parse_article  # noqa: E402
 from scrapers.encoding import decode_html  # noqa: E402
-
-
-def _timed(fn, repeat: int) -> tuple[object, float]:  # type: ignore[no-untyped-def]
-    """Result of ``fn()`` and its best wall time over ``repeat`` runs (seconds)."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return result, best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for gold in gold_pages():
         text = decode_html(gold.html())[0]
-        article, t_warta = _timed(lambda: parse_article(text, gold.url), args.repeat)
-        extracted, t_traf = _timed(lambda: trafilatura.extract(text, url=gold.url) or "", args.repeat)
+        article, t_warta = best_of(lambda: parse_article(text, gold.url), args.repeat)
+        extracted, t_traf = best_of(lambda: trafilatura.extract(text, url=gold.url) or "", args.repeat)
         row = rows[gold.family]
         row["t_warta"].append(t_warta)
         row["t_traf"].append(t_traf)
