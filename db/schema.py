@@ -16,6 +16,10 @@ Version history:
    entity foreign key (merging two entities checks them all), tags as a
    ``tags``/``article_tags`` many-to-many table (back-filled from ``articles.tags``); the FTS
    update trigger fires only when title or text change.
+3. New articles are added to the FTS index once per transaction by the store (one
+   ``INSERT ... SELECT`` over the rows it inserted, about three times cheaper than the
+   per-row insert trigger, which is dropped); the index's in-memory buffer (``hashsize``) is
+   raised to 16 MB so a batch is written as one segment. Update and delete triggers stay.
 """
 
 from __future__ import annotations
@@ -281,8 +285,23 @@ def _v2(conn: sqlite3.Connection) -> None:
         logger.info("schema v2: fingerprinted and tagged %d existing articles", len(rows))
 
 
+#: Bytes of new index terms FTS5 buffers in memory before writing a segment (its default is 1 MB).
+FTS_HASHSIZE = 16 * 1024 * 1024
+
+#: Adds the articles with ids in [?1, ?2] to the full-text index (they must not be in it yet).
+FTS_INDEX_SQL = (
+    "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id BETWEEN ? AND ?"
+)
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    # every row inserted so far went through the trigger, so the index is complete
+    conn.execute("DROP TRIGGER IF EXISTS articles_ai")
+    conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,))
+
+
 #: One function per schema version; ``MIGRATIONS[i]`` takes a store from version i to i + 1.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 
 #: The schema version this warta writes.
 SCHEMA_VERSION = len(MIGRATIONS)

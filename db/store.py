@@ -28,7 +28,7 @@ from db import reports, search as search_mod
 from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
 from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
-from db.schema import TABLES, migrate
+from db.schema import FTS_INDEX_SQL, TABLES, migrate
 from pipeline.models import Article, ArticleFacts, Provenance
 
 logger = logging.getLogger(__name__)
@@ -203,6 +203,8 @@ class Store:
         self._data_version: int | None = None
         # fact rows waiting for one executemany per table (flushed before every commit)
         self._pending: dict[str, list[tuple[Any, ...]]] = {sql: [] for sql in _BUFFERED}
+        # articles inserted in this transaction and not yet in the full-text index (ascending ids)
+        self._unindexed: list[int] = []
         # outlet host -> id, tag name -> id (rows never deleted; dropped with the resolver's caches)
         self._outlets: dict[str, int] = {}
         self._tags: dict[str, int] = {}
@@ -262,8 +264,19 @@ class Store:
         self._tags.clear()
 
     def _commit(self) -> None:
+        self._index_new()
         self._flush()
         self.conn.execute("COMMIT")
+
+    def _index_new(self) -> None:
+        """Add the articles inserted since the last call to the full-text index, in one statement.
+
+        Only this store inserts articles, and every id it inserted in the transaction is in
+        ``_unindexed``, so the id range holds exactly the rows to index.
+        """
+        if self._unindexed:
+            self.conn.execute(FTS_INDEX_SQL, (self._unindexed[0], self._unindexed[-1]))
+            self._unindexed.clear()
 
     def _flush(self) -> None:
         """Write the buffered alias and fact rows (one executemany per statement)."""
@@ -276,6 +289,7 @@ class Store:
     def _rollback(self) -> None:
         for rows in self._pending.values():
             rows.clear()
+        self._unindexed.clear()
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
         self._forget()
@@ -451,11 +465,13 @@ class Store:
             marks = ", ".join("?" * len(values))
             cur = self.conn.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", tuple(values.values()))
             article_id = int(cur.lastrowid or 0)
+            self._unindexed.append(article_id)
             status: LoadStatus = "inserted"
             touched: set[int] = set()
         else:
             article_id = int(row[0])
-            sets = ", ".join(f"{c} = ?" for c in values)
+            # the update trigger takes the old text out of the index: it must be in it
+            self._index_new()
             values["duplicate_of"] = None
             sets = ", ".join(f"{c} = ?" for c in values)
             self.conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*values.values(), article_id))

@@ -106,7 +106,7 @@ def make_v1(path: Path) -> None:
 def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None:
     make_v1(db_path)
     store = Store(db_path)
-    assert schema_version(store.conn) == SCHEMA_VERSION == 2
+    assert schema_version(store.conn) == SCHEMA_VERSION == 3
     stats = store.stats()
     assert stats["articles"] == 2 and stats["mentions"] == 1 and stats["entities"] == 1
     assert set(TABLES) <= {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -114,6 +114,9 @@ def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None
     assert stats["tags"] == 2 and stats["article_tags"] == 4
     assert store.conn.execute("SELECT count(*) FROM articles WHERE fingerprint IS NULL").fetchone()[0] == 0
     assert [h.article_id for h in store.search("kendali")] == [1, 2]
+    # v3 indexes new articles in the store instead of a per-row trigger
+    triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "articles_ai" not in triggers and {"articles_au", "articles_ad"} <= triggers
     # new loads work on the upgraded store, and the person resolves to the old entity
     p = Provenance(0, 11, "s", "warta.officials", "2.0")
     result = store.load(
@@ -125,10 +128,12 @@ def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None
     assert result.status == "inserted"
     report = store.entity("Herman Deru")
     assert report is not None and report.id == 1 and {a.id for a in report.articles} == {1, 3}
+    assert [h.article_id for h in store.search("rapat")] == [3]
+    store.conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
     store.close()
     # opening again changes nothing
     again = Store(db_path)
-    assert schema_version(again.conn) == 2 and again.stats()["articles"] == 3
+    assert schema_version(again.conn) == SCHEMA_VERSION and again.stats()["articles"] == 3
 
 
 def test_fresh_store_is_current_with_wal_and_foreign_keys(db_path: Path) -> None:

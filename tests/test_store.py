@@ -343,3 +343,40 @@ def test_one_batch_sees_its_own_aliases_and_merges(db_path: Path) -> None:
     report = store.entity("Bupati Yani")
     assert report is not None and report.name == "Ahmad Yani" and {a.id for a in report.articles} == {1, 2, 3}
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def fts_is_consistent(store: Store) -> None:
+    """FTS5's own check that the index matches the articles table (raises when it does not)."""
+    store.conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_full_text_index_follows_inserts_updates_and_rollbacks_in_one_batch(db_path: Path) -> None:
+    store = Store(db_path)
+    store.load(article(1), facts())
+    edited = article(1, paragraphs=["Ralat: rapat koordinasi digelar di Lahat, bukan di Muara Enim. " * 4])
+    # one batch: new articles, an article updated twice (the second time after its insert in
+    # this same batch), an update of an article stored earlier
+    items = [
+        (article(2), facts()),
+        (article(3), facts()),
+        (article(3, paragraphs=["Koreksi: jembatan gantung Tanjung Agung selesai diperbaiki warga. " * 4]), facts()),
+        (edited, facts()),
+        (article(4), facts()),
+    ]
+    statuses = [r.status for r in store.load_many(items, batch_size=10)]
+    assert statuses == ["inserted", "inserted", "updated", "updated", "inserted"]
+    fts_is_consistent(store)
+    assert {h.article_id for h in store.search("jembatan")} == {3}
+    assert {h.article_id for h in store.search("lahat")} == {1}
+    assert {h.article_id for h in store.search("masterplan")} == {2, 4}
+    # a failed batch leaves the index as it was, and the next load indexes normally
+    bad = facts()
+    bad.dates.append(DateMention("2019", "year", "x", Provenance(object(), 1, "s", "e", "1")))  # type: ignore[arg-type]
+    with pytest.raises(LoadError):
+        list(store.load_many([(article(5, paragraphs=["Banjir bandang melanda Semende. " * 8]), facts()),
+                              (article(6), bad)]))
+    fts_is_consistent(store)
+    assert store.search("semende") == []
+    store.load(article(7, paragraphs=["Banjir bandang melanda Semende. " * 8]), facts())
+    fts_is_consistent(store)
+    assert len(store.search("semende")) == 1
