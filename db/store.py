@@ -10,14 +10,14 @@ transaction; syndicated near-copies are linked to the earliest copy through
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
 import sqlite3
 import zlib
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -37,9 +37,6 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 
 #: Articles per transaction in :meth:`Store.load_many`.
 BATCH_SIZE = 500
-#: Articles :meth:`Store.load_many` fingerprints ahead in a second thread while SQLite writes
-#: (SQLite and numpy release the GIL, so the two overlap on a multi-core machine).
-PREPARE_AHEAD = 16
 #: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
 CACHE_MB = 64
 #: Seconds a connection waits for another writer's lock before failing.
@@ -164,6 +161,17 @@ def _prepare(article: Article, facts: ArticleFacts) -> _Prepared:
         zlib.compress(article.html, 6) if article.html else None,
         _facts_version(facts),
     )
+
+
+def _prepare_all(items: list[tuple[Article, ArticleFacts]]) -> list[_Prepared | Exception]:
+    """:func:`_prepare` for each item; an item that fails gets its exception, raised when it is loaded."""
+    out: list[_Prepared | Exception] = []
+    for article, facts in items:
+        try:
+            out.append(_prepare(article, facts))
+        except Exception as exc:  # noqa: BLE001 - re-raised in order by load_many
+            out.append(exc)
+    return out
 
 
 def _facts_version(facts: ArticleFacts) -> str | None:
@@ -363,44 +371,42 @@ class Store:
 
         Results are yielded once their batch is committed. On an error the current batch is
         rolled back (earlier batches stay) and :class:`LoadError` names the article.
-        """
-        pending: list[LoadResult] = []
-        current: Article | None = None
-        try:
-            for article, facts, prepared in self._prepared(items):
-                if not self.conn.in_transaction:
-                    self._begin()
-                current = article
-                pending.append(self._load_one(article, facts, run_id, extractor_version, prepared.result()))
-                if len(pending) >= batch_size:
-                    self._commit()
-                    yield from pending
-                    pending = []
-            if self.conn.in_transaction:
-                self._commit()
-            yield from pending
-        except BaseException as exc:
-            self._rollback()
-            if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
-                url = current.canonical_url if current is not None else "?"
-                raise LoadError(
-                    f"could not store {url}: {exc}; the {len(pending)} articles of its batch were not kept"
-                ) from exc
-            raise
 
-    @staticmethod
-    def _prepared(
-        items: Iterable[tuple[Article, ArticleFacts]],
-    ) -> Iterator[tuple[Article, ArticleFacts, Future[_Prepared]]]:
-        """The items with their fingerprints, computed :data:`PREPARE_AHEAD` articles ahead in a thread."""
-        ahead: deque[tuple[Article, ArticleFacts, Future[_Prepared]]] = deque()
+        The next batch is read from ``items`` and fingerprinted in a second thread while the
+        current one is indexed and committed: those two SQLite statements run without the GIL,
+        so on a multi-core machine the fingerprints cost no wall time.
+        """
+        stream = iter(items)
+        batch = list(itertools.islice(stream, batch_size))
+        prepared = _prepare_all(batch)
+        current: Article | None = None
+        done = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare") as pool:
-            for article, facts in items:
-                ahead.append((article, facts, pool.submit(_prepare, article, facts)))
-                if len(ahead) > PREPARE_AHEAD:
-                    yield ahead.popleft()
-            while ahead:
-                yield ahead.popleft()
+            while batch:
+                results: list[LoadResult] = []
+                following = list(itertools.islice(stream, batch_size))
+                try:
+                    self._begin()
+                    for (article, facts), prep in zip(batch, prepared):
+                        current = article
+                        if isinstance(prep, BaseException):
+                            raise prep
+                        results.append(self._load_one(article, facts, run_id, extractor_version, prep))
+                    self._flush()
+                    ahead = pool.submit(_prepare_all, following)
+                    self._commit()
+                except BaseException as exc:
+                    self._rollback()
+                    if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
+                        url = current.canonical_url if current is not None else "?"
+                        raise LoadError(
+                            f"could not store {url}: {exc}; the {len(results) + 1} articles of its batch "
+                            f"were not kept ({done} stored before it)"
+                        ) from exc
+                    raise
+                done += len(results)
+                yield from results
+                batch, prepared = following, ahead.result()
 
     def _outlet_id(self, host: str) -> int:
         cached = self._outlets.get(host)
