@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from db.store import Store
+from db.store import BATCH_SIZE, Store
 from pipeline.models import (
     Article,
     ArticleFacts,
@@ -260,7 +260,7 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Articles per transaction.")
     parser.add_argument("--queries", type=int, default=200, help="Queries per latency measurement.")
     parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")

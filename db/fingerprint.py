@@ -98,7 +98,7 @@ def lsh_keys(signature: np.ndarray) -> list[int]:
 
 def estimated_jaccard(signature: np.ndarray, other: bytes) -> float:
     """Share of equal MinHash values: an unbiased estimate of the shingle Jaccard similarity."""
-    return float(np.mean(signature == np.frombuffer(other, dtype=np.uint64)))
+    return int(np.count_nonzero(signature == np.frombuffer(other, dtype=np.uint64))) / NUM_PERM
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -35,8 +35,13 @@ logger = logging.getLogger(__name__)
 
 LoadStatus = Literal["inserted", "updated", "unchanged"]
 
-#: Articles per transaction in :meth:`Store.load_many`.
-BATCH_SIZE = 500
+#: Articles per transaction in :meth:`Store.load_many` (random-key indexes such as the LSH
+#: keys and mentions by entity dirty most of their pages in any large transaction, so fewer,
+#: larger transactions write less).
+BATCH_SIZE = 2000
+#: Articles :meth:`Store.load_many` fingerprints at a time, in a second thread while the
+#: previous ones are added to the full-text index (a statement that runs without the GIL).
+PREPARE_CHUNK = 500
 #: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
 CACHE_MB = 64
 #: Seconds a connection waits for another writer's lock before failing.
@@ -140,27 +145,42 @@ def _prov(surface: str, prov: Provenance) -> tuple[Any, ...]:
 
 @dataclass(slots=True, frozen=True)
 class _Prepared:
-    """What loading an article computes without the database: hash, fingerprint, compressed HTML."""
+    """What loading an article computes without the database: its column values (but the
+    outlet id, run id and extractor version), content hash, fingerprint and LSH keys."""
 
-    text: str
-    content_hash: str
+    values: dict[str, Any]
     shingles: Any
     signature: Any
-    html: bytes | None
+    keys: list[int]
     facts_version: str | None
 
 
 def _prepare(article: Article, facts: ArticleFacts) -> _Prepared:
     text = article.text
     sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
-    return _Prepared(
-        text,
-        content_hash(article.title, text),
-        sh,
-        minhash(sh) if sh is not None else None,
-        zlib.compress(article.html, 6) if article.html else None,
-        _facts_version(facts),
-    )
+    signature = minhash(sh) if sh is not None else None
+    values: dict[str, Any] = {
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "authors": json.dumps(article.authors, ensure_ascii=False),
+        "editor": article.editor,
+        "published": _iso(article.published),
+        "published_utc": _utc(article.published),
+        "updated": _iso(article.updated),
+        "section": article.section,
+        "tags": json.dumps(article.tags, ensure_ascii=False),
+        "text": text,
+        "dateline": article.dateline,
+        "pages": article.pages,
+        "adapter": article.adapter,
+        "language": article.language,
+        "content_hash": content_hash(article.title, text),
+        "fingerprint": signature.tobytes() if signature is not None else None,
+        "html": zlib.compress(article.html, 6) if article.html else None,
+    }
+    return _Prepared(values, sh, signature, lsh_keys(signature) if signature is not None else [],
+                     _facts_version(facts))
 
 
 def _prepare_all(items: list[tuple[Article, ArticleFacts]]) -> list[_Prepared | Exception]:
@@ -372,29 +392,36 @@ class Store:
         Results are yielded once their batch is committed. On an error the current batch is
         rolled back (earlier batches stay) and :class:`LoadError` names the article.
 
-        The next batch is read from ``items`` and fingerprinted in a second thread while the
-        current one is indexed and committed: those two SQLite statements run without the GIL,
-        so on a multi-core machine the fingerprints cost no wall time.
+        Articles are read from ``items`` :data:`PREPARE_CHUNK` at a time; each chunk is
+        fingerprinted in a second thread while the one before it is added to the full-text
+        index and committed (SQLite statements that run without the GIL), so on a multi-core
+        machine the fingerprints cost little wall time.
         """
         stream = iter(items)
-        batch = list(itertools.islice(stream, batch_size))
-        prepared = _prepare_all(batch)
+        chunk_size = min(batch_size, PREPARE_CHUNK)
+        chunk = list(itertools.islice(stream, chunk_size))
+        prepared = _prepare_all(chunk)
         current: Article | None = None
         done = 0
+        results: list[LoadResult] = []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare") as pool:
-            while batch:
-                results: list[LoadResult] = []
-                following = list(itertools.islice(stream, batch_size))
+            while chunk:
+                following = list(itertools.islice(stream, chunk_size))
                 try:
-                    self._begin()
-                    for (article, facts), prep in zip(batch, prepared):
+                    if not self.conn.in_transaction:
+                        self._begin()
+                    for (article, facts), prep in zip(chunk, prepared):
                         current = article
                         if isinstance(prep, BaseException):
                             raise prep
                         results.append(self._load_one(article, facts, run_id, extractor_version, prep))
+                    # fact rows first (one executemany each), then the statements that run
+                    # without the GIL while the next chunk is fingerprinted
                     self._flush()
                     ahead = pool.submit(_prepare_all, following)
-                    self._commit()
+                    self._index_new()
+                    if len(results) >= batch_size or not following:
+                        self._commit()
                 except BaseException as exc:
                     self._rollback()
                     if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
@@ -404,9 +431,11 @@ class Store:
                             f"were not kept ({done} stored before it)"
                         ) from exc
                     raise
-                done += len(results)
-                yield from results
-                batch, prepared = following, ahead.result()
+                if not self.conn.in_transaction:
+                    done += len(results)
+                    yield from results
+                    results = []
+                chunk, prepared = following, ahead.result()
 
     def _outlet_id(self, host: str) -> int:
         cached = self._outlets.get(host)
@@ -435,35 +464,16 @@ class Store:
         prepared: _Prepared | None = None,
     ) -> LoadResult:
         prep = prepared or _prepare(article, facts)
-        text, chash, sh, signature = prep.text, prep.content_hash, prep.shingles, prep.signature
+        sh, signature, chash = prep.shingles, prep.signature, prep.values["content_hash"]
         row = self.conn.execute(
             "SELECT id, content_hash, duplicate_of FROM articles WHERE canonical_url = ?", (article.canonical_url,)
         ).fetchone()
         if row is not None and row[1] == chash:
             return LoadResult("unchanged", int(row[0]), row[2])
-        values: dict[str, Any] = {
-            "url": article.url,
-            "outlet_id": self._outlet_id(article.outlet),
-            "outlet": article.outlet,
-            "title": article.title,
-            "authors": json.dumps(article.authors, ensure_ascii=False),
-            "editor": article.editor,
-            "published": _iso(article.published),
-            "published_utc": _utc(article.published),
-            "updated": _iso(article.updated),
-            "section": article.section,
-            "tags": json.dumps(article.tags, ensure_ascii=False),
-            "text": text,
-            "dateline": article.dateline,
-            "pages": article.pages,
-            "adapter": article.adapter,
-            "language": article.language,
-            "content_hash": chash,
-            "run_id": run_id,
-            "fingerprint": signature.tobytes() if signature is not None else None,
-            "html": prep.html,
-            "extractor_version": extractor_version or prep.facts_version,
-        }
+        values = dict(prep.values)
+        values["outlet_id"] = self._outlet_id(article.outlet)
+        values["run_id"] = run_id
+        values["extractor_version"] = extractor_version or prep.facts_version
         if row is None:
             values["canonical_url"] = article.canonical_url
             values["fetched_at"] = _now()
@@ -492,16 +502,17 @@ class Store:
         if status == "updated":
             self.conn.execute("DELETE FROM near_duplicate_keys WHERE article_id = ?", (article_id,))
         if sh is not None and signature is not None:
-            duplicate_of = self._link_duplicate(article_id, sh, signature, article.title, values["published_utc"])
+            duplicate_of = self._link_duplicate(
+                article_id, sh, signature, prep.keys, article.title, values["published_utc"]
+            )
         refresh_roles(self.conn, sorted(touched))
         self._insert_facts(article_id, facts, (values["published"] or values.get("fetched_at") or _now())[:10])
         return LoadResult(status, article_id, duplicate_of)
 
     def _link_duplicate(
-        self, article_id: int, sh: Any, signature: Any, title: str, published_utc: str | None
+        self, article_id: int, sh: Any, signature: Any, keys: list[int], title: str, published_utc: str | None
     ) -> int | None:
         """Link the article to the earliest near-identical copy (or make it the earliest)."""
-        keys = lsh_keys(signature)
         marks = ",".join("?" * len(keys))
         # candidates sharing the most LSH bands first; their stored MinHash signatures give a
         # cheap estimate of the overlap before the exact check on their texts
