@@ -5,7 +5,11 @@ facts each drawn from shared pools of officials, institutions, places and progra
 entity resolution has real work; about 3 % syndicated near-copies), loads it into a fresh
 store with ``Store.load_many`` and reports:
 
-* load rate: articles/s with their facts (generation time excluded);
+* load rate: articles/s with their facts (generation time excluded), also for the first and
+  the last 5,000 articles (the store's indexes grow as it fills);
+* a peer in the same process: the first ``--peer-articles`` articles, right after warta has
+  loaded them, go into a bare sqlite-utils table with an FTS5 index (no facts); the ratio of
+  the two rates holds on a busy machine where the absolute rates do not;
 * store size per article (after a WAL checkpoint);
 * search latency p50/p95 for typical queries (one or two words, a phrase) and for filtered
   ones (person, place, outlet, date range);
@@ -33,6 +37,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import sqlite_utils
 
 from db.store import BATCH_SIZE, Store
 from pipeline.models import (
@@ -226,6 +232,38 @@ class Corpus:
         return ArticleFacts(officials, institutions, places, dates, stages, participants, relations)
 
 
+class Peer:
+    """The plain way to store articles searchably: sqlite-utils ``insert_all`` into one table
+    with an FTS5 index kept by triggers, no facts, no resolution, no duplicate detection.
+
+    It runs in the same process right after warta on the same articles, so the ratio of the
+    two rates holds however busy the machine is.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.table = self.db.table("articles")
+        self.table.create({"id": int, "url": str, "outlet": str, "title": str, "authors": str, "editor": str,
+                           "published": str, "section": str, "tags": str, "text": str}, pk="id")
+        self.table.enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
+                              tokenize="unicode61 remove_diacritics 2")
+
+    def load(self, items: list[tuple[Article, ArticleFacts]]) -> float:
+        """Insert the articles; returns the seconds taken."""
+        start = time.perf_counter()
+        rows = ({"url": a.canonical_url, "outlet": a.outlet, "title": a.title, "authors": json.dumps(a.authors),
+                 "editor": a.editor, "published": a.published.isoformat() if a.published else None,
+                 "section": a.section, "tags": json.dumps(a.tags), "text": a.text} for a, _ in items)
+        with self.db.conn:
+            self.table.insert_all(rows, batch_size=500)
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 in milliseconds."""
     ordered = sorted(samples)
@@ -261,6 +299,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Articles per transaction.")
+    parser.add_argument("--peer-articles", type=int, default=10_000,
+                        help="Articles also loaded by the sqlite-utils peer (the first ones).")
     parser.add_argument("--queries", type=int, default=200, help="Queries per latency measurement.")
     parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
@@ -272,6 +312,9 @@ def main() -> None:
     store = Store(db_path)
     load_s, load_cpu_s, text_bytes, facts_n = 0.0, 0.0, 0, 0
     chunk = 5000
+    peer = Peer(Path(tmp.name) / "peer.db")
+    peer_n, peer_s, paired_s = 0, 0.0, 0.0
+    chunk_rates: list[float] = []
     for first in range(0, args.articles, chunk):
         items = [corpus.article(n) for n in range(first, min(first + chunk, args.articles))]
         text_bytes += sum(len(a.text.encode()) for a, _ in items)
@@ -279,8 +322,16 @@ def main() -> None:
         start, cpu = time.perf_counter(), time.process_time()
         for _ in store.load_many(items, batch_size=args.batch_size):
             pass
-        load_s += time.perf_counter() - start
+        took = time.perf_counter() - start
+        load_s += took
         load_cpu_s += time.process_time() - cpu
+        chunk_rates.append(len(items) / took)
+        if first < args.peer_articles:
+            # the same articles, right after, into a bare sqlite-utils table with FTS
+            peer_s += peer.load(items)
+            peer_n += len(items)
+            paired_s += took
+    peer.close()
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = db_path.stat().st_size
     stats = store.stats()
@@ -344,6 +395,10 @@ def main() -> None:
         "load_articles_per_s": round(args.articles / load_s),
         "load_cpu_seconds": round(load_cpu_s, 1),
         "load_articles_per_cpu_s": round(args.articles / load_cpu_s),
+        "load_rate_first_last_5000": [round(chunk_rates[0]), round(chunk_rates[-1])],
+        "peer_articles": peer_n,
+        "peer_sqlite_utils_articles_per_s": round(peer_n / peer_s) if peer_n else None,
+        "warta_vs_peer_same_articles": round((peer_n / paired_s) / (peer_n / peer_s), 2) if peer_n else None,
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "store_mb": round(size / 2**20, 1),
         "store_kb_per_article": round(size / args.articles / 1024, 1),
