@@ -1,7 +1,8 @@
 """Benchmark the knowledge store: load rate, size, search and entity-page latency.
 
 Generates a corpus of synthetic Indonesian-news-like articles (2-4 KB of text each, 15-30
-facts each drawn from shared pools of officials, institutions, places and programmes so
+facts each drawn from shared pools of officials, institutions, places and programmes, each
+with its 15-30-word source sentence as provenance, so
 entity resolution has real work; about 3 % syndicated near-copies), loads it into a fresh
 store with ``Store.load_many`` and reports:
 
@@ -187,9 +188,14 @@ class Corpus:
     def _facts(self, published: dt.datetime) -> ArticleFacts:
         rng = self.rng
 
+        # each fact keeps its whole sentence as provenance, as the extractors do: news sentences
+        # run 15-30 words, and several facts come from the same sentence
+        sentences = [" ".join(rng.choices(self.vocab, cum_weights=self.cum, k=rng.randint(15, 30))).capitalize() + "."
+                     for _ in range(6)]
+
         def prov(extractor: str) -> Provenance:
             start = rng.randrange(0, 2500)
-            return Provenance(start, start + rng.randint(5, 40), "kalimat sumber fakta ini.", extractor, "1.0",
+            return Provenance(start, start + rng.randint(5, 40), rng.choice(sentences), extractor, "1.0",
                               round(rng.uniform(0.6, 1.0), 2))
 
         officials = []
