@@ -17,7 +17,8 @@ import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -39,8 +40,8 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 #: keys and mentions by entity dirty most of their pages in any large transaction, so fewer,
 #: larger transactions write less).
 BATCH_SIZE = 2000
-#: Articles :meth:`Store.load_many` fingerprints at a time, in a second thread while the
-#: previous ones are added to the full-text index (a statement that runs without the GIL).
+#: Articles :meth:`Store.load_many` fingerprints at a time, in a worker process while the
+#: previous ones are resolved and written.
 PREPARE_CHUNK = 500
 #: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
 CACHE_MB = 64
@@ -152,10 +153,9 @@ class _Prepared:
     shingles: Any
     signature: Any
     keys: list[int]
-    facts_version: str | None
 
 
-def _prepare(article: Article, facts: ArticleFacts) -> _Prepared:
+def _prepare(article: Article) -> _Prepared:
     text = article.text
     sh = shingles(text) if len(text) >= MIN_FINGERPRINT_CHARS else None
     signature = minhash(sh) if sh is not None else None
@@ -179,16 +179,15 @@ def _prepare(article: Article, facts: ArticleFacts) -> _Prepared:
         "fingerprint": signature.tobytes() if signature is not None else None,
         "html": zlib.compress(article.html, 6) if article.html else None,
     }
-    return _Prepared(values, sh, signature, lsh_keys(signature) if signature is not None else [],
-                     _facts_version(facts))
+    return _Prepared(values, sh, signature, lsh_keys(signature) if signature is not None else [])
 
 
-def _prepare_all(items: list[tuple[Article, ArticleFacts]]) -> list[_Prepared | Exception]:
-    """:func:`_prepare` for each item; an item that fails gets its exception, raised when it is loaded."""
+def _prepare_all(articles: list[Article]) -> list[_Prepared | Exception]:
+    """:func:`_prepare` for each article; one that fails gets its exception, raised when it is loaded."""
     out: list[_Prepared | Exception] = []
-    for article, facts in items:
+    for article in articles:
         try:
-            out.append(_prepare(article, facts))
+            out.append(_prepare(article))
         except Exception as exc:  # noqa: BLE001 - re-raised in order by load_many
             out.append(exc)
     return out
@@ -233,6 +232,8 @@ class Store:
         self._pending: dict[str, list[tuple[Any, ...]]] = {sql: [] for sql in _BUFFERED}
         # articles inserted in this transaction and not yet in the full-text index (ascending ids)
         self._unindexed: list[int] = []
+        # computes fingerprints ahead for load_many (a process, or a thread where none can start)
+        self._prepare_pool: Executor | None = None
         # outlet host -> id, tag name -> id (rows never deleted; dropped with the resolver's caches)
         self._outlets: dict[str, int] = {}
         self._tags: dict[str, int] = {}
@@ -267,8 +268,29 @@ class Store:
         return cls(p, timeout=timeout)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and stop the fingerprinting worker, if one was started)."""
+        if self._prepare_pool is not None:
+            self._prepare_pool.shutdown(wait=True, cancel_futures=True)
+            self._prepare_pool = None
         self.conn.close()
+
+    def _prepare_ahead(self, articles: list[Article]) -> Future[list[_Prepared | Exception]]:
+        """Fingerprint ``articles`` in the worker process (started on first use), else in a thread.
+
+        A process has its own GIL, so the fingerprints cost the loading thread nothing; where
+        no child process can be started (inside a daemonic worker, say) a thread does the work.
+        """
+        if self._prepare_pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            self._prepare_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        try:
+            return self._prepare_pool.submit(_prepare_all, articles)
+        except (AssertionError, OSError, RuntimeError, BrokenExecutor) as exc:
+            logger.info("fingerprinting in a thread: no worker process (%s)", exc)
+            self._prepare_pool.shutdown(wait=False, cancel_futures=True)
+            self._prepare_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare")
+            return self._prepare_pool.submit(_prepare_all, articles)
 
     def __enter__(self) -> Store:
         return self
@@ -392,50 +414,63 @@ class Store:
         Results are yielded once their batch is committed. On an error the current batch is
         rolled back (earlier batches stay) and :class:`LoadError` names the article.
 
-        Articles are read from ``items`` :data:`PREPARE_CHUNK` at a time; each chunk is
-        fingerprinted in a second thread while the one before it is added to the full-text
-        index and committed (SQLite statements that run without the GIL), so on a multi-core
-        machine the fingerprints cost little wall time.
+        Articles are read from ``items`` :data:`PREPARE_CHUNK` at a time. While one chunk is
+        resolved and written, the next is fingerprinted (hash, MinHash, LSH keys, article
+        values, compressed HTML) in a worker process started on first use (a thread where
+        no process can start), so on a multi-core machine that work costs little wall time.
         """
         stream = iter(items)
         chunk_size = min(batch_size, PREPARE_CHUNK)
         chunk = list(itertools.islice(stream, chunk_size))
-        prepared = _prepare_all(chunk)
+        prepared = _prepare_all([article for article, _ in chunk])
         current: Article | None = None
         done = 0
         results: list[LoadResult] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare") as pool:
-            while chunk:
-                following = list(itertools.islice(stream, chunk_size))
-                try:
-                    if not self.conn.in_transaction:
-                        self._begin()
-                    for (article, facts), prep in zip(chunk, prepared):
-                        current = article
-                        if isinstance(prep, BaseException):
-                            raise prep
-                        results.append(self._load_one(article, facts, run_id, extractor_version, prep))
-                    # fact rows first (one executemany each), then the statements that run
-                    # without the GIL while the next chunk is fingerprinted
-                    self._flush()
-                    ahead = pool.submit(_prepare_all, following)
-                    self._index_new()
-                    if len(results) >= batch_size or not following:
-                        self._commit()
-                except BaseException as exc:
-                    self._rollback()
-                    if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
-                        url = current.canonical_url if current is not None else "?"
-                        raise LoadError(
-                            f"could not store {url}: {exc}; the {len(results) + 1} articles of its batch "
-                            f"were not kept ({done} stored before it)"
-                        ) from exc
-                    raise
+        while chunk:
+            following = list(itertools.islice(stream, chunk_size))
+            # the next chunk is fingerprinted in the worker while this one is loaded
+            ahead = self._prepare_ahead([article for article, _ in following]) if following else None
+            try:
                 if not self.conn.in_transaction:
-                    done += len(results)
-                    yield from results
-                    results = []
-                chunk, prepared = following, ahead.result()
+                    self._begin()
+                for (article, facts), prep in zip(chunk, prepared):
+                    current = article
+                    if isinstance(prep, BaseException):
+                        raise prep
+                    results.append(self._load_one(article, facts, run_id, extractor_version, prep))
+                self._flush()
+                self._index_new()
+                if len(results) >= batch_size or not following:
+                    self._commit()
+            except BaseException as exc:
+                self._rollback()
+                if isinstance(exc, (sqlite3.Error, TypeError, ValueError, AttributeError)):
+                    url = current.canonical_url if current is not None else "?"
+                    raise LoadError(
+                        f"could not store {url}: {exc}; the {len(results) + 1} articles of its batch "
+                        f"were not kept ({done} stored before it)"
+                    ) from exc
+                raise
+            if not self.conn.in_transaction:
+                done += len(results)
+                yield from results
+                results = []
+            chunk, prepared = following, self._prepared_result(ahead, following)
+
+    def _prepared_result(
+        self, ahead: Future[list[_Prepared | Exception]] | None, items: list[tuple[Article, ArticleFacts]]
+    ) -> list[_Prepared | Exception]:
+        """What :meth:`_prepare_ahead` computed; recomputed here if its worker died."""
+        if ahead is None:
+            return []
+        try:
+            return ahead.result()
+        except BrokenExecutor as exc:
+            logger.warning("fingerprinting worker failed (%s): going on in a thread", exc)
+            if self._prepare_pool is not None:
+                self._prepare_pool.shutdown(wait=False, cancel_futures=True)
+            self._prepare_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare")
+            return _prepare_all([article for article, _ in items])
 
     def _outlet_id(self, host: str) -> int:
         cached = self._outlets.get(host)
@@ -463,7 +498,7 @@ class Store:
         self, article: Article, facts: ArticleFacts, run_id: int | None, extractor_version: str | None,
         prepared: _Prepared | None = None,
     ) -> LoadResult:
-        prep = prepared or _prepare(article, facts)
+        prep = prepared or _prepare(article)
         sh, signature, chash = prep.shingles, prep.signature, prep.values["content_hash"]
         row = self.conn.execute(
             "SELECT id, content_hash, duplicate_of FROM articles WHERE canonical_url = ?", (article.canonical_url,)
@@ -473,7 +508,7 @@ class Store:
         values = dict(prep.values)
         values["outlet_id"] = self._outlet_id(article.outlet)
         values["run_id"] = run_id
-        values["extractor_version"] = extractor_version or prep.facts_version
+        values["extractor_version"] = extractor_version or _facts_version(facts)
         if row is None:
             values["canonical_url"] = article.canonical_url
             values["fetched_at"] = _now()

@@ -380,3 +380,52 @@ def test_full_text_index_follows_inserts_updates_and_rollbacks_in_one_batch(db_p
     store.load(article(7, paragraphs=["Banjir bandang melanda Semende. " * 8]), facts())
     fts_is_consistent(store)
     assert len(store.search("semende")) == 1
+
+
+def _bulk(n: int) -> list[tuple[Article, ArticleFacts]]:
+    return [(article(i, paragraphs=[f"{p} Berita nomor {i}." for p in BODY[:1]]), ArticleFacts()) for i in range(n)]
+
+
+def test_load_many_fingerprints_later_chunks_in_a_worker_process(db_path: Path) -> None:
+    from db.store import PREPARE_CHUNK
+
+    store = Store(db_path)
+    items = _bulk(PREPARE_CHUNK * 2 + 10)
+    broken = article(99_999)
+    broken.paragraphs = [None]  # type: ignore[list-item]
+    results = list(store.load_many(items, batch_size=PREPARE_CHUNK))
+    assert [r.status for r in results] == ["inserted"] * len(items)
+    assert type(store._prepare_pool).__name__ == "ProcessPoolExecutor"
+    # what the worker computed is what loading inline computes
+    row = store.conn.execute(
+        "SELECT content_hash, fingerprint FROM articles WHERE canonical_url = ?", (items[-1][0].canonical_url,)
+    ).fetchone()
+    other = Store(db_path.with_name("inline.db"))
+    other.load(*items[-1])
+    assert other.conn.execute("SELECT content_hash, fingerprint FROM articles").fetchone() == tuple(row)
+    # an article the worker cannot fingerprint is named, and its transaction is not kept
+    with pytest.raises(LoadError, match="berita-99999"):
+        list(store.load_many([*_bulk(PREPARE_CHUNK + 5)[5:], (broken, ArticleFacts())], batch_size=10_000))
+    assert counts(store)["articles"] == len(items)
+    store.close()
+    assert store._prepare_pool is None
+
+
+def _load_in_daemon(path: str, n: int) -> None:
+    with Store(path) as store:
+        for _ in store.load_many(_bulk(n)):
+            pass
+
+
+def test_load_many_falls_back_to_a_thread_where_no_process_can_start(db_path: Path) -> None:
+    """A daemonic worker (a crawl worker pool, say) may not start processes of its own."""
+    import multiprocessing
+
+    from db.store import PREPARE_CHUNK
+
+    n = PREPARE_CHUNK + 20
+    proc = multiprocessing.get_context("spawn").Process(target=_load_in_daemon, args=(str(db_path), n), daemon=True)
+    proc.start()
+    proc.join(120)
+    assert proc.exitcode == 0
+    assert counts(Store.open_existing(db_path))["articles"] == n
