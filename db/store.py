@@ -39,7 +39,7 @@ LoadStatus = Literal["inserted", "updated", "unchanged"]
 #: Articles per transaction in :meth:`Store.load_many` (random-key indexes such as the LSH
 #: keys and mentions by entity dirty most of their pages in any large transaction, so fewer,
 #: larger transactions write less).
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 #: Articles :meth:`Store.load_many` fingerprints at a time, in a worker process while the
 #: previous ones are resolved and written.
 PREPARE_CHUNK = 500
