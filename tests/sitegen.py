@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import random
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -398,3 +399,14 @@ def write_config(path: Path, site: GeneratedSite) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def articles_in(db: Path) -> int:
+    """Articles committed to the store at ``db`` so far (0 while it or its schema is not there yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:  # schema not written yet
+        return 0

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.ingest import RunLock, ingest
-from sitegen import GeneratedSite, shared_extractor, write_config
+from sitegen import GeneratedSite, articles_in, shared_extractor, write_config
 
 WARTA = Path(sys.executable).with_name("warta")
 
@@ -24,16 +24,6 @@ pytestmark = pytest.mark.skipif(not WARTA.exists(), reason=f"the warta script is
 
 def warta(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(WARTA), "ingest", *map(str, args)], capture_output=True, text=True, timeout=180)
-
-
-def articles_in(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.ingest import EXIT_INTERRUPTED, EXIT_OK, GracefulStop, ingest
-from sitegen import GeneratedSite, shared_extractor, write_config
+from sitegen import GeneratedSite, articles_in, shared_extractor, write_config
 
 FORK = multiprocessing.get_context("fork")
 
@@ -36,17 +36,6 @@ def start(config: Path, db: Path) -> multiprocessing.process.BaseProcess:
     proc = FORK.Process(target=_child, args=(config, db))
     proc.start()
     return proc
-
-
-def articles_in(db: Path) -> int:
-    """Articles committed so far (0 while the store is not there yet)."""
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:  # schema not written yet
-        return 0
 
 
 def stored(db: Path) -> list[str]:
