@@ -73,26 +73,18 @@ class DateMatch:
 
 
 @functools.cache
-def _parser(base: dt.datetime) -> DateDataParser:
+def _parser(base: dt.datetime, prefer: str = "past") -> DateDataParser:
+    """dateparser for Indonesian relative to ``base``; ``prefer``: "past" or "future" for incomplete dates."""
     return DateDataParser(
         languages=["id"],
-        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY",
-                  "PREFER_DAY_OF_MONTH": "first"},
-    )
-
-
-@functools.cache
-def _future_parser(base: dt.datetime) -> DateDataParser:
-    return DateDataParser(
-        languages=["id"],
-        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY",
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "DATE_ORDER": "DMY",
                   "PREFER_DAY_OF_MONTH": "first"},
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _resolve(expr: str, base: dt.datetime, future: bool = False) -> tuple[str, str] | None:
-    data = (_future_parser(base) if future else _parser(base)).get_date_data(expr)
+    data = _parser(base, "future" if future else "past").get_date_data(expr)
     if data is None or data.date_obj is None:
         return None
     d = data.date_obj
