@@ -288,9 +288,14 @@ class Store:
             return self._prepare_pool.submit(_prepare_all, articles)
         except (AssertionError, OSError, RuntimeError, BrokenExecutor) as exc:
             logger.info("fingerprinting in a thread: no worker process (%s)", exc)
+            return self._prepare_in_thread().submit(_prepare_all, articles)
+
+    def _prepare_in_thread(self) -> Executor:
+        """Replace the fingerprinting worker process with a thread (it could not start, or died)."""
+        if self._prepare_pool is not None:
             self._prepare_pool.shutdown(wait=False, cancel_futures=True)
-            self._prepare_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare")
-            return self._prepare_pool.submit(_prepare_all, articles)
+        self._prepare_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare")
+        return self._prepare_pool
 
     def __enter__(self) -> Store:
         return self
@@ -467,9 +472,7 @@ class Store:
             return ahead.result()
         except BrokenExecutor as exc:
             logger.warning("fingerprinting worker failed (%s): going on in a thread", exc)
-            if self._prepare_pool is not None:
-                self._prepare_pool.shutdown(wait=False, cancel_futures=True)
-            self._prepare_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-prepare")
+            self._prepare_in_thread()
             return _prepare_all([article for article, _ in items])
 
     def _outlet_id(self, host: str) -> int:
