@@ -13,11 +13,11 @@ import datetime as dt
 import itertools
 import json
 import logging
+import multiprocessing
 import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-import multiprocessing
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -433,8 +433,9 @@ class Store:
         results: list[LoadResult] = []
         while chunk:
             following = list(itertools.islice(stream, chunk_size))
+            following_articles = [article for article, _ in following]
             # the next chunk is fingerprinted in the worker while this one is loaded
-            ahead = self._prepare_ahead([article for article, _ in following]) if following else None
+            ahead = self._prepare_ahead(following_articles) if following else None
             try:
                 if not self.conn.in_transaction:
                     self._begin()
@@ -460,10 +461,10 @@ class Store:
                 done += len(results)
                 yield from results
                 results = []
-            chunk, prepared = following, self._prepared_result(ahead, following)
+            chunk, prepared = following, self._prepared_result(ahead, following_articles)
 
     def _prepared_result(
-        self, ahead: Future[list[_Prepared | Exception]] | None, items: list[tuple[Article, ArticleFacts]]
+        self, ahead: Future[list[_Prepared | Exception]] | None, articles: list[Article]
     ) -> list[_Prepared | Exception]:
         """What :meth:`_prepare_ahead` computed; recomputed here if its worker died."""
         if ahead is None:
@@ -473,7 +474,7 @@ class Store:
         except BrokenExecutor as exc:
             logger.warning("fingerprinting worker failed (%s): going on in a thread", exc)
             self._prepare_in_thread()
-            return _prepare_all([article for article, _ in items])
+            return _prepare_all(articles)
 
     def _outlet_id(self, host: str) -> int:
         cached = self._outlets.get(host)
