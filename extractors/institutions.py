@@ -160,6 +160,17 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         out.append(match)
         taken.append((s, e))
     known_spans = list(taken)
+
+    def named_body(start: int, j: int, kind: str) -> None:
+        """Record the body named by tokens from ``start`` up to ``j``, and its "(ABBR)" after them."""
+        end = toks[j - 1].end
+        name = text[start:end]
+        out.append(InstitutionMatch(start, end, name, name, kind, ("known", norm(name))))
+        taken.append((start, end))
+        abbr = _paren_abbrev(toks, j)
+        if abbr:
+            aliases[abbr.lower()] = ("known", norm(name))
+
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -356,13 +367,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if closing is not None and closing.level == "country":
                 j += 1  # "... Anak Indonesia": the country closes the name
             if j - i >= 3:
-                end = toks[j - 1].end
-                name = text[t.start:end]
-                out.append(InstitutionMatch(t.start, end, name, name, "association", ("known", norm(name))))
-                taken.append((t.start, end))
-                abbr = _paren_abbrev(toks, j)
-                if abbr:
-                    aliases[abbr.lower()] = ("known", norm(name))
+                named_body(t.start, j, "association")
                 i = j
                 continue
         # schools and universities: "Universitas X"
@@ -372,13 +377,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     and not lexicon.is_title(toks[j].text) and not lexicon.is_degree(toks[j].text):
                 j += 1
             if j > i + 1:
-                end = toks[j - 1].end
-                name = text[t.start:end]
-                out.append(InstitutionMatch(t.start, end, name, name, "university", ("known", norm(name))))
-                taken.append((t.start, end))
-                abbr = _paren_abbrev(toks, j)
-                if abbr:
-                    aliases[abbr.lower()] = ("known", norm(name))
+                named_body(t.start, j, "university")
                 i = j
                 continue
         i += 1
