@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import dates, institutions, lexicon, officials, places, programmes, text
+from extractors.tokenizer import TOKENIZER_CONFIG
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def build_pipeline(use_ner: bool = False) -> Language:
     Returns:
         A spaCy ``Language`` whose components fill ``doc._.warta``.
     """
-    nlp = spacy.blank("id")
+    nlp = spacy.blank("id", config=TOKENIZER_CONFIG)
     if use_ner:
         ner_nlp = _load_ner()
         if ner_nlp is not None:
