@@ -30,7 +30,7 @@ from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoun
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
 from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
 from db.schema import FTS_INDEX_SQL, TABLES, migrate
-from pipeline.models import Article, ArticleFacts, Provenance
+from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +140,24 @@ def version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version or ""))
 
 
+def is_outdated(stored: str | None, current: str) -> bool:
+    """Whether facts made by extractor version ``stored`` predate ``current``.
+
+    Per-type versions (``dates=1;officials=2;...``, see :func:`pipeline.models.format_versions`)
+    compare type by type: one type's bump, or a type the stored facts lack, makes them outdated.
+    A single version string (older stores) is outdated against per-type versions, and against
+    another single version when its numbers sort lower.
+    """
+    if stored is None:
+        return True
+    cur, old = parse_versions(current), parse_versions(stored)
+    if cur is None:
+        return old is None and version_key(stored) < version_key(current)
+    if old is None:
+        return True
+    return any(kind not in old or version_key(old[kind]) < version_key(v) for kind, v in cur.items())
+
+
 def _prov(surface: str, prov: Provenance) -> tuple[Any, ...]:
     return (surface, prov.start, prov.end, prov.sentence, prov.extractor, prov.version, prov.confidence)
 
@@ -194,6 +212,8 @@ def _prepare_all(articles: list[Article]) -> list[_Prepared | Exception]:
 
 
 def _facts_version(facts: ArticleFacts) -> str | None:
+    if facts.versions:
+        return format_versions(facts.versions)
     versions = {
         f.prov.version
         for kind in (*facts.counts(), "relations")
@@ -741,11 +761,10 @@ class Store:
         if since is not None:
             sql += " WHERE published_utc >= ?"
             params.append(search_mod.iso_bound(since))
-        target = version_key(older_than_version)
         ids = [
             int(i)
             for i, v in self.conn.execute(sql + " ORDER BY id", params).fetchall()
-            if older_than_version is None or v is None or version_key(v) < target
+            if older_than_version is None or is_outdated(v, older_than_version)
         ]
         for article_id in ids:
             row = self.conn.execute("SELECT text, published FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -830,4 +849,4 @@ class Store:
         return export_table(self.db, table, fmt, out)
 
 
-__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "version_key"]
+__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "is_outdated", "version_key"]

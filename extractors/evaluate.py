@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from extractors.exceptions import BadInputError
 from pipeline.models import FACT_TYPES
 
 logger = logging.getLogger(__name__)
@@ -134,12 +136,15 @@ def _pairs(gold: list[Row], pred: list[Row], same: Callable[[Row, Row], bool]) -
     return pairs
 
 
-def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row]) -> dict[str, Any]:
+def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row],
+          errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Score predictions against gold articles.
 
     Args:
         gold_rows: gold records (``id``, ``gold`` with the six fact lists).
         pred_rows: prediction lines (``id`` and the six fact lists).
+        errors: when given, every miss, false positive and wrong role is appended to it
+            (see :func:`error_record`).
 
     Returns:
         Per type ``precision``/``recall``/``f1``/``gold``/``pred``/``matched``, plus
@@ -165,6 +170,15 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row]) -> dict[str, Any]:
             if t == "officials":
                 role_total += len(pairs)
                 role_hits += sum(role_ok(g, p) for g, p in pairs)
+            if errors is not None:
+                text = str(row.get("text") or "")
+                matched_g = {id(g) for g, _ in pairs}
+                matched_p = {id(p) for _, p in pairs}
+                errors.extend(error_record(rid, t, "missed", g, text) for g in g_items if id(g) not in matched_g)
+                errors.extend(error_record(rid, t, "false positive", p, text) for p in p_items if id(p) not in matched_p)
+                if t == "officials":
+                    errors.extend(error_record(rid, t, "wrong role", p, text, g)
+                                  for g, p in pairs if not role_ok(g, p))
     result: dict[str, Any] = {}
     for t, (m, ng, np_) in tally.items():
         precision = m / np_ if np_ else (1.0 if ng == 0 else 0.0)
@@ -175,6 +189,67 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row]) -> dict[str, Any]:
     result["overall_f1"] = sum(result[t]["f1"] for t in FACT_TYPES) / len(FACT_TYPES)
     result["missing_predictions"] = missing
     return result
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _fact_words(fact_type: str, item: Row) -> list[str]:
+    """The strings of a gold or predicted item that can be looked up in the text."""
+    keys = {"officials": ("name",), "institutions": ("name",), "places": ("name",), "dates": (),
+            "program_stages": ("program",), "program_participants": ("region",)}[fact_type]
+    return [str(v) for k in keys for v in _options(item, k) if v]
+
+
+def find_sentence(text: str, words: Iterable[str]) -> str:
+    """The first sentence of ``text`` holding one of ``words`` (case-insensitive); "" when none does."""
+    low = text.lower()
+    for w in words:
+        pos = low.find(w.lower())
+        if pos >= 0:
+            starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
+            start = starts[-1] if starts else 0
+            m = _SENTENCE_END.search(text, pos)
+            return text[start:m.start() if m else len(text)].strip()
+    return ""
+
+
+def error_record(article_id: str, fact_type: str, kind: str, item: Row, text: str = "",
+                 gold: Row | None = None) -> dict[str, Any]:
+    """One line of the error study: which article, fact type, what went wrong, the item and its sentence.
+
+    ``kind`` is ``missed`` (a gold item nothing matched), ``false positive`` (a prediction no gold
+    item matched) or ``wrong role`` (an official found with a role the gold does not accept; ``gold``
+    is the gold item). A prediction that carries its provenance sentence (``sentence``) keeps it.
+    """
+    fact = {k: v for k, v in item.items() if k != "sentence"}
+    sentence = str(item.get("sentence") or "") or find_sentence(text, _fact_words(fact_type, item))
+    rec = {"id": article_id, "type": fact_type, "kind": kind, "fact": fact, "sentence": sentence}
+    if gold is not None:
+        rec["gold"] = dict(gold)
+    return rec
+
+
+def format_errors(errors: Iterable[Mapping[str, Any]]) -> str:
+    """The error study as text, grouped by fact type then kind, one block per error."""
+    by_type: dict[str, list[Mapping[str, Any]]] = {}
+    for e in errors:
+        by_type.setdefault(e["type"], []).append(e)
+    out: list[str] = []
+    for t in FACT_TYPES:
+        items = sorted(by_type.get(t, []), key=lambda e: (e["kind"], e["id"]))
+        if not items:
+            continue
+        counts = ", ".join(f"{k} {sum(1 for e in items if e['kind'] == k)}"
+                           for k in ("missed", "false positive", "wrong role") if any(e["kind"] == k for e in items))
+        out.append(f"== {t}: {counts}")
+        for e in items:
+            fact = json.dumps(e["fact"], ensure_ascii=False)
+            extra = f"  gold role {json.dumps(e['gold'].get('role'), ensure_ascii=False)}" if "gold" in e else ""
+            out.append(f"[{e['id']}] {e['kind']}: {fact}{extra}")
+            if e["sentence"]:
+                out.append(f"    | {e['sentence'][:400]}")
+    return "\n".join(out)
 
 
 def format_table(result: Mapping[str, Any]) -> str:
@@ -191,33 +266,106 @@ def format_table(result: Mapping[str, Any]) -> str:
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """Read a JSON-lines file (blank lines skipped)."""
+    """Read a JSON-lines file (blank lines skipped); a bad line is named by file and line number."""
+    rows = []
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise BadInputError(f"{path}:{n}: not a JSON object ({exc.msg}, column {exc.colno})") from exc
+    return rows
 
 
-def predict_rows(rows: Iterable[Row], extractor: Any = None) -> Iterator[dict[str, Any]]:
+#: Where the texts of gold records that are stored by id live, relative to the shared folder.
+NEWS_CORPUS = Path("data") / "news" / "articles.jsonl"
+
+
+def default_shared_dir() -> Path:
+    """``$WARTA_SHARED`` when set, else ``../shared`` beside the project checkout."""
+    env = os.environ.get("WARTA_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
+
+
+def read_gold(path: str | Path, shared: str | Path | None = None) -> list[dict[str, Any]]:
+    """Read a gold file; records stored without their text get it from the shared news corpus by id.
+
+    warta's real-news gold set keeps annotations only for articles of ``../shared/data/news``
+    (their texts may not be redistributed): each such record has ``id`` and ``gold`` and no
+    ``text``, which is joined here (with ``published`` and ``title`` when the record lacks them).
+
+    Raises:
+        BadInputError: a record has no text and its id is not in the shared corpus (or it is absent).
+    """
+    rows = read_jsonl(path)
+    need = [r for r in rows if "text" not in r]
+    if not need:
+        return rows
+    corpus_path = Path(shared) / NEWS_CORPUS if shared is not None else default_shared_dir() / NEWS_CORPUS
+    if not corpus_path.is_file():
+        raise BadInputError(f"{path}: {len(need)} records keep only their id; their texts come from "
+                            f"{corpus_path}, which is absent (set WARTA_SHARED or pass --shared)")
+    wanted = {str(r["id"]) for r in need}
+    texts: dict[str, dict[str, Any]] = {}
+    with corpus_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["id"] in wanted:
+                texts[rec["id"]] = rec
+    for r in need:
+        src = texts.get(str(r["id"]))
+        if src is None:
+            raise BadInputError(f"{path}: record {r['id']!r} has no text and is not in {corpus_path}")
+        r["text"] = src["text"]
+        for key in ("published", "title", "outlet", "url"):
+            r.setdefault(key, src.get(key))
+    return rows
+
+
+def predict_rows(rows: Iterable[Row], extractor: Any = None,
+                 sentences: bool = False) -> Iterator[dict[str, Any]]:
     """Run extraction on records with ``id``, ``text`` and ``published``; yield prediction lines.
 
     Args:
         rows: input records (a gold file or any JSON lines with those keys).
         extractor: an :class:`extractors.Extractor`; a default one when None.
+        sentences: add each fact's source sentence (``sentence``; the scorer ignores it).
+
+    Raises:
+        BadInputError: a record without ``id`` or without a ``text`` string (named by its position).
     """
     if extractor is None:
         from extractors.extract import Extractor
 
         extractor = Extractor()
-    for row in rows:
-        facts = extractor.extract(row.get("text", ""), row.get("published"))
-        yield {"id": row["id"], **facts.to_eval_dict()}
+    for n, row in enumerate(rows, 1):
+        if "id" not in row or not isinstance(row.get("text"), str):
+            missing = "id" if "id" not in row else "text"
+            raise BadInputError(f"record {n} ({row.get('id', 'no id')!r}) has no {missing!r}")
+        facts = extractor.extract(row["text"], row.get("published"))
+        line = {"id": row["id"], **facts.to_eval_dict()}
+        if sentences:
+            for t in FACT_TYPES:
+                for item, fact in zip(line[t], getattr(facts, t)):
+                    item["sentence"] = fact.prov.sentence
+        yield line
 
 
-def evaluate_file(gold_path: str | Path, extractor: Any = None) -> dict[str, Any]:
+def evaluate_file(gold_path: str | Path, extractor: Any = None, errors: list[dict[str, Any]] | None = None,
+                  shared: str | Path | None = None) -> dict[str, Any]:
     """Extract facts for every article of a gold file and score them.
+
+    Args:
+        gold_path: gold records (texts of id-only records are joined from the shared corpus).
+        extractor: an :class:`extractors.Extractor`; a default one when None.
+        errors: when given, receives the error study (see :func:`error_record`).
+        shared: the shared folder for id-only records (see :func:`read_gold`).
 
     Example:
         >>> res = evaluate_file("../shared/eval/dev.jsonl")  # doctest: +SKIP
         >>> round(res["overall_f1"], 2)  # doctest: +SKIP
     """
-    gold = read_jsonl(gold_path)
-    return score(gold, list(predict_rows(gold, extractor)))
+    gold = read_gold(gold_path, shared)
+    return score(gold, list(predict_rows(gold, extractor, sentences=errors is not None)), errors)

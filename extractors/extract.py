@@ -18,14 +18,14 @@ from pipeline.models import (
     ProgrammeParticipant,
     ProgrammeStage,
     Provenance,
+    format_versions,
 )
 
 logger = logging.getLogger(__name__)
 
-#: Version of the extractor set as a whole; bumped whenever any fact type's output can change.
-EXTRACTOR_VERSION = "warta.extractors.v1"
-
-#: Name and version of each fact type's extractor, recorded in every fact's provenance.
+#: Name and version of each fact type's extractor, recorded in every fact's provenance. Bump a
+#: module's ``VERSION`` whenever its output can change: ``warta reextract`` then re-runs the
+#: extractors over every stored article made by an older version of that type.
 FACT_EXTRACTORS = {
     "officials": (officials.NAME, officials.VERSION),
     "institutions": (institutions.NAME, institutions.VERSION),
@@ -35,6 +35,11 @@ FACT_EXTRACTORS = {
     "program_participants": (programmes.NAME_PARTICIPANTS, programmes.VERSION),
     "relations": ("warta.relations", officials.VERSION),
 }
+
+#: Version of each fact type's extractor.
+VERSIONS: dict[str, str] = {kind: version for kind, (_name, version) in FACT_EXTRACTORS.items()}
+#: The versions as stored with each article (``dates=1;institutions=1;...``).
+EXTRACTOR_VERSION = format_versions(VERSIONS)
 
 
 def parse_published(published: dt.datetime | dt.date | str | None) -> dt.datetime | None:
@@ -84,9 +89,11 @@ class Extractor:
             raise BadInputError(f"text must be a str, not {type(text).__name__}")
         pub = parse_published(published)
         if not text.strip():
-            return ArticleFacts()
+            return ArticleFacts(versions=dict(VERSIONS))
         st = nlp.run(self.nlp, text, pub)
-        return _to_facts(text, st)
+        facts = _to_facts(text, st)
+        facts.versions = dict(VERSIONS)
+        return facts
 
 
 def _sentence(text: str, sentences: list[tuple[int, int]], pos: int) -> str:

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -111,24 +111,38 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
 @eval_group.command(name="extraction")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also list every miss, false positive and wrong role with its sentence, per fact type.")
+@click.option("--shared", "shared", default=None, type=click.Path(file_okay=False),
+              help="Folder with data/news/articles.jsonl, for gold records stored by id [default: ../shared].")
 @click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
-def eval_extraction_command(gold: str, as_json: bool, use_ner: bool) -> None:
+def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared: str | None, use_ner: bool) -> None:
     """Run extraction on a gold set and score it (precision/recall/F1 per fact type).
 
-    The last line is ``overall F1 = X`` (mean of the six type F1 scores), as the shared scorer prints.
+    The last line of the table is ``overall F1 = X`` (mean of the six type F1 scores), as the
+    shared scorer prints; with --errors the error study comes first.
 
+    \b
     Example:
         warta eval extraction ../shared/eval/dev.jsonl
+        warta eval extraction tests/fixtures/realnews/dev.jsonl --errors
     """
     from extractors import Extractor
-    from extractors.evaluate import evaluate_file, format_table
+    from extractors.evaluate import evaluate_file, format_errors, format_table
     from extractors.exceptions import ExtractionError
 
+    errors: list[dict[str, Any]] | None = [] if show_errors else None
     try:
-        result = evaluate_file(gold, Extractor(use_ner=use_ner))
+        result = evaluate_file(gold, Extractor(use_ner=use_ner), errors, shared)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
         raise click.ClickException(f"cannot evaluate {gold}: {exc}") from exc
-    click.echo(json.dumps(result, indent=2) if as_json else format_table(result))
+    if as_json:
+        click.echo(json.dumps({**result, "errors": errors} if errors is not None else result, indent=2,
+                              ensure_ascii=False))
+        return
+    if errors:
+        click.echo(format_errors(errors) + "\n")
+    click.echo(format_table(result))
 
 
 # --- NER: train-ner, eval ner ---------------------------------------------------------

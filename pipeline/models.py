@@ -16,6 +16,8 @@ Data flow::
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -285,6 +287,9 @@ class ArticleFacts:
     program_stages: list[ProgrammeStage] = field(default_factory=list)
     program_participants: list[ProgrammeParticipant] = field(default_factory=list)
     relations: list[OfficialRelation] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    """Version of each fact type's extractor that made these facts, the types that found nothing
+    included (``{"officials": "2", ...}``); stored per article so re-extraction sees one type's bump."""
 
     def counts(self) -> dict[str, int]:
         """Number of facts per type."""
@@ -311,3 +316,23 @@ class ArticleFacts:
                 for p in self.program_participants
             ],
         }
+
+
+_VERSION_ITEM = re.compile(r"([a-z_]+)=([^;=\s]+)")
+
+
+def format_versions(versions: Mapping[str, str]) -> str:
+    """Per-type extractor versions as one string: ``dates=1;officials=2;...`` (sorted by type)."""
+    return ";".join(f"{t}={v}" for t, v in sorted(versions.items()))
+
+
+def parse_versions(value: str | None) -> dict[str, str] | None:
+    """The per-type versions of :func:`format_versions`; None for any other string (an older store's
+    single version such as ``warta.extractors.v1``)."""
+    if not value:
+        return None
+    items = value.split(";")
+    found = [_VERSION_ITEM.fullmatch(i) for i in items]
+    if not all(found):
+        return None
+    return {m.group(1): m.group(2) for m in found if m}

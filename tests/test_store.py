@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from db.exceptions import CorruptStoreError, ExportError, LoadError, StoreError, StoreNotFoundError
-from db.store import Store
+from db.store import Store, is_outdated
 from pipeline.models import (
     Article,
     ArticleFacts,
@@ -25,6 +25,8 @@ from pipeline.models import (
     ProgrammeParticipant,
     ProgrammeStage,
     Provenance,
+    format_versions,
+    parse_versions,
 )
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -429,3 +431,22 @@ def test_load_many_falls_back_to_a_thread_where_no_process_can_start(db_path: Pa
     proc.join(120)
     assert proc.exitcode == 0
     assert counts(Store.open_existing(db_path))["articles"] == n
+
+
+def test_reextraction_follows_one_fact_types_version(db_path: Path) -> None:
+    """Bumping one type's extractor version re-extracts the articles an older version of it made."""
+    store = Store(db_path)
+    v1 = {"officials": "1", "dates": "1", "places": "1"}
+    a = store.load(article(1), ArticleFacts(versions=v1)).article_id
+    b = store.load(article(2), ArticleFacts(versions={**v1, "officials": "2"})).article_id
+    legacy = store.load(article(3), facts(version="warta.extractors.v1")).article_id
+    stored = dict(store.conn.execute("SELECT id, extractor_version FROM articles").fetchall())
+    assert stored[a] == "dates=1;officials=1;places=1" and parse_versions(stored[a]) == v1
+    current = format_versions({**v1, "officials": "2"})
+    assert [i for i, _, _ in store.articles_for_reextraction(current)] == [a, legacy]
+    assert [i for i, _, _ in store.articles_for_reextraction(format_versions(v1))] == [legacy]
+    # a fact type the stored facts never had (a new extractor) counts as outdated too
+    assert [i for i, _, _ in store.articles_for_reextraction(format_versions({**v1, "stages": "1"}))] == [a, b, legacy]
+    store.reextract(lambda text, published: ArticleFacts(versions={**v1, "officials": "2"}), current)
+    assert list(store.articles_for_reextraction(current)) == []
+    assert is_outdated("1.2", "1.10") and not is_outdated("1.10", "1.10") and is_outdated(None, current)
