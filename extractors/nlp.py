@@ -158,7 +158,7 @@ def cached_pipeline(use_ner: bool = False) -> Language:
 
 def run(nlp: Language, body: str, published: dt.datetime | None) -> dict[str, Any]:
     """Run ``nlp`` on ``body`` and return the plain records its components produced."""
-    doc = nlp.make_doc(body)
+    doc = nlp.make_doc(text.blank_clutter(body))
     _state(doc)["published"] = published
     for _, proc in nlp.pipeline:
         doc = proc(doc)

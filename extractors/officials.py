@@ -120,7 +120,9 @@ class _Scanner:
         self.insts = {m.start: m for m in insts}
         self.inst_list = insts
         self.place_list = places
+        self.spans = [(p.start, p.end) for p in places] + [(m.start, m.end) for m in insts]
         self.fields = lexicon.field_words()
+        self.common = lexicon.common_words()
         self.office_abbr = {o.abbrev.lower() for o in lexicon.offices()}
 
     def _skip_to(self, j: int, end: int) -> int:
@@ -128,8 +130,30 @@ class _Scanner:
             j += 1
         return j
 
-    def org_phrase(self, j: int) -> int:
-        """Index after the body served that follows a position."""
+    def body_end(self, j: int) -> int:
+        """Index after the body served that starts at ``j``: the longest reading after which a name follows.
+
+        A long unit name ("Direktur Layanan Aplikasi Informatika Pemerintahan Kementerian Kominfo
+        Dr. Bambang ...") is read with capitalised common words as part of the body, when they lead
+        to another part of it (an office, ministry or region) and a name follows; otherwise the
+        body ends before them ("Ketua DPRD Indah Putri", "Wakil Bupati Klaten Yoga Pratama").
+        """
+        strict = self.org_phrase(j)
+        loose = self.org_phrase(j, loose=True)
+        last = self.toks[loose - 1] if loose > strict else None
+        if last is not None and last.bare.lower() in self.common and last.bare.lower() not in self.fields \
+                and not any(a <= last.start < b for a, b in self.spans):
+            # the common words must lead to another part of the body: "Klaten Yoga Pratama" is a name
+            return strict
+        if loose > strict:
+            k = loose + 1 if loose < len(self.toks) and self.toks[loose].text == "," else loose
+            ns, ne, _titles, _degrees, _nxt = self.name_at(k)
+            if ne > ns:
+                return loose
+        return strict
+
+    def org_phrase(self, j: int, loose: bool = False) -> int:
+        """Index after the body served that follows a position (``loose``: common words are body words)."""
         toks = self.toks
         after_place = False
         while j < len(toks):
@@ -180,6 +204,7 @@ class _Scanner:
                 j += 1
                 continue
             if t.is_cap and (low in self.fields or low in self.office_abbr or _bare_position(toks, j)
+                             or (loose and low in self.common)
                              or (t.text.isupper() and len(t.bare) >= 3 and not lexicon.is_degree(t.text))
                              or re.search(r"\d", t.text)):
                 j += 1
@@ -190,6 +215,7 @@ class _Scanner:
                 continue
             if low in _CONNECT and j + 1 < len(toks) and toks[j + 1].is_cap and (
                 toks[j + 1].bare.lower() in self.fields or toks[j + 1].start in self.places
+                or (loose and toks[j + 1].bare.lower() in self.common)
             ):
                 j += 1
                 continue
@@ -212,8 +238,8 @@ class _Scanner:
         if j < len(toks) and toks[j].low in _NOT_NAME_START:
             return s, s, titles, [], j
         while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
-            if _bare_position(toks, j):
-                break
+            if _bare_position(toks, j) or toks[j].start in self.insts:
+                break  # a name ends where a position or an institution begins
             # an all-capitals word after the first name word is a degree we do not list ("MSCE")
             if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
                 break
@@ -306,7 +332,7 @@ def find_officials(
         if not n:
             i += 1
             continue
-        j = sc.org_phrase(i + n)
+        j = sc.body_end(i + n)
         while j < len(toks) and toks[j].low in _STATUS:  # "Bupati Muara Enim nonaktif Ahmad Yani"
             j += 1
         k = j + 1 if j < len(toks) and toks[j].text == "," else j
@@ -393,11 +419,25 @@ def _fill_orgs(found: list[OfficialMatch]) -> None:
 
 
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
-    """One entry per person: the first mention with a position."""
+    """One entry per person: the first mention with a position.
+
+    A one-word short form of a name the article also gives in full ("Bupati Egi" after "Bupati Lampung
+    Selatan Radityo Egi Pratama", "Wabup M. Syaiful" beside "Muhammad Syaiful") is the same person.
+    """
     seen: dict[str, OfficialMatch] = {}
     for o in found:
         seen.setdefault(o.name.lower(), o)
-    return sorted(seen.values(), key=lambda o: o.start)
+    def core(key: str) -> frozenset[str]:  # the name without initials ("m syaiful" -> {"syaiful"})
+        return frozenset(w for w in key.split() if len(w.rstrip(".")) > 1)
+
+    cores = [core(k) for k in seen]
+    out = []
+    for key, o in seen.items():
+        mine = core(key)
+        if len(mine) == 1 and any(mine < other for other in cores):
+            continue
+        out.append(o)
+    return sorted(out, key=lambda o: o.start)
 
 
 def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[OfficialMatch]) -> list[tuple[str, OfficialMatch, OfficialMatch]]:

@@ -108,3 +108,12 @@ def norm(s: str) -> str:
 def clean_spaces(s: str) -> str:
     """Collapse runs of whitespace to one space."""
     return " ".join(s.split())
+
+
+def blank_clutter(text: str) -> str:
+    """``text`` with page clutter (``data/clutter.txt``) replaced by spaces, offsets unchanged."""
+    from extractors import lexicon
+
+    for pat in lexicon.clutter_patterns():
+        text = pat.sub(lambda m: " " * len(m.group()), text)
+    return text
