@@ -35,6 +35,7 @@ _VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan",
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
 _PROGRAMME_WORDS = {"program", "programme", "gerakan", "kegiatan", "lomba", "penghargaan", "predikat", "kategori"}
 _PROGRAMME_NAME = re.compile(r"\b(?:[Pp]rogram|[Gg]erakan)\s+((?:Desa|Kampung|Kelurahan)\s+[A-Z][\w-]+)")
+_USUAL_NAMES = {"Daerah Khusus Ibukota Jakarta": "DKI Jakarta", "Daerah Khusus Ibu Kota Jakarta": "DKI Jakarta"}
 _ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 _NOT_NAME = {"Dalam", "Setempat", "Lainnya", "Ini", "Itu", "Tersebut", "Terpilih", "Kabupaten", "Kota"}
 
@@ -82,9 +83,17 @@ def _lookup(table: dict[str, Region], run: list[Token]) -> tuple[int, Region] | 
 
 
 def _as_written(reg: Region, written: str) -> str:
-    """The official name, spelt as the article spells it when they differ only in spaces ("Lubuklinggau")."""
+    """The official name, spelt as the article spells it when they differ only in spaces ("Lubuklinggau").
+
+    Jakarta goes by the names people use: "DKI Jakarta" (or "Jakarta" when written so) for the
+    province, "Jakarta Pusat" for "Kota Administrasi Jakarta Pusat".
+    """
+    if reg.name in _USUAL_NAMES:
+        return written if written.lower() == "jakarta" else _USUAL_NAMES[reg.name]
     if written != reg.bare and written.replace(" ", "").lower() == reg.bare.replace(" ", "").lower():
         return reg.name[: len(reg.name) - len(reg.bare)] + written
+    if reg.name.startswith(("Kota Administrasi ", "Kabupaten Administrasi ")):
+        return reg.bare if reg.bare.startswith("Jakarta") else reg.name.replace(" Administrasi", "")
     return reg.name
 
 
@@ -160,6 +169,11 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             in_name = True
         if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
+            for k, tok in enumerate(run):  # "Desa Ciwaru Kecamatan Ciemas": two places
+                if tok.bare.lower() in _LOCAL_PREFIX or tok.bare.lower() in _PREFIX or \
+                        (k and "\n" in text[run[k - 1].end : tok.start]):
+                    del run[k:]
+                    break
             while run and run[-1].bare in _NOT_NAME:
                 run.pop()
             after = i + 1 + len(run)
@@ -209,8 +223,13 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         if not matched:
             i += 1
     context = {m.code[:5] for m in out if m.code and len(m.code) >= 5}
+    provinces = {m.code[:2] for m in out if m.code}
+    common = lexicon.common_words()
     for start, end, dregs, after_di in pending:
         inside = [d for d in dregs if d.code and d.code[:5] in context]
+        if not inside and len(dregs) == 1 and dregs[0].code and dregs[0].code[:2] in provinces \
+                and text[start:end].lower() not in common:
+            inside = dregs  # a kecamatan known by one name in all Indonesia, in a province the article names
         if inside:
             d = inside[0]
             surface = text[start:end]

@@ -92,6 +92,27 @@ def test_seed_officials_reach_the_store(demo_db: tuple[Path, str]) -> None:
     assert "Samuel Abrijani Pangerapan" in names
 
 
+#: Every person the demo pages name with a position (we wrote them; the seed's people are real).
+DEMO_OFFICIALS = {
+    "Agus Salim Harahap", "Ahmad Yani", "Akbar Syaefudin", "Andi Kurniawan", "Andi Syamsul Alam",
+    "Ardian Arifanardi", "Bambang Setiawan", "Darmawan Saputra", "Dedi Supriadi", "Fikri Ansori", "Hadi Prasetyo",
+    "Hendra Gunawan", "Johan Pattiasina", "Juarsah", "Lilis Suryani", "M Teguh Jaya", "Mariana Sitompul",
+    "Markus Wenda", "Maya Sari", "Muhammad Arsyad", "Nasrun Effendi", "Nova Tuhumury", "Paulus Latuheru",
+    "Rahmad Hidayat", "Ratna Dewi", "Ridwan Effendi", "Rikard Bagun", "Rudi Hartawan",
+    "Samuel Abrijani Pangerapan", "Sugeng Riyadi", "Syamsul Bahri", "Syarifuddin Lubis", "Tjahjo Kumolo",
+    "Wulan Anggraini", "Yohanes Kambu", "Yudi Pratama",
+}
+
+
+def test_every_official_in_the_demo_store_is_a_person(demo_db: tuple[Path, str]) -> None:
+    """No office or unit name stored as a person ("Kelembagaan" from "Deputi Bidang Kelembagaan ...")."""
+    db, _ = demo_db
+    with _conn(db) as conn:
+        names = {r[0] for r in conn.execute(
+            "SELECT DISTINCT e.name FROM official_roles r JOIN entities e ON e.id = r.person_id")}
+    assert names == DEMO_OFFICIALS
+
+
 def test_seed_programme_stage_and_date_reach_the_store(demo_db: tuple[Path, str]) -> None:
     db, _ = demo_db
     with _conn(db) as conn:
