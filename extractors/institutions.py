@@ -131,6 +131,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     offices = _office_table()
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
+    common = lexicon.common_words()  # capitalised after an office head, a common noun is a field word
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
@@ -261,7 +262,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 wl = w.bare.lower()
                 if at.get(w.start) is not None:
                     break
-                if w.is_cap and (wl in fields or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)):
+                if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common)
+                                 or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)):
                     last = j
                     j += 1
                     continue
@@ -269,7 +271,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     k2 = j
                     while k2 < len(toks) and toks[k2].bare.lower() in ("dan", ",", "&"):
                         k2 += 1
-                    if k2 < len(toks) and toks[k2].is_cap and toks[k2].bare.lower() in fields and at.get(toks[k2].start) is None:
+                    if k2 < len(toks) and toks[k2].is_cap and (toks[k2].bare.lower() in fields
+                                                               or toks[k2].bare.lower() in common) \
+                            and at.get(toks[k2].start) is None:
                         j = k2
                         continue
                 break
