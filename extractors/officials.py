@@ -121,6 +121,7 @@ class _Scanner:
         self.inst_list = insts
         self.place_list = places
         self.spans = [(p.start, p.end) for p in places] + [(m.start, m.end) for m in insts]
+        self.per_starts: dict[int, int] = {}
         self.fields = lexicon.field_words()
         self.common = lexicon.common_words()
         self.office_abbr = {o.abbrev.lower() for o in lexicon.offices()}
@@ -139,6 +140,9 @@ class _Scanner:
         body ends before them ("Ketua DPRD Indah Putri", "Wakil Bupati Klaten Yoga Pratama").
         """
         strict = self.org_phrase(j)
+        per = self.person_after(j, strict)
+        if per is not None:
+            return per
         loose = self.org_phrase(j, loose=True)
         last = self.toks[loose - 1] if loose > strict else None
         if last is not None and last.bare.lower() in self.common and last.bare.lower() not in self.fields \
@@ -151,6 +155,48 @@ class _Scanner:
             if ne > ns:
                 return loose
         return strict
+
+    def person_after(self, j: int, strict: int, limit: int = 14) -> int | None:
+        """Where a name the NER model found begins, when only the body's words lie between ``j`` and it.
+
+        The rules' reading wins when the model agrees with it (a PER span starts where the strict
+        body ends); otherwise a PER span further on, reached through capitalised words, numbers,
+        parentheses, connectors and one comma ("Direktur Walhi Jawa Barat Dadan Ramdan",
+        "Kepala Balai Besar Karantina Pertanian Surabaya, Musyaffak Fauzi"), marks the body's end.
+        """
+        toks = self.toks
+        if not self.per_starts:
+            return None
+        k = strict + 1 if strict < len(toks) and toks[strict].text == "," else strict
+        ns, ne, _titles, _degrees, _nxt = self.name_at(k)
+        if ne > ns:
+            a, b = toks[ns].start, toks[ne - 1].end
+            if any(s < b and a < e for s, e in self.per_starts.items()):
+                return None  # the model agrees with the rules' name
+            words = [t.bare.lower() for t in toks[ns:ne]]
+            if len(words) > 1 and not any(w in self.common for w in words) \
+                    and not any(s < b and a < e for s, e in self.spans):
+                return None  # the rules' reading looks like a person's name: keep it
+        commas = 0
+        for x in range(j, min(len(toks), j + limit)):
+            t = toks[x]
+            if x > j and t.start in self.per_starts and _is_name_word(t) \
+                    and not any(a <= t.start < b for a, b in self.spans):
+                end = x - 1 if toks[x - 1].text == "," else x
+                while end > j and lexicon.is_title(toks[end - 1].text):
+                    end -= 1
+                return end
+            if x > j and _position_at(toks, x):
+                return None  # the next official's position
+            if t.text == ",":
+                commas += 1
+                if commas > 1:
+                    return None
+                continue
+            if not (t.is_cap or t.text in ("(", ")", "/", "-", "&") or t.low in ("dan", "serta", "untuk", "pada", "di")
+                    or re.match(r"^[\dIVXL]+$", t.text)):
+                return None
+        return None
 
     def org_phrase(self, j: int, loose: bool = False) -> int:
         """Index after the body served that follows a position (``loose``: common words are body words)."""
@@ -306,6 +352,7 @@ def find_officials(
     """
     sc = _Scanner(text, toks, places, insts)
     per_starts = {s: e for s, e in (person_spans or [])}
+    sc.per_starts = per_starts
     found: list[OfficialMatch] = []
     claimed: list[tuple[int, int]] = []
 
