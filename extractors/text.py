@@ -111,9 +111,18 @@ def clean_spaces(s: str) -> str:
 
 
 def blank_clutter(text: str) -> str:
-    """``text`` with page clutter (``data/clutter.txt``) replaced by spaces, offsets unchanged."""
+    """``text`` with page clutter (``data/clutter.txt``) replaced by spaces, offsets unchanged.
+
+    A pattern with a group named ``blank`` blanks only that group (the outlet in a dateline).
+    """
     from extractors import lexicon
 
+    def blank(m: re.Match[str]) -> str:
+        if "blank" not in pat.groupindex:
+            return " " * len(m.group())
+        s, e = m.span("blank")
+        return m.group()[: s - m.start()] + " " * (e - s) + m.group()[e - m.start():]
+
     for pat in lexicon.clutter_patterns():
-        text = pat.sub(lambda m: " " * len(m.group()), text)
+        text = pat.sub(blank, text)
     return text
