@@ -27,7 +27,7 @@ _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
-_STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah"}
+_STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kepolisian Daerah", "Kepolisian Resor"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
                 "Gabungan", "Serikat", "Forum", "Komunitas"}
@@ -379,6 +379,11 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             j = i + 1
             while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
                     and not lexicon.is_title(toks[j].text) and not lexicon.is_degree(toks[j].text):
+                place = at.get(toks[j].start)
+                if place is not None:  # "Universitas Muhammadiyah Malang Sidik Sunaryo": the city closes the name
+                    while j < len(toks) and toks[j].start < place.end:
+                        j += 1
+                    break
                 j += 1
             if j > i + 1:
                 named_body(t.start, j, "university")

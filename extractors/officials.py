@@ -140,6 +140,13 @@ class _Scanner:
         body ends before them ("Ketua DPRD Indah Putri", "Wakil Bupati Klaten Yoga Pratama").
         """
         strict = self.org_phrase(j)
+        for _ in range(3):  # "Kasat Sabhara Polres Sukabumi": a unit's name right before its institution
+            if strict < len(self.toks) and self.toks[strict].is_cap and strict + 1 < len(self.toks) \
+                    and (self.toks[strict + 1].start in self.insts or self.toks[strict + 1].start in self.places) \
+                    and not lexicon.is_title(self.toks[strict].text):
+                strict = self.org_phrase(strict + 1)
+            else:
+                break
         per = self.person_after(j, strict)
         if per is not None:
             return per
@@ -259,12 +266,17 @@ class _Scanner:
             if low == "dari" and j + 1 < len(toks) and toks[j + 1].bare in ("Fraksi", "Komisi"):
                 j += 1
                 continue
-            if low in _CONNECT and j + 1 < len(toks) and toks[j + 1].is_cap and (
-                toks[j + 1].bare.lower() in self.fields or toks[j + 1].start in self.places
-                or (loose and toks[j + 1].bare.lower() in self.common)
-            ):
-                j += 1
-                continue
+            if low in _CONNECT:
+                # "Bidang Politik, Hukum, dan Keamanan": connectors may follow one another
+                k = j + 1
+                while k < len(toks) and toks[k].low in _CONNECT and k - j < 3:
+                    k += 1
+                if k < len(toks) and toks[k].is_cap and (
+                    toks[k].bare.lower() in self.fields or toks[k].start in self.places
+                    or (loose and toks[k].bare.lower() in self.common)
+                ):
+                    j = k
+                    continue
             break
         return j
 
@@ -397,7 +409,8 @@ def find_officials(
                 ne += 1
             nxt = ne
         generic = toks[i + n - 1].low in _GENERIC_HEADS
-        appositive = k > j and ne < len(toks) and toks[ne].text == ","  # "Ketua Bawaslu, Muhammad, mengatakan"
+        # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
+        appositive = k > j and ne < len(toks) and (toks[ne].text == "," or (not toks[ne].is_cap and j > i + n))
         if ne > ns and (ne - ns > 1 or titles or degrees or appositive or (k == j and (j > i + n or not generic))):
             add(i, j, ns, ne, titles, degrees, nxt)
             i = nxt
