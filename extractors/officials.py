@@ -295,6 +295,11 @@ class _Scanner:
         s = j
         if j < len(toks) and toks[j].low in _NOT_NAME_START:
             return s, s, titles, [], j
+        if j < len(toks) and toks[j].bare.lower() in self.common and toks[j].start not in self.per_starts \
+                and not titles and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])
+                                        and toks[j + 1].bare.lower() not in self.common):
+            # "Gubernur Lampung Tetapkan Harga ...": a headline's verb, not a name ("Yoga Pratama" is one)
+            return s, s, titles, [], j
         while j < len(toks) and _is_name_word(toks[j]) and j - s < 5:
             if _bare_position(toks, j) or toks[j].start in self.insts:
                 break  # a name ends where a position or an institution begins
