@@ -344,7 +344,7 @@ def predict_rows(rows: Iterable[Row], extractor: Any = None,
         if "id" not in row or not isinstance(row.get("text"), str):
             missing = "id" if "id" not in row else "text"
             raise BadInputError(f"record {n} ({row.get('id', 'no id')!r}) has no {missing!r}")
-        facts = extractor.extract(row["text"], row.get("published"))
+        facts = extractor.extract(row["text"], row.get("published"), row.get("outlet"))
         line = {"id": row["id"], **facts.to_eval_dict()}
         if sentences:
             for t in FACT_TYPES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from extractors import dates, institutions, nlp, officials, places, programmes
@@ -75,12 +76,15 @@ class Extractor:
         self.use_ner = use_ner
         self.nlp = nlp.cached_pipeline(use_ner)
 
-    def extract(self, text: str, published: dt.datetime | dt.date | str | None = None) -> ArticleFacts:
+    def extract(self, text: str, published: dt.datetime | dt.date | str | None = None,
+                outlet: str | None = None) -> ArticleFacts:
         """Extract the six fact types (and official relations) from one article body.
 
         Args:
             text: the article body (``Article.text``).
             published: publication time; anchors "Rabu (15/5)" and "kemarin".
+            outlet: the publishing outlet's host (``Article.outlet``); the outlet naming itself
+                ("kata X kepada Kompas.com" in a kompas.com article) is then no institution.
 
         Returns:
             The facts, each with provenance (offsets into ``text``, sentence, extractor, version).
@@ -91,7 +95,7 @@ class Extractor:
         if not text.strip():
             return ArticleFacts(versions=dict(VERSIONS))
         st = nlp.run(self.nlp, text, pub)
-        facts = _to_facts(text, st)
+        facts = _to_facts(text, st, outlet_brand(outlet))
         facts.versions = dict(VERSIONS)
         return facts
 
@@ -103,7 +107,21 @@ def _sentence(text: str, sentences: list[tuple[int, int]], pos: int) -> str:
     return ""
 
 
-def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
+def outlet_brand(outlet: str | None) -> str | None:
+    """The name an outlet's host gives itself: ``sumsel.tribunnews.com`` -> ``tribunnews``, ``lampost.co`` -> ``lampost``."""
+    if not outlet:
+        return None
+    labels = [x for x in outlet.lower().split(".") if x and x not in ("www", "m", "amp")]
+    while len(labels) > 1 and labels[-1] in ("com", "co", "id", "net", "org", "or", "go", "ac", "web", "news", "tv"):
+        labels.pop()
+    return labels[-1] if labels and len(labels[-1]) >= 3 else None
+
+
+def _self_mention(name: str, brand: str | None) -> bool:
+    return brand is not None and brand in re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _to_facts(text: str, st: dict[str, Any], brand: str | None = None) -> ArticleFacts:
     sents = st["sentences"]
 
     def prov(kind: str, start: int, end: int, confidence: float = 1.0) -> Provenance:
@@ -117,6 +135,8 @@ def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
         facts.officials.append(Official(o.name, o.role, o.org, o.surface, prov("officials", o.start, o.end),
                                         list(o.titles), list(o.degrees), o.region_code))
     for m in institutions.merge(st["institutions"]):
+        if m.kind == "media" and (_self_mention(m.name, brand) or _self_mention(m.surface, brand)):
+            continue  # the outlet naming itself
         facts.institutions.append(Institution(m.name, m.surface, m.kind, prov("institutions", m.start, m.end),
                                               list(m.aliases), m.region_code))
     seen_places: set[str] = set()
@@ -162,7 +182,8 @@ def _to_facts(text: str, st: dict[str, Any]) -> ArticleFacts:
 _DEFAULT: Extractor | None = None
 
 
-def extract(text: str, published: dt.datetime | dt.date | str | None = None) -> ArticleFacts:
+def extract(text: str, published: dt.datetime | dt.date | str | None = None,
+            outlet: str | None = None) -> ArticleFacts:
     """Extract facts with a module-level :class:`Extractor` (built on first use).
 
     Example:
@@ -172,4 +193,4 @@ def extract(text: str, published: dt.datetime | dt.date | str | None = None) -> 
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Extractor()
-    return _DEFAULT.extract(text, published)
+    return _DEFAULT.extract(text, published, outlet)

@@ -25,6 +25,14 @@ VERSION = "1"
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province"}
 _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
+#: Provinces by the names people use ("Pemerintah Provinsi DKI Jakarta").
+_USUAL = {"Daerah Khusus Ibukota Jakarta": "DKI Jakarta", "Daerah Khusus Ibu Kota Jakarta": "DKI Jakarta"}
+#: Office abbreviations whose area may be a name the region list lacks ("Polres Pelabuhan Belawan",
+#: "Polsek Terusan Nunyai", "Kodim 0703/Cilacap", "RSUD Alimuddin Umar").
+_AREA_NAMED = {"polres", "polsek", "polresta", "polrestabes", "polda", "kodim", "koramil", "korem", "kodam",
+               "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda"}
+#: A head word followed by these names a building, not a body ("Balai Desa", "Balai Kota").
+_BUILDINGS = {("Balai", "Desa"), ("Balai", "Kota"), ("Balai", "Kelurahan"), ("Balai", "Pertemuan"), ("Balai", "Adat")}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
 _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kepolisian Daerah", "Kepolisian Resor"}
@@ -132,6 +140,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
     common = lexicon.common_words()  # capitalised after an office head, a common noun is a field word
+    head_words = {h[0]: True for h in heads}
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
@@ -151,6 +160,15 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if entry.kind in ("military", "police") and rank and lexicon.is_title(rank.group(1)):
             continue  # "Letjen TNI (Purn) ...": part of a rank, not a mention of the body
         match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
+        if entry.kind == "ministry":
+            # "Kemenag Lebak" (its regional office), "Kementerian Luar Negeri Iran" (another country's)
+            j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
+            place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
+            if place is not None and place.level in ("regency", "city", "province", "country") \
+                    and place.name != "Indonesia":
+                match = InstitutionMatch(s, place.end, text[s:place.end], f"{m.group(1)} {place.surface}", "office",
+                                         ("known", norm(f"{entry.name} {place.name}")), place.code, True)
+                e = place.end
         if entry.kind == "association":
             # a regional chapter: "Kadin Aceh", "Asosiasi Pengusaha Indonesia (Apindo) Kalimantan Timur";
             # the region stays a place mention, so the match span ends before it
@@ -195,7 +213,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     while k < len(toks) and toks[k].start < place.end:
                         k += 1
                     end = toks[k - 1].end
-                    bare = reg_obj.bare if reg_obj.level != "province" else reg_obj.name
+                    bare = reg_obj.bare if reg_obj.level != "province" else _USUAL.get(reg_obj.name, reg_obj.name)
                     out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{_GOV_NAME[reg_obj.level]} {bare}",
                                                 "regional_government", ("gov", reg_obj.code or bare), reg_obj.code, True))
                     taken.append((t.start, end))
@@ -213,7 +231,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     gov_region = gov_table.get(" ".join(words).lower())
                     if gov_region is not None:
                         end = toks[j + n - 1].end
-                        bare = gov_region.bare if level != "province" else gov_region.name
+                        bare = gov_region.bare if level != "province" else _USUAL.get(gov_region.name, gov_region.name)
                         name = f"{_GOV_NAME[level]} {bare}"
                         out.append(InstitutionMatch(t.start, end, text[t.start:end], name, "regional_government",
                                                     ("gov", gov_region.code or bare), gov_region.code, True))
@@ -254,6 +272,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if t.bare == h[0] and tuple(x.bare for x in toks[i : i + len(h)]) == h:
                 head_len = len(h)
                 break
+        if head_len and i + 1 < len(toks) and (t.bare, toks[i + 1].bare) in _BUILDINGS:
+            head_len = 0
         if head_len:
             j = i + head_len
             last = j - 1
@@ -262,7 +282,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 wl = w.bare.lower()
                 if at.get(w.start) is not None:
                     break
-                if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common)
+                if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common and not head_words.get(w.bare))
                                  or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)):
                     last = j
                     j += 1
@@ -331,6 +351,22 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 j += 1  # "Polres Metro Bekasi", "Polda Metro Jaya"
             surface_head = text[t.start : toks[j - 1].end]
             k, place, setempat = _region_after(toks, j, at)
+            if place is None and surface_head.lower() in _AREA_NAMED:
+                a = j
+                while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)) \
+                        and toks[a].text not in ("(", ")", ",") and not lexicon.is_title(toks[a].text) \
+                        and not lexicon.is_degree(toks[a].text) and (toks[a].low,) not in lexicon.positions() \
+                        and toks[a].bare.lower() not in common:
+                    a += 1
+                if a > j:
+                    area = text[toks[j].start : toks[a - 1].end]
+                    fk = ("office", field_key(surface_head + " " + area))
+                    kind = office.kind if office is not None else "office"
+                    out.append(InstitutionMatch(t.start, toks[a - 1].end, text[t.start : toks[a - 1].end],
+                                                f"{surface_head} {area}", kind, fk, None, True))
+                    taken.append((t.start, toks[a - 1].end))
+                    i = a
+                    continue
             if office is not None:
                 fk = aliases.get(surface_head.lower()) or ("office", field_key(office.long))
                 kind = office.kind

@@ -564,7 +564,7 @@ class _SourceRun:
             return
         try:
             with _timed(self.summary, "extract"):
-                facts = self.extractor.extract(article.text, article.published)
+                facts = self.extractor.extract(article.text, article.published, article.outlet)
             with _timed(self.summary, "load"):
                 result = self.store.load(article, facts, run_id=self.run_id)
         except LoadError as exc:
@@ -625,14 +625,14 @@ class _LazyExtractor:
     def __init__(self, extractor: Any | None) -> None:
         self._extractor = extractor
 
-    def extract(self, text: str, published: dt.datetime | None) -> Any:
+    def extract(self, text: str, published: dt.datetime | None, outlet: str | None = None) -> Any:
         if self._extractor is None:
             from extractors import Extractor
 
             t0 = time.perf_counter()
             self._extractor = Extractor()
             logger.info("extractor loaded seconds=%.1f", time.perf_counter() - t0)
-        return self._extractor.extract(text, published)
+        return self._extractor.extract(text, published, outlet)
 
 
 def ingest(

@@ -83,7 +83,7 @@ def process_items(
             )
             logger.warning("failed %s: %s (%s)", item.url, item.error, item.kind)
         else:
-            facts = extractor.extract(item.text, item.published)
+            facts = extractor.extract(item.text, item.published, item.outlet)
             result = store.load(item, facts, run_id=run_id)
             stats.articles += 1
             status = getattr(result, "status", "inserted")
