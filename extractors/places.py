@@ -83,15 +83,13 @@ def _lookup(table: dict[str, Region], run: list[Token]) -> tuple[int, Region] | 
 
 
 def _as_written(reg: Region, written: str) -> str:
-    """The official name, spelt as the article spells it when they differ only in spaces ("Lubuklinggau").
+    """The official name ("Bandarlampung" -> "Kota Bandar Lampung").
 
     Jakarta goes by the names people use: "DKI Jakarta" (or "Jakarta" when written so) for the
     province, "Jakarta Pusat" for "Kota Administrasi Jakarta Pusat".
     """
     if reg.name in _USUAL_NAMES:
         return written if written.lower() == "jakarta" else _USUAL_NAMES[reg.name]
-    if written != reg.bare and written.replace(" ", "").lower() == reg.bare.replace(" ", "").lower():
-        return reg.name[: len(reg.name) - len(reg.bare)] + written
     if reg.name.startswith(("Kota Administrasi ", "Kabupaten Administrasi ")):
         return reg.bare if reg.bare.startswith("Jakarta") else reg.name.replace(" Administrasi", "")
     return reg.name
@@ -169,9 +167,11 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             in_name = True
         if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
-            for k, tok in enumerate(run):  # "Desa Ciwaru Kecamatan Ciemas": two places
+            for k, tok in enumerate(run):  # "Desa Ciwaru Kecamatan Ciemas", "Kecamatan X Lampung Timur": two places
                 if tok.bare.lower() in _LOCAL_PREFIX or tok.bare.lower() in _PREFIX or \
-                        (k and "\n" in text[run[k - 1].end : tok.start]):
+                        (k and "\n" in text[run[k - 1].end : tok.start]) or \
+                        (k and _lookup(idx.regency, run[k:]) is not None and _lookup(idx.regency, run[k:])[0] == len(run) - k) or \
+                        (k and _lookup(idx.city, run[k:]) is not None and _lookup(idx.city, run[k:])[0] == len(run) - k):
                     del run[k:]
                     break
             while run and run[-1].bare in _NOT_NAME:
