@@ -48,6 +48,7 @@ _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%)")
 _AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
 _YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r")(?![\d\w])")
+_REFERENCE_YEAR = re.compile(r"[\w.\-]*(?:/[\w.\-]*)*/(" + _Y + r")(?!\d)(?:/[\w.\-]+)*")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
 _BEHIND = re.compile(r"\s*(?:lalu|silam|kemarin)\b", re.I)
 _WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6}
@@ -129,10 +130,23 @@ def _nearest_month(value: str, base: dt.datetime, future: bool, past: bool) -> s
     return f"{year:04d}-{month:02d}"
 
 
-def _base(published: dt.datetime | None) -> dt.datetime:
-    if published is None:
-        return dt.datetime.now().replace(microsecond=0)
-    return published.replace(tzinfo=None)
+def _base(published: dt.datetime | None, text: str) -> dt.datetime | None:
+    """The anchor for partial and relative dates: publication, else the text's own latest full date."""
+    if published is not None:
+        return published.replace(tzinfo=None)
+    found: list[dt.datetime] = []
+    for m in _DAY.finditer(text):
+        if m.group(3) and m.group(2).lower() in _FULL_MONTHS:
+            try:
+                found.append(dt.datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
+            except ValueError:
+                continue
+    for m in _NUMERIC_FULL.finditer(text):
+        try:
+            found.append(dt.datetime(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        except ValueError:
+            continue
+    return max(found) if found else None
 
 
 def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
@@ -140,13 +154,14 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
 
     Args:
         text: the article body.
-        published: publication time, the anchor for day-month forms and relative days
-            (today when unknown).
+        published: publication time, the anchor for day-month forms and relative days; when
+            unknown, the latest full date the text gives, and without one such forms are left out.
 
     Returns:
         Mentions in text order, several per span for ranges and lists ("2-3 Mei 2017").
     """
-    base = _base(published)
+    anchor = _base(published, text)
+    base = anchor or dt.datetime(2000, 1, 1)  # only used for dates that carry their year
     out: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
@@ -154,6 +169,8 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
         return all(e <= a or s >= b for a, b in taken)
 
     def emit(s: int, e: int, expr: str) -> None:
+        if anchor is None and not re.search(r"\d{4}|\b\d{1,2}/\d{1,2}/\d{2}\b", expr):
+            return  # "Rabu (24/7)", "kemarin" with no publication date and no full date in the text
         # "Januari mendatang", "Mei depan": the next such month, not the last one
         future = bool(_AHEAD.match(text, e))
         res = _resolve(expr, base, future)
@@ -239,8 +256,13 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             continue
         emit(m.start(), m.end(), m.group(1))
         taken.append(m.span())
+    for m in _REFERENCE_YEAR.finditer(text):
+        # "SK No 3672 K/30/MEM/2017", "putusan Nomor 99/PUU-X/2012": the year of a numbered document
+        if free(*m.span(1)) and re.search(r"[A-Za-z]", m.group(0)):
+            emit(m.start(1), m.end(1), m.group(1))
+            taken.append(m.span(1))
     for m in _BARE_WEEKDAY.finditer(text):
-        if free(*m.span()):
+        if free(*m.span()) and anchor is not None:
             day = base.date() - dt.timedelta(days=(base.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
             out.append(DateMatch(m.start(), m.end(), m.group(1), day.isoformat(), "day"))
     for m in _RELATIVE.finditer(text):
