@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
 
 from extractors import dates, institutions, nlp, officials, places, programmes
 from extractors.exceptions import BadInputError
@@ -121,20 +120,20 @@ def _self_mention(name: str, brand: str | None) -> bool:
     return brand is not None and brand in re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _to_facts(text: str, st: dict[str, Any], brand: str | None = None) -> ArticleFacts:
-    sents = st["sentences"]
+def _to_facts(text: str, st: nlp.ExtractionState, brand: str | None = None) -> ArticleFacts:
+    sents = st.sentences
 
     def prov(kind: str, start: int, end: int, confidence: float = 1.0) -> Provenance:
         name, version = FACT_EXTRACTORS[kind]
         return Provenance(start, end, _sentence(text, sents, start), name, version, confidence)
 
     facts = ArticleFacts()
-    offs: list[officials.OfficialMatch] = st["officials"]
+    offs = st.officials
     name_spans = [(o.name_start, o.name_end) for o in offs]
     for o in offs:
         facts.officials.append(Official(o.name, o.role, o.org, o.surface, prov("officials", o.start, o.end),
                                         list(o.titles), list(o.degrees), o.region_code))
-    for m in institutions.merge(st["institutions"]):
+    for m in institutions.merge(st.institutions):
         if m.kind == "media" and (_self_mention(m.name, brand) or _self_mention(m.surface, brand)):
             continue  # the outlet naming itself
         facts.institutions.append(Institution(m.name, m.surface, m.kind, prov("institutions", m.start, m.end),
@@ -142,8 +141,8 @@ def _to_facts(text: str, st: dict[str, Any], brand: str | None = None) -> Articl
     seen_places: set[str] = set()
     # a region inside a national body's or company's proper name is not a place mention
     # ("Bank Indonesia", "Universitas Sriwijaya"); inside a regional office it is ("Dinas Kesehatan Lahat")
-    proper = [(m.start, m.end) for m in st["institutions"] if m.key[0] == "known"]
-    for p in st["places"]:
+    proper = [(m.start, m.end) for m in st.institutions if m.key[0] == "known"]
+    for p in st.places:
         if any(a <= p.start < b for a, b in name_spans):
             continue  # "Bima" in "Bima Saputra" is a person's name
         if any(a <= p.start and p.end <= b for a, b in proper):
@@ -161,19 +160,19 @@ def _to_facts(text: str, st: dict[str, Any], brand: str | None = None) -> Articl
         seen_places.add(key)
         facts.places.append(Place(p.name, p.surface, p.level, prov("places", p.start, p.end), p.code))
     seen_dates: set[str] = set()
-    for d in st["dates"]:
+    for d in st.dates:
         if d.value in seen_dates:
             continue
         seen_dates.add(d.value)
         facts.dates.append(DateMention(d.value, d.precision, d.surface, prov("dates", d.start, d.end)))  # type: ignore[arg-type]
-    for s in st["program_stages"]:
+    for s in st.program_stages:
         facts.program_stages.append(ProgrammeStage(s.program, s.stage, s.year, s.surface,
                                                    prov("program_stages", s.start, s.end)))
-    for p in st["program_participants"]:
-        facts.program_participants.append(ProgrammeParticipant(p.region, p.program, p.year, p.surface,
-                                                               prov("program_participants", p.start, p.end),
-                                                               p.stage, p.region_code))
-    for kind, subj, obj in st["relations"]:
+    for pp in st.program_participants:
+        facts.program_participants.append(ProgrammeParticipant(pp.region, pp.program, pp.year, pp.surface,
+                                                               prov("program_participants", pp.start, pp.end),
+                                                               pp.stage, pp.region_code))
+    for kind, subj, obj in st.relations:
         facts.relations.append(OfficialRelation(kind, subj.name, obj.name,
                                                 prov("relations", subj.start, obj.end)))
     return facts

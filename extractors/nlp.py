@@ -1,7 +1,7 @@
 """The spaCy pipeline: ``spacy.blank("id")`` plus one registered component per fact type.
 
-Components run in order and leave plain records in ``doc._.warta`` (a dict); no ``Doc`` leaves
-this package. When the statistical NER model (``extractors.ner``) is available and ``use_ner`` is
+Components run in order and fill one typed :class:`ExtractionState` in ``doc._.warta``; no
+``Doc`` leaves this package. When the statistical NER model (``extractors.ner``) is available and ``use_ner`` is
 on, its ``ner`` component runs first and its PER spans become extra name candidates for officials
 and its LOC spans extra place candidates (normalised through the region list).
 
@@ -16,13 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from typing import Any
+from dataclasses import dataclass, field
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import dates, institutions, lexicon, officials, places, programmes, text
+from extractors.dates import DateMatch
+from extractors.institutions import InstitutionMatch
+from extractors.officials import OfficialMatch, Relation
+from extractors.places import PlaceMatch
+from extractors.programmes import ParticipantMatch, StageMatch
+from extractors.text import Token
 from extractors.tokenizer import TOKENIZER_CONFIG
 
 logger = logging.getLogger(__name__)
@@ -31,10 +37,26 @@ if not Doc.has_extension("warta"):
     Doc.set_extension("warta", default=None)
 
 
-def _state(doc: Doc) -> dict[str, Any]:
+@dataclass(slots=True)
+class ExtractionState:
+    """What the components hand to one another, one field per stage, in pipeline order."""
+
+    published: dt.datetime | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    places: list[PlaceMatch] = field(default_factory=list)
+    institutions: list[InstitutionMatch] = field(default_factory=list)
+    dates: list[DateMatch] = field(default_factory=list)
+    officials: list[OfficialMatch] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    program_stages: list[StageMatch] = field(default_factory=list)
+    program_participants: list[ParticipantMatch] = field(default_factory=list)
+
+
+def _state(doc: Doc) -> ExtractionState:
     if doc._.warta is None:
-        doc._.warta = {}
-    st: dict[str, Any] = doc._.warta
+        doc._.warta = ExtractionState()
+    st: ExtractionState = doc._.warta
     return st
 
 
@@ -42,10 +64,10 @@ def _state(doc: Doc) -> dict[str, Any]:
 def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
-    st["sentences"] = text.sentence_spans(doc.text)
-    st["tokens"] = text.tokens(doc.text)
+    st.sentences = text.sentence_spans(doc.text)
+    st.tokens = text.tokens(doc.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")
-    for s, _ in st["sentences"]:
+    for s, _ in st.sentences:
         span = doc.char_span(s, s + 1, alignment_mode="expand")
         if span is not None and len(span):
             span[0].is_sent_start = True
@@ -56,7 +78,7 @@ def sentences_component(doc: Doc) -> Doc:
 def places_component(doc: Doc) -> Doc:
     """Find provinces, kabupaten/kota, kecamatan, desa, towns and countries."""
     st = _state(doc)
-    found = places.find_places(doc.text, st["tokens"])
+    found = places.find_places(doc.text, st.tokens)
     # LOC spans from the statistical model that the region list knows and the rules missed
     idx = lexicon.regions()
     for ent in doc.ents:
@@ -66,7 +88,7 @@ def places_component(doc: Doc) -> Doc:
         if regs and len(regs) == 1:
             r = regs[0]
             found.append(places.PlaceMatch(ent.start_char, ent.end_char, ent.text, r.name, r.level, r.code))
-    st["places"] = sorted(found, key=lambda p: p.start)
+    st.places = sorted(found, key=lambda p: p.start)
     return doc
 
 
@@ -74,7 +96,7 @@ def places_component(doc: Doc) -> Doc:
 def institutions_component(doc: Doc) -> Doc:
     """Find ministries, agencies, regional governments, offices, associations and media groups."""
     st = _state(doc)
-    st["institutions"] = institutions.find_institutions(doc.text, st["tokens"], st["places"])
+    st.institutions = institutions.find_institutions(doc.text, st.tokens, st.places)
     return doc
 
 
@@ -82,7 +104,7 @@ def institutions_component(doc: Doc) -> Doc:
 def dates_component(doc: Doc) -> Doc:
     """Find and resolve calendar references against ``doc._.warta["published"]``."""
     st = _state(doc)
-    st["dates"] = dates.find_dates(doc.text, st.get("published"))
+    st.dates = dates.find_dates(doc.text, st.published)
     return doc
 
 
@@ -91,9 +113,9 @@ def officials_component(doc: Doc) -> Doc:
     """Find officials (PER spans from the NER model help when the rules find no name)."""
     st = _state(doc)
     per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
-    found = officials.find_officials(doc.text, st["tokens"], st["places"], st["institutions"], per)
-    st["officials"] = officials.dedupe(found)
-    st["relations"] = officials.find_relations(doc.text, st["sentences"], found)
+    found = officials.find_officials(doc.text, st.tokens, st.places, st.institutions, per)
+    st.officials = officials.dedupe(found)
+    st.relations = officials.find_relations(doc.text, st.sentences, found)
     return doc
 
 
@@ -101,13 +123,13 @@ def officials_component(doc: Doc) -> Doc:
 def programmes_component(doc: Doc) -> Doc:
     """Find programme stages and participating regions."""
     st = _state(doc)
-    pub = st.get("published")
+    pub = st.published
     stages, parts = programmes.find_programmes(
-        doc.text, st["tokens"], st["sentences"], st["places"], st["institutions"], st["dates"],
-        [(o.start, o.end) for o in st["officials"]], pub.year if pub else None,
+        doc.text, st.tokens, st.sentences, st.places, st.institutions, st.dates,
+        [(o.start, o.end) for o in st.officials], pub.year if pub else None,
     )
-    st["program_stages"] = stages
-    st["program_participants"] = parts
+    st.program_stages = stages
+    st.program_participants = parts
     return doc
 
 
@@ -156,11 +178,11 @@ def cached_pipeline(use_ner: bool = False) -> Language:
     return build_pipeline(use_ner)
 
 
-def run(nlp: Language, body: str, published: dt.datetime | None) -> dict[str, Any]:
-    """Run ``nlp`` on ``body`` and return the plain records its components produced."""
+def run(nlp: Language, body: str, published: dt.datetime | None) -> ExtractionState:
+    """Run ``nlp`` on ``body`` and return the records its components produced."""
     doc = nlp.make_doc(text.blank_clutter(body))
-    _state(doc)["published"] = published
+    _state(doc).published = published
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    result: dict[str, Any] = dict(doc._.warta)
+    result: ExtractionState = doc._.warta
     return result

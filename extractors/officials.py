@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extractors import lexicon
 from extractors.institutions import InstitutionMatch
@@ -54,6 +55,9 @@ _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
 
 
+RelationKind = Literal["represented_by", "accompanied_by"]
+
+
 @dataclass(slots=True)
 class OfficialMatch:
     """An official found in the text."""
@@ -69,6 +73,10 @@ class OfficialMatch:
     region_code: str | None = None
     name_start: int = 0
     name_end: int = 0
+
+
+#: (kind, subject, object): "A diwakili B" is (represented_by, A, B).
+Relation = tuple[RelationKind, OfficialMatch, OfficialMatch]
 
 
 def _position_at(toks: list[Token], i: int) -> int:
@@ -505,7 +513,7 @@ def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
     return sorted(out, key=lambda o: o.start)
 
 
-def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[OfficialMatch]) -> list[tuple[str, OfficialMatch, OfficialMatch]]:
+def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[OfficialMatch]) -> list[Relation]:
     """"diwakili (oleh)" and "didampingi (oleh)" relations between officials of one sentence or the next.
 
     Returns:
@@ -513,7 +521,7 @@ def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[
     """
     out = []
     for m in re.finditer(r"\b(diwakili|didampingi)\b", text, re.I):
-        kind = "represented_by" if m.group(1).lower() == "diwakili" else "accompanied_by"
+        kind: RelationKind = "represented_by" if m.group(1).lower() == "diwakili" else "accompanied_by"
         before = [o for o in officials if o.name_end <= m.start() and m.start() - o.name_end < 300]
         after = [o for o in officials if o.start >= m.end() and o.start - m.end() < 120]
         if before and after:
