@@ -130,6 +130,7 @@ class _Scanner:
         self.place_list = places
         self.spans = [(p.start, p.end) for p in places] + [(m.start, m.end) for m in insts]
         self.per_starts: dict[int, int] = {}
+        self.claimed: list[tuple[int, int]] = []
         self.fields = lexicon.field_words()
         self.common = lexicon.common_words()
         self.office_abbr = {o.abbrev.lower() for o in lexicon.offices()}
@@ -333,6 +334,102 @@ class _Scanner:
             k += 1
         return s, e, titles, degrees, k
 
+    def claim(self, found: list[OfficialMatch], match: OfficialMatch) -> None:
+        """Record ``match``; its name can no longer be read as another official's."""
+        found.append(match)
+        self.claimed.append((match.name_start, match.name_end))
+
+    def make(self, pos_i: int, org_end: int, ns: int, ne: int, titles: list[str], degrees: list[str],
+             end_i: int) -> OfficialMatch | None:
+        """The official whose position runs from token ``pos_i`` to ``org_end`` and name from ``ns`` to ``ne``."""
+        toks = self.toks
+        name = " ".join(" ".join(t.bare for t in toks[ns:ne]).split())
+        role = self.role_text(pos_i, org_end)
+        if not name or not role:
+            return None
+        org, code = self.org_of(toks[pos_i].start, toks[org_end - 1].end)
+        s = min(toks[pos_i].start, toks[ns].start)
+        e = max(toks[end_i - 1].end, toks[org_end - 1].end)
+        return OfficialMatch(s, e, self.text[s:e], name, role, org, titles, degrees, code,
+                             toks[ns].start, toks[ne - 1].end)
+
+    def name_after(self, i: int, n: int) -> tuple[int, tuple[OfficialMatch, int] | None]:
+        """Read "Position Body Name" from the position at ``i`` (``n`` tokens long).
+
+        Returns:
+            The index where the body ends, and the official with the index after it, or None.
+        """
+        toks = self.toks
+        j = self.body_end(i + n)
+        while j < len(toks) and toks[j].low in _STATUS:  # "Bupati Muara Enim nonaktif Ahmad Yani"
+            j += 1
+        k = j + 1 if j < len(toks) and toks[j].text == "," else j
+        ns, ne, titles, degrees, nxt = self.name_at(k)
+        # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
+        if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
+            ns2, ne2, titles2, degrees2, nxt2 = self.name_at(ne + 1)
+            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
+                j, k = ne, ne + 1
+                ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
+        if ne == ns and k < len(toks) and toks[k].start in self.per_starts:
+            pe = self.per_starts[toks[k].start]  # a name only the model delimits
+            while ne < len(toks) and toks[ne].end <= pe:
+                ne += 1
+            nxt = ne
+        generic = toks[i + n - 1].low in _GENERIC_HEADS
+        # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
+        appositive = k > j and ne < len(toks) and (toks[ne].text == "," or (not toks[ne].is_cap and j > i + n))
+        if ne > ns and (ne - ns > 1 or titles or degrees or appositive or (k == j and (j > i + n or not generic))):
+            match = self.make(i, j, ns, ne, titles, degrees, nxt)
+            if match is not None:
+                return j, (match, nxt)
+            return j, None
+        return j, None
+
+    def name_before(self, i: int, j: int) -> OfficialMatch | None:
+        """Read "Name (Position ...)", "Name, Position ..." or "Name menjabat Position" for the
+        position at ``i`` whose body ends at ``j``."""
+        toks = self.toks
+        b = i
+        if b >= 1 and toks[b - 1].text in ("(", ","):
+            b -= 1
+        elif b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
+            b -= 1
+            if b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
+                b -= 1
+        if b == i:
+            return None
+        e2 = b
+        while e2 >= 1 and lexicon.is_degree(toks[e2 - 1].text) or (
+                e2 >= 2 and toks[e2 - 1].text == "," and lexicon.is_degree(toks[e2 - 2].text)):
+            e2 -= 1
+        s2 = e2
+        while s2 >= 1 and _is_name_word(toks[s2 - 1]) and e2 - s2 < 5:
+            s2 -= 1
+        while s2 < e2 and lexicon.is_title(toks[s2].text) and e2 - s2 > 1:
+            s2 += 1
+        if e2 <= s2:
+            return None
+        span = (toks[s2].start, toks[e2 - 1].end)
+        before = toks[s2 - 1] if s2 >= 1 else None
+        ok_before = before is None or not before.is_cap or before.text in _PUNCT or lexicon.is_title(before.text)
+        has_title = s2 >= 1 and lexicon.is_title(toks[s2 - 1].text)
+        single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS
+        if not (ok_before and all(span[1] <= a or span[0] >= c for a, c in self.claimed)
+                and (e2 - s2 > 1 or single_ok)):
+            return None
+        if any(a <= span[0] < c for a, c in self.spans):
+            return None  # a region or an institution, not a person
+        titles: list[str] = []
+        x = s2 - 1
+        while x >= 0 and lexicon.is_title(toks[x].text):
+            titles.insert(0, toks[x].bare)
+            x -= 1
+        org, code = self.org_of(toks[i].start, toks[j - 1].end)
+        return OfficialMatch(toks[s2].start, toks[j - 1].end, self.text[toks[s2].start : toks[j - 1].end],
+                             " ".join(t.bare for t in toks[s2:e2]), self.role_text(i, j), org, titles, [], code,
+                             span[0], span[1])
+
     def role_text(self, a: int, b: int) -> str:
         toks = self.toks
         words = []
@@ -363,107 +460,41 @@ def find_officials(
     insts: list[InstitutionMatch],
     person_spans: list[tuple[int, int]] | None = None,
 ) -> list[OfficialMatch]:
-    """Find officials.
+    """Find officials: at every position (``data/positions.txt``), the name after it, else before it.
 
     Args:
         text: the article body.
         toks: its tokens.
         places: place mentions.
         insts: institution mentions (unmerged).
-        person_spans: optional PER spans from a statistical NER model, used when rules find no name.
+        person_spans: optional PER spans from a statistical NER model; they vote on where a
+            long body ends and give names the rules cannot delimit.
 
     Returns:
         Every mention in text order (see :func:`dedupe` for one entry per person).
     """
     sc = _Scanner(text, toks, places, insts)
-    per_starts = {s: e for s, e in (person_spans or [])}
-    sc.per_starts = per_starts
+    sc.per_starts = {s: e for s, e in (person_spans or [])}
     found: list[OfficialMatch] = []
-    claimed: list[tuple[int, int]] = []
-
-    def add(pos_i: int, org_end: int, ns: int, ne: int, titles: list[str], degrees: list[str], end_i: int) -> None:
-        name = " ".join(t.bare if not t.text.endswith(".") or len(t.bare) > 1 else t.bare for t in toks[ns:ne])
-        name = " ".join(name.split())
-        role = sc.role_text(pos_i, org_end)
-        if not name or not role:
-            return
-        org, code = sc.org_of(toks[pos_i].start, toks[org_end - 1].end)
-        s = min(toks[pos_i].start, toks[ns].start)
-        e = max(toks[end_i - 1].end, toks[org_end - 1].end)
-        found.append(OfficialMatch(s, e, text[s:e], name, role, org, titles, degrees, code,
-                                   toks[ns].start, toks[ne - 1].end))
-        claimed.append((toks[ns].start, toks[ne - 1].end))
-
     i = 0
     while i < len(toks):
         n = _position_at(toks, i)
         if n and any(m.start < toks[i].start < m.end for m in insts):
-            n = 0
+            n = 0  # a position inside an institution's name
         if n and i > 0 and toks[i - 1].low in _BUILDING:
-            n = 0
+            n = 0  # "Kantor Bupati", "Istana Wakil Presiden"
         if not n:
             i += 1
             continue
-        j = sc.body_end(i + n)
-        while j < len(toks) and toks[j].low in _STATUS:  # "Bupati Muara Enim nonaktif Ahmad Yani"
-            j += 1
-        k = j + 1 if j < len(toks) and toks[j].text == "," else j
-        ns, ne, titles, degrees, nxt = sc.name_at(k)
-        # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
-        if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
-            ns2, ne2, titles2, degrees2, nxt2 = sc.name_at(ne + 1)
-            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
-                j, k = ne, ne + 1
-                ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
-        if ne == ns and toks[k].start in per_starts if k < len(toks) else False:
-            pe = per_starts[toks[k].start]
-            ne = ns
-            while ne < len(toks) and toks[ne].end <= pe:
-                ne += 1
-            nxt = ne
-        generic = toks[i + n - 1].low in _GENERIC_HEADS
-        # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
-        appositive = k > j and ne < len(toks) and (toks[ne].text == "," or (not toks[ne].is_cap and j > i + n))
-        if ne > ns and (ne - ns > 1 or titles or degrees or appositive or (k == j and (j > i + n or not generic))):
-            add(i, j, ns, ne, titles, degrees, nxt)
+        j, after = sc.name_after(i, n)
+        if after is not None:
+            match, nxt = after
+            sc.claim(found, match)
             i = nxt
             continue
-        # position after the name: "Nama (Jabatan ...)", "Nama, Jabatan ...", "Nama menjabat Jabatan"
-        b = i
-        if b >= 1 and toks[b - 1].text in ("(", ","):
-            b -= 1
-        elif b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
-            b -= 1
-            if b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
-                b -= 1
-        if b < i:
-            e2 = b
-            while e2 >= 1 and lexicon.is_degree(toks[e2 - 1].text) or (e2 >= 1 and toks[e2 - 1].text == "," and e2 >= 2 and lexicon.is_degree(toks[e2 - 2].text)):
-                e2 -= 1
-            s2 = e2
-            while s2 >= 1 and _is_name_word(toks[s2 - 1]) and e2 - s2 < 5:
-                s2 -= 1
-            while s2 < e2 and lexicon.is_title(toks[s2].text) and e2 - s2 > 1:
-                s2 += 1
-            span = (toks[s2].start, toks[e2 - 1].end) if e2 > s2 else None
-            before = toks[s2 - 1] if s2 >= 1 else None
-            ok_before = before is None or not before.is_cap or before.text in _PUNCT or lexicon.is_title(before.text)
-            has_title = s2 >= 1 and lexicon.is_title(toks[s2 - 1].text)
-            single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS
-            if span and ok_before and all(span[1] <= a or span[0] >= c for a, c in claimed) and (e2 - s2 > 1 or single_ok):
-                if not any(p.start <= span[0] < p.end for p in places) and not any(m.start <= span[0] < m.end for m in insts):
-                    ts: list[str] = []
-                    x = s2 - 1
-                    while x >= 0 and lexicon.is_title(toks[x].text):
-                        ts.insert(0, toks[x].bare)
-                        x -= 1
-                    add_end = j
-                    found.append(OfficialMatch(
-                        toks[s2].start, toks[add_end - 1].end, text[toks[s2].start : toks[add_end - 1].end],
-                        " ".join(t.bare for t in toks[s2:e2]), sc.role_text(i, j),
-                        *sc.org_of(toks[i].start, toks[j - 1].end)[:1], ts, [],
-                        sc.org_of(toks[i].start, toks[j - 1].end)[1], span[0], span[1]))
-                    claimed.append(span)
+        before = sc.name_before(i, j)
+        if before is not None:
+            sc.claim(found, before)
         i = j if j > i else i + 1
     _fill_orgs(sorted(found, key=lambda o: o.start))
     return sorted(found, key=lambda o: o.start)
