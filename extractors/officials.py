@@ -79,9 +79,12 @@ class OfficialMatch:
 Relation = tuple[RelationKind, OfficialMatch, OfficialMatch]
 
 
-def _position_at(toks: list[Token], i: int) -> int:
-    """Number of tokens of a position (with its prefixes) starting at ``i``; 0 when none."""
-    if i >= len(toks) or not toks[i].is_cap:
+def _position_at(toks: list[Token], i: int, lower: bool = False) -> int:
+    """Number of tokens of a position (with its prefixes) starting at ``i``; 0 when none.
+
+    ``lower`` also reads a position written in lower case ("anggota Komisi III DPR RI").
+    """
+    if i >= len(toks) or not (toks[i].is_cap or (lower and toks[i].text.islower())):
         return 0
     j = i
     # prefixes, each optionally followed by "(Abbr)"
@@ -334,6 +337,11 @@ class _Scanner:
             k += 1
         return s, e, titles, degrees, k
 
+    def person_like(self, match: OfficialMatch) -> bool:
+        """A name of two words or more, or one the NER model tags as a person."""
+        return len(match.name.split()) > 1 or any(
+            s < match.name_end and match.name_start < e for s, e in self.per_starts.items())
+
     def claim(self, found: list[OfficialMatch], match: OfficialMatch) -> None:
         """Record ``match``; its name can no longer be read as another official's."""
         found.append(match)
@@ -479,6 +487,10 @@ def find_officials(
     i = 0
     while i < len(toks):
         n = _position_at(toks, i)
+        lower = False
+        if not n and i > 0 and toks[i - 1].text not in _PUNCT:  # mid-sentence "anggota Komisi III DPR RI ..."
+            n = _position_at(toks, i, lower=True)
+            lower = bool(n)
         if n and any(m.start < toks[i].start < m.end for m in insts):
             n = 0  # a position inside an institution's name
         if n and i > 0 and toks[i - 1].low in _BUILDING:
@@ -487,12 +499,14 @@ def find_officials(
             i += 1
             continue
         j, after = sc.name_after(i, n)
+        if after is not None and lower and not sc.person_like(after[0]):
+            after = None  # "para bupati dan wali kota": a position in lower case needs a clear name
         if after is not None:
             match, nxt = after
             sc.claim(found, match)
             i = nxt
             continue
-        before = sc.name_before(i, j)
+        before = None if lower else sc.name_before(i, j)
         if before is not None:
             sc.claim(found, before)
         i = j if j > i else i + 1
