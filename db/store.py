@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import multiprocessing
+import os
 import re
 import sqlite3
 import zlib
@@ -193,6 +194,53 @@ def _prepare_all(articles: list[Article]) -> list[_Prepared | Exception]:
     return out
 
 
+def _parent(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _blank_sqlite(path: Path) -> bool:
+    """True for an empty file or an SQLite database without a single table (a kill during creation)."""
+    if path.stat().st_size == 0:
+        return True
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0)
+        finally:
+            conn.close()
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
+def check_store_path(path: str | Path) -> None:
+    """Make sure ``path`` is a readable warta store, or a new file that can be created there.
+
+    Writes nothing. An empty file, or an SQLite file without a single table (a creation cut
+    short), counts as new; any other SQLite database is refused, never taken over.
+
+    Raises:
+        CorruptStoreError: ``path`` is a folder, not an SQLite file, damaged, or not a warta store.
+        StoreError: the folder does not exist or is not writable.
+    """
+    p = Path(path)
+    if p.exists():
+        if p.is_dir():
+            raise CorruptStoreError(f"{p} is a folder: give the path of a store file with --db")
+        if _blank_sqlite(p):
+            logger.info("store %s is empty (its creation was cut short): creating it again", p)
+            return
+        Store.open_existing(p).close()
+        return
+    parent = _parent(p)
+    if not parent.is_dir():
+        raise StoreError(f"cannot create the store {p}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create the store {p}: the folder {parent} is not writable")
+
+
 def _facts_version(facts: ArticleFacts) -> str | None:
     versions = {
         f.prov.version
@@ -247,7 +295,11 @@ class Store:
             CorruptStoreError: the file is not an SQLite database or not a warta store.
         """
         p = Path(path)
+        if p.is_dir():
+            raise CorruptStoreError(f"{p} is a folder: give the path of a store file with --db")
         if not p.is_file():
+            if not _parent(p).is_dir():
+                raise StoreNotFoundError(f"no store at {p}: the folder {_parent(p)} does not exist")
             raise StoreNotFoundError(
                 f"no store at {p}: fill one first (warta demo --db {p}, or warta crawl URL --db {p})"
             )
@@ -266,6 +318,19 @@ class Store:
         if "articles" not in names:
             raise CorruptStoreError(f"{p} is an SQLite database but not a warta store (no articles table)")
         return cls(p, timeout=timeout)
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open the store at ``path`` to fill it: an existing warta store, or a new one.
+
+        The one way every writing command (``crawl``, ``demo``, ``ingest`` ...) opens its
+        ``--db``: see :func:`check_store_path` for what is refused, before anything is written.
+
+        Raises:
+            StoreError: the folder is missing or read-only, or the file is not a warta store.
+        """
+        check_store_path(path)
+        return cls(path, timeout=timeout)
 
     def close(self) -> None:
         """Close the connection (and stop the fingerprinting worker, if one was started)."""
@@ -830,4 +895,4 @@ class Store:
         return export_table(self.db, table, fmt, out)
 
 
-__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "version_key"]
+__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "check_store_path", "version_key"]

@@ -86,15 +86,25 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
     Example:
         warta extract article.txt --published 2019-05-16T09:00:00+07:00 --eval-format
         warta extract --input ../shared/eval/dev.jsonl --output /tmp/pred.jsonl
+
+    With --input, every line must be a JSON object with "id" and "text" ("published"
+    optional); a bad line is reported with its file and line number before any work.
     """
     from extractors import Extractor
-    from extractors.evaluate import predict_rows, read_jsonl
+    from extractors.evaluate import predict_rows
     from extractors.exceptions import ExtractionError
+    from pipeline.records import InputError, check_output, read_records
 
+    try:  # inputs and outputs are checked before the models load
+        rows = read_records(input_path) if input_path else None
+        if output_path:
+            check_output(output_path)
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
     extractor = Extractor(use_ner=use_ner)
     try:
-        if input_path:
-            lines = (json.dumps(p, ensure_ascii=False) for p in predict_rows(read_jsonl(input_path), extractor))
+        if rows is not None:
+            lines = (json.dumps(p, ensure_ascii=False) for p in predict_rows(rows, extractor))
             if output_path:
                 Path(output_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
             else:
@@ -123,7 +133,12 @@ def eval_extraction_command(gold: str, as_json: bool, use_ner: bool) -> None:
     from extractors import Extractor
     from extractors.evaluate import evaluate_file, format_table
     from extractors.exceptions import ExtractionError
+    from pipeline.records import InputError, read_records
 
+    try:
+        read_records(gold, required=("id", "text", "gold"))  # names the file and line of a bad record
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         result = evaluate_file(gold, Extractor(use_ner=use_ner))
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
@@ -434,9 +449,13 @@ def demo(db_path: str) -> None:
     Example:
         warta demo --db warta.db
     """
+    from db.exceptions import StoreError
     from pipeline.run import demo as run_demo
 
-    report = run_demo(db_path)
+    try:
+        report = run_demo(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Demo site served at {report.base_url}, crawled into {report.db_path}")
     _print_run(report.stats)
     t = report.totals
@@ -475,6 +494,7 @@ def crawl_command(
     Example:
         warta crawl https://sumsel.tribunnews.com/rss --max-pages 50 --db warta.db
     """
+    from db.exceptions import StoreError
     from pipeline.run import crawl
 
     try:
@@ -482,7 +502,7 @@ def crawl_command(
             urls, db_path, max_pages=max_pages, allowed_hosts=allowed_hosts,
             fetch_settings={"delay": delay, "allow_private": allow_private},
         )
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_run(stats)
     if stats.articles == 0 and stats.failed:
@@ -510,7 +530,9 @@ def ingest_command(
 
     Incremental (conditional GETs, only new or changed pages), resumable after a crash,
     retries failed URLs on later runs, and holds a lock so runs never overlap. Exit codes:
-    0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 130 interrupted.
+    0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 5 outage
+    (everything failed, nothing fetched), 130 interrupted. --quiet still prints an outage and
+    feeds failing run after run on stderr.
 
     \b
     Example:
@@ -532,4 +554,7 @@ def ingest_command(
         click.echo("", err=True)
     if not quiet:
         click.echo("\n".join(summary.lines()))
+    # an outage, and feeds failing run after run, reach stderr even in a quiet (cron) run
+    for line in summary.alerts() if quiet else summary.alerts()[:1] if summary.outage else []:
+        click.echo(line, err=True)
     sys.exit(summary.exit_code)
