@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from db.exceptions import NotFoundError
-from db.resolve import find_entities, match_entities
+from db.lookup import lookup
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ class EntityReport:
     """Other entities the name could mean: (id, kind, name)."""
     matched_because: str = ""
     """Why the name typed by the user was taken to mean this entity."""
+    ambiguous: bool = False
+    """The name fits several people equally well (the first of :attr:`other_matches` too)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -103,6 +105,8 @@ class ProgrammeReport:
     stages: list[StageRow]
     participants: list[Participant]
     articles: list[ArticleRef]
+    other_matches: list[str] = field(default_factory=list)
+    """Other programmes the name typed could mean."""
 
     @property
     def stages_by_year(self) -> dict[int | None, list[int | None]]:
@@ -132,16 +136,17 @@ def _ids(value: str | None) -> list[int]:
 
 def entity_report(conn: sqlite3.Connection, name: str) -> EntityReport | None:
     """Report on the entity ``name`` most likely means (most mentioned match), or None."""
-    matches = match_entities(conn, name)
-    if not matches:
+    found = lookup(conn, name)
+    if not found.candidates:
         return None
-    ids = [i for i, _ in matches]
+    ids = found.ids(tied_only=False)
     entity_id = ids[0]
     row = conn.execute(
         "SELECT id, kind, name, region_code, reason FROM entities WHERE id = ?", (entity_id,)
     ).fetchone()
     report = EntityReport(*row)
-    report.matched_because = matches[0][1]
+    report.matched_because = found.candidates[0].reason
+    report.ambiguous = found.ambiguous
     report.aliases = [
         Alias(a, r)
         for a, r in conn.execute(
@@ -179,12 +184,14 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
     Raises:
         NotFoundError: no programme matches ``name``.
     """
-    ids = find_entities(conn, name, "programme")
-    if not ids:
+    found = lookup(conn, name, "programme")
+    if not found.candidates:
+        close = found.suggestions
         raise NotFoundError(
-            f"no programme named {name!r} in the store: try part of its name with warta search"
+            f"no programme named {name!r} in the store"
+            + (f" (did you mean: {'; '.join(close)}?)" if close else ": try part of its name, or warta search")
         )
-    pid = ids[0]
+    pid = found.candidates[0].id
     prog_name = conn.execute("SELECT name FROM entities WHERE id = ?", (pid,)).fetchone()[0]
     aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY id", (pid,))]
     stages = [
@@ -211,4 +218,94 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
         "UNION SELECT article_id FROM programme_participants WHERE programme_id = ?",
         (pid, pid),
     )
-    return ProgrammeReport(pid, prog_name, aliases, stages, participants, articles)
+    others = [c.name for c in found.candidates[1:10]]
+    return ProgrammeReport(pid, prog_name, aliases, stages, participants, articles, others)
+
+
+@dataclass(slots=True)
+class Fact:
+    """One fact stated in an article: what kind, the entity or value, and the words written."""
+
+    kind: str
+    """official, institution, place, programme stage, participant, date."""
+    value: str
+    detail: str
+    surface: str
+    entity_id: int | None = None
+
+
+@dataclass(slots=True)
+class ArticleReport:
+    """One stored article and the facts extracted from it."""
+
+    id: int
+    title: str
+    outlet: str
+    published: str | None
+    canonical_url: str
+    authors: list[str]
+    text: str
+    duplicate_of: int | None
+    facts: list[Fact] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def article_report(conn: sqlite3.Connection, article_id: int) -> ArticleReport:
+    """An article with its facts, each with the words the article used.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    row = conn.execute(
+        "SELECT id, title, outlet, published, canonical_url, authors, text, duplicate_of FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        last = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        raise NotFoundError(
+            f"no article {article_id} in the store (ids run 1 to {last or 0}): find one with warta search"
+        )
+    report = ArticleReport(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "[]"), row[6], row[7])
+    facts = report.facts
+    roles = {
+        pid: (position, org)
+        for pid, position, org in conn.execute(
+            "SELECT r.person_id, r.position, r.org FROM official_role_articles ra "
+            "JOIN official_roles r ON r.id = ra.role_id WHERE ra.article_id = ? ORDER BY r.id",
+            (article_id,),
+        )
+    }
+    kinds = {"officials": "official", "institutions": "institution", "places": "place"}
+    for fact_type, entity_id, name, code, surface in conn.execute(
+        "SELECT m.fact_type, e.id, e.name, e.region_code, group_concat(DISTINCT m.surface) FROM mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND m.fact_type IN "
+        "('officials', 'institutions', 'places') GROUP BY m.fact_type, e.id ORDER BY min(m.char_start)",
+        (article_id,),
+    ):
+        if fact_type == "officials":
+            position, org = roles.get(entity_id, ("", None))
+            detail = position + (f" ({org})" if org else "")
+        else:
+            detail = f"region {code}" if code else ""
+        facts.append(Fact(kinds[fact_type], name, detail, surface or "", int(entity_id)))
+    for programme, pid, stage, year, surface in conn.execute(
+        "SELECT programme, programme_id, stage, year, surface FROM programme_stages WHERE article_id = ? ORDER BY char_start",
+        (article_id,),
+    ):
+        facts.append(Fact("programme stage", programme, f"tahap {stage or '?'} {year or ''}".strip(), surface or "", pid))
+    for region, rid, programme, year, stage, surface in conn.execute(
+        "SELECT coalesce(e.name, p.region), p.region_id, p.programme, p.year, p.stage, p.surface "
+        "FROM programme_participants p LEFT JOIN entities e ON e.id = p.region_id "
+        "WHERE p.article_id = ? ORDER BY p.char_start",
+        (article_id,),
+    ):
+        facts.append(Fact("participant", region, f"{programme}, tahap {stage or '?'} {year or ''}".strip(),
+                          surface or "", rid))
+    for value, precision, surface in conn.execute(
+        "SELECT value, precision, surface FROM dates WHERE article_id = ? ORDER BY char_start", (article_id,)
+    ):
+        facts.append(Fact("date", value, precision or "", surface or ""))
+    return report

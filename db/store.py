@@ -876,9 +876,31 @@ class Store:
             institution=institution, place=place, programme=programme,
         )
 
+    def why_no_hits(self, query: str, **filters: Any) -> str:
+        """Which part of a search that found nothing matched nothing (see :func:`db.search.why_no_hits`)."""
+        return search_mod.why_no_hits(self.conn, query, **filters)
+
     def entity(self, name: str) -> reports.EntityReport | None:
-        """Who or what ``name`` is: aliases, positions over time, articles, resolution reasons."""
+        """Who or what ``name`` is: aliases, positions over time, articles, resolution reasons.
+
+        ``name`` may be a surname, a short form or acronym, a spelling variant or part of the
+        name (see :func:`db.lookup.lookup`); None when nothing matches.
+        """
         return reports.entity_report(self.conn, name)
+
+    def suggest(self, name: str, kind: str | None = None) -> list[str]:
+        """Stored names spelt like ``name`` ("did you mean")."""
+        from db.lookup import suggest
+
+        return suggest(self.conn, name, kind)
+
+    def article(self, article_id: int) -> reports.ArticleReport:
+        """One stored article with its facts.
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        return reports.article_report(self.conn, article_id)
 
     def programme(self, name: str) -> reports.ProgrammeReport:
         """Stages of a programme by year and the regions taking part, with evidence articles.

@@ -256,17 +256,20 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
     """
     from db.exceptions import SearchQueryError
 
+    store = _open_store(db_path)
     try:
-        hits = _open_store(db_path).search(query, limit=limit, **filters)
+        hits = store.search(query, limit=limit, **filters)
+        why = store.why_no_hits(query, **filters) if not hits else ""
     except SearchQueryError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
-        return
-    for n, hit in enumerate(hits, 1):
-        click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})\n   {hit.snippet}\n   {hit.canonical_url}")
-    if not hits:
-        click.echo("no articles match", err=True)
+    else:
+        for n, hit in enumerate(hits, 1):
+            click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})  [warta show {hit.article_id}]"
+                       f"\n   {hit.snippet}\n   {hit.canonical_url}")
+    if why:
+        click.echo(why, err=True)
 
 
 @cli.command(name="stats")
@@ -299,13 +302,27 @@ def stats_command(db_path: str, as_json: bool) -> None:
 def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
     """Who or what NAME is: aliases, positions over time and the articles naming it.
 
+    NAME may be the full name, a surname ("Yani"), a position and name ("Bupati Yani"), a
+    short form or acronym ("Kominfo", "Diskominfo Muara Enim"), another spelling ("Lubuk
+    Linggau") or part of a name ("smart city"). A name that fits several people lists them.
+
     \b
     Example:
         warta entity "Bupati Yani" --why
+        warta entity Kominfo
     """
-    report = _open_store(db_path).entity(name)
+    store = _open_store(db_path)
+    report = store.entity(name)
     if report is None:
-        raise click.ClickException(f"no person, institution, place or programme named {name!r} in {db_path}")
+        close = store.suggest(name)
+        hint = f"; did you mean: {'; '.join(close)}?" if close else ""
+        raise click.ClickException(f"no person, institution, place or programme named {name!r} in {db_path}{hint}")
+    if report.ambiguous and not as_json:
+        names = [f"{report.name} (id {report.id})"] + [f"{o} (id {i})" for i, k, o in report.other_matches if k == report.kind]
+        click.echo(f"{name!r} could mean {len(names)} people:", err=True)
+        for candidate in names:
+            click.echo(f"  {candidate}", err=True)
+        raise click.ClickException("give more of the name, e.g. warta entity " + repr(report.name))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -348,10 +365,49 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(report.name)
+    for other in report.other_matches:
+        click.echo(f"  (also matches: {other})")
     for s in report.stages:
         click.echo(f"  {s.year or '?'}: tahap {s.stage or '?'}  articles {s.article_ids}")
     for p in report.participants:
         click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}] articles {p.article_ids}")
+
+
+@cli.command(name="show")
+@click.argument("article_id", type=int)
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the article and its facts as JSON.")
+@click.option("--no-text", is_flag=True, help="Leave the article text out (facts only).")
+def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) -> None:
+    """One stored article: title, date, outlet, text and the facts extracted from it.
+
+    ARTICLE_ID is the number warta search prints in [warta show N].
+
+    \b
+    Example:
+        warta show 3 --db warta.db
+    """
+    from db.exceptions import NotFoundError
+
+    try:
+        report = _open_store(db_path).article(article_id)
+    except NotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report.title}\n{(report.published or 'unknown date')}  {report.outlet}"
+               + (f"  by {', '.join(report.authors)}" if report.authors else ""))
+    click.echo(report.canonical_url)
+    if report.duplicate_of:
+        click.echo(f"(a near-copy of article {report.duplicate_of})")
+    if not no_text:
+        click.echo("\n" + report.text + "\n")
+    click.echo(f"facts ({len(report.facts)}):")
+    for f in report.facts:
+        detail = f"  {f.detail}" if f.detail else ""
+        written = f"  \"{f.surface}\"" if f.surface and f.surface != f.value else ""
+        click.echo(f"  {f.kind:16} {f.value}{detail}{written}")
 
 
 @cli.command(name="export")

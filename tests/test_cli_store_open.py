@@ -22,6 +22,7 @@ COMMANDS = [
     ["export", "--table", "articles"],
     ["reextract"],
     ["serve", "--port", "0"],
+    ["show", "1"],
 ]
 
 
