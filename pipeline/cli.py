@@ -413,11 +413,15 @@ def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) ->
 @cli.command(name="export")
 @_DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--table", default="articles", show_default=True, help="Table to export (see warta stats).")
+@click.option("--table", default="articles", show_default=True,
+              help="A table or summary warta stats lists (persons, officials, places ... included).")
 @click.option("--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="File to write (default: standard output).")
 def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
-    """Write one table of the store as JSON Lines or CSV.
+    """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV.
+
+    Ids come with the names they stand for (official_roles has person beside person_id);
+    JSON lists such as authors, tags and evidence stay JSON in JSON Lines.
 
     \b
     Example:
