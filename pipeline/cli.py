@@ -31,6 +31,7 @@ def cli(verbose: int) -> None:
 def eval_group() -> None:
     """Score warta against gold data (extraction facts, NER).
 
+    \b
     Example:
         warta eval extraction ../shared/eval/dev.jsonl
     """
@@ -41,20 +42,32 @@ def eval_group() -> None:
 
 @cli.command(name="parse")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", default=None, help="URL the page was saved from (picks the site adapter); default file:// path.")
+@click.option("--url", default=None,
+              help="URL the page was saved from (picks the site adapter); default: the page's own "
+                   "canonical link or og:url, else its file:// path.")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (Article.to_dict()).")
 def parse_command(file: str, url: str | None, as_json: bool) -> None:
     """Parse one saved HTML page (.html or .html.gz) into an article.
 
+    Without --url the page's own canonical URL picks the site adapter.
+
+    \b
     Example:
         warta parse page.html --url https://sumsel.tribunnews.com/2023/11/02/judul --json
+        warta parse news.detik.com_robot.html
     """
-    from scrapers.adapters import parse_file
+    import gzip
+
+    from scrapers.adapters import parse_article
+    from scrapers.canonical import declared_url
     from scrapers.exceptions import ParseError
 
     try:
-        article = parse_file(file, url)
-    except (ParseError, OSError) as exc:
+        data = Path(file).read_bytes()
+        if file.endswith(".gz") or data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        article = parse_article(data, url or declared_url(data) or Path(file).resolve().as_uri())
+    except (ParseError, OSError, EOFError) as exc:
         raise click.ClickException(f"cannot parse {file}: {exc}") from exc
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
@@ -83,6 +96,7 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
                     input_path: str | None, output_path: str | None, use_ner: bool) -> None:
     """Extract officials, institutions, places, dates and programme facts from article text.
 
+    \b
     Example:
         warta extract article.txt --published 2019-05-16T09:00:00+07:00 --eval-format
         warta extract --input ../shared/eval/dev.jsonl --output /tmp/pred.jsonl
@@ -127,6 +141,7 @@ def eval_extraction_command(gold: str, as_json: bool, use_ner: bool) -> None:
 
     The last line is ``overall F1 = X`` (mean of the six type F1 scores), as the shared scorer prints.
 
+    \b
     Example:
         warta eval extraction ../shared/eval/dev.jsonl
     """
@@ -443,15 +458,21 @@ def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None
 def serve_command(db_path: str, host: str, port: int) -> None:
     """Browse and search the store in Datasette (facets, canned queries) until Ctrl-C.
 
+    The first line on stderr gives the address actually bound (--port 0 takes a free port).
+
     \b
     Example:
         warta serve --db warta.db --port 8001
     """
+    from db.exceptions import ServeError
     from db.serve import serve
 
     _open_store(db_path).close()
-    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
-    serve(db_path, host=host, port=port)
+    try:
+        serve(db_path, host=host, port=port,
+              on_ready=lambda url: click.echo(f"Serving {db_path} on {url} (Ctrl-C stops)", err=True))
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command(name="reextract")
@@ -493,7 +514,16 @@ def _print_run(stats: "RunStats") -> None:
     if stats.facts:
         click.echo("facts: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.facts.items())))
     for failure in stats.failures[:10]:
-        click.echo(f"  failed {failure['url']}: {failure['kind']}: {failure['error']}", err=True)
+        hint = _FAILURE_HINTS.get(failure["kind"], "")
+        click.echo(f"  failed {failure['url']}: {failure['kind']}: {failure['error']}{hint}", err=True)
+    if len(stats.failures) > 10:
+        click.echo(f"  ... and {len(stats.failures) - 10} more failed URLs (warta stats --json lists them)", err=True)
+
+
+#: What to do about a kind of failed fetch, said after it by crawl and demo.
+_FAILURE_HINTS = {
+    "BlockedAddress": "; crawl a loopback or private address with --allow-private",
+}
 
 
 @cli.command()
@@ -506,6 +536,7 @@ def demo(db_path: str) -> None:
     on a free loopback port for the length of the command. Running it again adds no
     duplicates.
 
+    \b
     Example:
         warta demo --db warta.db
     """
@@ -551,6 +582,7 @@ def crawl_command(
     Each URL may be an RSS/Atom feed, a sitemap, a listing page or an article; warta
     finds the articles, parses them, extracts their facts and stores both.
 
+    \b
     Example:
         warta crawl https://sumsel.tribunnews.com/rss --max-pages 50 --db warta.db
     """

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.models import Article, FailedFetch
 
@@ -81,7 +82,7 @@ def process_items(
             stats.failures.append(
                 {"url": item.url, "kind": item.kind, "error": item.error, "status": item.status}
             )
-            logger.warning("failed %s: %s (%s)", item.url, item.error, item.kind)
+            logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
         else:
             facts = extractor.extract(item.text, item.published)
             result = store.load(item, facts, run_id=run_id)
@@ -126,6 +127,7 @@ def crawl(
         The run's statistics (also saved in ``runs``).
 
     Raises:
+        ValueError: a seed is not an http(s) URL (checked before anything loads).
         StoreError: ``db_path`` is not a warta store, or its folder is missing or read-only.
     """
     from db.store import Store, check_store_path
@@ -133,6 +135,11 @@ def crawl(
     from scrapers.crawl import Crawler
     from scrapers.fetch import Fetcher, FetchSettings
 
+    seeds = list(seeds)
+    bad = [s for s in seeds if urlsplit(s).scheme not in ("http", "https") or not urlsplit(s).hostname]
+    if bad:
+        raise ValueError(f"not an http(s) URL: {', '.join(repr(s) for s in bad)}; give feed, sitemap, "
+                         "listing or article URLs such as https://sumsel.tribunnews.com/rss")
     check_store_path(db_path)  # before the models load and anything is fetched
     settings = FetchSettings.from_mapping(dict(fetch_settings or {}))
     extractor = Extractor()
