@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from db.exceptions import NotFoundError
 from db.lookup import lookup
+from db.resolve import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -76,23 +78,40 @@ class EntityReport:
 
 
 @dataclass(slots=True)
+class Evidence:
+    """An article stating a fact, with the sentence that states it."""
+
+    article_id: int
+    title: str
+    published: str | None
+    outlet: str
+    sentence: str
+
+
+@dataclass(slots=True)
 class StageRow:
     """A stage of a programme in a year, with the articles that state it."""
 
     year: int | None
     stage: int | None
     article_ids: list[int]
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Participant:
-    """A region said to take part in a programme."""
+    """A region said to take part in a programme (or, in :attr:`ProgrammeReport.plans`, planning to)."""
 
     region: str
     region_code: str | None
     year: int | None
     stage: int | None
     article_ids: list[int]
+    evidence: list[Evidence] = field(default_factory=list)
+    stage_from: str = "stated"
+    """Where the stage comes from: ``stated`` with the region, ``article`` (the stage the same
+    article gives for that year, e.g. in its title), ``other articles`` (the one stage other
+    articles give this region that year), or ``unknown``."""
 
 
 @dataclass(slots=True)
@@ -107,6 +126,10 @@ class ProgrammeReport:
     articles: list[ArticleRef]
     other_matches: list[str] = field(default_factory=list)
     """Other programmes the name typed could mean."""
+    plans: list[Participant] = field(default_factory=list)
+    """Regions said to plan or intend to take part ("berencana mendaftar"), not participants."""
+    counted_in: list[str] = field(default_factory=list)
+    """Shorter names of the same programme whose facts are counted here ("Program Smart City")."""
 
     @property
     def stages_by_year(self) -> dict[int | None, list[int | None]]:
@@ -194,32 +217,111 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
     pid = found.candidates[0].id
     prog_name = conn.execute("SELECT name FROM entities WHERE id = ?", (pid,)).fetchone()[0]
     aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY id", (pid,))]
-    stages = [
-        StageRow(y, s, _ids(a))
-        for y, s, a in conn.execute(
-            "SELECT year, stage, group_concat(DISTINCT article_id) FROM programme_stages WHERE programme_id = ? "
-            "GROUP BY year, stage ORDER BY year, stage",
-            (pid,),
+    related = _shorter_names(conn, pid, prog_name)
+    pids = [pid, *(i for i, _ in related)]
+    marks = ",".join("?" * len(pids))
+    stage_rows = conn.execute(
+        f"SELECT year, stage, article_id, sentence FROM programme_stages WHERE programme_id IN ({marks}) "
+        "ORDER BY article_id, char_start",
+        pids,
+    ).fetchall()
+    part_rows = conn.execute(
+        "SELECT coalesce(e.name, p.region), coalesce(p.region_code, e.region_code), p.year, p.stage, p.article_id, "
+        "p.sentence, coalesce(CAST(p.region_id AS TEXT), p.region) FROM programme_participants p "
+        f"LEFT JOIN entities e ON e.id = p.region_id WHERE p.programme_id IN ({marks}) ORDER BY p.article_id, p.char_start",
+        pids,
+    ).fetchall()
+    refs = {
+        int(r[0]): r
+        for r in conn.execute(
+            "SELECT id, title, published, outlet FROM articles WHERE id IN "
+            f"(SELECT article_id FROM programme_stages WHERE programme_id IN ({marks}) "
+            f"UNION SELECT article_id FROM programme_participants WHERE programme_id IN ({marks}))",
+            pids * 2,
         )
-    ]
-    participants = [
-        Participant(r, rc, y, s, _ids(a))
-        for r, rc, y, s, a in conn.execute(
-            "SELECT coalesce(e.name, p.region), coalesce(p.region_code, e.region_code), p.year, p.stage, "
-            "group_concat(DISTINCT p.article_id) FROM programme_participants p "
-            "LEFT JOIN entities e ON e.id = p.region_id WHERE p.programme_id = ? "
-            "GROUP BY coalesce(p.region_id, p.region), p.year, p.stage ORDER BY p.year, p.stage, 1",
-            (pid,),
-        )
-    ]
+    }
+
+    def evidence(article_id: int, sentence: str | None) -> Evidence:
+        _, title, published, outlet = refs[article_id]
+        return Evidence(article_id, title, published, outlet, " ".join((sentence or "").split()))
+
+    stages: dict[tuple[int | None, int | None], StageRow] = {}
+    stated: dict[tuple[int, int | None], set[int]] = {}  # (article, year) -> stages it states
+    for year, stage, article_id, sentence in stage_rows:
+        row = stages.setdefault((year, stage), StageRow(year, stage, []))
+        if article_id not in row.article_ids:
+            row.article_ids.append(article_id)
+            row.evidence.append(evidence(article_id, sentence))
+        if stage is not None:
+            stated.setdefault((article_id, year), set()).add(stage)
+
+    # each participant fact: (region key, name, code, year, stage, where the stage comes from, evidence)
+    facts: list[list[Any]] = []
+    plans: list[list[Any]] = []
+    for region, code, year, stage, article_id, sentence, key in part_rows:
+        fact = [key, region, code, year, stage, "stated", evidence(article_id, sentence)]
+        if stage is None:
+            in_article = stated.get((article_id, year), set())
+            fact[4], fact[5] = (next(iter(in_article)), "article") if len(in_article) == 1 else (None, "unknown")
+        (plans if _PLAN.search(sentence or "") else facts).append(fact)
+    known: dict[tuple[str, int | None], set[int]] = {}
+    for key, _, _, year, stage, _, _ in facts:
+        if stage is not None:
+            known.setdefault((key, year), set()).add(stage)
+    for fact in facts:
+        others = known.get((fact[0], fact[3]), set())
+        if fact[4] is None and len(others) == 1:
+            fact[4], fact[5] = next(iter(others)), "other articles"
+
+    def grouped(rows: list[list[Any]]) -> list[Participant]:
+        out: dict[tuple[str, int | None, int | None], Participant] = {}
+        for key, region, code, year, stage, origin, ev in rows:
+            p = out.setdefault((key, year, stage), Participant(region, code, year, stage, [], stage_from=origin))
+            if origin == "stated":
+                p.stage_from = "stated"
+            if ev.article_id not in p.article_ids:
+                p.article_ids.append(ev.article_id)
+                p.evidence.append(ev)
+        for p in out.values():
+            order = sorted(range(len(p.article_ids)), key=lambda i: (p.evidence[i].published or "", p.article_ids[i]))
+            p.article_ids, p.evidence = [p.article_ids[i] for i in order], [p.evidence[i] for i in order]
+        return sorted(out.values(), key=lambda p: (p.year or 0, p.stage is None, p.stage or 0, p.region))
+
+    stage_list = sorted(stages.values(), key=lambda s: (s.year or 0, s.stage is None, s.stage or 0))
+    for row in stage_list:
+        order = sorted(range(len(row.article_ids)), key=lambda i: (row.evidence[i].published or "", row.article_ids[i]))
+        row.article_ids, row.evidence = [row.article_ids[i] for i in order], [row.evidence[i] for i in order]
     articles = _articles(
         conn,
-        "SELECT article_id FROM programme_stages WHERE programme_id = ? "
-        "UNION SELECT article_id FROM programme_participants WHERE programme_id = ?",
-        (pid, pid),
+        f"SELECT article_id FROM programme_stages WHERE programme_id IN ({marks}) "
+        f"UNION SELECT article_id FROM programme_participants WHERE programme_id IN ({marks})",
+        tuple(pids * 2),
     )
-    others = [c.name for c in found.candidates[1:10]]
-    return ProgrammeReport(pid, prog_name, aliases, stages, participants, articles, others)
+    other_names = [c.name for c in found.candidates[1:10] if c.id not in pids]
+    return ProgrammeReport(pid, prog_name, aliases, stage_list, grouped(facts), articles, other_names,
+                           plans=grouped(plans), counted_in=[n for _, n in related])
+
+
+#: A sentence saying a region plans or intends to join, not that it takes part.
+_PLAN = re.compile(
+    r"\b(berencana|merencanakan|rencananya|akan mendaftar|akan mengikuti|ingin (?:ikut|mendaftar|bergabung)|"
+    r"berminat|berniat|menargetkan|berharap (?:bisa|dapat) (?:ikut|masuk|terpilih))\b",
+    re.IGNORECASE,
+)
+#: Words a short programme name may add ("Program Smart City" is the Smart City programme).
+_PROGRAMME_FILLER = frozenset({"program", "programme", "gerakan", "kegiatan"})
+
+
+def _shorter_names(conn: sqlite3.Connection, pid: int, name: str) -> list[tuple[int, str]]:
+    """Other programme entities whose words (but fillers such as "Program") all occur in ``name``:
+    the same programme written shorter ("Program Smart City" for "Gerakan Menuju 100 Smart City")."""
+    words = set(normalise(name).split())
+    out = []
+    for other_id, other in conn.execute("SELECT id, name FROM entities WHERE kind = 'programme' AND id != ?", (pid,)):
+        core = set(normalise(other).split()) - _PROGRAMME_FILLER
+        if core and core < words and len(core) >= 2:
+            out.append((int(other_id), other))
+    return out
 
 
 @dataclass(slots=True)

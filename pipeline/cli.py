@@ -229,6 +229,7 @@ def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_pa
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from db.reports import Evidence
     from db.store import Store
 
 _DB_OPTION = click.option(
@@ -364,7 +365,13 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
 @_DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def programme_command(name: str, db_path: str, as_json: bool) -> None:
-    """Stages of a programme by year and the regions taking part, with evidence articles.
+    """Stages of a programme by year and the regions taking part, with the articles saying so.
+
+    NAME may be part of the programme's name ("smart city"). Each stage and region is listed
+    once per year and stage, with the date, outlet, title and sentence of every article
+    stating it; a region's stage missing from its sentence is taken from the same article
+    (title or an earlier sentence) or, when they agree, from other articles. Regions only
+    planning to join ("berencana mendaftar") are listed apart.
 
     \b
     Example:
@@ -379,13 +386,32 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(report.name)
+    def shown(ev: "Evidence") -> str:
+        sentence = ev.sentence if len(ev.sentence) <= 220 else ev.sentence[:217] + "..."
+        return (f"      {(ev.published or '')[:10]}  {ev.outlet}  {ev.title}  [warta show {ev.article_id}]\n"
+                f"        \"{sentence}\"")
+
+    click.echo(report.name + (f"  (counting also: {', '.join(report.counted_in)})" if report.counted_in else ""))
     for other in report.other_matches:
-        click.echo(f"  (also matches: {other})")
+        click.echo(f"  (the name also matches: {other})")
+    click.echo("stages:")
     for s in report.stages:
-        click.echo(f"  {s.year or '?'}: tahap {s.stage or '?'}  articles {s.article_ids}")
+        click.echo(f"  {s.year or '?'} tahap {s.stage or '?'}")
+        for ev in s.evidence:
+            click.echo(shown(ev))
+    click.echo("participants:")
     for p in report.participants:
-        click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}] articles {p.article_ids}")
+        origin = {"stated": "", "unknown": "", "article": " (stage from the same article)",
+                  "other articles": " (stage from other articles)"}[p.stage_from]
+        click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}]{origin}")
+        for ev in p.evidence:
+            click.echo(shown(ev))
+    if report.plans:
+        click.echo("plans to take part (not participation):")
+        for p in report.plans:
+            click.echo(f"  {p.year or '?'}: {p.region} [{p.region_code or '-'}]")
+            for ev in p.evidence:
+                click.echo(shown(ev))
 
 
 @cli.command(name="show")

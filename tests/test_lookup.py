@@ -122,8 +122,8 @@ def test_empty_search_says_which_filter_matched_nothing(demo_store: Path) -> Non
 def test_programme_accepts_part_of_its_name(demo_store: Path) -> None:
     code, out, err = run("programme", "smart city", "--db", str(demo_store))
     assert code == 0, err
-    assert out.splitlines()[0] == "Gerakan Menuju 100 Smart City"
-    assert "2019: tahap 3" in out
+    assert out.splitlines()[0] == "Gerakan Menuju 100 Smart City  (counting also: Program Smart City)"
+    assert "\n  2019 tahap 3\n" in out
 
 
 def test_show_prints_an_article_with_its_facts(demo_store: Path) -> None:
@@ -139,3 +139,27 @@ def test_show_prints_an_article_with_its_facts(demo_store: Path) -> None:
     assert {"official", "institution", "place", "programme stage", "participant", "date"} <= {f["kind"] for f in data["facts"]}
     code, _, err = run("show", "9999", "--db", str(demo_store))
     assert code == 1 and "no article 9999 in the store (ids run 1 to 13)" in err
+
+
+def test_programme_view_lists_each_region_once_per_stage_with_its_articles(demo_store: Path) -> None:
+    """The same 2018 regions appeared as "tahap ?" and "tahap 2", "Program Smart City" split off,
+    a plan to register counted as participation, and rows showed bare article ids."""
+    code, out, err = run("programme", "smart city", "--db", str(demo_store), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["name"] == "Gerakan Menuju 100 Smart City" and report["counted_in"] == ["Program Smart City"]
+    rows = [(p["year"], p["stage"], p["region"]) for p in report["participants"]]
+    assert len(rows) == len(set(rows))
+    assert (2018, None, "Kabupaten Muara Enim") not in rows
+    for region in ("Kota Palembang", "Kabupaten Muara Enim", "Kabupaten Banyuasin", "Kabupaten Musi Banyuasin"):
+        assert (2018, 2, region) in rows
+    assert "Kota Lubuk Linggau" not in {p["region"] for p in report["participants"]}
+    [plan] = report["plans"]
+    assert plan["region"] == "Kota Lubuk Linggau" and "berencana mendaftar" in plan["evidence"][0]["sentence"]
+    muara_enim = next(p for p in report["participants"] if p["region"] == "Kabupaten Muara Enim")
+    first = muara_enim["evidence"][0]
+    assert first["title"] and first["outlet"] and first["published"] and "Muara Enim" in first["sentence"]
+    code, out, err = run("programme", "smart city", "--db", str(demo_store))
+    assert "  2018 tahap 2: Kabupaten Muara Enim [16.03]\n" in out
+    assert "plans to take part (not participation):\n  2022: Kota Lubuk Linggau [16.73]\n" in out
+    assert '"Keempat daerah itu adalah Kota Palembang, Kabupaten Muara Enim' in out
