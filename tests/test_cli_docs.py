@@ -72,3 +72,9 @@ def test_lock_file_is_ignored_and_cleaned() -> None:
         assert subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT).returncode == 0, path
     dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True)
     assert "warta.db.lock" in dry.stdout and "warta.db-wal" in dry.stdout
+
+
+def test_no_reference_to_a_missing_docs_folder() -> None:
+    for path in [ROOT / "README.md", *ROOT.glob("pipeline/*.toml"), *ROOT.glob("*/*.py")]:
+        for ref in re.findall(r"\bdocs/[\w./-]+", path.read_text(encoding="utf-8")):
+            assert (ROOT / ref).exists(), f"{path.name} names {ref}, which does not exist"
