@@ -41,20 +41,23 @@ def eval_group() -> None:
 
 
 @cli.command(name="parse")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False))
 @click.option("--url", default=None,
               help="URL the page was saved from (picks the site adapter); default: the page's own "
                    "canonical link or og:url, else its file:// path.")
-@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (Article.to_dict()).")
-def parse_command(file: str, url: str | None, as_json: bool) -> None:
-    """Parse one saved HTML page (.html or .html.gz) into an article.
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the article as JSON (Article.to_dict()); one JSON line per page for several pages.")
+def parse_command(files: tuple[str, ...], url: str | None, as_json: bool) -> None:
+    """Parse saved HTML pages (.html or .html.gz; - reads standard input) into articles.
 
-    Without --url the page's own canonical URL picks the site adapter.
+    Without --url each page's own canonical URL picks the site adapter. A page that cannot
+    be parsed is reported and the others are still parsed (exit status 1).
 
     \b
     Example:
         warta parse page.html --url https://sumsel.tribunnews.com/2023/11/02/judul --json
-        warta parse news.detik.com_robot.html
+        warta parse saved/*.html.gz --json > articles.jsonl
+        curl -s https://example.org/berita/1 | warta parse -
     """
     import gzip
 
@@ -62,21 +65,36 @@ def parse_command(file: str, url: str | None, as_json: bool) -> None:
     from scrapers.canonical import declared_url
     from scrapers.exceptions import ParseError
 
-    try:
-        data = Path(file).read_bytes()
-        if file.endswith(".gz") or data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        article = parse_article(data, url or declared_url(data) or Path(file).resolve().as_uri())
-    except (ParseError, OSError, EOFError) as exc:
-        raise click.ClickException(f"cannot parse {file}: {exc}") from exc
-    if as_json:
-        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
-        return
-    when = article.published.isoformat() if article.published else "unknown date"
-    click.echo(f"{article.title}\n{article.outlet} | {when} | adapter {article.adapter} | pages {article.pages}")
-    click.echo(f"by {', '.join(article.authors) or 'unknown'}" + (f" (editor {article.editor})" if article.editor else ""))
-    click.echo(f"{article.canonical_url}\n{len(article.paragraphs)} paragraphs, {len(article.text.split())} words")
-    click.echo("\n" + article.paragraphs[0][:300])
+    if url and len(files) > 1:
+        raise click.UsageError("--url names one page's address: give it with a single FILE")
+    failed = shown = 0
+    for file in files:
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            if file.endswith(".gz") or data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            fallback = "file:///dev/stdin" if file == "-" else Path(file).resolve().as_uri()
+            article = parse_article(data, url or declared_url(data) or fallback)
+        except (ParseError, OSError, EOFError) as exc:
+            click.echo(f"Error: cannot parse {'standard input' if file == '-' else file}: {exc}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            indent = 2 if len(files) == 1 else None
+            click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=indent))
+            continue
+        when = article.published.isoformat() if article.published else "unknown date"
+        if shown:
+            click.echo("")
+        shown += 1
+        if len(files) > 1:
+            click.echo(f"== {file}")
+        click.echo(f"{article.title}\n{article.outlet} | {when} | adapter {article.adapter} | pages {article.pages}")
+        click.echo(f"by {', '.join(article.authors) or 'unknown'}" + (f" (editor {article.editor})" if article.editor else ""))
+        click.echo(f"{article.canonical_url}\n{len(article.paragraphs)} paragraphs, {len(article.text.split())} words")
+        click.echo("\n" + article.paragraphs[0][:300])
+    if failed:
+        sys.exit(1)
 
 
 # --- extractors: extract, eval extraction ---------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,19 @@ def test_unreadable_gzip_is_a_clean_error(tmp_path: Path) -> None:
     bad.write_bytes(b"\x1f\x8bnot really gzip")
     result = CliRunner().invoke(cli, ["parse", str(bad)])
     assert result.exit_code == 1 and result.output.startswith(f"Error: cannot parse {bad}:")
+
+
+def test_parse_reads_stdin_and_many_files(shared_dir: Path, tmp_path: Path) -> None:
+    pages = shared_dir / "data" / "html" / "indonesian"
+    detik, suara = pages / "news.detik.com_2015-06_ugm-robot.html", pages / "suara.com_2015-06-19_angeline.html"
+    if not (detik.exists() and suara.exists()):
+        pytest.skip("saved pages not found")
+    result = CliRunner().invoke(cli, ["parse", "-"], input=detik.read_bytes())
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("news.detik.com | 2015-06-16T14:05:11+07:00 | adapter detik")
+    missing = tmp_path / "nope.html"
+    result = CliRunner().invoke(cli, ["parse", str(detik), str(missing), str(suara), "--json"])
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outlet"] for r in rows] == ["news.detik.com", "suara.com"]
+    assert result.stderr.startswith(f"Error: cannot parse {missing}:")
