@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 import sqlite_utils
@@ -54,11 +54,14 @@ VIEWS: dict[str, str] = {
 JSON_COLUMNS = frozenset({"authors", "tags", "evidence", "counts"})
 
 
-def _source(db: sqlite_utils.Database, table: str, fmt: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    """The columns and rows to export for ``table`` (a table or one of :data:`VIEWS`).
+def _source(
+    db: sqlite_utils.Database, table: str, fmt: str, wanted: Sequence[str] | None = None
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The columns and rows to export for ``table`` (a table or one of :data:`VIEWS`), only the
+    ``wanted`` columns (in that order) when given.
 
     Raises:
-        ExportError: unknown table.
+        ExportError: unknown table or column.
     """
     if table in VIEWS:
         cursor = db.execute(VIEWS[table])
@@ -78,10 +81,18 @@ def _source(db: sqlite_utils.Database, table: str, fmt: str) -> tuple[list[str],
             f"cannot export table {table!r}: choose one of {', '.join(TABLES)}, or {', '.join(VIEWS)}"
         )
     columns = [d[0] for d in cursor.description]
+    keep = list(range(len(columns)))
+    if wanted:
+        unknown = [c for c in wanted if c not in columns]
+        if unknown:
+            raise ExportError(f"{table} has no column {', '.join(map(repr, unknown))}: choose from {', '.join(columns)}")
+        keep = [columns.index(c) for c in wanted]
+        columns = list(wanted)
     decode = [i for i, c in enumerate(columns) if c in JSON_COLUMNS] if fmt == "jsonl" else []
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for row in cursor:
+        for full in cursor:
+            row = tuple(full[i] for i in keep) if wanted else full
             if decode:
                 values = list(row)
                 for i in decode:
@@ -96,7 +107,8 @@ def _source(db: sqlite_utils.Database, table: str, fmt: str) -> tuple[list[str],
     return columns, rows()
 
 
-def export_table(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO) -> int:
+def export_table(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO,
+                 columns: Sequence[str] | None = None) -> int:
     """Write every row of ``table`` to ``out``.
 
     Args:
@@ -105,16 +117,17 @@ def export_table(db: sqlite_utils.Database, table: str, fmt: str, out: TextIO) -
             :data:`NAME_COLUMNS`) or a summary ``warta stats`` prints (see :data:`VIEWS`).
         fmt: ``jsonl`` (one JSON object per line) or ``csv`` (header row first).
         out: a text stream (for CSV open it with ``newline=""``).
+        columns: only these columns, in this order (default: all but binary ones).
 
     Returns:
         The number of rows written.
 
     Raises:
-        ExportError: unknown table or format.
+        ExportError: unknown table, column or format.
     """
     if fmt not in FORMATS:
         raise ExportError(f"cannot export as {fmt!r}: choose jsonl or csv")
-    columns, rows = _source(db, table, fmt)
+    columns, rows = _source(db, table, fmt, columns)
     n = 0
     if fmt == "csv":
         writer = csv.writer(out)

@@ -910,11 +910,12 @@ class Store:
         """
         return reports.programme_report(self.conn, name)
 
-    def export(self, table: str, fmt: str, out: TextIO) -> int:
-        """Write one table as ``jsonl`` or ``csv`` to ``out``; returns the number of rows."""
+    def export(self, table: str, fmt: str, out: TextIO, columns: list[str] | None = None) -> int:
+        """Write one table (or summary) as ``jsonl`` or ``csv`` to ``out``, only ``columns`` when
+        given; returns the number of rows (see :func:`db.export.export_table`)."""
         from db.export import export_table
 
-        return export_table(self.db, table, fmt, out)
+        return export_table(self.db, table, fmt, out, columns)
 
 
 __all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "check_store_path", "version_key"]

@@ -270,7 +270,13 @@ def _open_store(db_path: str) -> "Store":
 @cli.command(name="search")
 @click.argument("query")
 @_DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
+@click.option("--json", "fmt", flag_value="json", help="Print hits as a JSON list.")
+@click.option("--nl", "fmt", flag_value="nl", help="Print hits as JSON, one object per line.")
+@click.option("--csv", "fmt", flag_value="csv", help="Print hits as CSV with a header row.")
+@click.option("-c", "--column", "columns", multiple=True,
+              type=click.Choice(["article_id", "published", "title", "outlet", "canonical_url", "snippet", "rank",
+                                 "duplicate_of"]),
+              help="Only this field in --json/--nl/--csv output (repeatable, kept in order).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most hits shown.")
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
@@ -279,7 +285,8 @@ def _open_store(db_path: str) -> "Store":
 @click.option("--institution", help="Only articles mentioning this institution.")
 @click.option("--place", help="Only articles mentioning this place.")
 @click.option("--programme", help="Only articles about this programme.")
-def search_command(query: str, db_path: str, as_json: bool, limit: int, **filters: str | None) -> None:
+def search_command(query: str, db_path: str, fmt: str | None, columns: tuple[str, ...], limit: int,
+                   **filters: str | None) -> None:
     """Full-text search of stored articles, best match first, matches marked **so**.
 
     QUERY takes words (all must occur), "a phrase", prefix*, -excluded and OR.
@@ -287,6 +294,7 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
     \b
     Example:
         warta search '"smart city" tahap' --place "Muara Enim" --since 2019-01-01
+        warta search "smart city" --person Yani --csv -c published -c title -c canonical_url
     """
     from db.exceptions import SearchQueryError
 
@@ -296,8 +304,22 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
         why = store.why_no_hits(query, **filters) if not hits else ""
     except SearchQueryError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    rows = [{c: h.to_dict()[c] for c in columns} if columns else h.to_dict() for h in hits]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "nl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+        import dataclasses
+
+        from db.search import SearchHit
+
+        fields = list(columns) or [f.name for f in dataclasses.fields(SearchHit)]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
     else:
         for n, hit in enumerate(hits, 1):
             click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})  [warta show {hit.article_id}]"
@@ -472,11 +494,14 @@ def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) ->
 @cli.command(name="export")
 @_DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--csv", "fmt", flag_value="csv", help="Same as --format csv.")
+@click.option("--nl", "fmt", flag_value="jsonl", help="Same as --format jsonl (newline-delimited JSON).")
 @click.option("--table", default="articles", show_default=True,
               help="A table or summary warta stats lists (persons, officials, places ... included).")
-@click.option("--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+@click.option("-c", "--column", "columns", multiple=True, help="Only this column (repeatable, kept in order).")
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
-def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
+def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...], output: str) -> None:
     """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV.
 
     Ids come with the names they stand for (official_roles has person beside person_id);
@@ -485,12 +510,19 @@ def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None
     \b
     Example:
         warta export --format csv --table official_roles --output roles.csv
+        warta export --csv --table officials -c person -c position -c first_seen
     """
     from db.exceptions import ExportError
+    from pipeline.records import InputError, check_output
 
+    store = _open_store(db_path)
     try:
-        n = _open_store(db_path).export(table, fmt, output)
-    except ExportError as exc:
+        if output != "-":
+            check_output(output)  # before the file is created or truncated
+        # lazy: the file is created on the first row written, after table and columns are checked
+        with click.open_file(output, "w", encoding="utf-8", lazy=True) as out:
+            n = store.export(table, fmt, out, list(columns) or None)  # type: ignore[arg-type]
+    except (ExportError, InputError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{n} rows of {table} written", err=True)
 

@@ -156,3 +156,27 @@ def test_export_accepts_every_name_stats_prints(demo_store: Path, name: str) -> 
         assert isinstance(rows[0]["evidence"], list)
     if name == "programmes":
         assert rows[0]["name"] == "Gerakan Menuju 100 Smart City" and rows[0]["articles"] >= 5
+
+
+def test_search_and_export_output_formats_and_columns(demo_store: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    db = str(demo_store)
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--csv", "-c", "published", "-c", "title"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and list(rows[0]) == ["published", "title"]
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--nl", "-c", "article_id", "--limit", "3"])
+    assert [list(json.loads(line)) for line in result.stdout.splitlines()] == [["article_id"]] * 3
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--json", "--limit", "2"])
+    assert len(json.loads(result.stdout)) == 2
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--csv", "--table", "officials", "-c", "person", "-c", "position"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "person,position"
+    target = tmp_path / "x.csv"
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--table", "officials", "-c", "nope", "--output", str(target)])
+    assert result.exit_code == 1 and "officials has no column 'nope': choose from person_id, person" in result.output
+    assert not target.exists()
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--output", str(tmp_path / "no" / "x.jsonl")])
+    assert result.exit_code == 1 and "the folder" in result.output and "does not exist" in result.output
