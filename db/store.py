@@ -823,6 +823,7 @@ class Store:
         version: str,
         *,
         since: dt.datetime | dt.date | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """Run ``extract`` over stored articles extracted by older versions and replace their facts.
 
@@ -830,17 +831,21 @@ class Store:
             extract: the current extractors, ``(text, published) -> ArticleFacts``.
             version: their version, recorded on each article.
             since: only articles published on or after this.
+            progress: called with (articles done, articles to do) after each article.
 
         Returns:
             Counts: articles re-extracted and facts per type.
         """
         counts: dict[str, int] = {"articles": 0}
-        for article_id, text, published in list(self.articles_for_reextraction(version, since)):
+        todo = list(self.articles_for_reextraction(version, since))
+        for article_id, text, published in todo:
             facts = extract(text, published)
             self.replace_facts(article_id, facts, extractor_version=version)
             counts["articles"] += 1
             for kind, n in facts.counts().items():
                 counts[kind] = counts.get(kind, 0) + n
+            if progress is not None:
+                progress(counts["articles"], len(todo))
         return counts
 
     # ------------------------------------------------------------------ reading

@@ -18,6 +18,32 @@ if TYPE_CHECKING:
 DEFAULT_DB = "warta.db"
 
 
+class _Progress:
+    """A progress line on stderr, rewritten in place; silent when stderr is not a terminal
+    (cron, pipes, log files) so logs stay clean."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.on = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None = None, extra: str = "") -> None:
+        if not self.on:
+            return
+        of = f"/{total}" if total else ""
+        click.echo(f"\r  {self.label} {done}{of}{extra} ", nl=False, err=True)
+        self.shown = True
+
+    def run_stats(self, stats: "RunStats") -> None:
+        """Callback for the crawl runner."""
+        self(stats.articles, None, f" articles, {stats.failed} failed")
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+            self.shown = False
+
+
 @click.group()
 @click.version_option(package_name="warta", prog_name="warta")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
@@ -136,12 +162,16 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
     extractor = Extractor(use_ner=use_ner)
     try:
         if rows is not None:
-            lines = (json.dumps(p, ensure_ascii=False) for p in predict_rows(rows, extractor))
+            bar = _Progress("extracted")
+            lines = []
+            for n, p in enumerate(predict_rows(rows, extractor), 1):
+                lines.append(json.dumps(p, ensure_ascii=False))
+                bar(n, len(rows))
+                if not output_path:
+                    click.echo(lines.pop())
+            bar.close()
             if output_path:
                 Path(output_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-            else:
-                for line in lines:
-                    click.echo(line)
             return
         facts = extractor.extract(file.read(), published)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
@@ -569,11 +599,14 @@ def reextract_command(db_path: str, since: str | None) -> None:
 
     store = _open_store(db_path)
     run_id = store.start_run("reextract")
+    bar = _Progress("re-extracted")
     try:
-        counts = store.reextract(extract, EXTRACTOR_VERSION, since=since)
+        counts = store.reextract(extract, EXTRACTOR_VERSION, since=since, progress=bar)
     except (StoreError, ValueError) as exc:
+        bar.close()
         store.finish_run(run_id, {"error": str(exc)}, "failed")
         raise click.ClickException(str(exc)) from exc
+    bar.close()
     store.finish_run(run_id, counts, "ok")
     click.echo(f"re-extracted {counts['articles']} articles with extractors {EXTRACTOR_VERSION}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "articles"))
@@ -619,10 +652,13 @@ def demo(db_path: str) -> None:
     from db.exceptions import StoreError
     from pipeline.run import demo as run_demo
 
+    bar = _Progress("crawled")
     try:
-        report = run_demo(db_path)
+        report = run_demo(db_path, progress=bar.run_stats)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
     click.echo(f"Demo site served at {report.base_url}, crawled into {report.db_path}")
     _print_run(report.stats)
     t = report.totals
@@ -665,13 +701,16 @@ def crawl_command(
     from db.exceptions import StoreError
     from pipeline.run import crawl
 
+    bar = _Progress("crawled")
     try:
         stats = crawl(
             urls, db_path, max_pages=max_pages, allowed_hosts=allowed_hosts,
-            fetch_settings={"delay": delay, "allow_private": allow_private},
+            fetch_settings={"delay": delay, "allow_private": allow_private}, progress=bar.run_stats,
         )
     except (ValueError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
     _print_run(stats)
     if stats.articles == 0 and stats.failed:
         sys.exit(1)
