@@ -108,6 +108,8 @@ class Participant:
     stage: int | None
     article_ids: list[int]
     evidence: list[Evidence] = field(default_factory=list)
+    region_id: int | None = None
+    """The region's entity id (its page), when it was resolved to one."""
     stage_from: str = "stated"
     """Where the stage comes from: ``stated`` with the region, ``article`` (the stage the same
     article gives for that year, e.g. in its title), ``other articles`` (the one stage other
@@ -163,13 +165,27 @@ def entity_report(conn: sqlite3.Connection, name: str) -> EntityReport | None:
     if not found.candidates:
         return None
     ids = found.ids(tied_only=False)
-    entity_id = ids[0]
+    report = entity_report_by_id(conn, ids[0])
+    report.matched_because = found.candidates[0].reason
+    report.ambiguous = found.ambiguous
+    for other in ids[1:10]:
+        o = conn.execute("SELECT id, kind, name FROM entities WHERE id = ?", (other,)).fetchone()
+        report.other_matches.append((int(o[0]), o[1], o[2]))
+    return report
+
+
+def entity_report_by_id(conn: sqlite3.Connection, entity_id: int) -> EntityReport:
+    """Report on the entity ``entity_id`` (see :func:`entity_report`).
+
+    Raises:
+        NotFoundError: no entity has this id.
+    """
     row = conn.execute(
         "SELECT id, kind, name, region_code, reason FROM entities WHERE id = ?", (entity_id,)
     ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no entity with id {entity_id} in the store")
     report = EntityReport(*row)
-    report.matched_because = found.candidates[0].reason
-    report.ambiguous = found.ambiguous
     report.aliases = [
         Alias(a, r)
         for a, r in conn.execute(
@@ -195,9 +211,6 @@ def entity_report(conn: sqlite3.Connection, name: str) -> EntityReport | None:
             (entity_id,),
         )
     ]
-    for other in ids[1:10]:
-        o = conn.execute("SELECT id, kind, name FROM entities WHERE id = ?", (other,)).fetchone()
-        report.other_matches.append((int(o[0]), o[1], o[2]))
     return report
 
 
@@ -214,8 +227,22 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
             f"no programme named {name!r} in the store"
             + (f" (did you mean: {'; '.join(close)}?)" if close else ": try part of its name, or warta search")
         )
-    pid = found.candidates[0].id
-    prog_name = conn.execute("SELECT name FROM entities WHERE id = ?", (pid,)).fetchone()[0]
+    others = [c.name for c in found.candidates[1:10]]
+    return programme_report_by_id(conn, found.candidates[0].id, others)
+
+
+def programme_report_by_id(
+    conn: sqlite3.Connection, pid: int, other_matches: list[str] | None = None
+) -> ProgrammeReport:
+    """Report on the programme entity ``pid`` (see :func:`programme_report`).
+
+    Raises:
+        NotFoundError: no programme has this id.
+    """
+    row = conn.execute("SELECT name FROM entities WHERE id = ? AND kind = 'programme'", (pid,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no programme with id {pid} in the store")
+    prog_name = row[0]
     aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY id", (pid,))]
     related = _shorter_names(conn, pid, prog_name)
     pids = [pid, *(i for i, _ in related)]
@@ -276,7 +303,8 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
     def grouped(rows: list[list[Any]]) -> list[Participant]:
         out: dict[tuple[str, int | None, int | None], Participant] = {}
         for key, region, code, year, stage, origin, ev in rows:
-            p = out.setdefault((key, year, stage), Participant(region, code, year, stage, [], stage_from=origin))
+            p = out.setdefault((key, year, stage), Participant(region, code, year, stage, [], stage_from=origin,
+                                                               region_id=int(key) if key.isdigit() else None))
             if origin == "stated":
                 p.stage_from = "stated"
             if ev.article_id not in p.article_ids:
@@ -297,7 +325,7 @@ def programme_report(conn: sqlite3.Connection, name: str) -> ProgrammeReport:
         f"UNION SELECT article_id FROM programme_participants WHERE programme_id IN ({marks})",
         tuple(pids * 2),
     )
-    other_names = [c.name for c in found.candidates[1:10] if c.id not in pids]
+    other_names = [n for n in other_matches or [] if n not in {name for _, name in related}]
     return ProgrammeReport(pid, prog_name, aliases, stage_list, grouped(facts), articles, other_names,
                            plans=grouped(plans), counted_in=[n for _, n in related])
 

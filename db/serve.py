@@ -50,6 +50,10 @@ group by p.programme_id, p.year, p.stage, coalesce(p.region_id, p.region)
 order by p.programme, p.year, p.stage, region"""
 
 
+#: Bookkeeping tables kept off the table list (still reachable by URL and SQL).
+INTERNAL_TABLES = ("near_duplicate_keys", "article_tags", "official_role_articles", "frontier_urls", "frontier_feeds")
+
+
 def _fts_or_nothing(query: str | None) -> str:
     """``warta_fts_query(q)``: the safe FTS5 form of ``q``; an empty phrase (no rows) when it has no words."""
     try:
@@ -66,12 +70,24 @@ def prepare_connection(conn: Any) -> None:
 
 
 def _register_plugin() -> None:
+    from db import webui
+
     if pm.get_plugin("warta") is None:
         pm.register(sys.modules[__name__], name="warta")
+    if pm.get_plugin("warta-webui") is None:
+        pm.register(webui, name="warta-webui")
 
 
 def metadata(db_name: str) -> dict[str, Any]:
     """Datasette metadata for a store opened under the name ``db_name``."""
+    meta = _metadata(db_name)
+    tables = meta["databases"][db_name]["tables"]
+    for table in INTERNAL_TABLES:
+        tables.setdefault(table, {})["hidden"] = True
+    return meta
+
+
+def _metadata(db_name: str) -> dict[str, Any]:
     return {
         "title": "warta knowledge store",
         "description": (
@@ -99,6 +115,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                     },
                     "entity_aliases": {
                         "description": "Names each entity goes by, each with the reason it was linked.",
+                        "hidden": True,
                     },
                     "mentions": {
                         "description": "Each fact's link from an article to an entity, with offsets, "
@@ -149,7 +166,10 @@ def build_datasette(path: str | Path) -> Datasette:
     """A Datasette instance over the store at ``path`` with warta's metadata and canned queries."""
     p = Path(path)
     _register_plugin()
-    return Datasette(files=[str(p)], metadata=metadata(p.stem), settings={"sql_time_limit_ms": 3000})
+    from db.webui import TEMPLATES
+
+    return Datasette(files=[str(p)], metadata=metadata(p.stem), template_dir=str(TEMPLATES),
+                     settings={"sql_time_limit_ms": 3000, "truncate_cells_html": 160})
 
 
 def listen(host: str, port: int) -> socket.socket:
