@@ -133,6 +133,24 @@ class SearchHit:
         return asdict(self)
 
 
+def _article_filters(
+    since: dt.datetime | dt.date | str | None, until: dt.datetime | dt.date | str | None, outlet: str | None
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``articles`` (and their parameters) for the date and outlet filters."""
+    article_where: list[str] = []
+    article_params: list[Any] = []
+    if since is not None:
+        article_where.append("published_utc >= ?")
+        article_params.append(iso_bound(since))
+    if until is not None:
+        article_where.append("published_utc < ?")
+        article_params.append(iso_bound(until, end=True))
+    if outlet:
+        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
+        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    return article_where, article_params
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -174,17 +192,7 @@ def search(
     # there and only the hits' article rows are read (joining first reads every match).
     where = ["articles_fts MATCH ?"]
     params: list[Any] = [fts]
-    article_where: list[str] = []
-    article_params: list[Any] = []
-    if since is not None:
-        article_where.append("published_utc >= ?")
-        article_params.append(iso_bound(since))
-    if until is not None:
-        article_where.append("published_utc < ?")
-        article_params.append(iso_bound(until, end=True))
-    if outlet:
-        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
-        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    article_where, article_params = _article_filters(since, until, outlet)
     if article_where:
         where.append(f"+rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})")
         params += article_params
@@ -231,6 +239,31 @@ def search(
     ]
 
 
+def count_matches(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since: dt.datetime | dt.date | str | None = None,
+    until: dt.datetime | dt.date | str | None = None,
+    outlet: str | None = None,
+) -> int:
+    """How many articles match ``query`` within the article filters (no ranking, no snippets).
+
+    Raises:
+        SearchQueryError: empty or unusable query, or a bad date.
+    """
+    sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    params: list[Any] = [to_fts_query(query)]
+    article_where, article_params = _article_filters(since, until, outlet)
+    if article_where:
+        sql += f" AND +rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})"
+        params += article_params
+    try:
+        return int(conn.execute(sql, params).fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        raise SearchQueryError(f"search {query!r} could not be run ({exc}): use plain words or \"a phrase\"") from exc
+
+
 #: Search filters that name an entity, with the entity kind they look up.
 ENTITY_FILTERS = ("person", "institution", "place", "programme")
 
@@ -271,14 +304,12 @@ def why_no_hits(
         n = conn.execute(f"SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id IN ({marks})", ids).fetchone()[0]
         meant = ", ".join(c.name for c in found.tied)
         parts.append(f"{kind} {name!r} ({meant}) {n}")
-    plain = search(conn, query, limit=1_000_000, since=since, until=until, outlet=outlet)
+    n_plain = count_matches(conn, query, since=since, until=until, outlet=outlet)
     article_filters = ", ".join(
         f"{k} {v}" for k, v in (("since", since), ("until", until), ("outlet", outlet)) if v
     )
     where = f" ({article_filters})" if article_filters else ""
-    if not plain:
+    if not n_plain or not parts:
         return f"no article matches {query!r}{where}"
-    if not parts:
-        return f"no article matches {query!r}{where}"
-    return (f"{query!r} matches {len(plain)} articles{where} and " + " and ".join(parts)
+    return (f"{query!r} matches {n_plain} articles{where} and " + " and ".join(parts)
             + f", but no article has {'both' if len(parts) == 1 else 'all of them'}")
