@@ -64,6 +64,13 @@ def test_home_page_is_a_search_box_with_filters(served: str) -> None:
     assert "near_duplicate_keys" not in tables and "entity_aliases" not in tables and "articles" in tables
 
 
+def test_long_cells_are_truncated_in_the_tables(served: str) -> None:
+    """Article texts made every row of the articles table hundreds of pixels tall."""
+    doc = page(served + "/warta/articles")
+    cells = doc.xpath("//table[contains(concat(' ', @class, ' '), ' rows-and-columns ')]//td")
+    assert cells and max(len(text(c)) for c in cells) < 200
+
+
 def test_search_results_highlight_and_link_to_articles(served: str) -> None:
     q = urllib.parse.urlencode({"q": "smart city", "place": "Muara Enim", "since": "2019-01-01"})
     doc = page(f"{served}/?{q}")
