@@ -125,7 +125,7 @@ class IngestSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Time spent per stage: discover, fetch, parse, extract, load."""
     status: str = "running"
-    """ok, partial, interrupted or failed."""
+    """ok, partial, outage (nothing could be fetched), interrupted or failed."""
     started: float = field(default_factory=time.monotonic)
     duration_s: float = 0.0
 
@@ -698,7 +698,8 @@ def ingest(
                             summary=summary, run_id=run_id, since=since, until=until, stop=stop,
                             progress=progress, clock=clock,
                         ).run()
-                summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
+                summary.status = "interrupted" if stop() else (
+                    "outage" if summary.outage else "partial" if summary.exit_code else "ok")
             except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
                 summary.status = "failed"
                 raise StoreError(f"the store {db_path} failed during the run: {exc}") from exc

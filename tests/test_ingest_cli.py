@@ -126,3 +126,6 @@ def test_total_outage_exits_5_and_a_quiet_run_says_so(tmp_path: Path) -> None:
     assert loud.returncode == 5
     assert "feed failing 3 runs in a row: http://127.0.0.1:9/rss.xml" in loud.stdout
     assert loud.stderr.count("warta ingest: outage:") == 1
+    assert loud.stdout.startswith("ingest run 3: outage in ")
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")] == ["outage"] * 3
