@@ -27,4 +27,4 @@ bench: install
 	$(BIN)/python benchmarks/extraction_vs_trafilatura.py
 
 clean:
-	rm -rf $(VENV) warta.db *.egg-info
+	rm -rf $(VENV) warta.db warta.db-wal warta.db-shm warta.db.lock *.egg-info

@@ -9,7 +9,8 @@ Tree::
     ├── LoadError
     ├── NotFoundError             (also LookupError)
     ├── SearchQueryError          (also ValueError)
-    └── ExportError               (also ValueError)
+    ├── ExportError               (also ValueError)
+    └── ServeError                (also OSError)
 """
 
 from __future__ import annotations
@@ -45,3 +46,7 @@ class SearchQueryError(StoreError, ValueError):
 
 class ExportError(StoreError, ValueError):
     """The export table or format is not one warta can write."""
+
+
+class ServeError(StoreError, OSError):
+    """The store cannot be served: the port is in use or the address cannot be listened on."""

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from db.exceptions import SearchQueryError
-from db.resolve import find_entities
+from db.lookup import lookup, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,24 @@ class SearchHit:
         return asdict(self)
 
 
+def _article_filters(
+    since: dt.datetime | dt.date | str | None, until: dt.datetime | dt.date | str | None, outlet: str | None
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``articles`` (and their parameters) for the date and outlet filters."""
+    article_where: list[str] = []
+    article_params: list[Any] = []
+    if since is not None:
+        article_where.append("published_utc >= ?")
+        article_params.append(iso_bound(since))
+    if until is not None:
+        article_where.append("published_utc < ?")
+        article_params.append(iso_bound(until, end=True))
+    if outlet:
+        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
+        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    return article_where, article_params
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -155,13 +173,14 @@ def search(
         since: only articles published on or after this date.
         until: only articles published on or before this date.
         outlet: only this outlet host (or its subdomains, e.g. ``tribunnews.com``).
-        person: only articles mentioning this person (any alias).
-        institution: only articles mentioning this institution.
-        place: only articles mentioning this place.
-        programme: only articles about this programme.
+        person: only articles mentioning this person (any alias; a surname or part of the
+            name works, see :func:`db.lookup.lookup`; an ambiguous one means any of them).
+        institution: only articles mentioning this institution (short forms such as Kominfo work).
+        place: only articles mentioning this place (with or without Kota/Kabupaten, any spelling).
+        programme: only articles about this programme (part of its name works).
 
     Returns:
-        The hits, best first.
+        The hits, best first; :func:`why_no_hits` says why when there are none.
 
     Raises:
         SearchQueryError: empty or unusable query, or a bad date.
@@ -173,17 +192,7 @@ def search(
     # there and only the hits' article rows are read (joining first reads every match).
     where = ["articles_fts MATCH ?"]
     params: list[Any] = [fts]
-    article_where: list[str] = []
-    article_params: list[Any] = []
-    if since is not None:
-        article_where.append("published_utc >= ?")
-        article_params.append(iso_bound(since))
-    if until is not None:
-        article_where.append("published_utc < ?")
-        article_params.append(iso_bound(until, end=True))
-    if outlet:
-        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
-        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    article_where, article_params = _article_filters(since, until, outlet)
     if article_where:
         where.append(f"+rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})")
         params += article_params
@@ -191,7 +200,7 @@ def search(
                        ("programme", programme)):
         if not name:
             continue
-        ids = find_entities(conn, name, kind)
+        ids = lookup(conn, name, kind).ids()
         if not ids:
             logger.info("no %s matches %r: no hits", kind, name)
             return []
@@ -228,3 +237,79 @@ def search(
         for i, rank, snippet in ranked
         if (a := articles.get(i)) is not None
     ]
+
+
+def count_matches(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since: dt.datetime | dt.date | str | None = None,
+    until: dt.datetime | dt.date | str | None = None,
+    outlet: str | None = None,
+) -> int:
+    """How many articles match ``query`` within the article filters (no ranking, no snippets).
+
+    Raises:
+        SearchQueryError: empty or unusable query, or a bad date.
+    """
+    sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    params: list[Any] = [to_fts_query(query)]
+    article_where, article_params = _article_filters(since, until, outlet)
+    if article_where:
+        sql += f" AND +rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})"
+        params += article_params
+    try:
+        return int(conn.execute(sql, params).fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        raise SearchQueryError(f"search {query!r} could not be run ({exc}): use plain words or \"a phrase\"") from exc
+
+
+#: Search filters that name an entity, with the entity kind they look up.
+ENTITY_FILTERS = ("person", "institution", "place", "programme")
+
+
+def why_no_hits(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since: dt.datetime | dt.date | str | None = None,
+    until: dt.datetime | dt.date | str | None = None,
+    outlet: str | None = None,
+    **names: str | None,
+) -> str:
+    """Say which part of a search that found nothing matched nothing.
+
+    Args:
+        conn: connection to a warta store.
+        query: the search query.
+        since, until, outlet: the article filters used.
+        names: the entity filters used (``person``, ``institution``, ``place``, ``programme``).
+
+    Returns:
+        e.g. ``no person named 'Yanto' in the store (did you mean: Ahmad Yani?)``, or
+        ``'banjir' matches 3 articles and person 'Yani' (Ahmad Yani) 2, but no article has both``.
+    """
+    parts: list[str] = []
+    for kind in ENTITY_FILTERS:
+        name = names.get(kind)
+        if not name:
+            continue
+        found = lookup(conn, name, kind)
+        if not found.candidates:
+            close = found.suggestions or suggest(conn, name)
+            hint = f" (did you mean: {'; '.join(close)}?)" if close else ""
+            return f"no {kind} named {name!r} in the store{hint}"
+        ids = found.ids()
+        marks = ",".join("?" * len(ids))
+        n = conn.execute(f"SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id IN ({marks})", ids).fetchone()[0]
+        meant = ", ".join(c.name for c in found.tied)
+        parts.append(f"{kind} {name!r} ({meant}) {n}")
+    n_plain = count_matches(conn, query, since=since, until=until, outlet=outlet)
+    article_filters = ", ".join(
+        f"{k} {v}" for k, v in (("since", since), ("until", until), ("outlet", outlet)) if v
+    )
+    where = f" ({article_filters})" if article_filters else ""
+    if not n_plain or not parts:
+        return f"no article matches {query!r}{where}"
+    return (f"{query!r} matches {n_plain} articles{where} and " + " and ".join(parts)
+            + f", but no article has {'both' if len(parts) == 1 else 'all of them'}")

@@ -9,11 +9,13 @@ applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from db.exceptions import SearchQueryError
+from db.exceptions import SearchQueryError, ServeError
 from db.search import to_fts_query
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,10 @@ group by p.programme_id, p.year, p.stage, coalesce(p.region_id, p.region)
 order by p.programme, p.year, p.stage, region"""
 
 
+#: Bookkeeping tables kept off the table list (still reachable by URL and SQL).
+INTERNAL_TABLES = ("near_duplicate_keys", "article_tags", "official_role_articles", "frontier_urls", "frontier_feeds")
+
+
 def _fts_or_nothing(query: str | None) -> str:
     """``warta_fts_query(q)``: the safe FTS5 form of ``q``; an empty phrase (no rows) when it has no words."""
     try:
@@ -64,12 +70,24 @@ def prepare_connection(conn: Any) -> None:
 
 
 def _register_plugin() -> None:
+    from db import webui
+
     if pm.get_plugin("warta") is None:
         pm.register(sys.modules[__name__], name="warta")
+    if pm.get_plugin("warta-webui") is None:
+        pm.register(webui, name="warta-webui")
 
 
 def metadata(db_name: str) -> dict[str, Any]:
     """Datasette metadata for a store opened under the name ``db_name``."""
+    meta = _metadata(db_name)
+    tables = meta["databases"][db_name]["tables"]
+    for table in INTERNAL_TABLES:
+        tables.setdefault(table, {})["hidden"] = True
+    return meta
+
+
+def _metadata(db_name: str) -> dict[str, Any]:
     return {
         "title": "warta knowledge store",
         "description": (
@@ -97,6 +115,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                     },
                     "entity_aliases": {
                         "description": "Names each entity goes by, each with the reason it was linked.",
+                        "hidden": True,
                     },
                     "mentions": {
                         "description": "Each fact's link from an article to an entity, with offsets, "
@@ -147,16 +166,66 @@ def build_datasette(path: str | Path) -> Datasette:
     """A Datasette instance over the store at ``path`` with warta's metadata and canned queries."""
     p = Path(path)
     _register_plugin()
-    return Datasette(files=[str(p)], metadata=metadata(p.stem), settings={"sql_time_limit_ms": 3000})
+    from db.webui import TEMPLATES
+
+    return Datasette(files=[str(p)], metadata=metadata(p.stem), template_dir=str(TEMPLATES),
+                     settings={"sql_time_limit_ms": 3000, "truncate_cells_html": 160})
 
 
-def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Serve the store with Datasette until interrupted (blocking)."""
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free port; see ``getsockname()``).
+
+    Raises:
+        ServeError: the port is in use, or the address cannot be listened on.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ServeError(f"cannot listen on {host}: {exc}: give another --host") from exc
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"cannot listen on {host}:{port}: the port is in use; choose another with --port "
+                "(--port 0 takes any free one)"
+            ) from exc
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
+def serve(
+    path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, on_ready: Callable[[str], None] | None = None
+) -> None:
+    """Serve the store with Datasette until interrupted (blocking).
+
+    Args:
+        path: the store.
+        host: address to listen on.
+        port: port to listen on; 0 takes any free port.
+        on_ready: called with the base URL actually bound (the real port), before serving.
+
+    Raises:
+        ServeError: the port is in use or the address cannot be listened on (nothing served).
+    """
     import uvicorn
 
-    ds = build_datasette(path)
-    logger.info("serving %s on http://%s:%d/", path, host, port)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    sock = listen(host, port)
+    bound = sock.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}/"
+    try:
+        ds = build_datasette(path)
+        logger.info("serving %s on %s", path, url)
+        if on_ready is not None:
+            on_ready(url)
+        server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 class BackgroundServer:

@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import multiprocessing
+import os
 import re
 import sqlite3
 import zlib
@@ -211,6 +212,53 @@ def _prepare_all(articles: list[Article]) -> list[_Prepared | Exception]:
     return out
 
 
+def _parent(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _blank_sqlite(path: Path) -> bool:
+    """True for an empty file or an SQLite database without a single table (a kill during creation)."""
+    if path.stat().st_size == 0:
+        return True
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0)
+        finally:
+            conn.close()
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
+def check_store_path(path: str | Path) -> None:
+    """Make sure ``path`` is a readable warta store, or a new file that can be created there.
+
+    Writes nothing. An empty file, or an SQLite file without a single table (a creation cut
+    short), counts as new; any other SQLite database is refused, never taken over.
+
+    Raises:
+        CorruptStoreError: ``path`` is a folder, not an SQLite file, damaged, or not a warta store.
+        StoreError: the folder does not exist or is not writable.
+    """
+    p = Path(path)
+    if p.exists():
+        if p.is_dir():
+            raise CorruptStoreError(f"{p} is a folder: give the path of a store file with --db")
+        if _blank_sqlite(p):
+            logger.info("store %s is empty (its creation was cut short): creating it again", p)
+            return
+        Store.open_existing(p).close()
+        return
+    parent = _parent(p)
+    if not parent.is_dir():
+        raise StoreError(f"cannot create the store {p}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create the store {p}: the folder {parent} is not writable")
+
+
 def _facts_version(facts: ArticleFacts) -> str | None:
     if facts.versions:
         return format_versions(facts.versions)
@@ -267,7 +315,11 @@ class Store:
             CorruptStoreError: the file is not an SQLite database or not a warta store.
         """
         p = Path(path)
+        if p.is_dir():
+            raise CorruptStoreError(f"{p} is a folder: give the path of a store file with --db")
         if not p.is_file():
+            if not _parent(p).is_dir():
+                raise StoreNotFoundError(f"no store at {p}: the folder {_parent(p)} does not exist")
             raise StoreNotFoundError(
                 f"no store at {p}: fill one first (warta demo --db {p}, or warta crawl URL --db {p})"
             )
@@ -286,6 +338,19 @@ class Store:
         if "articles" not in names:
             raise CorruptStoreError(f"{p} is an SQLite database but not a warta store (no articles table)")
         return cls(p, timeout=timeout)
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open the store at ``path`` to fill it: an existing warta store, or a new one.
+
+        The one way every writing command (``crawl``, ``demo``, ``ingest`` ...) opens its
+        ``--db``: see :func:`check_store_path` for what is refused, before anything is written.
+
+        Raises:
+            StoreError: the folder is missing or read-only, or the file is not a warta store.
+        """
+        check_store_path(path)
+        return cls(path, timeout=timeout)
 
     def close(self) -> None:
         """Close the connection (and stop the fingerprinting worker, if one was started)."""
@@ -777,6 +842,7 @@ class Store:
         version: str,
         *,
         since: dt.datetime | dt.date | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
         """Run ``extract`` over stored articles extracted by older versions and replace their facts.
 
@@ -784,17 +850,21 @@ class Store:
             extract: the current extractors, ``(text, published) -> ArticleFacts``.
             version: their version, recorded on each article.
             since: only articles published on or after this.
+            progress: called with (articles done, articles to do) after each article.
 
         Returns:
             Counts: articles re-extracted and facts per type.
         """
         counts: dict[str, int] = {"articles": 0}
-        for article_id, text, published in list(self.articles_for_reextraction(version, since)):
+        todo = list(self.articles_for_reextraction(version, since))
+        for article_id, text, published in todo:
             facts = extract(text, published)
             self.replace_facts(article_id, facts, extractor_version=version)
             counts["articles"] += 1
             for kind, n in facts.counts().items():
                 counts[kind] = counts.get(kind, 0) + n
+            if progress is not None:
+                progress(counts["articles"], len(todo))
         return counts
 
     # ------------------------------------------------------------------ reading
@@ -830,9 +900,31 @@ class Store:
             institution=institution, place=place, programme=programme,
         )
 
+    def why_no_hits(self, query: str, **filters: Any) -> str:
+        """Which part of a search that found nothing matched nothing (see :func:`db.search.why_no_hits`)."""
+        return search_mod.why_no_hits(self.conn, query, **filters)
+
     def entity(self, name: str) -> reports.EntityReport | None:
-        """Who or what ``name`` is: aliases, positions over time, articles, resolution reasons."""
+        """Who or what ``name`` is: aliases, positions over time, articles, resolution reasons.
+
+        ``name`` may be a surname, a short form or acronym, a spelling variant or part of the
+        name (see :func:`db.lookup.lookup`); None when nothing matches.
+        """
         return reports.entity_report(self.conn, name)
+
+    def suggest(self, name: str, kind: str | None = None) -> list[str]:
+        """Stored names spelt like ``name`` ("did you mean")."""
+        from db.lookup import suggest
+
+        return suggest(self.conn, name, kind)
+
+    def article(self, article_id: int) -> reports.ArticleReport:
+        """One stored article with its facts.
+
+        Raises:
+            NotFoundError: no article has this id.
+        """
+        return reports.article_report(self.conn, article_id)
 
     def programme(self, name: str) -> reports.ProgrammeReport:
         """Stages of a programme by year and the regions taking part, with evidence articles.
@@ -842,11 +934,12 @@ class Store:
         """
         return reports.programme_report(self.conn, name)
 
-    def export(self, table: str, fmt: str, out: TextIO) -> int:
-        """Write one table as ``jsonl`` or ``csv`` to ``out``; returns the number of rows."""
+    def export(self, table: str, fmt: str, out: TextIO, columns: list[str] | None = None) -> int:
+        """Write one table (or summary) as ``jsonl`` or ``csv`` to ``out``, only ``columns`` when
+        given; returns the number of rows (see :func:`db.export.export_table`)."""
         from db.export import export_table
 
-        return export_table(self.db, table, fmt, out)
+        return export_table(self.db, table, fmt, out, columns)
 
 
-__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "is_outdated", "version_key"]
+__all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "check_store_path", "is_outdated", "version_key"]

@@ -18,6 +18,32 @@ if TYPE_CHECKING:
 DEFAULT_DB = "warta.db"
 
 
+class _Progress:
+    """A progress line on stderr, rewritten in place; silent when stderr is not a terminal
+    (cron, pipes, log files) so logs stay clean."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.on = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None = None, extra: str = "") -> None:
+        if not self.on:
+            return
+        of = f"/{total}" if total else ""
+        click.echo(f"\r  {self.label} {done}{of}{extra} ", nl=False, err=True)
+        self.shown = True
+
+    def run_stats(self, stats: "RunStats") -> None:
+        """Callback for the crawl runner."""
+        self(stats.articles, None, f" articles, {stats.failed} failed")
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+            self.shown = False
+
+
 @click.group()
 @click.version_option(package_name="warta", prog_name="warta")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
@@ -31,6 +57,7 @@ def cli(verbose: int) -> None:
 def eval_group() -> None:
     """Score warta against gold data (extraction facts, NER).
 
+    \b
     Example:
         warta eval extraction ../shared/eval/dev.jsonl
     """
@@ -40,30 +67,60 @@ def eval_group() -> None:
 
 
 @cli.command(name="parse")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", default=None, help="URL the page was saved from (picks the site adapter); default file:// path.")
-@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON (Article.to_dict()).")
-def parse_command(file: str, url: str | None, as_json: bool) -> None:
-    """Parse one saved HTML page (.html or .html.gz) into an article.
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--url", default=None,
+              help="URL the page was saved from (picks the site adapter); default: the page's own "
+                   "canonical link or og:url, else its file:// path.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the article as JSON (Article.to_dict()); one JSON line per page for several pages.")
+def parse_command(files: tuple[str, ...], url: str | None, as_json: bool) -> None:
+    """Parse saved HTML pages (.html or .html.gz; - reads standard input) into articles.
 
+    Without --url each page's own canonical URL picks the site adapter. A page that cannot
+    be parsed is reported and the others are still parsed (exit status 1).
+
+    \b
     Example:
         warta parse page.html --url https://sumsel.tribunnews.com/2023/11/02/judul --json
+        warta parse saved/*.html.gz --json > articles.jsonl
+        curl -s https://example.org/berita/1 | warta parse -
     """
-    from scrapers.adapters import parse_file
+    import gzip
+
+    from scrapers.adapters import parse_article
+    from scrapers.canonical import declared_url
     from scrapers.exceptions import ParseError
 
-    try:
-        article = parse_file(file, url)
-    except (ParseError, OSError) as exc:
-        raise click.ClickException(f"cannot parse {file}: {exc}") from exc
-    if as_json:
-        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
-        return
-    when = article.published.isoformat() if article.published else "unknown date"
-    click.echo(f"{article.title}\n{article.outlet} | {when} | adapter {article.adapter} | pages {article.pages}")
-    click.echo(f"by {', '.join(article.authors) or 'unknown'}" + (f" (editor {article.editor})" if article.editor else ""))
-    click.echo(f"{article.canonical_url}\n{len(article.paragraphs)} paragraphs, {len(article.text.split())} words")
-    click.echo("\n" + article.paragraphs[0][:300])
+    if url and len(files) > 1:
+        raise click.UsageError("--url names one page's address: give it with a single FILE")
+    failed = shown = 0
+    for file in files:
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            if file.endswith(".gz") or data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            fallback = "file:///dev/stdin" if file == "-" else Path(file).resolve().as_uri()
+            article = parse_article(data, url or declared_url(data) or fallback)
+        except (ParseError, OSError, EOFError) as exc:
+            click.echo(f"Error: cannot parse {'standard input' if file == '-' else file}: {exc}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            indent = 2 if len(files) == 1 else None
+            click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=indent))
+            continue
+        when = article.published.isoformat() if article.published else "unknown date"
+        if shown:
+            click.echo("")
+        shown += 1
+        if len(files) > 1:
+            click.echo(f"== {file}")
+        click.echo(f"{article.title}\n{article.outlet} | {when} | adapter {article.adapter} | pages {article.pages}")
+        click.echo(f"by {', '.join(article.authors) or 'unknown'}" + (f" (editor {article.editor})" if article.editor else ""))
+        click.echo(f"{article.canonical_url}\n{len(article.paragraphs)} paragraphs, {len(article.text.split())} words")
+        click.echo("\n" + article.paragraphs[0][:300])
+    if failed:
+        sys.exit(1)
 
 
 # --- extractors: extract, eval extraction ---------------------------------------------
@@ -83,23 +140,38 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
                     input_path: str | None, output_path: str | None, use_ner: bool) -> None:
     """Extract officials, institutions, places, dates and programme facts from article text.
 
+    \b
     Example:
         warta extract article.txt --published 2019-05-16T09:00:00+07:00 --eval-format
         warta extract --input ../shared/eval/dev.jsonl --output /tmp/pred.jsonl
+
+    With --input, every line must be a JSON object with "id" and "text" ("published"
+    optional); a bad line is reported with its file and line number before any work.
     """
     from extractors import Extractor
-    from extractors.evaluate import predict_rows, read_jsonl
+    from extractors.evaluate import predict_rows
     from extractors.exceptions import ExtractionError
+    from pipeline.records import InputError, check_output, read_records
 
+    try:  # inputs and outputs are checked before the models load
+        rows = read_records(input_path) if input_path else None
+        if output_path:
+            check_output(output_path)
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
     extractor = Extractor(use_ner=use_ner)
     try:
-        if input_path:
-            lines = (json.dumps(p, ensure_ascii=False) for p in predict_rows(read_jsonl(input_path), extractor))
+        if rows is not None:
+            bar = _Progress("extracted")
+            lines = []
+            for n, p in enumerate(predict_rows(rows, extractor), 1):
+                lines.append(json.dumps(p, ensure_ascii=False))
+                bar(n, len(rows))
+                if not output_path:
+                    click.echo(lines.pop())
+            bar.close()
             if output_path:
                 Path(output_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-            else:
-                for line in lines:
-                    click.echo(line)
             return
         facts = extractor.extract(file.read(), published)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
@@ -130,8 +202,14 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
     from extractors import Extractor
     from extractors.evaluate import evaluate_file, format_errors, format_table
     from extractors.exceptions import ExtractionError
+    from pipeline.records import InputError, read_records
 
     errors: list[dict[str, Any]] | None = [] if show_errors else None
+    try:
+        # names the file and line of a bad record; texts of records stored by id come from --shared
+        read_records(gold, required=("id", "gold"))
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         result = evaluate_file(gold, Extractor(use_ner=use_ner), errors, shared)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
@@ -213,6 +291,7 @@ def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_pa
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from db.reports import Evidence
     from db.store import Store
 
 _DB_OPTION = click.option(
@@ -235,7 +314,13 @@ def _open_store(db_path: str) -> "Store":
 @cli.command(name="search")
 @click.argument("query")
 @_DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
+@click.option("--json", "fmt", flag_value="json", help="Print hits as a JSON list.")
+@click.option("--nl", "fmt", flag_value="nl", help="Print hits as JSON, one object per line.")
+@click.option("--csv", "fmt", flag_value="csv", help="Print hits as CSV with a header row.")
+@click.option("-c", "--column", "columns", multiple=True,
+              type=click.Choice(["article_id", "published", "title", "outlet", "canonical_url", "snippet", "rank",
+                                 "duplicate_of"]),
+              help="Only this field in --json/--nl/--csv output (repeatable, kept in order).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most hits shown.")
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
@@ -244,7 +329,8 @@ def _open_store(db_path: str) -> "Store":
 @click.option("--institution", help="Only articles mentioning this institution.")
 @click.option("--place", help="Only articles mentioning this place.")
 @click.option("--programme", help="Only articles about this programme.")
-def search_command(query: str, db_path: str, as_json: bool, limit: int, **filters: str | None) -> None:
+def search_command(query: str, db_path: str, fmt: str | None, columns: tuple[str, ...], limit: int,
+                   **filters: str | None) -> None:
     """Full-text search of stored articles, best match first, matches marked **so**.
 
     QUERY takes words (all must occur), "a phrase", prefix*, -excluded and OR.
@@ -252,20 +338,38 @@ def search_command(query: str, db_path: str, as_json: bool, limit: int, **filter
     \b
     Example:
         warta search '"smart city" tahap' --place "Muara Enim" --since 2019-01-01
+        warta search "smart city" --person Yani --csv -c published -c title -c canonical_url
     """
     from db.exceptions import SearchQueryError
 
+    store = _open_store(db_path)
     try:
-        hits = _open_store(db_path).search(query, limit=limit, **filters)
+        hits = store.search(query, limit=limit, **filters)
+        why = store.why_no_hits(query, **filters) if not hits else ""
     except SearchQueryError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
-        return
-    for n, hit in enumerate(hits, 1):
-        click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})\n   {hit.snippet}\n   {hit.canonical_url}")
-    if not hits:
-        click.echo("no articles match", err=True)
+    rows = [{c: h.to_dict()[c] for c in columns} if columns else h.to_dict() for h in hits]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "nl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+        import dataclasses
+
+        from db.search import SearchHit
+
+        fields = list(columns) or [f.name for f in dataclasses.fields(SearchHit)]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for n, hit in enumerate(hits, 1):
+            click.echo(f"{n}. {(hit.published or '')[:10]}  {hit.title}  ({hit.outlet})  [warta show {hit.article_id}]"
+                       f"\n   {hit.snippet}\n   {hit.canonical_url}")
+    if why:
+        click.echo(why, err=True)
 
 
 @cli.command(name="stats")
@@ -298,13 +402,27 @@ def stats_command(db_path: str, as_json: bool) -> None:
 def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
     """Who or what NAME is: aliases, positions over time and the articles naming it.
 
+    NAME may be the full name, a surname ("Yani"), a position and name ("Bupati Yani"), a
+    short form or acronym ("Kominfo", "Diskominfo Muara Enim"), another spelling ("Lubuk
+    Linggau") or part of a name ("smart city"). A name that fits several people lists them.
+
     \b
     Example:
         warta entity "Bupati Yani" --why
+        warta entity Kominfo
     """
-    report = _open_store(db_path).entity(name)
+    store = _open_store(db_path)
+    report = store.entity(name)
     if report is None:
-        raise click.ClickException(f"no person, institution, place or programme named {name!r} in {db_path}")
+        close = store.suggest(name)
+        hint = f"; did you mean: {'; '.join(close)}?" if close else ""
+        raise click.ClickException(f"no person, institution, place or programme named {name!r} in {db_path}{hint}")
+    if report.ambiguous and not as_json:
+        names = [f"{report.name} (id {report.id})"] + [f"{o} (id {i})" for i, k, o in report.other_matches if k == report.kind]
+        click.echo(f"{name!r} could mean {len(names)} people:", err=True)
+        for candidate in names:
+            click.echo(f"  {candidate}", err=True)
+        raise click.ClickException("give more of the name, e.g. warta entity " + repr(report.name))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -331,7 +449,13 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
 @_DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def programme_command(name: str, db_path: str, as_json: bool) -> None:
-    """Stages of a programme by year and the regions taking part, with evidence articles.
+    """Stages of a programme by year and the regions taking part, with the articles saying so.
+
+    NAME may be part of the programme's name ("smart city"). Each stage and region is listed
+    once per year and stage, with the date, outlet, title and sentence of every article
+    stating it; a region's stage missing from its sentence is taken from the same article
+    (title or an earlier sentence) or, when they agree, from other articles. Regions only
+    planning to join ("berencana mendaftar") are listed apart.
 
     \b
     Example:
@@ -346,31 +470,103 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(report.name)
+    def shown(ev: "Evidence") -> str:
+        sentence = ev.sentence if len(ev.sentence) <= 220 else ev.sentence[:217] + "..."
+        return (f"      {(ev.published or '')[:10]}  {ev.outlet}  {ev.title}  [warta show {ev.article_id}]\n"
+                f"        \"{sentence}\"")
+
+    click.echo(report.name + (f"  (counting also: {', '.join(report.counted_in)})" if report.counted_in else ""))
+    for other in report.other_matches:
+        click.echo(f"  (the name also matches: {other})")
+    click.echo("stages:")
     for s in report.stages:
-        click.echo(f"  {s.year or '?'}: tahap {s.stage or '?'}  articles {s.article_ids}")
+        click.echo(f"  {s.year or '?'} tahap {s.stage or '?'}")
+        for ev in s.evidence:
+            click.echo(shown(ev))
+    click.echo("participants:")
     for p in report.participants:
-        click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}] articles {p.article_ids}")
+        origin = {"stated": "", "unknown": "", "article": " (stage from the same article)",
+                  "other articles": " (stage from other articles)"}[p.stage_from]
+        click.echo(f"  {p.year or '?'} tahap {p.stage or '?'}: {p.region} [{p.region_code or '-'}]{origin}")
+        for ev in p.evidence:
+            click.echo(shown(ev))
+    if report.plans:
+        click.echo("plans to take part (not participation):")
+        for p in report.plans:
+            click.echo(f"  {p.year or '?'}: {p.region} [{p.region_code or '-'}]")
+            for ev in p.evidence:
+                click.echo(shown(ev))
+
+
+@cli.command(name="show")
+@click.argument("article_id", type=int)
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the article and its facts as JSON.")
+@click.option("--no-text", is_flag=True, help="Leave the article text out (facts only).")
+def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) -> None:
+    """One stored article: title, date, outlet, text and the facts extracted from it.
+
+    ARTICLE_ID is the number warta search prints in [warta show N].
+
+    \b
+    Example:
+        warta show 3 --db warta.db
+    """
+    from db.exceptions import NotFoundError
+
+    try:
+        report = _open_store(db_path).article(article_id)
+    except NotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report.title}\n{(report.published or 'unknown date')}  {report.outlet}"
+               + (f"  by {', '.join(report.authors)}" if report.authors else ""))
+    click.echo(report.canonical_url)
+    if report.duplicate_of:
+        click.echo(f"(a near-copy of article {report.duplicate_of})")
+    if not no_text:
+        click.echo("\n" + report.text + "\n")
+    click.echo(f"facts ({len(report.facts)}):")
+    for f in report.facts:
+        detail = f"  {f.detail}" if f.detail else ""
+        written = f"  \"{f.surface}\"" if f.surface and f.surface != f.value else ""
+        click.echo(f"  {f.kind:16} {f.value}{detail}{written}")
 
 
 @cli.command(name="export")
 @_DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--table", default="articles", show_default=True, help="Table to export (see warta stats).")
-@click.option("--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+@click.option("--csv", "fmt", flag_value="csv", help="Same as --format csv.")
+@click.option("--nl", "fmt", flag_value="jsonl", help="Same as --format jsonl (newline-delimited JSON).")
+@click.option("--table", default="articles", show_default=True,
+              help="A table or summary warta stats lists (persons, officials, places ... included).")
+@click.option("-c", "--column", "columns", multiple=True, help="Only this column (repeatable, kept in order).")
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
-def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
-    """Write one table of the store as JSON Lines or CSV.
+def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...], output: str) -> None:
+    """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV.
+
+    Ids come with the names they stand for (official_roles has person beside person_id);
+    JSON lists such as authors, tags and evidence stay JSON in JSON Lines.
 
     \b
     Example:
         warta export --format csv --table official_roles --output roles.csv
+        warta export --csv --table officials -c person -c position -c first_seen
     """
     from db.exceptions import ExportError
+    from pipeline.records import InputError, check_output
 
+    store = _open_store(db_path)
     try:
-        n = _open_store(db_path).export(table, fmt, output)
-    except ExportError as exc:
+        if output != "-":
+            check_output(output)  # before the file is created or truncated
+        # lazy: the file is created on the first row written, after table and columns are checked
+        with click.open_file(output, "w", encoding="utf-8", lazy=True) as out:
+            n = store.export(table, fmt, out, list(columns) or None)  # type: ignore[arg-type]
+    except (ExportError, InputError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{n} rows of {table} written", err=True)
 
@@ -382,15 +578,21 @@ def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None
 def serve_command(db_path: str, host: str, port: int) -> None:
     """Browse and search the store in Datasette (facets, canned queries) until Ctrl-C.
 
+    The first line on stderr gives the address actually bound (--port 0 takes a free port).
+
     \b
     Example:
         warta serve --db warta.db --port 8001
     """
+    from db.exceptions import ServeError
     from db.serve import serve
 
     _open_store(db_path).close()
-    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
-    serve(db_path, host=host, port=port)
+    try:
+        serve(db_path, host=host, port=port,
+              on_ready=lambda url: click.echo(f"Serving {db_path} on {url} (Ctrl-C stops)", err=True))
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command(name="reextract")
@@ -411,11 +613,14 @@ def reextract_command(db_path: str, since: str | None) -> None:
 
     store = _open_store(db_path)
     run_id = store.start_run("reextract")
+    bar = _Progress("re-extracted")
     try:
-        counts = store.reextract(extract, EXTRACTOR_VERSION, since=since)
+        counts = store.reextract(extract, EXTRACTOR_VERSION, since=since, progress=bar)
     except (StoreError, ValueError) as exc:
+        bar.close()
         store.finish_run(run_id, {"error": str(exc)}, "failed")
         raise click.ClickException(str(exc)) from exc
+    bar.close()
     store.finish_run(run_id, counts, "ok")
     click.echo(f"re-extracted {counts['articles']} articles with extractors {EXTRACTOR_VERSION}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "articles"))
@@ -432,7 +637,16 @@ def _print_run(stats: "RunStats") -> None:
     if stats.facts:
         click.echo("facts: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.facts.items())))
     for failure in stats.failures[:10]:
-        click.echo(f"  failed {failure['url']}: {failure['kind']}: {failure['error']}", err=True)
+        hint = _FAILURE_HINTS.get(failure["kind"], "")
+        click.echo(f"  failed {failure['url']}: {failure['kind']}: {failure['error']}{hint}", err=True)
+    if len(stats.failures) > 10:
+        click.echo(f"  ... and {len(stats.failures) - 10} more failed URLs (warta stats --json lists them)", err=True)
+
+
+#: What to do about a kind of failed fetch, said after it by crawl and demo.
+_FAILURE_HINTS = {
+    "BlockedAddress": "; crawl a loopback or private address with --allow-private",
+}
 
 
 @cli.command()
@@ -445,12 +659,20 @@ def demo(db_path: str) -> None:
     on a free loopback port for the length of the command. Running it again adds no
     duplicates.
 
+    \b
     Example:
         warta demo --db warta.db
     """
+    from db.exceptions import StoreError
     from pipeline.run import demo as run_demo
 
-    report = run_demo(db_path)
+    bar = _Progress("crawled")
+    try:
+        report = run_demo(db_path, progress=bar.run_stats)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
     click.echo(f"Demo site served at {report.base_url}, crawled into {report.db_path}")
     _print_run(report.stats)
     t = report.totals
@@ -486,18 +708,23 @@ def crawl_command(
     Each URL may be an RSS/Atom feed, a sitemap, a listing page or an article; warta
     finds the articles, parses them, extracts their facts and stores both.
 
+    \b
     Example:
         warta crawl https://sumsel.tribunnews.com/rss --max-pages 50 --db warta.db
     """
+    from db.exceptions import StoreError
     from pipeline.run import crawl
 
+    bar = _Progress("crawled")
     try:
         stats = crawl(
             urls, db_path, max_pages=max_pages, allowed_hosts=allowed_hosts,
-            fetch_settings={"delay": delay, "allow_private": allow_private},
+            fetch_settings={"delay": delay, "allow_private": allow_private}, progress=bar.run_stats,
         )
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
     _print_run(stats)
     if stats.articles == 0 and stats.failed:
         sys.exit(1)
@@ -524,7 +751,9 @@ def ingest_command(
 
     Incremental (conditional GETs, only new or changed pages), resumable after a crash,
     retries failed URLs on later runs, and holds a lock so runs never overlap. Exit codes:
-    0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 130 interrupted.
+    0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 5 outage
+    (everything failed, nothing fetched), 130 interrupted. --quiet still prints an outage and
+    feeds failing run after run on stderr.
 
     \b
     Example:
@@ -546,4 +775,7 @@ def ingest_command(
         click.echo("", err=True)
     if not quiet:
         click.echo("\n".join(summary.lines()))
+    # an outage, and feeds failing run after run, reach stderr even in a quiet (cron) run
+    for line in summary.alerts() if quiet else summary.alerts()[:1] if summary.outage else []:
+        click.echo(line, err=True)
     sys.exit(summary.exit_code)

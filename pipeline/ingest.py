@@ -19,7 +19,8 @@ One run, for every configured source (``pipeline/config.py``)::
   status ``interrupted``).
 
 Exit codes (:data:`EXIT_CODES`): 0 success, 1 partial failure (some URLs or feeds failed),
-2 configuration error, 3 store error, 4 locked by another run, 130 interrupted.
+2 configuration error, 3 store error, 4 locked by another run, 5 outage (every feed and URL
+failed, nothing fetched), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from types import FrameType, TracebackType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from db.exceptions import CorruptStoreError, LoadError, StoreError
+from db.exceptions import LoadError, StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.models import Article, DiscoveredLink, FetchedPage
 
@@ -55,6 +56,7 @@ EXIT_PARTIAL = 1
 EXIT_CONFIG = 2
 EXIT_STORE = 3
 EXIT_LOCKED = 4
+EXIT_OUTAGE = 5
 EXIT_INTERRUPTED = 130
 
 #: Exit code -> meaning, as documented in the README.
@@ -64,6 +66,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_CONFIG: "configuration error (bad sources.toml, unknown --source, bad option)",
     EXIT_STORE: "store error: the --db file is unreachable, not a warta store, or damaged",
     EXIT_LOCKED: "another warta ingest holds the lock on this store; nothing was done",
+    EXIT_OUTAGE: "outage: every feed and URL failed, nothing was fetched (network, site or block)",
     EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
 }
 
@@ -73,6 +76,7 @@ EXIT_LABELS: dict[int, str] = {
     EXIT_CONFIG: "configuration error",
     EXIT_STORE: "store error",
     EXIT_LOCKED: "locked",
+    EXIT_OUTAGE: "outage",
     EXIT_INTERRUPTED: "interrupted",
 }
 
@@ -121,7 +125,7 @@ class IngestSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Time spent per stage: discover, fetch, parse, extract, load."""
     status: str = "running"
-    """ok, partial, interrupted or failed."""
+    """ok, partial, outage (nothing could be fetched), interrupted or failed."""
     started: float = field(default_factory=time.monotonic)
     duration_s: float = 0.0
 
@@ -132,7 +136,30 @@ class IngestSummary:
             return EXIT_INTERRUPTED
         if self.status == "failed":
             return EXIT_STORE
+        if self.outage:
+            return EXIT_OUTAGE
         return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed) else EXIT_OK
+
+    @property
+    def outage(self) -> bool:
+        """True when something failed and nothing at all was fetched (not even a 304)."""
+        return bool(self.failed + self.gave_up + self.feeds_failed) and not (self.pages_fetched + self.not_modified)
+
+    def alerts(self) -> list[str]:
+        """What a quiet run still reports on stderr: a total outage, feeds failing run after run."""
+        out = []
+        if self.outage:
+            first = self.failures[0] if self.failures else None
+            out.append(
+                f"warta ingest: outage: all {self.feeds_failed + self.failed + self.gave_up} requests failed, "
+                "nothing was fetched" + (f" (first: {first['url']}: {first['error']})" if first else "")
+            )
+        for feed in self.failing_feeds:
+            out.append(
+                f"warta ingest: feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "
+                f"({feed['source']}): {feed['last_error']}"
+            )
+        return out
 
     @property
     def stored(self) -> int:
@@ -299,47 +326,17 @@ def _fetch_settings(config: IngestConfig, source: Source) -> Any:
         ) from exc
 
 
-def _blank_sqlite(path: Path) -> bool:
-    """True for an empty file or an SQLite database without a single table (a kill during creation)."""
-    if path.stat().st_size == 0:
-        return True
-    try:
-        with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                return False
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
-        finally:
-            conn.close()
-    except (OSError, sqlite3.DatabaseError):
-        return False
-
-
 def check_store(db_path: str | Path) -> None:
     """Make sure ``db_path`` is a readable warta store, or a new file that can be created.
 
-    Writes nothing.
+    Writes nothing (see :func:`db.store.check_store_path`, shared by every command).
 
     Raises:
         StoreError: the file is not a warta store, is damaged, or its folder is missing or read-only.
     """
-    path = Path(db_path)
-    if path.exists():
-        if path.is_dir():
-            raise CorruptStoreError(f"{path} is a folder: give the path of a store file with --db")
-        if _blank_sqlite(path):
-            logger.info("store %s is empty (its creation was cut short): creating it again", path)
-            return
-        from db.store import Store
+    from db.store import check_store_path
 
-        Store.open_existing(path).close()
-        return
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise StoreError(f"cannot create the store {path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot create the store {path}: the folder {parent} is not writable")
+    check_store_path(db_path)
 
 
 # --------------------------------------------------------------------------- the run
@@ -701,7 +698,8 @@ def ingest(
                             summary=summary, run_id=run_id, since=since, until=until, stop=stop,
                             progress=progress, clock=clock,
                         ).run()
-                summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
+                summary.status = "interrupted" if stop() else (
+                    "outage" if summary.outage else "partial" if summary.exit_code else "ok")
             except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
                 summary.status = "failed"
                 raise StoreError(f"the store {db_path} failed during the run: {exc}") from exc

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.models import Article, FailedFetch
 
@@ -81,7 +82,7 @@ def process_items(
             stats.failures.append(
                 {"url": item.url, "kind": item.kind, "error": item.error, "status": item.status}
             )
-            logger.warning("failed %s: %s (%s)", item.url, item.error, item.kind)
+            logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
         else:
             facts = extractor.extract(item.text, item.published, item.outlet)
             result = store.load(item, facts, run_id=run_id)
@@ -113,7 +114,7 @@ def crawl(
 
     Args:
         seeds: start URLs.
-        db_path: the SQLite knowledge store (created when missing).
+        db_path: the SQLite knowledge store (created when missing; any other SQLite file is refused).
         fetch_settings: overrides of ``scrapers.fetch.FetchSettings`` defaults.
         max_pages: upper bound on pages fetched.
         since: skip discovered links dated before this.
@@ -124,15 +125,25 @@ def crawl(
 
     Returns:
         The run's statistics (also saved in ``runs``).
+
+    Raises:
+        ValueError: a seed is not an http(s) URL (checked before anything loads).
+        StoreError: ``db_path`` is not a warta store, or its folder is missing or read-only.
     """
-    from db.store import Store
+    from db.store import Store, check_store_path
     from extractors import Extractor
     from scrapers.crawl import Crawler
     from scrapers.fetch import Fetcher, FetchSettings
 
+    seeds = list(seeds)
+    bad = [s for s in seeds if urlsplit(s).scheme not in ("http", "https") or not urlsplit(s).hostname]
+    if bad:
+        raise ValueError(f"not an http(s) URL: {', '.join(repr(s) for s in bad)}; give feed, sitemap, "
+                         "listing or article URLs such as https://sumsel.tribunnews.com/rss")
+    check_store_path(db_path)  # before the models load and anything is fetched
     settings = FetchSettings.from_mapping(dict(fetch_settings or {}))
     extractor = Extractor()
-    with Fetcher(settings) as fetcher, Store(db_path) as store:
+    with Fetcher(settings) as fetcher, Store.open(db_path) as store:
         crawler = Crawler(
             fetcher,
             max_pages=max_pages,
@@ -180,9 +191,10 @@ def demo(db_path: str | Path, *, progress: ProgressCallback | None = None) -> De
     Returns:
         The run statistics, the store totals and the example search hits.
     """
-    from db.store import Store
+    from db.store import Store, check_store_path
     from pipeline.demo import DemoSite
 
+    check_store_path(db_path)
     with DemoSite() as site:
         stats = crawl(
             site.seeds(),
@@ -193,7 +205,7 @@ def demo(db_path: str | Path, *, progress: ProgressCallback | None = None) -> De
             progress=progress,
         )
         base_url = site.base_url
-    with Store(db_path) as store:
+    with Store.open_existing(db_path) as store:
         return DemoReport(
             base_url=base_url,
             db_path=str(db_path),

@@ -68,3 +68,31 @@ def same_site(url: str, host: str) -> bool:
     h = _MOBILE_HOST.sub("", (urlsplit(url).hostname or "").lower())
     host = _MOBILE_HOST.sub("", host.lower())
     return h == host or h.endswith("." + host)
+
+
+def declared_url(html: str | bytes) -> str | None:
+    """The URL a saved page says it has: its ``<link rel="canonical">``, else its ``og:url``.
+
+    Lets a page saved without its address pick its site adapter by host.
+
+    Args:
+        html: the page markup.
+
+    Returns:
+        An absolute http(s) URL, or None when the page declares none.
+    """
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):  # empty or unparsable markup
+        return None
+    candidates = [
+        *root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"),
+        *root.xpath("//meta[@property='og:url' or @name='og:url']/@content"),
+    ]
+    for url in candidates:
+        url = str(url).strip()
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+            return url
+    return None

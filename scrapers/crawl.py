@@ -302,7 +302,7 @@ class Crawler:
         except _BudgetExhausted:
             logger.info("max_pages reached before %s", task.url)
         except WartaScraperError as exc:
-            logger.warning("failed %s: %s: %s", task.url, type(exc).__name__, exc)
+            logger.info("failed %s: %s: %s", task.url, type(exc).__name__, exc)  # the caller reports it
             yield failed_fetch(task.url, exc)
         except Exception as exc:  # a bug in a parser must not end the crawl: report it
             logger.exception("unexpected error on %s", task.url)

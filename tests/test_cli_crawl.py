@@ -58,3 +58,19 @@ def test_crawl_missing_page_is_reported(db_path: Path) -> None:
     assert result.exit_code == 1
     assert "failed URLs: 1" in result.output
     assert "404" in result.output
+
+
+def test_loopback_refusal_is_printed_once_and_names_allow_private(db_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:9/rss.xml", "--db", str(db_path), "--delay", "0"])
+    assert result.exit_code == 1
+    assert result.stderr.count("http://127.0.0.1:9/rss.xml") == 2  # one line: the URL and the refusal naming it
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.rstrip().endswith("crawl a loopback or private address with --allow-private")
+
+
+def test_invalid_seeds_are_rejected_before_anything_loads(db_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["crawl", "sumsel.tribunnews.com/rss", "ftp://x/y", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: not an http(s) URL: 'sumsel.tribunnews.com/rss', 'ftp://x/y'; give feed, "
+                             "sitemap, listing or article URLs such as https://sumsel.tribunnews.com/rss\n")
+    assert not db_path.exists()

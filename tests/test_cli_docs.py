@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import click
@@ -52,3 +53,28 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert "warta" in result.output
+
+
+@pytest.mark.parametrize("name,cmd", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_help_examples_keep_their_line_breaks(name: str, cmd: click.Command) -> None:
+    """Without click's \\b marker the example lines were rewrapped into one paragraph."""
+    doc = (cmd.callback.__doc__ if cmd.callback else "") or ""
+    block = doc.split("Example:", 1)[1].split("\n\n", 1)[0]
+    examples = [line.strip() for line in block.strip().splitlines()]
+    assert examples
+    help_lines = [line.strip() for line in CliRunner().invoke(cli, name.split()[1:] + ["--help"]).output.splitlines()]
+    for example in examples:
+        assert example in help_lines, f"{name} --help rewrapped the example {example!r}"
+
+
+def test_lock_file_is_ignored_and_cleaned() -> None:
+    for path in ("warta.db.lock", "sub/other.db.lock"):
+        assert subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT).returncode == 0, path
+    dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True)
+    assert "warta.db.lock" in dry.stdout and "warta.db-wal" in dry.stdout
+
+
+def test_no_reference_to_a_missing_docs_folder() -> None:
+    for path in [ROOT / "README.md", *ROOT.glob("pipeline/*.toml"), *ROOT.glob("*/*.py")]:
+        for ref in re.findall(r"\bdocs/[\w./-]+", path.read_text(encoding="utf-8")):
+            assert (ROOT / ref).exists(), f"{path.name} names {ref}, which does not exist"

@@ -53,3 +53,33 @@ def test_bad_published_date_is_a_clean_error() -> None:
     res = CliRunner().invoke(cli, ["extract", "-", "--published", "yesterday-ish"], input=TEXT)
     assert res.exit_code == 1
     assert "not an ISO date" in res.output
+
+
+def test_missing_output_folder_is_reported_before_any_work(tmp_path: Path) -> None:
+    rows = tmp_path / "in.jsonl"
+    rows.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
+    out = tmp_path / "no" / "such" / "dir" / "p.jsonl"
+    res = CliRunner().invoke(cli, ["extract", "--input", str(rows), "--output", str(out)])
+    assert res.exit_code == 1
+    assert res.output == f"Error: cannot write {out}: the folder {out.parent} does not exist (create it first)\n"
+
+
+def test_bad_input_line_names_the_file_and_line(tmp_path: Path) -> None:
+    rows = tmp_path / "in.jsonl"
+    rows.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n\nnot json\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["extract", "--input", str(rows)])
+    assert res.exit_code == 1
+    assert res.output.startswith(f"Error: {rows}:3: not a JSON object (Expecting value at column 1)")
+    res = CliRunner().invoke(cli, ["eval", "extraction", str(rows)])
+    assert res.exit_code == 1 and f"{rows}:1: record has no 'gold'" in res.output
+
+
+def test_record_without_text_is_an_error_not_an_empty_prediction(tmp_path: Path) -> None:
+    rows = tmp_path / "in.jsonl"
+    rows.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n" + json.dumps({"id": "b", "body": TEXT}) + "\n",
+                    encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    res = CliRunner().invoke(cli, ["extract", "--input", str(rows), "--output", str(pred)])
+    assert res.exit_code == 1
+    assert res.output == f"Error: {rows}:2: record has no 'text' (keys found: id, body)\n"
+    assert not pred.exists()

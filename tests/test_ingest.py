@@ -15,6 +15,7 @@ from db.frontier import Frontier
 from pipeline.config import ConfigError, load_config
 from pipeline.ingest import (
     EXIT_OK,
+    EXIT_OUTAGE,
     EXIT_PARTIAL,
     IngestSummary,
     LockedError,
@@ -177,7 +178,8 @@ def test_failing_feed_is_reported_after_runs_in_a_row(site: GeneratedSite, tmp_p
     site.fail("/rss", 500)
     config = write_config(tmp_path / "sources.toml", site, feed_alert_failures=2)
     first = run(config, db_path)
-    assert (first.feeds_failed, first.failing_feeds, first.exit_code) == (1, [], EXIT_PARTIAL)
+    # the only feed failing and nothing fetched is an outage, not a partial failure
+    assert (first.feeds_failed, first.failing_feeds, first.exit_code) == (1, [], EXIT_OUTAGE)
     second = run(config, db_path)
     assert [f["url"] for f in second.failing_feeds] == [site.feed_url]
     assert second.failing_feeds[0]["consecutive_failures"] == 2

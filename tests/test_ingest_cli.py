@@ -96,3 +96,36 @@ def test_store_error_exits_3_and_leaves_the_file_alone(site: GeneratedSite, tmp_
     assert result.returncode == 3
     assert f"store error: {db} is not an SQLite database" in result.stderr
     assert db.read_text() == "this is not a store"
+
+
+def test_total_outage_exits_5_and_a_quiet_run_says_so(tmp_path: Path) -> None:
+    """A crontab line with --quiet must mail someone when every feed fails, and say which feeds
+    have been failing run after run."""
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        "[fetch]\nallow_private = true\nretries = 0\nread_timeout = 2\n\n"
+        "[defaults]\ndelay = 0\nretry_backoff_minutes = 0\nfeed_alert_failures = 2\n\n"
+        '[[source]]\nname = "mati"\noutlet = "127.0.0.1"\n'
+        'feeds = ["http://127.0.0.1:9/rss.xml", "http://127.0.0.1:9/lain.xml"]\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "warta.db"
+    first = warta("--config", config, "--db", db, "--quiet")
+    assert (first.returncode, first.stdout) == (5, "")
+    lines = first.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warta ingest: outage: all 2 requests failed, nothing was fetched")
+    second = warta("--config", config, "--db", db, "--quiet")
+    assert second.returncode == 5
+    lines = second.stderr.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("warta ingest: outage:")
+    assert sorted(line.split(": ConnectionFailed")[0] for line in lines[1:]) == [
+        "warta ingest: feed failing 2 runs in a row: http://127.0.0.1:9/lain.xml (mati)",
+        "warta ingest: feed failing 2 runs in a row: http://127.0.0.1:9/rss.xml (mati)",
+    ]
+    loud = warta("--config", config, "--db", db)
+    assert loud.returncode == 5
+    assert "feed failing 3 runs in a row: http://127.0.0.1:9/rss.xml" in loud.stdout
+    assert loud.stderr.count("warta ingest: outage:") == 1
+    assert loud.stdout.startswith("ingest run 3: outage in ")
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")] == ["outage"] * 3

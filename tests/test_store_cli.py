@@ -123,3 +123,60 @@ def test_reextract(filled: Path) -> None:
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     code, out = run("serve", "--db", str(tmp_path / "none.db"), "--port", "0")
     assert code == 1 and "no store at" in out
+
+
+def test_export_carries_names_and_keeps_json_lists(demo_store: Path, tmp_path: Path) -> None:
+    """roles.csv had person_id and no name; JSON Lines had "authors": "[\\"...\\"]"."""
+    import csv
+
+    roles = tmp_path / "roles.csv"
+    code, out = run("export", "--db", str(demo_store), "--format", "csv", "--table", "official_roles",
+                    "--output", str(roles))
+    assert code == 0, out
+    rows = list(csv.DictReader(roles.open(encoding="utf-8", newline="")))
+    yani = next(r for r in rows if r["person"] == "Ahmad Yani")
+    assert (yani["position"], yani["org_entity"]) == ("bupati muara enim", "Kabupaten Muara Enim")
+    articles = tmp_path / "articles.jsonl"
+    code, out = run("export", "--db", str(demo_store), "--table", "articles", "--output", str(articles))
+    first = json.loads(articles.read_text(encoding="utf-8").splitlines()[0])
+    assert isinstance(first["authors"], list) and isinstance(first["tags"], list)
+
+
+@pytest.mark.parametrize("name", ["persons", "institutions", "places", "programmes", "officials", "near_duplicates"])
+def test_export_accepts_every_name_stats_prints(demo_store: Path, name: str) -> None:
+    code, out = run("stats", "--db", str(demo_store))
+    assert name in {line.split()[0] for line in out.splitlines() if not line.startswith("run ")}
+    result = CliRunner().invoke(cli, ["export", "--db", str(demo_store), "--table", name])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert f"{len(rows)} rows of {name} written" in result.stderr
+    if name == "officials":
+        assert {"person": "Ahmad Yani", "position": "bupati muara enim"}.items() <= next(
+            r for r in rows if r["person"] == "Ahmad Yani").items()
+        assert isinstance(rows[0]["evidence"], list)
+    if name == "programmes":
+        assert rows[0]["name"] == "Gerakan Menuju 100 Smart City" and rows[0]["articles"] >= 5
+
+
+def test_search_and_export_output_formats_and_columns(demo_store: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    db = str(demo_store)
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--csv", "-c", "published", "-c", "title"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and list(rows[0]) == ["published", "title"]
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--nl", "-c", "article_id", "--limit", "3"])
+    assert [list(json.loads(line)) for line in result.stdout.splitlines()] == [["article_id"]] * 3
+    result = CliRunner().invoke(cli, ["search", "smart city", "--db", db, "--json", "--limit", "2"])
+    assert len(json.loads(result.stdout)) == 2
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--csv", "--table", "officials", "-c", "person", "-c", "position"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "person,position"
+    target = tmp_path / "x.csv"
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--table", "officials", "-c", "nope", "--output", str(target)])
+    assert result.exit_code == 1 and "officials has no column 'nope': choose from person_id, person" in result.output
+    assert not target.exists()
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--output", str(tmp_path / "no" / "x.jsonl")])
+    assert result.exit_code == 1 and "the folder" in result.output and "does not exist" in result.output
