@@ -129,6 +129,12 @@ def common_words() -> frozenset[str]:
 
 
 @functools.cache
+def participation_triggers() -> re.Pattern[str]:
+    """Words saying a region takes part in a programme (``data/participation_triggers.txt``), one pattern."""
+    return re.compile(r"\b(" + "|".join(f"(?:{line})" for line in _lines("participation_triggers.txt")) + r")\b", re.I)
+
+
+@functools.cache
 def clutter_patterns() -> tuple[re.Pattern[str], ...]:
     """Page clutter inside article texts ("Baca juga: <headline>"), blanked before extraction."""
     return tuple(re.compile(line) for line in _lines("clutter.txt"))

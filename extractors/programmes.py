@@ -41,16 +41,11 @@ _CAPITAL_ONLY_HEADS = {"kegiatan", "evaluasi", "penilaian", "penyusunan", "pemba
 # how many sentences back "the current programme" may have been named
 _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
+_SIGNING = re.compile(r"(?:menandatangani|meneken|menandatanganan|teken)\b", re.I)
+# words that never belong to a programme written in lower case
+_LOWER_STOP = {"di", "ke", "dari", "yang", "dan", "untuk", "dengan", "pada", "dalam", "ini", "itu", "tersebut",
+               "oleh", "bagi", "sebagai", "akan", "telah", "sudah", "masih", "juga", "seleksi", "pendaftaran"}
 _REFERS = {"tersebut", "ini", "itu"}
-_TRIGGER = re.compile(
-    r"\b(terpilih|dipilih|lolos|ditunjuk|ditetapkan sebagai|keikutsertaan\w*|mengikuti|ikut|ikuti|diikuti|"
-    r"bergabung|mendaftar|terdaftar|tercatat sebagai|masuk (?:daftar|program|dalam|nominasi|tahap|gelombang|"
-    r"sebagai|menjadi)|sebagai (?:salah satu )?(?:daerah )?peserta|(?:kabupaten/kota|daerah|kota|kabupaten) peserta|"
-    r"peserta (?:tahap|gelombang|angkatan|program|gerakan)|(?:dalam|pada) (?:penilaian|evaluasi)|"
-    r"menjadi (?:salah satu )?(?:daerah |lokasi )?(?:peserta|percontohan|pilot project|proyek percontohan)|"
-    r"ditetapkan (?:sebagai|menjadi)|dinyatakan lolos)\b",
-    re.I,
-)
 _REFERENCE = re.compile(
     r"\b(?:program|gerakan|kegiatan|penilaian|evaluasi|seleksi|tahap|tahapan|gelombang|angkatan|batch)\s+"
     r"(?:tersebut|ini|itu)\b|\bdi\s?antaranya\b",
@@ -164,6 +159,13 @@ def _cap_run_back(text: str, toks: list[Token], i: int, places: dict[int, PlaceM
             break
         break
     if start >= i:
+        # "program sekolah penggerak angkatan III": a lower-case name right after a head noun
+        k = i - 1
+        while k >= 0 and i - k <= 4 and toks[k].text.isalpha() and toks[k].text.islower() \
+                and toks[k].text not in heads and toks[k].text not in _LOWER_STOP:
+            k -= 1
+        if k >= 0 and k < i - 1 and toks[k].text.lower() in heads and not _newline_between(text, toks, k, i - 1):
+            return k, i
         return None
     # a lower-case head noun right before the capitalised phrase
     if j >= 0 and toks[j].text.lower() in heads and toks[j].end + 1 >= toks[start].start:
@@ -461,8 +463,9 @@ def find_programmes(
         scanned = last
         # participants
         sent_text = text[s:e]
-        trig = next((m for m in _TRIGGER.finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
-        regions = _participant_regions(toks, first, last, places, insts, official_spans)
+        trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
+        signing = bool(trig and _SIGNING.match(trig.group(0)))
+        regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
             continue
@@ -561,9 +564,14 @@ def _participant_regions(
     places: list[PlaceMatch],
     insts: list[InstitutionMatch],
     official_spans: list[tuple[int, int]],
+    signing: bool = False,
 ) -> list[tuple[int, int, str, str | None]]:
+    """Regions of a sentence that take part; with ``signing`` ("Bupati Lebong menandatangani MoU ..."),
+    a region in its head's title signs for it."""
     s, e = toks[first].start, toks[last - 1].end
-    blocked = [(m.start, m.end) for m in insts if m.kind != "regional_government"] + official_spans
+    blocked = [(m.start, m.end) for m in insts if m.kind != "regional_government"]
+    if not signing:
+        blocked += official_spans
     out: list[tuple[int, int, str, str | None]] = []
     cands: list[tuple[int, int, str, str | None]] = []
     for p in places:
