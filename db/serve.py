@@ -169,7 +169,7 @@ def build_datasette(path: str | Path) -> Datasette:
     from db.webui import TEMPLATES
 
     return Datasette(files=[str(p)], metadata=metadata(p.stem), template_dir=str(TEMPLATES),
-                     settings={"sql_time_limit_ms": 3000, "truncate_cells_html": 160})
+                     settings={"sql_time_limit_ms": 3000, "truncate_cells_html": 80})
 
 
 def listen(host: str, port: int) -> socket.socket:
