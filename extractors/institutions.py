@@ -429,6 +429,33 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     return sorted(out, key=lambda x: x.start)
 
 
+#: Words that open an organisation's name, so an ORG span of the NER model that starts with one
+#: is kept as an institution the rules did not find ("Yayasan Assalaam", "Koalisi Kedaulatan
+#: Benih Petani", "Pondok Pesantren Al Badar").
+_MODEL_HEADS = {"yayasan", "koalisi", "komunitas", "pondok", "ponpes", "partai", "fraksi", "pt", "cv", "bank",
+                "universitas", "institut", "politeknik", "sekolah", "smk", "sma", "smp", "sd", "smkn", "sman",
+                "smpn", "sdn", "madrasah", "perum", "persatuan", "ikatan", "himpunan", "asosiasi", "lembaga",
+                "forum", "dewan", "majelis", "gereja", "huria", "koperasi", "perusahaan", "klub", "persatuan"}
+
+
+def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tuple[int, int]],
+                    places: list[PlaceMatch]) -> list[InstitutionMatch]:
+    """The rules' institutions plus the NER model's ORG spans that open with an organisation's head
+    word and overlap no institution or region the rules found (the model votes where rules have no table)."""
+    taken = [(m.start, m.end) for m in found] + [(p.start, p.end) for p in places]
+    out = list(found)
+    for s, e in org_spans:
+        surface = text[s:e].strip(" ,.;:")
+        words = surface.split()
+        if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS:
+            continue
+        if any(s < b and a < e for a, b in taken):
+            continue
+        out.append(InstitutionMatch(s, s + len(surface), surface, surface, "organisation", ("known", norm(surface))))
+        taken.append((s, e))
+    return sorted(out, key=lambda m: m.start)
+
+
 def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
     """One entry per body: same key, and an office without region joins the one with a region.
 

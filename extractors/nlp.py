@@ -96,7 +96,9 @@ def places_component(doc: Doc) -> Doc:
 def institutions_component(doc: Doc) -> Doc:
     """Find ministries, agencies, regional governments, offices, associations and media groups."""
     st = _state(doc)
-    st.institutions = institutions.find_institutions(doc.text, st.tokens, st.places)
+    found = institutions.find_institutions(doc.text, st.tokens, st.places)
+    org = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    st.institutions = institutions.add_model_spans(doc.text, found, org, st.places)
     return doc
 
 

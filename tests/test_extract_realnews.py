@@ -29,9 +29,13 @@ def test_corpus_shape() -> None:
     dev, test = read_jsonl(CORPUS / "dev.jsonl"), read_jsonl(CORPUS / "test.jsonl")
     ids = [r["id"] for r in dev + test]
     assert len(ids) == len(set(ids)) >= 200
+    assert sum(r["group"] == "programme-web" for r in dev + test) >= 30
     assert sum(r["group"] in REGIONAL for r in dev + test) >= 120
     for r in dev + test:
-        assert "text" not in r, f"{r['id']}: texts stay in ../shared, joined by id"
+        if r["group"] == "programme-web":  # public pages found for programme stages: text kept with its URL
+            assert r["text"] and r["url"].startswith("http")
+        else:
+            assert "text" not in r, f"{r['id']}: texts of ../shared/data/news stay there, joined by id"
         assert r["passes"] == 2
         assert set(r["gold"]) == {"officials", "institutions", "places", "dates", "program_stages",
                                   "program_participants"}
