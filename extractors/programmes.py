@@ -41,6 +41,8 @@ _CAPITAL_ONLY_HEADS = {"kegiatan", "evaluasi", "penilaian", "penyusunan", "pemba
 # how many sentences back "the current programme" may have been named
 _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
+# a stage word after these numbers a round of selection or testing, not a programme's stage
+_ROUNDS = {"seleksi", "tes", "ujian", "verifikasi", "wawancara", "pendaftaran", "penilaian", "lokakarya"}
 _SIGNING = re.compile(r"(?:menandatangani|meneken|menandatanganan|teken)\b", re.I)
 # words that never belong to a programme written in lower case
 _LOWER_STOP = {"di", "ke", "dari", "yang", "dan", "untuk", "dengan", "pada", "dalam", "ini", "itu", "tersebut",
@@ -380,8 +382,9 @@ def find_programmes(
             scan_mentions(t.start, scanned)
             scanned = i
             prev = toks[i - 1].bare.lower() if i > first else ""
-            if prev.isdigit() or prev in cardinals or prev in ("beberapa", "semua", "seluruh", "total"):
-                i += 1
+            if prev.isdigit() or prev in cardinals or prev in ("beberapa", "semua", "seluruh", "total") \
+                    or prev in _ROUNDS:
+                i += 1  # "empat tahap" is a count; "seleksi tahap dua" a selection round, not a stage
                 continue
             num = _number(toks, i + 1)
             if num is None:
