@@ -73,9 +73,44 @@ def _known_regex() -> tuple[re.Pattern[str], dict[str, lexicon.InstitutionEntry]
     for e in lexicon.institutions():
         for a in e.aliases:
             table[a.lower()] = e
-    alts = sorted(table, key=len, reverse=True)
-    pat = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?![\w-])", re.I)
+    pat = _alternation(sorted(table, key=len, reverse=True))
     return pat, table
+
+
+def _alternation(aliases: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) + r")(?![\w-])",
+                      re.I)
+
+
+@functools.cache
+def _known_by_first_word() -> dict[str, re.Pattern[str]]:
+    """The known-name pattern split by each alias's first word: one small pattern per word."""
+    groups: dict[str, list[str]] = {}
+    for alias in sorted(_known_regex()[1], key=len, reverse=True):
+        first = re.match(r"\w+", alias)
+        if first is not None:
+            groups.setdefault(first.group(), []).append(alias)
+    return {word: _alternation(aliases) for word, aliases in groups.items()}
+
+
+_WORD = re.compile(r"(?<![\w-])\w+")
+
+
+def known_matches(text: str) -> list[re.Match[str]]:
+    """Known names in ``text``, left to right, longest alias first, not overlapping (what
+    ``_known_regex()[0].finditer`` finds, tried only where a word opens an alias)."""
+    groups = _known_by_first_word()
+    out: list[re.Match[str]] = []
+    end = 0
+    for w in _WORD.finditer(text):
+        if w.start() < end:
+            continue
+        pat = groups.get(w.group().lower())
+        m = pat.match(text, w.start()) if pat is not None else None
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
 
 
 @functools.cache
@@ -146,8 +181,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         return all(e <= a or s >= b for a, b in taken)
 
     # known ministries, agencies, associations, media ...
-    pat, table = _known_regex()
-    for m in pat.finditer(text):
+    table = _known_regex()[1]
+    for m in known_matches(text):
         s, e = m.span()
         if not free(s, e):
             continue

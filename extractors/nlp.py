@@ -42,6 +42,8 @@ class ExtractionState:
     """What the components hand to one another, one field per stage, in pipeline order."""
 
     published: dt.datetime | None = None
+    entities: list[tuple[int, int, str]] = field(default_factory=list)
+    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents``."""
     sentences: list[tuple[int, int]] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     places: list[PlaceMatch] = field(default_factory=list)
@@ -64,6 +66,7 @@ def _state(doc: Doc) -> ExtractionState:
 def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
+    st.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     st.sentences = text.sentence_spans(doc.text)
     st.tokens = text.tokens(doc.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")
@@ -81,13 +84,14 @@ def places_component(doc: Doc) -> Doc:
     found = places.find_places(doc.text, st.tokens)
     # LOC spans from the statistical model that the region list knows and the rules missed
     idx = lexicon.regions()
-    for ent in doc.ents:
-        if ent.label_ != "LOC" or any(p.start <= ent.start_char < p.end for p in found):
+    for start, end, label in st.entities:
+        if label != "LOC" or any(p.start <= start < p.end for p in found):
             continue
-        regs = idx.bare.get(ent.text.lower())
+        surface = doc.text[start:end]
+        regs = idx.bare.get(surface.lower())
         if regs and len(regs) == 1:
             r = regs[0]
-            found.append(places.PlaceMatch(ent.start_char, ent.end_char, ent.text, r.name, r.level, r.code))
+            found.append(places.PlaceMatch(start, end, surface, r.name, r.level, r.code))
     st.places = sorted(found, key=lambda p: p.start)
     return doc
 
@@ -97,7 +101,7 @@ def institutions_component(doc: Doc) -> Doc:
     """Find ministries, agencies, regional governments, offices, associations and media groups."""
     st = _state(doc)
     found = institutions.find_institutions(doc.text, st.tokens, st.places)
-    org = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    org = [(s, e) for s, e, label in st.entities if label == "ORG"]
     st.institutions = institutions.add_model_spans(doc.text, found, org, st.places)
     return doc
 
@@ -114,7 +118,7 @@ def dates_component(doc: Doc) -> Doc:
 def officials_component(doc: Doc) -> Doc:
     """Find officials (PER spans from the NER model help when the rules find no name)."""
     st = _state(doc)
-    per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+    per = [(s, e) for s, e, label in st.entities if label == "PER"]
     found = officials.find_officials(doc.text, st.tokens, st.places, st.institutions, per)
     st.officials = officials.dedupe(found)
     st.relations = officials.find_relations(doc.text, st.sentences, found)
