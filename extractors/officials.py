@@ -34,7 +34,9 @@ _NOT_NAME = {
     "baru", "lalu", "kemudian", "sebelumnya", "sekarang", "mantan", "eks", "calon", "sang", "para", "seorang",
 }
 # a name never starts with these: "Istana Wakil Presiden, Jalan Medan Merdeka Utara"
-_NOT_NAME_START = {
+# positions that are also the second word of a rank ("Ajun Komisaris", "Komisaris Besar")
+_RANK_WORDS = {"komisaris"}
+_NOT_NAME_START = {"kab", "kec", "prov", "kel", 
     "jalan", "jl", "gedung", "hotel", "kantor", "istana", "rumah", "ruang", "balai", "aula", "masjid", "gereja",
     "pasar", "desa", "kecamatan", "kabupaten", "kota", "provinsi", "kampung", "kelurahan", "dusun", "dinas", "badan",
     "sekolah", "universitas", "pt", "cv", "bank", "partai", "satuan", "tim", "satgas", "komisi", "kementerian",
@@ -199,7 +201,7 @@ class _Scanner:
         commas = 0
         for x in range(j, min(len(toks), j + limit)):
             t = toks[x]
-            if x > j and t.start in self.per_starts and _is_name_word(t) \
+            if x > j and t.start in self.per_starts and _is_name_word(t) and not self.opens_no_name(x) \
                     and not any(a <= t.start < b for a, b in self.spans):
                 end = x - 1 if toks[x - 1].text == "," else x
                 while end > j and lexicon.is_title(toks[end - 1].text):
@@ -305,7 +307,7 @@ class _Scanner:
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].low in _RETIRED and toks[j + 2].text == ")":
                 j += 3
         s = j
-        if j < len(toks) and toks[j].low in _NOT_NAME_START:
+        if j < len(toks) and self.opens_no_name(j):
             return s, s, titles, [], j
         if j < len(toks) and toks[j].bare.lower() in self.common and toks[j].start not in self.per_starts \
                 and not titles and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])
@@ -336,6 +338,13 @@ class _Scanner:
                 break
             k += 1
         return s, e, titles, degrees, k
+
+    def opens_no_name(self, j: int) -> bool:
+        """Token ``j`` starts a position, an office's abbreviation or a place word, never a name
+        ("..., Kapolda menjelaskan", "Kasi Dikdas", "Kab. Lombok Barat")."""
+        t = self.toks[j]
+        return bool(_position_at(self.toks, j)) or t.bare.lower() in self.office_abbr or t.low in _NOT_NAME_START \
+            or t.bare.lower() in _NOT_NAME_START
 
     def person_like(self, match: OfficialMatch) -> bool:
         """A name of two words or more, or one the NER model tags as a person."""
@@ -379,7 +388,7 @@ class _Scanner:
             if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
                 j, k = ne, ne + 1
                 ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
-        if ne == ns and k < len(toks) and toks[k].start in self.per_starts:
+        if ne == ns and k < len(toks) and toks[k].start in self.per_starts and not self.opens_no_name(k):
             pe = self.per_starts[toks[k].start]  # a name only the model delimits
             while ne < len(toks) and toks[ne].end <= pe:
                 ne += 1
@@ -426,8 +435,8 @@ class _Scanner:
         if not (ok_before and all(span[1] <= a or span[0] >= c for a, c in self.claimed)
                 and (e2 - s2 > 1 or single_ok)):
             return None
-        if any(a <= span[0] < c for a, c in self.spans):
-            return None  # a region or an institution, not a person
+        if any(a < span[1] and span[0] < c for a, c in self.spans) or any(self.opens_no_name(x) for x in range(s2, e2)):
+            return None  # a region, an institution or another position, not a person
         titles: list[str] = []
         x = s2 - 1
         while x >= 0 and lexicon.is_title(toks[x].text):
@@ -495,6 +504,10 @@ def find_officials(
             n = 0  # a position inside an institution's name
         if n and i > 0 and toks[i - 1].low in _BUILDING:
             n = 0  # "Kantor Bupati", "Istana Wakil Presiden"
+        if n and i > 0 and toks[i].low in _RANK_WORDS and lexicon.is_title(toks[i - 1].text):
+            n = 0  # part of a rank: "Ajun Komisaris Yuda Wiranegara"
+        if n and lower and _position_at(toks, i + n):
+            n = 0  # "memenggal kepala Presiden Joko Widodo": a body part before the real position
         if not n:
             i += 1
             continue
