@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 NAME = "warta.institutions"
 VERSION = "1"
 
-_GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province"}
+_GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
+        "pemdakab": "regency", "pemdakot": "city"}
+#: Words before a body's name that make it that body's office in a region ("Kanwil Kemenag Jawa Timur").
+_OFFICE_LEAD = re.compile(r"\b(?:Kantor\s+Wilayah|Kanwil|Kantor|Kantah)\s+$")
 _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 #: Provinces by the names people use ("Pemerintah Provinsi DKI Jakarta").
@@ -195,15 +198,18 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if entry.kind in ("military", "police") and rank and lexicon.is_title(rank.group(1)):
             continue  # "Letjen TNI (Purn) ...": part of a rank, not a mention of the body
         match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
-        if entry.kind == "ministry":
-            # "Kemenag Lebak" (its regional office), "Kementerian Luar Negeri Iran" (another country's)
+        if entry.kind in ("ministry", "agency"):
+            # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
+            # "Kementerian Luar Negeri Iran" (another country's)
             j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
             place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
-            if place is not None and place.level in ("regency", "city", "province", "country") \
-                    and place.name != "Indonesia":
-                match = InstitutionMatch(s, place.end, text[s:place.end], f"{m.group(1)} {place.surface}", "office",
+            if place is not None and place.level in ("regency", "city", "province", "country", "other") \
+                    and place.name != "Indonesia" and (entry.kind == "ministry" or place.level != "country"):
+                lead = _OFFICE_LEAD.search(text, max(0, s - 20), s)
+                s0 = lead.start() if lead is not None else s
+                match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:e]} {place.surface}", "office",
                                          ("known", norm(f"{entry.name} {place.name}")), place.code, True)
-                e = place.end
+                s, e = s0, place.end
         if entry.kind == "association":
             # a regional chapter: "Kadin Aceh", "Asosiasi Pengusaha Indonesia (Apindo) Kalimantan Timur";
             # the region stays a place mention, so the match span ends before it
@@ -254,9 +260,12 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     taken.append((t.start, end))
                     i = k
                     continue
-        if low in _GOV or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() in _GOV_LONG):
-            level = _GOV.get(low) or _GOV_LONG[toks[i + 1].bare.lower()]
-            j = i + 1 if low in _GOV else i + 2
+        daerah = int(low == "pemerintah" and i + 2 < len(toks) and toks[i + 1].low == "daerah"
+                     and toks[i + 2].bare.lower() in _GOV_LONG)  # "Pemerintah Daerah Provinsi Jawa Barat"
+        if low in _GOV or (low == "pemerintah" and i + 1 + daerah < len(toks)
+                           and toks[i + 1 + daerah].bare.lower() in _GOV_LONG):
+            level = _GOV.get(low) or _GOV_LONG[toks[i + 1 + daerah].bare.lower()]
+            j = i + 1 if low in _GOV else i + 2 + daerah
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
                 j += 3  # "Pemerintah Kota (Pemkot) Jambi"
             gov_table = {"regency": idx.regency, "city": idx.city, "province": idx.province}[level]

@@ -241,8 +241,8 @@ class _Scanner:
                 after_place = True
                 continue
             after_place = False
-            m = self.insts.get(t.start)
-            if m is not None:
+            m = self.insts.get(t.start) or next((x for x in self.inst_list if x.start < t.start < x.end), None)
+            if m is not None:  # an institution, or the rest of one the position began ("Kepala Kantor Bea Cukai Bogor")
                 j = self._skip_to(j, m.end)
                 continue
             low = t.bare.lower()
