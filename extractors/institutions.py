@@ -81,8 +81,9 @@ def _known_regex() -> tuple[re.Pattern[str], dict[str, lexicon.InstitutionEntry]
 
 
 def _alternation(aliases: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) + r")(?![\w-])",
-                      re.I)
+    # the words of a name may be spaced out, but never across lines
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"[^\S\n]+") for a in aliases)
+                      + r")(?![\w-])", re.I)
 
 
 @functools.cache
@@ -189,7 +190,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         s, e = m.span()
         if not free(s, e):
             continue
-        entry = table[m.group(1).lower()]
+        entry = table[" ".join(m.group(1).lower().split())]
         if m.group(1).isupper() is False and m.group(1)[0].islower():
             continue
         if re.match(r"\s+Daerah\b", text[e : e + 8]):

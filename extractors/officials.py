@@ -542,7 +542,7 @@ def _fill_orgs(found: list[OfficialMatch]) -> None:
         if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
             m = pat.fullmatch("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1])
             if m is not None:
-                o.org = table[m.group(1).lower()].name
+                o.org = table[" ".join(m.group(1).lower().split())].name
         if o.org is None and o.role in _REGIONAL and last_region is not None:
             o.org, o.region_code = last_region
         if o.region_code and len(o.region_code) <= 5 and o.org and not o.org.startswith(("Dinas", "Badan")):

@@ -103,3 +103,11 @@ def test_bare_pemkot_is_the_article_city_government(ex: Extractor) -> None:
 def test_office_field_with_comma_and_abbreviation(ex: Extractor) -> None:
     names = _names(ex, "Dinas Koperasi, UKM dan Perdagangan Banda Aceh mendata ulang pelaku usaha.")
     assert any(n.startswith("Dinas Koperasi, UKM dan Perdagangan") for n in names)
+
+
+def test_a_name_broken_across_lines_is_no_mention_and_no_crash() -> None:
+    from extractors import extract
+
+    facts = extract("Direktur PT\n\nPLN\n\n(Persero) hadir. Kata PT  PLN (Persero) kemarin.", "2019-09-10")
+    assert [i.name for i in facts.institutions] == ["Perusahaan Listrik Negara"]
+    assert not any("\n" in i.surface or "\n" in alias for i in facts.institutions for alias in i.aliases)
