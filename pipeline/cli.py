@@ -301,20 +301,28 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
                    "(those three are mapped by default; other types are dropped).")
 @click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
               help="Model folder [default: the shipped model].")
-def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None) -> None:
+@click.option("--types", default=None,
+              help="Score only these types, e.g. PER,LOC for a corpus without ORG (predictions of "
+                   "other types are then ignored) [default: all].")
+def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None,
+                     types: str | None) -> None:
     """Entity-level precision/recall/F1 of the NER model on a gold file (strict span + type match).
 
     \b
     Example:
         warta eval ner ../shared/data/ner/idner-news-2k/test.txt
+        warta eval ner ../shared/data/ner/nerp-indonlu/test_preprocess.txt --label-map PPL=PER,PLC=LOC --types PER,LOC
     """
     from extractors.exceptions import NerModelMissing
     from extractors.ner import evaluate_file
     from extractors.ner_eval import format_scores, parse_label_map
 
+    labels = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    if labels is not None and (not labels or set(labels) - {"PER", "ORG", "LOC"}):
+        raise click.BadParameter(f"{types!r}: give some of PER, ORG, LOC separated by commas", param_hint="--types")
     try:
         scores = evaluate_file(file, fmt, parse_label_map(label_map),  # type: ignore[arg-type]
-                               Path(model_path) if model_path else None)
+                               Path(model_path) if model_path else None, labels)
     except (ValueError, NerModelMissing) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_scores(scores))
