@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
@@ -116,10 +116,21 @@ def tag_sentences(
     return tagged
 
 
-def evaluate_sentences(nlp: Language, sentences: Sequence[TaggedSentence]) -> NerScores:
-    """Score ``nlp`` on gold sentences with strict entity-level matching."""
+def evaluate_sentences(
+    nlp: Language, sentences: Sequence[TaggedSentence], labels: Iterable[str] | None = None
+) -> NerScores:
+    """Score ``nlp`` on gold sentences with strict entity-level matching.
+
+    Args:
+        nlp: A pipeline with an ``ner`` component.
+        sentences: Gold sentences.
+        labels: Score only these types (for a corpus annotating fewer); all when None.
+
+    Returns:
+        Per-type and micro precision/recall/F1.
+    """
     predicted = tag_sentences(nlp, [s.tokens for s in sentences])
-    return score_tags([s.tags for s in sentences], predicted)
+    return score_tags([s.tags for s in sentences], predicted, labels)
 
 
 def evaluate_file(
@@ -127,6 +138,7 @@ def evaluate_file(
     fmt: CorpusFormat | None = None,
     label_map: dict[str, str] | None = None,
     model_path: Path | None = None,
+    labels: Iterable[str] | None = None,
 ) -> NerScores:
     """Score the NER model on a CoNLL or TSV gold file.
 
@@ -135,6 +147,7 @@ def evaluate_file(
         fmt: ``"conll"`` or ``"tsv"``.
         label_map: Gold type names -> PER/ORG/LOC (defaults map PERSON, ORGANIZATION, LOCATION).
         model_path: Model folder; the shipped model when None.
+        labels: Score only these types (for a corpus annotating fewer); all when None.
 
     Returns:
         Per-type and micro precision/recall/F1.
@@ -144,4 +157,4 @@ def evaluate_file(
         raise NerModelMissing(
             f"no NER model at {model_path or MODEL_DIR}: run `warta train-ner` first or pass --model"
         )
-    return evaluate_sentences(nlp, read_tagged(path, fmt, label_map))
+    return evaluate_sentences(nlp, read_tagged(path, fmt, label_map), labels)

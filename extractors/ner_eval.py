@@ -38,6 +38,7 @@ DEFAULT_LABEL_MAP: dict[str, str] = {
 }
 
 CorpusFormat = Literal["conll", "tsv"]
+Split = Literal["train", "dev", "test"]
 
 
 class TaggedSentence(NamedTuple):
@@ -45,6 +46,63 @@ class TaggedSentence(NamedTuple):
 
     tokens: list[str]
     tags: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NerCorpus:
+    """One NER corpus in the shared data folder: where its splits are and how its tags map.
+
+    Attributes:
+        name: Short name (the folder name under ``data/ner``).
+        files: File name of each split inside the folder.
+        fmt: Layout of the files.
+        label_map: The corpus's type names -> PER/ORG/LOC; other types become ``O``.
+        labels: The types the corpus annotates; only these are scored on it (predictions
+            of other types are neither right nor wrong there).
+        note: What a reader of its scores should know.
+    """
+
+    name: str
+    files: Mapping[str, str]
+    fmt: CorpusFormat
+    label_map: Mapping[str, str]
+    labels: tuple[str, ...] = LABELS
+    note: str = ""
+
+    def path(self, shared: str | Path, split: Split) -> Path:
+        """The file of ``split`` under ``shared/data/ner/NAME/``."""
+        return Path(shared) / "data" / "ner" / self.name / self.files[split]
+
+    def read(self, shared: str | Path, split: Split) -> list[TaggedSentence]:
+        """Read one split with this corpus's format and label map (see :func:`read_tagged`)."""
+        return read_tagged(self.path(shared, split), self.fmt, self.label_map)
+
+
+#: The NER corpora of ``../shared/data/ner``, each with its own label map (see its SOURCE/README).
+CORPORA: tuple[NerCorpus, ...] = (
+    NerCorpus(
+        "idner-news-2k", {"train": "train.txt", "dev": "dev.txt", "test": "test.txt"}, "conll",
+        {"PER": "PER", "ORG": "ORG", "LOC": "LOC"},
+        note="news, cased; PER/ORG/LOC as in warta",
+    ),
+    NerCorpus(
+        "indolem-nerugm", {"train": "train.01.tsv", "dev": "dev.01.tsv", "test": "test.01.tsv"}, "tsv",
+        {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC"},
+        note="news, cased; fold 1; TIME and QUANTITY dropped",
+    ),
+    NerCorpus(
+        "nergrit-indonlu",
+        {"train": "train_preprocess.txt", "dev": "valid_preprocess.txt", "test": "test_preprocess.txt"}, "tsv",
+        {"PERSON": "PER", "ORGANISATION": "ORG", "PLACE": "LOC"},
+        note="mostly encyclopedic, cased; PLACE -> LOC",
+    ),
+    NerCorpus(
+        "nerp-indonlu",
+        {"train": "train_preprocess.txt", "dev": "valid_preprocess.txt", "test": "test_preprocess.txt"}, "tsv",
+        {"PPL": "PER", "PLC": "LOC"}, ("PER", "LOC"),
+        note="news, lower-cased; no ORG class (IND, EVT, FNB dropped): PER and LOC scored only",
+    ),
+)
 
 
 def parse_label_map(spec: str | None) -> dict[str, str]:
@@ -224,16 +282,23 @@ class NerScores:
     tokens: int = 0
 
 
-def score_tags(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> NerScores:
+def score_tags(
+    gold: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    labels: Iterable[str] | None = None,
+) -> NerScores:
     """Score predicted IOB2 tag sequences against gold ones, exact span and type match.
 
     Args:
         gold: One tag sequence per sentence.
         predicted: The same shape as ``gold``.
+        labels: Score only these types (gold and predicted entities of other types are
+            ignored, for a corpus that does not annotate them); all types when None.
 
     Returns:
         Per-type and micro-averaged precision, recall and F1.
     """
+    keep = None if labels is None else set(labels)
     if len(gold) != len(predicted):
         raise NerDataError(f"{len(gold)} gold sentences but {len(predicted)} predicted: score the same sentences")
     scores = NerScores()
@@ -247,6 +312,9 @@ def score_tags(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
         scores.tokens += len(gold_tags)
         gold_spans = entity_spans(gold_tags)
         pred_spans = entity_spans(pred_tags)
+        if keep is not None:
+            gold_spans = {span for span in gold_spans if span[2] in keep}
+            pred_spans = {span for span in pred_spans if span[2] in keep}
         for kind in {s[2] for s in gold_spans | pred_spans}:
             scores.per_type.setdefault(kind, TypeScore())
         for span in gold_spans:

@@ -9,33 +9,47 @@ Recipe (reproducible, CPU only, no pretrained vectors):
 2. Train :data:`CONFIG_PATH` with spaCy's training loop, evaluating on the joined dev
    sets every ``eval_frequency`` steps and keeping the best checkpoint, until
    ``patience``/``max_steps`` in the config or the wall-clock cap is reached.
-3. Write the best checkpoint to ``extractors/models/id_news_ner/`` (or ``--output``).
+3. Write the best checkpoint taken after at least one update to a NEW folder,
+   ``extractors/models/id_news_ner-YYYYMMDD-HHMMSS/`` beside the shipped model (or
+   ``--output``). A run that ends before its first update writes nothing.
+4. Only on request (``warta train-ner --replace``): score the new and the shipped model
+   on the same dev sets (:func:`compare_models`) and swap the new one in
+   (:func:`install_model`).
+
+Folders are guarded: a folder is written or replaced only when it does not exist, is
+empty, or holds a warta model (``config.cfg`` and a ``meta.json`` naming
+:data:`MODEL_NAME`, see :func:`is_warta_model`); the shipped model is never an
+``--output``. Anything else is refused with :class:`ModelFolderError` before training
+starts.
 
 Run ``warta train-ner`` or ``python -m extractors.train_ner``.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from extractors.exceptions import ExtractionError, TrainingDataMissing
-from extractors.ner_eval import TaggedSentence, read_conll, read_tsv
+from extractors.ner_eval import NerScores, TaggedSentence, read_conll, read_tsv, score_tags
 
 logger = logging.getLogger(__name__)
 
 #: The spaCy config the model is trained from.
 CONFIG_PATH = Path(__file__).resolve().parent / "ner_config.cfg"
-#: Where the trained model is written (and shipped) by default.
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "models" / "id_news_ner"
+#: The shipped model: replaced only by :func:`install_model` (``warta train-ner --replace``).
+SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "id_news_ner"
 #: Training corpora inside the shared data folder: (path, format, copies) per file.
 #: idner-news-2k is read twice: it is the hand-standardised set (acronyms such as KPK,
 #: TNI, DPRD are ORG), while NER UGM often leaves such acronyms ``O``; doubling idner
@@ -55,6 +69,14 @@ _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
 
 
+class ModelFolderError(ExtractionError, ValueError):
+    """A model folder cannot be written or replaced: it holds something that is not a warta model."""
+
+
+class UntrainedModelError(ExtractionError):
+    """Training ended before the model took a single update, so there is nothing worth writing."""
+
+
 @dataclass(slots=True)
 class TrainResult:
     """What a training run produced."""
@@ -65,6 +87,198 @@ class TrainResult:
     seconds: float
     train_sentences: int
     dev_sentences: int
+    best_step: int = 0
+
+
+@dataclass(slots=True)
+class ModelComparison:
+    """Two models scored on the same dev sentences: ``rows`` is ``(dev file, old, new)``, then the total."""
+
+    old: Path
+    new: Path
+    rows: list[tuple[str, NerScores, NerScores]]
+    total_old: NerScores
+    total_new: NerScores
+
+    @property
+    def new_is_worse(self) -> bool:
+        """True when the new model's micro F1 over all dev sentences is below the old one's."""
+        return self.total_new.micro.f1 < self.total_old.micro.f1
+
+    def format(self) -> str:
+        """A table of micro F1 per dev file and over all of them, old model then new."""
+        width = max(len("all dev sets"), *(len(name) for name, _o, _n in self.rows))
+        lines = [f"{'dev set':<{width}} {'shipped':>8} {'new':>8}  (micro F1)"]
+        for name, old, new in self.rows:
+            lines.append(f"{name:<{width}} {old.micro.f1:>8.3f} {new.micro.f1:>8.3f}")
+        lines.append(f"{'all dev sets':<{width}} {self.total_old.micro.f1:>8.3f} {self.total_new.micro.f1:>8.3f}")
+        return "\n".join(lines)
+
+
+def is_warta_model(path: Path) -> bool:
+    """True when ``path`` holds a warta NER model: ``config.cfg`` and a ``meta.json`` naming :data:`MODEL_NAME`."""
+    path = Path(path)
+    if not (path / "config.cfg").is_file() or not (path / "meta.json").is_file():
+        return False
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(meta, dict) and meta.get("name") == MODEL_NAME
+
+
+def check_model_folder(path: Path, shipped: Path = SHIPPED_MODEL) -> None:
+    """Refuse a folder a new model may not be written to.
+
+    Allowed: a folder that does not exist yet, an empty folder, or an earlier warta model
+    (which is replaced). Refused: files, folders holding anything else, and the shipped
+    model (replace that one with ``--replace``).
+
+    Args:
+        path: The intended output folder.
+        shipped: The model ``--replace`` would replace, never an output (nor is
+            :data:`SHIPPED_MODEL`).
+
+    Raises:
+        ModelFolderError: Naming the folder and what to do instead.
+    """
+    path = Path(path)
+    if path.resolve() in (Path(shipped).resolve(), SHIPPED_MODEL.resolve()):
+        raise ModelFolderError(
+            f"{path} is the shipped model: write the new model to another folder (leave out --output) "
+            "and add --replace to swap it in after comparing dev scores"
+        )
+    check_replaceable(path, "give --output a new or empty folder")
+
+
+def check_replaceable(path: Path, fix: str) -> None:
+    """Refuse to replace ``path`` unless it is absent, an empty folder or a warta model.
+
+    Args:
+        path: The folder that would be replaced.
+        fix: What the user should do instead, appended to the message.
+
+    Raises:
+        ModelFolderError: When ``path`` is a file or holds anything else.
+    """
+    path = Path(path)
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise ModelFolderError(f"{path} is a file, not a model folder; it is left alone: {fix}")
+    if any(path.iterdir()) and not is_warta_model(path):
+        raise ModelFolderError(
+            f"{path} is not empty and holds no warta model (config.cfg + meta.json named {MODEL_NAME!r}); "
+            f"it is left alone: {fix}"
+        )
+
+
+def new_model_dir(shipped: Path = SHIPPED_MODEL, now: datetime.datetime | None = None) -> Path:
+    """A folder that does not exist yet beside ``shipped``: ``id_news_ner-YYYYMMDD-HHMMSS`` (``-2``... if taken)."""
+    stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = Path(shipped).parent / f"{MODEL_NAME}-{stamp}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def _write_model(source: Path, output: Path, shipped: Path) -> None:
+    """Copy a saved pipeline to ``output`` (checked again just before anything is removed)."""
+    check_model_folder(output, shipped)
+    if output.exists():
+        shutil.rmtree(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, output)
+
+
+def _load_for_scoring(path: Path) -> spacy.language.Language:
+    """Load a model folder afresh (not the per-process cache of :mod:`extractors.ner`)."""
+    from extractors.tokenizer import TOKENIZER_CONFIG
+
+    if not is_warta_model(path):
+        raise ModelFolderError(f"{path} holds no warta model (config.cfg + meta.json named {MODEL_NAME!r})")
+    return spacy.load(path, exclude=["tokenizer"], config=TOKENIZER_CONFIG)
+
+
+def compare_models(
+    new: Path,
+    old: Path = SHIPPED_MODEL,
+    shared: Path | None = None,
+    dev_files: tuple[tuple[str, str, int], ...] = DEV_FILES,
+) -> ModelComparison:
+    """Score two models on the same dev files (strict entity-level micro F1).
+
+    Args:
+        new: The freshly trained model folder.
+        old: The model it would replace (the shipped one by default).
+        shared: The shared data folder holding the dev files.
+        dev_files: ``(path, format, copies)`` of the dev corpora (copies are ignored here).
+
+    Returns:
+        A :class:`ModelComparison` with scores per dev file and over all of them.
+    """
+    from extractors.ner import tag_sentences
+
+    shared = Path(shared) if shared is not None else Path(__file__).resolve().parents[2] / "shared"
+    models = (_load_for_scoring(Path(old)), _load_for_scoring(Path(new)))
+    rows: list[tuple[str, NerScores, NerScores]] = []
+    gold: list[list[str]] = []
+    predicted: tuple[list[list[str]], list[list[str]]] = ([], [])
+    for relative, fmt, _copies in dev_files:
+        sentences = _read_split(shared, ((relative, fmt, 1),))
+        tags = [s.tags for s in sentences]
+        pair = [tag_sentences(nlp, [s.tokens for s in sentences]) for nlp in models]
+        rows.append((Path(relative).parent.name + "/" + Path(relative).name,
+                     score_tags(tags, pair[0]), score_tags(tags, pair[1])))
+        gold.extend(tags)
+        predicted[0].extend(pair[0])
+        predicted[1].extend(pair[1])
+    return ModelComparison(Path(old), Path(new), rows, score_tags(gold, predicted[0]), score_tags(gold, predicted[1]))
+
+
+def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
+    """Replace ``target`` by a copy of the model in ``new``; ``new`` stays as it is.
+
+    The copy is made beside ``target`` first and swapped in by renames, so an interrupted
+    run leaves either the old or the new model in place, never half of one.
+
+    Args:
+        new: A warta model folder.
+        target: The folder to replace: a warta model, an empty folder or a new path.
+
+    Raises:
+        ModelFolderError: When ``new`` is no warta model or ``target`` holds anything else.
+    """
+    new, target = Path(new), Path(target)
+    if not is_warta_model(new):
+        raise ModelFolderError(f"{new} holds no warta model (config.cfg + meta.json named {MODEL_NAME!r})")
+    if new.resolve() == target.resolve():
+        return
+    check_replaceable(target, "name a warta model folder to replace")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    retired = target.with_name(f".{target.name}-old-{staging.name.rsplit('-', 1)[-1]}")
+    try:
+        shutil.copytree(new, staging, dirs_exist_ok=True)
+        if target.exists():
+            target.rename(retired)
+        try:
+            staging.rename(target)
+        except OSError:
+            if retired.exists() and not target.exists():
+                retired.rename(target)  # put the old model back
+            raise
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    if retired.exists():
+        shutil.rmtree(retired)
+    from extractors.ner import _load
+
+    _load.cache_clear()  # this process loads the new model next time
+    logger.info("installed %s as %s", new, target)
 
 
 def repair_iob(tags: list[str]) -> list[str]:
@@ -165,24 +379,36 @@ def _set_meta(nlp: spacy.language.Language) -> None:
 
 def train_model(
     shared: Path,
-    output: Path = DEFAULT_OUTPUT,
+    output: Path | None = None,
     max_minutes: float = 25.0,
     config_path: Path = CONFIG_PATH,
     overrides: dict[str, object] | None = None,
     train_files: tuple[tuple[str, str, int], ...] = TRAIN_FILES,
+    shipped: Path = SHIPPED_MODEL,
 ) -> TrainResult:
-    """Convert the corpora, train the NER model and write the best checkpoint to ``output``.
+    """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
+
+    The output folder is checked before training starts (:func:`check_model_folder`).
+    Checkpoints are kept only after at least one update; when the last step was not
+    evaluated (the time cap or ``max_steps`` came first) it is evaluated once more.
 
     Args:
         shared: The shared data folder (holding ``data/ner/...``).
-        output: Model folder to (re)write.
+        output: Model folder to write; a new ``id_news_ner-YYYYMMDD-HHMMSS`` folder beside
+            ``shipped`` when None. Must not exist, be empty, or hold a warta model.
         max_minutes: Wall-clock cap on the training loop; the best checkpoint so far is kept.
         config_path: spaCy training config.
         overrides: Extra config overrides (dotted keys, e.g. ``{"training.max_steps": 200}``).
         train_files: ``(path, format, copies)`` of the training corpora.
+        shipped: The shipped model, never written here.
 
     Returns:
         A :class:`TrainResult` with the best dev F1 and the run's size.
+
+    Raises:
+        ModelFolderError: ``output`` holds something other than a warta model, or is ``shipped``.
+        UntrainedModelError: Training ended before one update; nothing is written.
+        TrainingDataMissing: A corpus file is absent.
     """
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import (
@@ -195,10 +421,16 @@ def train_model(
     from spacy.util import load_config, registry, resolve_dot_names
     from thinc.api import fix_random_seed
 
+    output = Path(output) if output is not None else new_model_dir(shipped)
+    check_model_folder(output, shipped)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warta-ner-") as tmp:
         workdir = Path(tmp)
         train_path, dev_path, n_train, n_dev = convert_corpora(Path(shared), workdir, train_files)
+        if not n_train or not n_dev:
+            raise UntrainedModelError(
+                f"no sentences to {'train on' if not n_train else 'evaluate on'}: check the corpus files under {shared}"
+            )
         settings: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
         settings.update(overrides or {})
         config = load_config(config_path, overrides=settings, interpolate=False)
@@ -208,11 +440,12 @@ def train_model(
         T = registry.resolve(config["training"], schema=ConfigSchemaTraining)
         train_corpus, dev_corpus = resolve_dot_names(config, [T["train_corpus"], T["dev_corpus"]])
         optimizer = T["optimizer"]
+        evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
         steps = train_while_improving(
             nlp,
             optimizer,
             create_train_batches(nlp, train_corpus, T["batcher"], T["max_epochs"]),
-            create_evaluation_callback(nlp, dev_corpus, T["score_weights"]),
+            evaluate,
             dropout=T["dropout"],
             accumulate_gradient=T["accumulate_gradient"],
             patience=T["patience"],
@@ -223,12 +456,25 @@ def train_model(
             before_update=T["before_update"],
         )
         best_dir = workdir / "model-best"
-        best = -1.0
-        last_step = 0
+        best, best_step, last_step, last_evaluated = -1.0, 0, 0, 0
+        info: dict[str, Any] = {}
         deadline = started + max_minutes * 60
+
+        def keep_if_best(score: float, step: int, run_info: dict[str, Any]) -> None:
+            nonlocal best, best_step
+            # The evaluation at step 0 follows a single update: an untrained model, never kept.
+            if step < 1 or score < best:
+                return
+            best, best_step = score, step
+            update_meta(T, nlp, run_info)
+            _set_meta(nlp)
+            with nlp.use_params(optimizer.averages):
+                nlp.to_disk(best_dir)
+
         for _batch, info, is_best in steps:
-            last_step = info["step"]
+            last_step = int(info["step"])
             if is_best is not None:
+                last_evaluated = last_step
                 scores = info["other_scores"]
                 logger.info(
                     "epoch %d step %d loss %.1f dev P %.3f R %.3f F %.3f (%ds)",
@@ -236,39 +482,40 @@ def train_model(
                     scores.get("ents_p", 0.0), scores.get("ents_r", 0.0), scores.get("ents_f", 0.0),
                     info["seconds"],
                 )
-                if is_best:
-                    best = info["score"]
-                    update_meta(T, nlp, info)
-                    _set_meta(nlp)
-                    with nlp.use_params(optimizer.averages):
-                        nlp.to_disk(best_dir)
+                keep_if_best(float(info["score"]), last_step, info)
             if time.monotonic() > deadline:
                 logger.warning("stopping after %.1f minutes (the --max-minutes cap) at step %d", max_minutes, last_step)
                 break
+        if last_step > last_evaluated:
+            with nlp.use_params(optimizer.averages):
+                score, other = evaluate()
+            logger.info("final step %d dev F %.3f", last_step, other.get("ents_f", 0.0))
+            keep_if_best(score, last_step, {**info, "score": score, "other_scores": other})
         if not best_dir.is_dir():
-            raise ExtractionError("training produced no checkpoint: raise --max-minutes or lower eval_frequency")
-        output = Path(output)
-        if output.exists():
-            shutil.rmtree(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(best_dir, output)
+            raise UntrainedModelError(
+                f"training stopped after {last_step} steps, before the model learnt anything "
+                f"(in {time.monotonic() - started:.0f} s): nothing written; raise --max-minutes or --max-steps"
+            )
+        _write_model(best_dir, output, shipped)
     seconds = time.monotonic() - started
-    logger.info("best dev F1 %.3f after %d steps in %.0fs -> %s", best, last_step, seconds, output)
-    return TrainResult(output, best, last_step, seconds, n_train, n_dev)
+    logger.info("best dev F1 %.3f at step %d of %d in %.0fs -> %s", best, best_step, last_step, seconds, output)
+    return TrainResult(output, best, last_step, seconds, n_train, n_dev, best_step)
 
 
 def main() -> None:
-    """Command-line entry point: ``python -m extractors.train_ner [SHARED] [OUTPUT] [MAX_MINUTES]``."""
+    """Command-line entry point (never replaces the shipped model: use ``warta train-ner --replace``)."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Train warta's Indonesian news NER model.")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--output", type=Path, default=None,
+                        help="new or empty folder [default: id_news_ner-YYYYMMDD-HHMMSS beside the shipped model]")
     parser.add_argument("--max-minutes", type=float, default=25.0)
     parser.add_argument("--config", type=Path, default=CONFIG_PATH)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    train_model(args.shared, args.output, args.max_minutes, args.config)
+    result = train_model(args.shared, args.output, args.max_minutes, args.config)
+    logger.info("model written to %s", result.output)
 
 
 if __name__ == "__main__":

@@ -230,31 +230,65 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
 @click.option("--shared", "shared", default=str(Path(__file__).resolve().parents[2] / "shared"),
               show_default=True, type=click.Path(file_okay=False),
               help="Shared data folder holding data/ner/idner-news-2k and data/ner/indolem-nerugm.")
-@click.option("--output", default=None, type=click.Path(file_okay=False),
-              help="Model folder to write [default: the shipped extractors/models/id_news_ner].")
+@click.option("--output", default=None, type=click.Path(),
+              help="New model folder: must not exist, be empty, or hold an earlier warta model "
+                   "[default: extractors/models/id_news_ner-YYYYMMDD-HHMMSS, beside the shipped model].")
 @click.option("--max-minutes", default=25.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Wall-clock cap on training; the best dev checkpoint so far is kept.")
-def train_ner_command(shared: str, output: str | None, max_minutes: float) -> None:
+@click.option("--max-steps", default=None, type=click.IntRange(min=1),
+              help="Cap on training steps [default: the config's, 20000].")
+@click.option("--replace", is_flag=True,
+              help="Then score the new and the shipped model on the same dev sets, print both, and "
+                   "replace the shipped model unless the new one scores lower.")
+@click.option("--force", is_flag=True, help="With --replace: replace even when the new model scores lower.")
+@click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
+              help="The model --replace compares with and replaces [default: the shipped "
+                   "extractors/models/id_news_ner].")
+def train_ner_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
+                      replace: bool, force: bool, model_path: str | None) -> None:
     """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
 
     Trains on idner-news-2k train and IndoLEM NER UGM train.01, selects the best
-    checkpoint on their dev sets and writes it as a spaCy pipeline.
+    checkpoint on their dev sets and writes it to a new folder; the shipped model is
+    replaced only with --replace. Folders holding anything but a warta model are never
+    written, and a run that ends before its first update writes nothing.
 
     \b
     Example:
         warta -v train-ner --shared ../shared --max-minutes 20
+        warta train-ner --shared ../shared --output /tmp/ner-try
+        warta train-ner --shared ../shared --replace
     """
-    from extractors.exceptions import TrainingDataMissing
-    from extractors.train_ner import DEFAULT_OUTPUT, train_model
+    from extractors.exceptions import ExtractionError
+    from extractors.train_ner import SHIPPED_MODEL, check_replaceable, compare_models, install_model, train_model
 
+    if force and not replace:
+        raise click.UsageError("--force only makes sense with --replace")
+    shipped = Path(model_path) if model_path else SHIPPED_MODEL
+    overrides: dict[str, object] = {"training.max_steps": max_steps} if max_steps else {}
     try:
-        result = train_model(Path(shared), Path(output) if output else DEFAULT_OUTPUT, max_minutes)
-    except TrainingDataMissing as exc:
+        if replace:
+            check_replaceable(shipped, "pass --model naming a warta model folder")  # before hours of training
+        result = train_model(Path(shared), Path(output) if output else None, max_minutes,
+                             overrides=overrides, shipped=shipped)
+        click.echo(
+            f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
+            f"best dev F1 = {result.best_dev_f1:.3f} (step {result.best_step}); model written to {result.output}"
+        )
+        if not replace:
+            return
+        if (shipped / "config.cfg").is_file():
+            comparison = compare_models(result.output, shipped, Path(shared))
+            click.echo(comparison.format())
+            if comparison.new_is_worse and not force:
+                raise click.ClickException(
+                    f"the new model scores lower on the dev sets, so {shipped} is unchanged; the new model "
+                    f"stays in {result.output} (add --force to replace anyway)"
+                )
+        install_model(result.output, shipped)
+    except ExtractionError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(
-        f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
-        f"best dev F1 = {result.best_dev_f1:.3f}; model written to {result.output}"
-    )
+    click.echo(f"replaced {shipped} with {result.output}")
 
 
 @eval_group.command(name="ner")
@@ -267,20 +301,28 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float) -> No
                    "(those three are mapped by default; other types are dropped).")
 @click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
               help="Model folder [default: the shipped model].")
-def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None) -> None:
+@click.option("--types", default=None,
+              help="Score only these types, e.g. PER,LOC for a corpus without ORG (predictions of "
+                   "other types are then ignored) [default: all].")
+def eval_ner_command(file: str, fmt: str | None, label_map: str | None, model_path: str | None,
+                     types: str | None) -> None:
     """Entity-level precision/recall/F1 of the NER model on a gold file (strict span + type match).
 
     \b
     Example:
         warta eval ner ../shared/data/ner/idner-news-2k/test.txt
+        warta eval ner ../shared/data/ner/nerp-indonlu/test_preprocess.txt --label-map PPL=PER,PLC=LOC --types PER,LOC
     """
     from extractors.exceptions import NerModelMissing
     from extractors.ner import evaluate_file
     from extractors.ner_eval import format_scores, parse_label_map
 
+    labels = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    if labels is not None and (not labels or set(labels) - {"PER", "ORG", "LOC"}):
+        raise click.BadParameter(f"{types!r}: give some of PER, ORG, LOC separated by commas", param_hint="--types")
     try:
         scores = evaluate_file(file, fmt, parse_label_map(label_map),  # type: ignore[arg-type]
-                               Path(model_path) if model_path else None)
+                               Path(model_path) if model_path else None, labels)
     except (ValueError, NerModelMissing) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_scores(scores))

@@ -1,0 +1,249 @@
+"""Safe NER training: folders that are not warta models are never written, untrained models are
+never saved, and the shipped model is replaced only on request after a dev-score comparison.
+
+Training runs for a few steps on a handful of sentences written by the tests (a few seconds).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractors.ner import MODEL_DIR
+from extractors.train_ner import (
+    DEV_FILES,
+    MODEL_NAME,
+    TRAIN_FILES,
+    ModelFolderError,
+    UntrainedModelError,
+    check_model_folder,
+    compare_models,
+    install_model,
+    is_warta_model,
+    new_model_dir,
+    train_model,
+)
+from pipeline.cli import cli
+
+SENTENCES = [
+    [("Bupati", "O"), ("Muara", "B-LOC"), ("Enim", "I-LOC"), ("Ahmad", "B-PER"), ("Yani", "I-PER"),
+     ("meresmikan", "O"), ("jembatan", "O"), ("di", "O"), ("Palembang", "B-LOC"), (".", "O")],
+    [("Gubernur", "O"), ("Herman", "B-PER"), ("Deru", "I-PER"), ("bertemu", "O"), ("Kementerian", "B-ORG"),
+     ("Kominfo", "I-ORG"), ("di", "O"), ("Jakarta", "B-LOC"), (".", "O")],
+    [("Wali", "O"), ("Kota", "O"), ("Harnojoyo", "B-PER"), ("membuka", "O"), ("acara", "O"),
+     ("Pemkot", "B-ORG"), ("Palembang", "I-ORG"), (".", "O")],
+    [("KPK", "B-ORG"), ("memeriksa", "O"), ("Juarsah", "B-PER"), ("di", "O"), ("Lahat", "B-LOC"), (".", "O")],
+]
+_UGM_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
+
+
+def _conll(sentences: list[list[tuple[str, str]]]) -> str:
+    return "".join("".join(f"{w} X {t}\r\n" for w, t in s) + "\r\n" for s in sentences)
+
+
+def _tsv(sentences: list[list[tuple[str, str]]]) -> str:
+    def tag(t: str) -> str:
+        return t if t == "O" else f"{t[:2]}{_UGM_TYPES[t[2:]]}"
+
+    return "".join("".join(f"{w}\t{tag(t)}\n" for w, t in s) + "\n" for s in sentences)
+
+
+def write_shared(root: Path) -> Path:
+    """A shared data folder holding the training and dev files, each a few sentences."""
+    for relative, fmt, _copies in (*TRAIN_FILES, *DEV_FILES):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_conll(SENTENCES * 2) if fmt == "conll" else _tsv(SENTENCES * 2), encoding="utf-8")
+    return root
+
+
+QUICK = {"training.max_steps": 3}
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(shared folder, a model trained for a few steps on it), made once for the module."""
+    root = tmp_path_factory.mktemp("train")
+    shared = write_shared(root / "shared")
+    result = train_model(shared, root / "model", max_minutes=5, overrides=QUICK, shipped=root / "shipped")
+    return shared, result.output
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_quick_training_writes_a_warta_model_to_a_new_folder(trained: tuple[Path, Path]) -> None:
+    _shared, model = trained
+    assert is_warta_model(model)
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == MODEL_NAME
+    assert "ner" in meta["pipeline"]
+
+
+def test_default_output_is_a_new_timestamped_folder_beside_the_shipped_model(tmp_path: Path) -> None:
+    shipped = tmp_path / "models" / MODEL_NAME
+    when = datetime.datetime(2026, 11, 30, 23, 5, 9)
+    first = new_model_dir(shipped, when)
+    assert first == tmp_path / "models" / f"{MODEL_NAME}-20261130-230509"
+    first.mkdir(parents=True)
+    assert new_model_dir(shipped, when) == tmp_path / "models" / f"{MODEL_NAME}-20261130-230509-2"
+    shared = write_shared(tmp_path / "shared")
+    result = train_model(shared, None, max_minutes=5, overrides=QUICK, shipped=shipped)
+    assert result.output.parent == shipped.parent
+    assert result.output.name.startswith(f"{MODEL_NAME}-") and is_warta_model(result.output)
+    assert result.best_step >= 1
+    assert not shipped.exists(), "training alone never writes the shipped model"
+
+
+def test_folders_that_are_not_warta_models_are_refused(tmp_path: Path, trained: tuple[Path, Path]) -> None:
+    _shared, model = trained
+    shipped = tmp_path / "shipped"
+    check_model_folder(tmp_path / "new", shipped)  # does not exist yet
+    (tmp_path / "empty").mkdir()
+    check_model_folder(tmp_path / "empty", shipped)
+    check_model_folder(model, shipped)  # an earlier warta model may be overwritten
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(ModelFolderError, match="left alone"):
+        check_model_folder(thesis, shipped)
+    # A spaCy pipeline of someone else (config.cfg, meta.json with another name) is not ours either.
+    other = tmp_path / "other_model"
+    shutil.copytree(model, other)
+    meta = json.loads((other / "meta.json").read_text(encoding="utf-8"))
+    (other / "meta.json").write_text(json.dumps({**meta, "name": "their_model"}), encoding="utf-8")
+    with pytest.raises(ModelFolderError, match="no warta model"):
+        check_model_folder(other, shipped)
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ModelFolderError, match="is a file"):
+        check_model_folder(tmp_path / "notes.txt", shipped)
+    with pytest.raises(ModelFolderError, match="--replace"):
+        check_model_folder(shipped, shipped)
+    with pytest.raises(ModelFolderError, match="is the shipped model"):
+        check_model_folder(MODEL_DIR, shipped)  # whatever --model names, the shipped model is no output
+
+
+def test_training_into_a_foreign_folder_refuses_before_training(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(ModelFolderError):
+        train_model(shared, thesis, overrides=QUICK, shipped=tmp_path / "shipped")
+    assert (thesis / "chapter1.tex").read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+
+
+def test_a_run_ending_before_any_update_writes_nothing(tmp_path: Path, trained: tuple[Path, Path]) -> None:
+    shared, model = trained
+    earlier = tmp_path / "earlier"
+    shutil.copytree(model, earlier)
+    before = _snapshot(earlier)
+    with pytest.raises(UntrainedModelError, match="nothing written"):
+        train_model(shared, earlier, max_minutes=0, shipped=tmp_path / "shipped")
+    assert _snapshot(earlier) == before
+    with pytest.raises(UntrainedModelError, match="nothing written"):
+        train_model(shared, tmp_path / "fresh", max_minutes=0, shipped=tmp_path / "shipped")
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_empty_training_corpus_is_refused(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    for relative, _fmt, _copies in TRAIN_FILES:
+        (shared / relative).write_text("", encoding="utf-8")
+    with pytest.raises(UntrainedModelError, match="no sentences"):
+        train_model(shared, tmp_path / "out", overrides=QUICK, shipped=tmp_path / "shipped")
+    assert not (tmp_path / "out").exists()
+
+
+def test_compare_and_install(tmp_path: Path, trained: tuple[Path, Path]) -> None:
+    shared, model = trained
+    comparison = compare_models(model, model, shared)
+    assert [name for name, _o, _n in comparison.rows] == [
+        Path(r).parent.name + "/" + Path(r).name for r, _f, _c in DEV_FILES
+    ]
+    assert comparison.total_new.micro.f1 == comparison.total_old.micro.f1
+    assert not comparison.new_is_worse
+    assert "all dev sets" in comparison.format().splitlines()[-1]
+    assert comparison.total_old.sentences == 16
+
+    target = tmp_path / "models" / MODEL_NAME
+    install_model(model, target)  # a new path
+    assert _snapshot(target) == _snapshot(model)
+    (target / "stale.txt").write_text("from the old model", encoding="utf-8")
+    install_model(model, target)  # replaces an existing warta model whole
+    assert _snapshot(target) == _snapshot(model)
+    assert sorted(p.name for p in target.parent.iterdir()) == [MODEL_NAME], "no staging folders left behind"
+
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(ModelFolderError, match="left alone"):
+        install_model(model, thesis)
+    assert [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+    with pytest.raises(ModelFolderError, match="no warta model"):
+        install_model(thesis, target)
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["train-ner", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_cli_refuses_foreign_output_and_stray_force(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    code, output = _cli("--shared", str(shared), "--output", str(thesis), "--max-steps", "3")
+    assert code == 1 and "Error:" in output and "left alone" in output
+    assert (thesis / "chapter1.tex").read_text(encoding="utf-8") == "precious"
+    code, output = _cli("--shared", str(shared), "--force")
+    assert code == 2 and "--force only makes sense with --replace" in output
+    code, output = _cli("--shared", str(shared), "--replace", "--model", str(thesis), "--max-steps", "3",
+                        "--output", str(tmp_path / "new"))
+    assert code == 1 and "left alone" in output and not (tmp_path / "new").exists()
+    code, output = _cli("--shared", str(shared), "--output", str(MODEL_DIR), "--max-steps", "3")
+    assert code == 1 and "is the shipped model" in output
+
+
+def test_cli_replace_swaps_in_a_model_that_scores_as_well(tmp_path: Path, trained: tuple[Path, Path]) -> None:
+    shared, model = trained
+    target = tmp_path / "current"
+    shutil.copytree(model, target)
+    (target / "stale.txt").write_text("old", encoding="utf-8")
+    new = tmp_path / "new"
+    code, output = _cli("--shared", str(shared), "--max-steps", "3", "--output", str(new),
+                        "--replace", "--model", str(target))
+    assert code == 0, output
+    assert "shipped" in output and "all dev sets" in output  # both scores printed
+    assert f"replaced {target}" in output
+    assert _snapshot(target) == _snapshot(new)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason=f"no NER model at {MODEL_DIR}")
+def test_cli_replace_refuses_a_worse_model_unless_forced(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    target = tmp_path / "current"
+    shutil.copytree(MODEL_DIR, target)  # the shipped model (a copy): far better than 3 steps of training
+    before = _snapshot(target)
+    code, output = _cli("--shared", str(shared), "--max-steps", "3", "--output", str(tmp_path / "new"),
+                        "--replace", "--model", str(target))
+    assert code == 1, output
+    assert "scores lower" in output and "--force" in output
+    rows = [line for line in output.splitlines() if line.startswith("all dev sets")]
+    old_f1, new_f1 = (float(x) for x in rows[0].split()[-2:])
+    assert new_f1 < old_f1
+    assert _snapshot(target) == before
+    assert is_warta_model(tmp_path / "new"), "the new model is kept for inspection"
+    code, output = _cli("--shared", str(shared), "--max-steps", "3", "--output", str(tmp_path / "new"),
+                        "--replace", "--force", "--model", str(target))
+    assert code == 0, output
+    assert _snapshot(target) == _snapshot(tmp_path / "new")
