@@ -35,3 +35,11 @@ class NerModelMissing(ExtractionError, FileNotFoundError):
 
 class TrainingDataMissing(ExtractionError, FileNotFoundError):
     """A NER training corpus is missing from the shared data folder."""
+
+
+class ModelFolderError(ExtractionError, ValueError):
+    """A model folder cannot be written or replaced: it holds something that is not a warta model."""
+
+
+class UntrainedModelError(ExtractionError):
+    """Training ended before the model took a single update, so there is nothing worth writing."""

@@ -41,7 +41,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from extractors.exceptions import ExtractionError, TrainingDataMissing
+from extractors.exceptions import ModelFolderError, TrainingDataMissing, UntrainedModelError
 from extractors.ner_eval import NerScores, TaggedSentence, read_conll, read_tsv, score_tags
 
 logger = logging.getLogger(__name__)
@@ -67,14 +67,6 @@ MODEL_VERSION = "0.1.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
-
-
-class ModelFolderError(ExtractionError, ValueError):
-    """A model folder cannot be written or replaced: it holds something that is not a warta model."""
-
-
-class UntrainedModelError(ExtractionError):
-    """Training ended before the model took a single update, so there is nothing worth writing."""
 
 
 @dataclass(slots=True)
