@@ -116,6 +116,33 @@ def outlet_brand(outlet: str | None) -> str | None:
     return labels[-1] if labels and len(labels[-1]) >= 3 else None
 
 
+_NAME_BEFORE = re.compile(r"(?:([A-Z][\w.&'-]*)|\)|\b(bahasa|Bahasa))[^\S\n]+$")
+_NOT_NAME_WORDS = {"Di", "Ke", "Dari", "Se", "Seluruh", "Negara", "Republik", "Pemerintah", "Presiden", "Wakil",
+                   "Menteri", "Duta", "Timnas", "Kedutaan"}
+
+
+def _closes_a_name(text: str, start: int, proper: list[tuple[int, int]]) -> bool:
+    """A country right after a known body ("Kemendagri Republik Indonesia"), after its "(Kadin)", after
+    another capitalised name word ("Museum Rekor Dunia Indonesia"), or after "bahasa" is part of a name."""
+    if any(0 <= start - b <= 2 for _, b in proper):
+        return True
+    head = text[max(0, start - 40):start]
+    if head.endswith("Republik "):
+        head = head[: -len("Republik ")]
+        if any(0 <= start - 9 - b <= 2 for _, b in proper):
+            return True
+    m = _NAME_BEFORE.search(head)
+    if m is None:
+        return False
+    if m.group(2):
+        return True
+    word = m.group(1)
+    if word is None:  # ")": "Kamar Dagang dan Industri (Kadin) Indonesia"
+        return True
+    sentence_start = re.search(r"(?:^|[.!?\n]\s*)" + re.escape(word) + r"[^\S\n]+$", head) is not None
+    return not sentence_start and word not in _NOT_NAME_WORDS and not word.isupper()
+
+
 def _self_mention(name: str, brand: str | None) -> bool:
     return brand is not None and brand in re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -147,6 +174,8 @@ def _to_facts(text: str, st: nlp.ExtractionState, brand: str | None = None) -> A
             continue  # "Bima" in "Bima Saputra" is a person's name
         if any(a <= p.start and p.end <= b for a, b in proper):
             continue
+        if p.level == "country" and _closes_a_name(text, p.start, proper):
+            continue  # "Kadin Indonesia", "Kemendagri Republik Indonesia", "bahasa Indonesia"
         cut = min((a for a, _ in name_spans if p.start < a < p.end), default=None)
         if cut is not None:
             # "Kepala Desa Sukamaju Wahyu Prasetyo": the village ends where the name begins
