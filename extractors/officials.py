@@ -198,9 +198,15 @@ class _Scanner:
             if len(words) > 1 and not any(w in self.common for w in words) \
                     and not any(s < b and a < e for s, e in self.spans):
                 return None  # the rules' reading looks like a person's name: keep it
-        commas = 0
+        commas = depth = 0
         for x in range(j, min(len(toks), j + limit)):
             t = toks[x]
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                if depth == 0:
+                    return None  # "Hidayat dari Partai Gerindra (Ketua), Achmad ...": the post's bracket closes
+                depth -= 1
             if x > j and t.start in self.per_starts and _is_name_word(t) and not self.opens_no_name(x) \
                     and not any(a <= t.start < b for a, b in self.spans):
                 end = x - 1 if toks[x - 1].text == "," else x
@@ -395,7 +401,11 @@ class _Scanner:
             nxt = ne
         generic = toks[i + n - 1].low in _GENERIC_HEADS
         # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
-        appositive = k > j and ne < len(toks) and (toks[ne].text == "," or (not toks[ne].is_cap and j > i + n))
+        after = ne
+        while after < len(toks) and after - ne < 2 and toks[after].text.isupper() and len(toks[after].text) <= 3:
+            after += 1  # initials after a name: "Beni SN," "Herman HN,"
+        appositive = k > j and after < len(toks) and (
+            toks[after].text in (",", ".") or (not toks[after].is_cap and j > i + n))
         if ne > ns and (ne - ns > 1 or titles or degrees or appositive or (k == j and (j > i + n or not generic))):
             match = self.make(i, j, ns, ne, titles, degrees, nxt)
             if match is not None:
@@ -417,9 +427,20 @@ class _Scanner:
         if b == i:
             return None
         e2 = b
+        if toks[b].text == "(" and b >= 2:
+            # "Taufik Hidayat dari Partai Gerindra (Ketua)": the party between the name and its post
+            inst = next((m for m in self.inst_list if m.end == toks[b - 1].end), None)
+            if inst is not None:
+                x = b - 1
+                while x > 0 and toks[x].start > inst.start:
+                    x -= 1
+                if x >= 1 and toks[x - 1].low == "dari":
+                    e2 = x - 1
         while e2 >= 1 and lexicon.is_degree(toks[e2 - 1].text) or (
                 e2 >= 2 and toks[e2 - 1].text == "," and lexicon.is_degree(toks[e2 - 2].text)):
             e2 -= 1
+        if e2 >= 2 and e2 < b and toks[e2 - 1].text == "," and _is_name_word(toks[e2 - 2]):
+            e2 -= 1  # "Djohan Sjamsu, S.H., Bupati ...": the comma before the degrees
         s2 = e2
         while s2 >= 1 and _is_name_word(toks[s2 - 1]) and e2 - s2 < 5:
             s2 -= 1
