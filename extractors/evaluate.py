@@ -94,6 +94,23 @@ def role_ok(gold: Row, pred: Row) -> bool:
     return any(r == g or r.startswith(g + " ") for g in (norm(x) for x in _options(gold, "role")))
 
 
+def org_ok(gold: Row, pred: Row, article: Row | None = None) -> bool:
+    """A predicted body served is right when it names the gold one: the same name, one name holding
+    the other ("Kabupaten Lahat", "Lahat"), or another name the article's gold institution or place
+    entry gives for it ("Dinas Kominfo Kabupaten Muara Enim", "Diskominfo Muara Enim")."""
+    g, p = norm(gold.get("org") or ""), norm(pred.get("org") or "")
+    if not g or not p:
+        return False
+    if g == p or f" {g} " in f" {p} " or f" {p} " in f" {g} ":
+        return True
+    for t in ("institutions", "places"):
+        for entry in (article or {}).get(t, []):
+            names = {norm(n) for n in _options(entry, "name")}
+            if g in names and p in names:
+                return True
+    return False
+
+
 SAME: dict[str, Callable[[Row, Row], bool]] = {
     "officials": _same_official,
     "institutions": _same_name,
@@ -148,11 +165,12 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row],
 
     Returns:
         Per type ``precision``/``recall``/``f1``/``gold``/``pred``/``matched``, plus
-        ``official_role_accuracy``, ``overall_f1`` and ``missing_predictions`` (gold ids without a line).
+        ``official_role_accuracy``, ``official_org_accuracy`` (the body served, on matched names whose
+        gold names one), ``overall_f1`` and ``missing_predictions`` (gold ids without a line).
     """
     preds = {str(r["id"]): r for r in pred_rows}
     tally = {t: [0, 0, 0] for t in FACT_TYPES}
-    role_hits = role_total = 0
+    role_hits = role_total = org_hits = org_total = 0
     missing = []
     for row in gold_rows:
         rid = str(row["id"])
@@ -170,6 +188,9 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row],
             if t == "officials":
                 role_total += len(pairs)
                 role_hits += sum(role_ok(g, p) for g, p in pairs)
+                with_org = [(g, p) for g, p in pairs if g.get("org")]
+                org_total += len(with_org)
+                org_hits += sum(org_ok(g, p, row["gold"]) for g, p in with_org)
             if errors is not None:
                 text = str(row.get("text") or "")
                 matched_g = {id(g) for g, _ in pairs}
@@ -179,6 +200,8 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row],
                 if t == "officials":
                     errors.extend(error_record(rid, t, "wrong role", p, text, g)
                                   for g, p in pairs if not role_ok(g, p))
+                    errors.extend(error_record(rid, t, "wrong body", p, text, g)
+                                  for g, p in pairs if g.get("org") and not org_ok(g, p, row["gold"]))
     result: dict[str, Any] = {}
     for t, (m, ng, np_) in tally.items():
         precision = m / np_ if np_ else (1.0 if ng == 0 else 0.0)
@@ -186,6 +209,7 @@ def score(gold_rows: Iterable[Row], pred_rows: Iterable[Row],
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         result[t] = {"precision": precision, "recall": recall, "f1": f1, "gold": ng, "pred": np_, "matched": m}
     result["official_role_accuracy"] = role_hits / role_total if role_total else 0.0
+    result["official_org_accuracy"] = org_hits / org_total if org_total else 0.0
     result["overall_f1"] = sum(result[t]["f1"] for t in FACT_TYPES) / len(FACT_TYPES)
     result["missing_predictions"] = missing
     return result
@@ -241,11 +265,13 @@ def format_errors(errors: Iterable[Mapping[str, Any]]) -> str:
         if not items:
             continue
         counts = ", ".join(f"{k} {sum(1 for e in items if e['kind'] == k)}"
-                           for k in ("missed", "false positive", "wrong role") if any(e["kind"] == k for e in items))
+                           for k in ("missed", "false positive", "wrong role", "wrong body")
+                           if any(e["kind"] == k for e in items))
         out.append(f"== {t}: {counts}")
         for e in items:
             fact = json.dumps(e["fact"], ensure_ascii=False)
-            extra = f"  gold role {json.dumps(e['gold'].get('role'), ensure_ascii=False)}" if "gold" in e else ""
+            key = "org" if e["kind"] == "wrong body" else "role"
+            extra = f"  gold {key} {json.dumps(e['gold'].get(key), ensure_ascii=False)}" if "gold" in e else ""
             out.append(f"[{e['id']}] {e['kind']}: {fact}{extra}")
             if e["sentence"]:
                 out.append(f"    | {e['sentence'][:400]}")
@@ -259,6 +285,8 @@ def format_table(result: Mapping[str, Any]) -> str:
         r = result[t]
         lines.append(f"{t:16} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['gold']:5d} {r['pred']:5d}")
     lines.append(f"official role accuracy (on matched names) = {result['official_role_accuracy']:.3f}")
+    if "official_org_accuracy" in result:
+        lines.append(f"official body accuracy (on matched names) = {result['official_org_accuracy']:.3f}")
     if result["missing_predictions"]:
         lines.append(f"articles with no prediction: {len(result['missing_predictions'])}")
     lines.append(f"overall F1 = {result['overall_f1']:.3f}")

@@ -147,6 +147,12 @@ def offices() -> tuple[OfficeEntry, ...]:
 
 
 @functools.cache
+def position_bodies() -> dict[str, str]:
+    """Posts that name the body they serve ("kapolri" -> "Kepolisian Negara Republik Indonesia")."""
+    return {c[0].lower(): c[1] for c in _rows("position_bodies.tsv", 2)}
+
+
+@functools.cache
 def position_offices() -> dict[str, str]:
     """Position abbreviations naming their office ("Kapolres" -> "Polres")."""
     return {c[0].lower(): c[1] for c in _rows("position_offices.tsv", 2)}

@@ -10,6 +10,7 @@ position and the name sits the body served: regions, offices, ministries, field 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -370,7 +371,7 @@ class _Scanner:
         role = self.role_text(pos_i, org_end)
         if not name or not role:
             return None
-        org, code = self.org_of(toks[pos_i].start, toks[org_end - 1].end)
+        org, code = self.body_of(pos_i, org_end)
         s = min(toks[pos_i].start, toks[ns].start)
         e = max(toks[end_i - 1].end, toks[org_end - 1].end)
         return OfficialMatch(s, e, self.text[s:e], name, role, org, titles, degrees, code,
@@ -463,7 +464,7 @@ class _Scanner:
         while x >= 0 and lexicon.is_title(toks[x].text):
             titles.insert(0, toks[x].bare)
             x -= 1
-        org, code = self.org_of(toks[i].start, toks[j - 1].end)
+        org, code = self.body_of(i, j)
         return OfficialMatch(toks[s2].start, toks[j - 1].end, self.text[toks[s2].start : toks[j - 1].end],
                              " ".join(t.bare for t in toks[s2:e2]), self.role_text(i, j), org, titles, [], code,
                              span[0], span[1])
@@ -488,6 +489,33 @@ class _Scanner:
         for p in reversed(self.place_list):
             if p.start >= s and p.end <= e:
                 return p.name, p.code
+        return None, None
+
+    def body_of(self, pos_i: int, org_end: int) -> tuple[str | None, str | None]:
+        """The body served by the post in tokens ``pos_i`` to ``org_end``: an institution named in it;
+        else the office its abbreviation names ("Kapolres Tebing Tinggi" -> "Polres Tebing Tinggi"),
+        the village or district a local head serves ("Lurah Terjun" -> "Kelurahan Terjun"), or the
+        office its words open ("Kepala Balai Besar Karantina Pertanian Surabaya"); else a region in it."""
+        toks = self.toks
+        s, e = toks[pos_i].start, toks[org_end - 1].end
+        for m in reversed(self.inst_list):
+            if m.start >= s and m.end <= e:
+                return m.name, m.region_code
+        n = _position_at(toks, pos_i)
+        place = next((p for p in reversed(self.place_list) if p.start >= s and p.end <= e), None)
+        code = place.code if place is not None else None
+        body = [t for t in toks[pos_i + n : org_end] if t.text not in _PUNCT]
+        words = self.text[body[0].start : body[-1].end] if body and n else ""
+        last = toks[pos_i + n - 1].bare.lower() if n else ""
+        office = lexicon.position_offices().get(last)
+        if office and words and n == 1:
+            return f"{office} {words}", code
+        if last in _LOCAL_BODY and words:
+            return f"{_LOCAL_BODY[last]} {words}", code
+        if n >= 2 and toks[pos_i].low in _GENERIC_HEADS and (toks[pos_i + 1].bare,) in _office_heads_first():
+            return self.text[toks[pos_i + 1].start : toks[org_end - 1].end].strip(" ,"), code
+        if place is not None:
+            return _served_region(place, toks[pos_i + n - 1].bare.lower() if n else "")
         return None, None
 
 
@@ -544,7 +572,7 @@ def find_officials(
         if before is not None:
             sc.claim(found, before)
         i = j if j > i else i + 1
-    _fill_orgs(sorted(found, key=lambda o: o.start))
+    _fill_orgs(sorted(found, key=lambda o: o.start), insts)
     return sorted(found, key=lambda o: o.start)
 
 
@@ -553,21 +581,69 @@ _REGIONAL = ("bupati", "wakil bupati", "wabup", "wali kota", "walikota", "wakil 
              "pj wali kota", "pj gubernur", "plt gubernur")
 
 
-def _fill_orgs(found: list[OfficialMatch]) -> None:
-    """Fill a missing body served: ministers from the ministry table, regional heads from the region last named."""
+#: Local heads and the kind of area they serve ("Lurah Terjun" -> "Kelurahan Terjun").
+_LOCAL_BODY = {"lurah": "Kelurahan", "kades": "Desa", "camat": "Kecamatan", "sekcam": "Kecamatan",
+               "kakon": "Pekon", "peratin": "Pekon", "keuchik": "Gampong", "geuchik": "Gampong"}
+
+
+@functools.cache
+def _office_heads_first() -> frozenset[tuple[str]]:
+    return frozenset((h[0],) for h in lexicon.office_heads()) | frozenset((h,) for h in ("Kantor", "Pusat", "Balai"))
+
+
+def _served_region(place: PlaceMatch, head: str) -> tuple[str, str | None]:
+    """A regional head serves the kabupaten when the post is a bupati's, the city when a wali kota's
+    ("Wakil Bupati Sukabumi" serves Kabupaten Sukabumi even where 'Sukabumi' alone named the city)."""
+    want = "regency" if head in ("bupati", "wabup") else "city" if head in ("kota", "walikota", "wawako") else None
+    if want and place.level in ("regency", "city") and place.level != want and place.code:
+        idx = lexicon.regions()
+        reg = idx.by_code.get(place.code)
+        other = (idx.regency if want == "regency" else idx.city).get(reg.bare.lower()) if reg else None
+        if other is not None:
+            return other.name, other.code
+    return place.name, place.code
+
+
+#: Posts inside a ministry or national agency: with no body written, the one the article last named.
+_NATIONAL_POSTS = ("dirjen ", "direktur jenderal ", "sekjen", "sekretaris jenderal", "irjen", "inspektur jenderal",
+                   "deputi", "staf ahli menteri", "staf khusus menteri", "juru bicara", "jubir")
+#: Posts serving a regional head: with no body written, the region the article last named.
+_REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikota", "staf ahli gubernur", "asisten ",
+                   "staf khusus bupati", "staf khusus gubernur", "staf khusus wali kota")
+
+
+def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None) -> None:
+    """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
+    last named, regional heads and their staff from the region last named."""
     from extractors.institutions import _known_regex  # one table for both
 
     pat, table = _known_regex()
+    national = sorted(((m.start, m.name) for m in insts or () if m.kind in ("ministry", "agency")), reverse=True)
     last_region: tuple[str, str | None] | None = None
+    bodies = lexicon.position_bodies()
+    last_level: dict[str, tuple[str, str | None]] = {}
     for o in found:
+        if o.org is None or o.org == "Indonesia":
+            body = bodies.get(o.role) or next((b for p, b in bodies.items() if o.role.startswith(p + " ")), None)
+            if body is not None:
+                o.org = body
+        if o.org is None and o.role.startswith(_NATIONAL_POSTS):
+            o.org = next((name for start, name in national if start < o.start), None)
+        if o.org is None and o.role.startswith(_REGIONAL_STAFF) and last_region is not None:
+            o.org, o.region_code = last_region
         if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
             m = pat.fullmatch("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1])
             if m is not None:
                 o.org = table[" ".join(m.group(1).lower().split())].name
-        if o.org is None and o.role in _REGIONAL and last_region is not None:
+        level = "province" if o.role.startswith(("gubernur", "wakil gubernur", "wagub", "pj gubernur", "plt gubernur")) \
+            else None
+        if o.org is None and o.role in _REGIONAL and level and level in last_level:
+            o.org, o.region_code = last_level[level]
+        if o.org is None and o.role in _REGIONAL and last_region is not None and level is None:
             o.org, o.region_code = last_region
         if o.region_code and len(o.region_code) <= 5 and o.org and not o.org.startswith(("Dinas", "Badan")):
             last_region = (o.org, o.region_code)
+            last_level["province" if len(o.region_code) == 2 else "local"] = (o.org, o.region_code)
 
 
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:

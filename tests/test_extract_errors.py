@@ -32,6 +32,7 @@ def test_errors_list_misses_false_positives_and_wrong_roles_with_their_sentence(
         ("officials", "false positive", '{"name": "Merapi", "role": "camat"}'),
         ("officials", "missed", '{"name": ["Rina Marlina"], "role": ["kepala dinas sosial", "kepala dinas"], '
                                 '"org": "Dinas Sosial Lahat"}'),
+        ("officials", "wrong body", '{"name": "Sandi Pramudya", "role": "wakil bupati"}'),  # gold: Kabupaten Lahat
         ("officials", "wrong role", '{"name": "Sandi Pramudya", "role": "wakil bupati"}'),
         ("places", "missed", '{"name": ["Palembang"]}'),
     ]
@@ -42,7 +43,8 @@ def test_errors_list_misses_false_positives_and_wrong_roles_with_their_sentence(
     assert by_kind[("places", "missed")]["sentence"].startswith("PALEMBANG - Bupati Lahat")
     assert result["officials"]["matched"] == 1 and result["official_role_accuracy"] == 0.0
     text = format_errors(errors)
-    assert text.splitlines()[0] == "== officials: missed 1, false positive 1, wrong role 1"
+    assert text.splitlines()[0] == "== officials: missed 1, false positive 1, wrong role 1, wrong body 1"
+    assert result["official_org_accuracy"] == 0.0
     assert "    | Ia didampingi Kepala Dinas Sosial Lahat Rina Marlina." in text
 
 
