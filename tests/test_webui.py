@@ -7,6 +7,7 @@ when" without writing SQL: search -> article -> place page -> programme row with
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -163,6 +164,10 @@ def test_newcomer_path_in_chromium(served: str, tmp_path: Path) -> None:
             assert heights and max(heights) < 300, heights
         finally:
             browser.close()
+    keep = os.environ.get("WARTA_SCREENSHOTS")  # e.g. docs/screenshots: the README's pictures
     for name in ("search", "article", "place"):
         shot = (tmp_path / f"{name}.png").read_bytes()
         assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            (Path(keep) / f"webui-{name}.png").write_bytes(shot)
