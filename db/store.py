@@ -356,6 +356,18 @@ class Store:
         cur = self.conn.execute("INSERT INTO runs (command, started) VALUES (?, ?)", (command, _now()))
         return int(cur.lastrowid or 0)
 
+    def mark_killed_runs(self, command: str) -> list[int]:
+        """Mark ``command``'s runs still 'running' as 'killed' (call it holding the run lock:
+        no such run can still be alive); returns their ids."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM runs WHERE command = ? AND status = 'running'", (command,)
+        )]
+        if ids:
+            self.conn.execute(
+                f"UPDATE runs SET status = 'killed' WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        return ids
+
     def finish_run(self, run_id: int, counts: Mapping[str, Any], status: str) -> None:
         """Record the end of a run with its counts (JSON) and status (ok, partial, failed)."""
         self.conn.execute(

@@ -19,7 +19,8 @@ One run, for every configured source (``pipeline/config.py``)::
   status ``interrupted``).
 
 Exit codes (:data:`EXIT_CODES`): 0 success, 1 partial failure (some URLs or feeds failed),
-2 configuration error, 3 store error, 4 locked by another run, 130 interrupted.
+2 configuration error, 3 store error, 4 locked by another run, 5 locked by a run past its
+own deadline (hung), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -55,7 +56,13 @@ EXIT_PARTIAL = 1
 EXIT_CONFIG = 2
 EXIT_STORE = 3
 EXIT_LOCKED = 4
+EXIT_STALE_LOCK = 5
 EXIT_INTERRUPTED = 130
+
+#: A run stops taking new pages this long after it started (finishing the page in hand).
+DEFAULT_MAX_RUN_SECONDS = 6 * 3600.0
+#: A run holding the lock longer than its own deadline plus this is reported as hung (exit 5).
+LOCK_GRACE_SECONDS = 15 * 60.0
 
 #: Exit code -> meaning, as documented in the README.
 EXIT_CODES: dict[int, str] = {
@@ -64,6 +71,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_CONFIG: "configuration error (bad sources.toml, unknown --source, bad option)",
     EXIT_STORE: "store error: the --db file is unreachable, not a warta store, or damaged",
     EXIT_LOCKED: "another warta ingest holds the lock on this store; nothing was done",
+    EXIT_STALE_LOCK: "another warta ingest holds the lock past its own deadline: it is hung, stop it",
     EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
 }
 
@@ -73,6 +81,7 @@ EXIT_LABELS: dict[int, str] = {
     EXIT_CONFIG: "configuration error",
     EXIT_STORE: "store error",
     EXIT_LOCKED: "locked",
+    EXIT_STALE_LOCK: "stale lock",
     EXIT_INTERRUPTED: "interrupted",
 }
 
@@ -82,6 +91,10 @@ _NAV_KINDS = ("feed", "sitemap", "listing")
 
 class LockedError(RuntimeError):
     """Another ``warta ingest`` holds the lock on this store."""
+
+
+class StaleLockError(LockedError):
+    """The run holding the lock is past its own deadline: hung, not merely busy."""
 
 
 # --------------------------------------------------------------------------- summary
@@ -114,6 +127,8 @@ class IngestSummary:
     """URLs that failed this run and reached max_attempts or a permanent error."""
     feeds_failed: int = 0
     """Discovery pages that failed this run."""
+    deadline_reached: bool = False
+    """The run stopped taking pages at its deadline (``max_run_seconds``); the rest waits for the next run."""
     facts: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
     failing_feeds: list[dict[str, Any]] = field(default_factory=list)
@@ -132,7 +147,7 @@ class IngestSummary:
             return EXIT_INTERRUPTED
         if self.status == "failed":
             return EXIT_STORE
-        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed) else EXIT_OK
+        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed or self.deadline_reached) else EXIT_OK
 
     @property
     def stored(self) -> int:
@@ -155,6 +170,7 @@ class IngestSummary:
             "failed": self.failed,
             "gave_up": self.gave_up,
             "feeds_failed": self.feeds_failed,
+            "deadline_reached": self.deadline_reached,
             "facts": dict(self.facts),
             "failures": self.failures[:100],
             "failing_feeds": self.failing_feeds,
@@ -176,6 +192,8 @@ class IngestSummary:
             f"  failed {self.failed} (retried next run), gave up {self.gave_up}, feeds failed {self.feeds_failed}",
             "  facts stored: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
         ]
+        if self.deadline_reached:
+            out.append("  run deadline reached: the remaining pages wait for the next run")
         for failure in self.failures[:10]:
             out.append(f"  failed {failure['url']}: {failure['error']}")
         for feed in self.failing_feeds:
@@ -196,37 +214,61 @@ class RunLock:
     """An exclusive, non-blocking ``flock`` on ``<db>.lock``, held for the whole run.
 
     The kernel drops the lock when the process dies, even on ``kill -9``, so a crashed run
-    never blocks the next one. The file keeps the holder's pid for the error message.
+    never blocks the next one. The file keeps the holder's pid and the epoch time by which it
+    promised to be done (``deadline``): a run finding the lock held past that time reports the
+    holder as hung (:class:`StaleLockError`, exit 5) instead of quietly standing aside (exit 4).
+    A symlink in place of the lock file is refused, never followed.
+
+    Args:
+        db_path: the store; the lock is ``<db_path>.lock``.
+        deadline: epoch seconds by which this run will have released the lock (None: no promise).
     """
 
-    def __init__(self, db_path: str | Path) -> None:
+    def __init__(self, db_path: str | Path, *, deadline: float | None = None) -> None:
         self.path = Path(f"{db_path}.lock")
+        self.deadline = deadline
         self._fd: int | None = None
 
     def acquire(self) -> None:
         """Take the lock.
 
         Raises:
+            StaleLockError: another process holds it past its own deadline (hung).
             LockedError: another process holds it.
-            StoreError: the lock file cannot be created.
+            StoreError: the lock file cannot be created, or is a symlink.
         """
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError(
+                    f"{self.path} is a symbolic link: refusing to follow it (it could truncate another "
+                    "file); remove it and run again"
+                ) from exc
             raise StoreError(f"cannot create the lock file {self.path}: {exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            fields = os.read(fd, 64).decode("ascii", "replace").split()
             os.close(fd)
+            holder = fields[0] if fields else "unknown"
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                deadline = _float(fields[1]) if len(fields) > 1 else None
+                if deadline is not None and time.time() > deadline:
+                    late = dt.timedelta(seconds=round(time.time() - deadline))
+                    raise StaleLockError(
+                        f"stale lock: warta ingest pid {holder} still holds {self.path} {late} after its own "
+                        f"deadline ({dt.datetime.fromtimestamp(deadline, dt.UTC):%Y-%m-%d %H:%M} UTC); "
+                        f"it is hung: look at its log, then stop it (kill {holder})"
+                    ) from exc
                 raise LockedError(
                     f"another warta ingest (pid {holder}) is running on this store ({self.path} is locked); "
                     "this run did nothing: let the other one finish"
                 ) from exc
             raise StoreError(f"cannot lock {self.path}: {exc}") from exc
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        stamp = str(os.getpid()) + (f" {self.deadline:.0f}" if self.deadline is not None else "")
+        os.write(fd, stamp.encode("ascii"))
         self._fd = fd
 
     def release(self) -> None:
@@ -244,6 +286,13 @@ class RunLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 class GracefulStop:
@@ -646,6 +695,7 @@ def ingest(
     stop: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
     extractor: Any | None = None,
+    max_run_seconds: float = DEFAULT_MAX_RUN_SECONDS,
 ) -> IngestSummary:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
@@ -663,6 +713,9 @@ def ingest(
         clock: the time source (epoch seconds) for retry scheduling.
         extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
             article needs it (a run where nothing changed never loads the models).
+        max_run_seconds: the run takes no new page after this long (it ends ``partial``, the
+            rest waits for the next run); its lock records this deadline plus
+            :data:`LOCK_GRACE_SECONDS`, past which another run reports it as hung.
 
     Returns:
         The run summary (also saved in the ``runs`` table).
@@ -670,7 +723,7 @@ def ingest(
     Raises:
         ConfigError: an unknown source name or a bad ``[fetch]`` setting.
         StoreError: the store is unreachable, not a warta store, or damaged.
-        LockedError: another run holds the lock.
+        LockedError: another run holds the lock (:class:`StaleLockError`: past its deadline).
     """
     from db.frontier import Frontier
     from db.store import Store
@@ -681,32 +734,46 @@ def ingest(
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}", path=config.path)
     check_store(db_path)
-    stop = stop or (lambda: False)
+    user_stop = stop or (lambda: False)
     summary = IngestSummary(sources=[s.name for s in selected])
-    with RunLock(db_path):
+    run_deadline = time.monotonic() + max_run_seconds
+
+    def should_stop() -> bool:
+        if user_stop():
+            return True
+        if time.monotonic() >= run_deadline:
+            if not summary.deadline_reached:
+                logger.warning("run deadline reached after %.0f s: taking no more pages", max_run_seconds)
+            summary.deadline_reached = True
+        return summary.deadline_reached
+
+    with RunLock(db_path, deadline=time.time() + max_run_seconds + LOCK_GRACE_SECONDS):
         store = Store(db_path)
         frontier = Frontier(db_path)
         try:
+            killed = store.mark_killed_runs("ingest")
+            if killed:
+                logger.warning("runs %s never finished (killed): marked 'killed'", killed)
             run_id = store.start_run("ingest")
             summary.run_id = run_id
             logger.info("ingest run=%d sources=%s db=%s", run_id, ",".join(summary.sources), db_path)
             lazy = _LazyExtractor(extractor)
             try:
                 for source in selected:
-                    if stop():
+                    if should_stop():
                         break
                     with Fetcher(settings[source.name]) as fetcher:
                         _SourceRun(
                             source, fetcher=fetcher, frontier=frontier, store=store, extractor=lazy,
-                            summary=summary, run_id=run_id, since=since, until=until, stop=stop,
+                            summary=summary, run_id=run_id, since=since, until=until, stop=should_stop,
                             progress=progress, clock=clock,
                         ).run()
-                summary.status = "interrupted" if stop() else ("partial" if summary.exit_code else "ok")
+                summary.status = "interrupted" if user_stop() else ("partial" if summary.exit_code else "ok")
             except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
                 summary.status = "failed"
                 raise StoreError(f"the store {db_path} failed during the run: {exc}") from exc
             except BaseException:
-                summary.status = "interrupted" if stop() else "failed"
+                summary.status = "interrupted" if user_stop() else "failed"
                 raise
             finally:
                 summary.duration_s = time.monotonic() - summary.started
@@ -764,6 +831,8 @@ def run_ingest(
 
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code for an error that stopped ``warta ingest`` before or during a run."""
+    if isinstance(exc, StaleLockError):
+        return EXIT_STALE_LOCK
     if isinstance(exc, LockedError):
         return EXIT_LOCKED
     if isinstance(exc, ConfigError):

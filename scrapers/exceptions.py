@@ -8,7 +8,7 @@
     │   ├── BlockedAddress (+ ValueError)    loopback/private/link-local host, allow_private=False
     │   ├── OffSiteURL (+ ValueError)        host outside the allowed set
     │   ├── RobotsDisallowed                 robots.txt forbids the URL for our User-Agent
-    │   ├── FetchTimeout                     connect or read timeout (retryable)
+    │   ├── FetchTimeout                     connect, read or total timeout (retryable)
     │   ├── ConnectionFailed                 refused / reset / DNS failure (retryable)
     │   ├── HTTPStatusError                  4xx/5xx answer (.status; 429 and 5xx retryable)
     │   ├── TooManyRedirects                 redirect loop or more hops than allowed
@@ -65,9 +65,11 @@ class RobotsDisallowed(FetchError):
 
 
 class FetchTimeout(FetchError):
-    """The server did not connect or answer within the configured timeout."""
+    """The server did not connect or answer within the configured timeouts."""
 
     retryable = True
+    total: bool = False
+    """True when the request's total deadline (FetchSettings.total_timeout) passed."""
 
 
 class ConnectionFailed(FetchError):

@@ -8,7 +8,9 @@ is checked). :class:`Fetcher` adds, per request:
   ``allow_private`` (the literal IP and every address ``getaddrinfo`` returns are checked);
 * robots.txt (parsed with protego, cached per host), including ``Crawl-delay``;
 * a minimum delay between requests to one host (``delay``, raised to the robots Crawl-delay);
-* explicit connect/read timeouts, retries with exponential backoff on connection errors,
+* explicit connect/read timeouts and a total deadline per request (``total_timeout``: connect,
+  headers and body together, robots.txt too; a watchdog shuts the socket when it passes, so a
+  server dripping one byte a second cannot hold warta), retries with exponential backoff on connection errors,
   timeouts, truncated bodies, 429 and 5xx, honouring ``Retry-After`` (seconds or HTTP-date),
   both capped;
 * a redirect cap with loop detection;
@@ -41,7 +43,10 @@ from typing import Any, Mapping, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
+import urllib3.connectionpool
 from protego import Protego
 
 from pipeline.models import FetchedPage
@@ -106,6 +111,9 @@ class FetchSettings:
     """Seconds to wait for a TCP/TLS connection."""
     read_timeout: float = 20.0
     """Seconds to wait between bytes of the answer."""
+    total_timeout: float = 60.0
+    """Seconds one request may take in all (connect + headers + body), however slowly the
+    server drips its bytes; past it the request fails with a (retryable) FetchTimeout."""
     retries: int = 3
     """Extra attempts after a retryable failure (connection error, timeout, truncation, 429, 5xx)."""
     backoff: float = 1.0
@@ -130,8 +138,8 @@ class FetchSettings:
     """Accepted media types; anything else raises UnsupportedContentType."""
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout"):
-            if getattr(self, name) <= 0:
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be > 0 seconds, got {getattr(self, name)!r}")
         for name in ("retries", "backoff", "backoff_max", "retry_after_max", "delay", "max_crawl_delay"):
             if getattr(self, name) < 0:
@@ -237,6 +245,114 @@ class MemoryValidatorStore:
         return len(self._data)
 
 
+# --------------------------------------------------------------------------- deadlines
+
+_current = threading.local()
+
+
+class _Deadline:
+    """The total deadline of one request: when it passes, a watchdog timer shuts down the
+    socket of every connection the request used, which wakes a blocked read at once.
+
+    Used as a context manager around one request on one thread; the connections register
+    themselves through a thread-local (see :class:`_DeadlineHTTPConnection`).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        """Seconds left (may be negative)."""
+        return self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        """True once the deadline is over (whether or not the watchdog has fired yet)."""
+        return self.expired or time.monotonic() >= self.at
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            expired = self.expired
+        if expired:
+            _shut(connection)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.expired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut(connection)
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _current.deadline = None
+
+
+def _shut(connection: Any) -> None:
+    """Shut down a socket, or a connection's socket, waking any read blocked on it."""
+    sock = connection if isinstance(connection, socket.socket) else getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class _DeadlineMixin:
+    """Registers the connection (while connecting and sending) and then its socket (which the
+    response keeps reading after http.client drops ``conn.sock`` for a closing answer) with the
+    current request's deadline."""
+
+    sock: Any
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.attach(self)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None and self.sock is not None:
+            deadline.attach(self.sock)
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _DeadlineHTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """An adapter whose connections obey the current request's :class:`_Deadline`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -259,7 +375,7 @@ def make_session(settings: FetchSettings) -> requests.Session:
             "Accept-Encoding": "gzip, deflate",
         }
     )
-    adapter = requests.adapters.HTTPAdapter(max_retries=0, pool_connections=8, pool_maxsize=8)
+    adapter = _DeadlineAdapter(max_retries=0, pool_connections=8, pool_maxsize=8)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.max_redirects = settings.max_redirects
@@ -646,11 +762,27 @@ class Fetcher:
         self, url: str, headers: dict[str, str], *, content_check: bool
     ) -> tuple[requests.Response, bytes]:
         s = self.settings
+        with _Deadline(s.total_timeout) as deadline:
+            try:
+                return self._get_once_within(url, headers, content_check=content_check, deadline=deadline)
+            except (FetchError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+                    OSError) as exc:
+                if not deadline.passed():
+                    raise
+                if isinstance(exc, FetchTimeout) and exc.total:
+                    raise
+                raise _total_timeout(url, s.total_timeout) from exc
+
+    def _get_once_within(
+        self, url: str, headers: dict[str, str], *, content_check: bool, deadline: _Deadline
+    ) -> tuple[requests.Response, bytes]:
+        s = self.settings
+        left = max(deadline.remaining(), 0.001)
         try:
             resp = self.session.get(
                 url,
                 headers=headers,
-                timeout=(s.connect_timeout, s.read_timeout),
+                timeout=(min(s.connect_timeout, left), min(s.read_timeout, left)),
                 allow_redirects=False,
                 stream=True,
             )
@@ -686,7 +818,7 @@ class Fetcher:
                     "(raise max_bytes to accept it)",
                     url=url,
                 )
-            body = self._read_body(resp, url)
+            body = self._read_body(resp, url, deadline)
         finally:
             resp.close()
         if body[:2] == b"\x1f\x8b":
@@ -697,12 +829,14 @@ class Fetcher:
             )
         return resp, body
 
-    def _read_body(self, resp: requests.Response, url: str) -> bytes:
+    def _read_body(self, resp: requests.Response, url: str, deadline: _Deadline) -> bytes:
         limit = self.settings.max_bytes
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in resp.raw.stream(_CHUNK, decode_content=True):
+                if deadline.passed():
+                    raise _total_timeout(url, deadline.seconds)
                 size += len(chunk)
                 if size > limit:
                     raise BodyTooLarge(
@@ -734,6 +868,16 @@ class Fetcher:
                 f"{url}: got {len(body)} bytes, Content-Length said {length}; retry later", url=url
             )
         return body
+
+
+def _total_timeout(url: str, seconds: float) -> FetchTimeout:
+    err = FetchTimeout(
+        f"{url}: no complete answer within {seconds:g}s (connect + headers + body); the server is "
+        "too slow or drips its answer: it is retried on a later attempt (raise total_timeout to wait longer)",
+        url=url,
+    )
+    err.total = True
+    return err
 
 
 def _for_url(error: FetchError, url: str) -> FetchError:

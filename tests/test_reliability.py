@@ -1,0 +1,195 @@
+"""Reliability under hostile input (issue 17), on real local servers.
+
+Each test reproduces one way a hostile or broken web stopped or misled warta: answers dripped a
+byte at a time, values no parser expects, pages built to be slow to parse, an export aimed at the
+store itself. Servers are ``tests/faultserver.py`` (scripted faults) and ``tests/sitegen.py`` (a
+generated news site).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from db.exceptions import StoreError
+from db.frontier import Frontier
+from faultserver import FaultServer, drip, page
+from pipeline.cli import cli
+from pipeline.config import load_config
+from pipeline.ingest import (
+    EXIT_PARTIAL,
+    EXIT_STALE_LOCK,
+    IngestSummary,
+    LockedError,
+    StaleLockError,
+    ingest,
+)
+from scrapers.exceptions import FetchTimeout
+from scrapers.fetch import Fetcher, FetchSettings
+from sitegen import GeneratedSite, shared_extractor
+
+HTML_OK = "<html><head><title>ok</title></head><body><p>Halo Palembang</p></body></html>"
+FAST = {"delay": 0.0, "allow_private": True, "retries": 0, "connect_timeout": 1.0, "read_timeout": 0.5,
+        "total_timeout": 1.0, "obey_robots": False}
+
+
+@pytest.fixture()
+def srv() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
+
+
+# --------------------------------------------------------------------------- total deadline
+
+
+@pytest.mark.parametrize("headers_too", [True, False], ids=["headers", "body"])
+def test_dripped_answer_hits_the_total_deadline(srv: FaultServer, headers_too: bool) -> None:
+    """issue 17: 1 byte every 0.2 s never trips the per-read timeout; the total deadline does."""
+    url = srv.route("/drip", drip(HTML_OK * 5, interval=0.2, headers_too=headers_too))
+    with Fetcher(FetchSettings.from_mapping(FAST)) as fetcher:
+        t0 = time.monotonic()
+        with pytest.raises(FetchTimeout) as err:
+            fetcher.fetch(url)
+        took = time.monotonic() - t0
+    assert err.value.retryable and err.value.total
+    assert "1s" in str(err.value)
+    assert 0.9 < took < 2.5
+
+
+def test_dripped_robots_txt_hits_the_total_deadline(srv: FaultServer) -> None:
+    """issue 17: robots.txt is fetched under the same deadline; the page is not fetched."""
+    srv.route("/robots.txt", drip("User-agent: *\nAllow: /\n" * 20, interval=0.2, content_type="text/plain"))
+    url = srv.route("/page", page(HTML_OK))
+    with Fetcher(FetchSettings.from_mapping({**FAST, "obey_robots": True})) as fetcher:
+        t0 = time.monotonic()
+        with pytest.raises(FetchTimeout):
+            fetcher.fetch(url)
+        assert time.monotonic() - t0 < 2.5
+    assert not srv.hits("/page")
+
+
+def test_fast_answers_are_not_cut_by_the_deadline(srv: FaultServer) -> None:
+    """The watchdog of one request never touches the next one on a reused connection."""
+    url = srv.route("/ok", page(HTML_OK))
+    with Fetcher(FetchSettings.from_mapping({**FAST, "total_timeout": 0.3})) as fetcher:
+        for _ in range(5):
+            assert fetcher.fetch(url, conditional=False).text.startswith("<html>")
+        time.sleep(0.4)
+        assert fetcher.fetch(url, conditional=False).status == 200
+
+
+# --------------------------------------------------------------------------- ingest: deadlines and the lock
+
+
+def _config(path: Path, site: GeneratedSite, *, fetch: str = "", **settings: Any) -> Path:
+    values = {"delay": 0, "max_pages": 500, "max_attempts": 3, "retry_backoff_minutes": 0, **settings}
+    lines = ["[fetch]", "allow_private = true", "retries = 0", "connect_timeout = 2", "read_timeout = 1", fetch, ""]
+    lines += ["[[source]]", 'name = "lokal"', 'outlet = "127.0.0.1"', f'feeds = ["{site.feed_url}"]']
+    lines += [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _ingest(config: Path, db: Path, **kwargs: Any) -> IngestSummary:
+    return ingest(load_config(config), db, extractor=shared_extractor(), **kwargs)
+
+
+def test_ingest_counts_a_dripping_article_as_a_failed_attempt(tmp_path: Path, db_path: Path) -> None:
+    """issue 17: an article dripped at 5 bytes/s used to hold the run (and its lock) for hours."""
+    with GeneratedSite(4) as site:
+        dripping = site.articles[1].path
+        site.drip(dripping, 0.2)
+        config = _config(tmp_path / "sources.toml", site, fetch="total_timeout = 1.5")
+        t0 = time.monotonic()
+        summary = _ingest(config, db_path)
+        assert time.monotonic() - t0 < 30
+        assert (summary.inserted, summary.failed, summary.exit_code) == (3, 1, EXIT_PARTIAL)
+        assert "FetchTimeout" in summary.failures[0]["error"]
+        with Frontier(db_path) as frontier:
+            row = frontier.get(site.base_url + dripping)
+        assert row is not None and (row["status"], row["attempts"]) == ("failed", 1)
+
+
+def test_ingest_stops_taking_pages_at_its_own_deadline(tmp_path: Path, db_path: Path) -> None:
+    with GeneratedSite(3) as site:
+        config = _config(tmp_path / "sources.toml", site)
+        summary = _ingest(config, db_path, max_run_seconds=0)
+        assert summary.deadline_reached and summary.exit_code == EXIT_PARTIAL
+        assert summary.status == "partial" and site.count() == 0
+        assert "run deadline reached" in "\n".join(summary.lines())
+
+
+_HOLD_LOCK = """
+import sys, time
+sys.path[:0] = {paths!r}
+from pipeline.ingest import RunLock
+lock = RunLock({db!r}, deadline={deadline!r})
+lock.acquire()
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def _hold_lock(db: Path, deadline: float) -> subprocess.Popen[str]:
+    code = _HOLD_LOCK.format(paths=sys.path, db=str(db), deadline=deadline)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_a_lock_held_past_its_deadline_is_reported_stale(tmp_path: Path, db_path: Path) -> None:
+    """issue 17: a hung run kept the lock and every later cron run exited 4, which systemd counts as success."""
+    with GeneratedSite(2) as site:
+        config = _config(tmp_path / "sources.toml", site)
+        hung = _hold_lock(db_path, deadline=time.time() - 3600)
+        try:
+            with pytest.raises(StaleLockError, match=rf"stale lock.*pid {hung.pid}.*kill {hung.pid}"):
+                _ingest(config, db_path)
+            result = CliRunner().invoke(cli, ["ingest", "--config", str(config), "--db", str(db_path), "--quiet"])
+            assert result.exit_code == EXIT_STALE_LOCK, result.output
+            assert "stale lock" in result.output
+        finally:
+            hung.kill()
+            hung.wait()
+        busy = _hold_lock(db_path, deadline=time.time() + 3600)
+        try:
+            with pytest.raises(LockedError) as err:
+                _ingest(config, db_path)
+            assert not isinstance(err.value, StaleLockError)
+        finally:
+            busy.kill()
+            busy.wait()
+        assert _ingest(config, db_path).inserted == 2
+
+
+def test_runs_killed_mid_way_are_marked_killed(tmp_path: Path, db_path: Path) -> None:
+    """issue 17 (low): a run ended by kill -9 stayed 'running' forever."""
+    with GeneratedSite(1) as site:
+        config = _config(tmp_path / "sources.toml", site)
+        _ingest(config, db_path)
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("INSERT INTO runs (command, started) VALUES ('ingest', '2024-01-01T00:00:00')")
+        _ingest(config, db_path)
+        with sqlite3.connect(db_path) as conn:
+            statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+        assert statuses == ["ok", "killed", "ok"]
+
+
+def test_a_symlinked_lock_file_is_not_followed(tmp_path: Path, db_path: Path) -> None:
+    """issue 17 (low): ``<db>.lock`` pointing elsewhere had its target truncated."""
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    Path(f"{db_path}.lock").symlink_to(victim)
+    with GeneratedSite(1) as site:
+        with pytest.raises(StoreError, match="symbolic link"):
+            _ingest(_config(tmp_path / "sources.toml", site), db_path)
+    assert victim.read_text() == "keep me"
