@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 from db.exceptions import CorruptStoreError, LoadError, StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
-from pipeline.models import Article, DiscoveredLink, FetchedPage
+from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage
 
 logger = logging.getLogger(__name__)
 
@@ -501,12 +501,21 @@ class _SourceRun:
                 self._tick()
                 continue
             self.summary.pages_fetched += 1
+            bad_links: list[FailedFetch] = []
             try:
                 with _timed(self.summary, "discover"):
-                    links: list[DiscoveredLink] = discover(page)
+                    links: list[DiscoveredLink] = discover(page, bad_links=bad_links)
             except DiscoveryError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
+            except Exception as exc:  # a discovery bug on one document must not stop the run
+                logger.exception("discovery failed source=%s url=%s", self.source.name, url)
+                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
+                continue
+            for bad in bad_links:  # the document's other links are still used
+                self.summary.skipped["unusable link"] += 1
+                self.summary.failures.append({"url": bad.url, "error": f"{bad.kind}: {bad.error}",
+                                              "source": self.source.name, "status": "skipped"})
             if not links:  # a news feed never lists nothing: it moved, or now serves another page
                 self._feed_failed(url, kind, f"no links found on {page.final_url}: check the URL in the config")
                 continue
@@ -600,6 +609,10 @@ class _SourceRun:
             self._skip(entry, "not an article", str(exc))
             return
         except ParseError as exc:
+            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
+            return
+        except Exception as exc:  # a value no parser expected (a date in year 9999 ...): this URL only
+            logger.exception("parsing failed url=%s", entry.url)
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
             return
         reason = _in_range(article.published, self.since, self.until)

@@ -292,7 +292,9 @@ class Crawler:
             if kind == "article":
                 yield from self._article(task.url, page)
             elif kind in ("feed", "sitemap", "listing"):
-                links = discover(page, kind)
+                bad_links: list[FailedFetch] = []
+                links = discover(page, kind, bad_links=bad_links)
+                yield from bad_links  # one unusable link costs only itself
                 kept = filter_links(links, self.since, self.until)
                 if len(kept) < len(links):
                     logger.info("%d of %d links on %s outside the date window", len(links) - len(kept), len(links), task.url)

@@ -8,6 +8,7 @@ generated news site).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import subprocess
@@ -25,6 +26,7 @@ from db.frontier import Frontier
 from faultserver import FaultServer, drip, page
 from pipeline.cli import cli
 from pipeline.config import load_config
+from pipeline.models import FailedFetch
 from pipeline.ingest import (
     EXIT_PARTIAL,
     EXIT_STALE_LOCK,
@@ -33,9 +35,11 @@ from pipeline.ingest import (
     StaleLockError,
     ingest,
 )
+from scrapers.adapters import adapter_for
+from scrapers.discover import discover
 from scrapers.exceptions import FetchTimeout
 from scrapers.fetch import Fetcher, FetchSettings
-from sitegen import GeneratedSite, shared_extractor
+from sitegen import SITE_TZ, GeneratedArticle, GeneratedSite, shared_extractor
 
 HTML_OK = "<html><head><title>ok</title></head><body><p>Halo Palembang</p></body></html>"
 FAST = {"delay": 0.0, "allow_private": True, "retries": 0, "connect_timeout": 1.0, "read_timeout": 0.5,
@@ -193,3 +197,93 @@ def test_a_symlinked_lock_file_is_not_followed(tmp_path: Path, db_path: Path) ->
         with pytest.raises(StoreError, match="symbolic link"):
             _ingest(_config(tmp_path / "sources.toml", site), db_path)
     assert victim.read_text() == "keep me"
+
+
+# --------------------------------------------------------------------------- one bad value, one item
+
+
+_KOMPAS_9999 = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>Wali Kota Tinjau Smart City Palembang - Kompas.com</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="9999-12-31T23:59:59-23:59">
+</head><body><h1 class="read__title">Wali Kota Tinjau Smart City Palembang</h1>
+<div class="read__content">{paras}</div></body></html>"""
+_PARA = ("<p>Wali Kota Palembang Harnojoyo meninjau layanan smart city di Kecamatan Ilir Barat "
+         "pada Senin bersama kepala dinas dan warga kota yang hadir dalam jumlah besar.</p>")
+
+
+def _hostile_site(srv: FaultServer) -> dict[str, str]:
+    """A feed and a sitemap each with one unusable link beside good ones, and a Kompas page dated 9999."""
+    good = [GeneratedArticle(index=i, published=dt.datetime(2024, 3, 1, 8 + i, tzinfo=SITE_TZ), smart=True)
+            for i in range(2)]
+    for art in good:
+        srv.route(art.path, page(art.render(srv.base_url)))
+    kompas = srv.route("/read/2024/03/01/12345/wali-kota-tinjau-smart-city", page(_KOMPAS_9999.format(paras=_PARA * 4)))
+    items = [
+        "http://127.0.0.1:99999999/berita/2024/03/01/port-di-luar-jangkauan-sama-sekali",
+        srv.url(good[0].path),
+        kompas,
+    ]
+    feed = srv.route("/rss", page(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Warta</title>'
+        + "".join(f"<item><title>t{i}</title><link>{u}</link></item>" for i, u in enumerate(items))
+        + "</channel></rss>", "application/rss+xml"))
+    sitemap = srv.route("/sitemap.xml", page(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>http://[::1</loc></url><url><loc>{srv.url(good[1].path)}</loc></url></urlset>",
+        "application/xml"))
+    return {"feed": feed, "sitemap": sitemap, "kompas": kompas, "good0": srv.url(good[0].path),
+            "good1": srv.url(good[1].path)}
+
+
+def test_discovery_skips_only_the_unusable_link(srv: FaultServer) -> None:
+    """issue 17: a port of 99999999 or ``http://[::1`` raised ValueError out of discovery."""
+    urls = _hostile_site(srv)
+    with Fetcher(FetchSettings.from_mapping(FAST)) as fetcher:
+        bad: list[FailedFetch] = []
+        feed_links = discover(fetcher.fetch(urls["feed"]), bad_links=bad)
+        sitemap_links = discover(fetcher.fetch(urls["sitemap"]), bad_links=bad)
+    assert [link.url for link in feed_links] == [urls["good0"], urls["kompas"]]
+    assert [link.url for link in sitemap_links] == [urls["good1"]]
+    assert [(b.kind, b.url) for b in bad] == [
+        ("ValueError", "http://127.0.0.1:99999999/berita/2024/03/01/port-di-luar-jangkauan-sama-sekali"),
+        ("ValueError", "http://[::1"),
+    ]
+    assert "Port out of range" in bad[0].error and "IPv6" in bad[1].error
+
+
+def test_kompas_date_in_year_9999_is_dropped_not_fatal() -> None:
+    """issue 17: ``9999-12-31T23:59:59-23:59`` raised OverflowError in the Kompas date code."""
+    html = _KOMPAS_9999.format(paras=_PARA * 4)
+    article = adapter_for("https://regional.kompas.com/read/2024/03/01/12345/x", html).parse(
+        html, "https://regional.kompas.com/read/2024/03/01/12345/x")
+    assert article.adapter == "kompas" and article.text
+    assert article.published is None or article.published.year < 9999
+
+
+def test_ingest_goes_on_past_bad_links_and_values(srv: FaultServer, tmp_path: Path, db_path: Path) -> None:
+    """issue 17: each of these aborted the whole ingest, and the URL crashed the next night again."""
+    urls = _hostile_site(srv)
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[fetch]\nallow_private = true\nretries = 0\nread_timeout = 2\n\n'
+        '[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\ndelay = 0\n'
+        f'feeds = ["{urls["feed"]}"]\nsitemaps = ["{urls["sitemap"]}"]\n', encoding="utf-8")
+    summary = _ingest(config, db_path)
+    assert summary.skipped["unusable link"] == 2
+    assert {f["url"] for f in summary.failures} == {"http://127.0.0.1:99999999/berita/2024/03/01/port-di-luar-jangkauan-sama-sekali",
+                                                   "http://[::1"}
+    assert summary.inserted == 3 and summary.feeds_failed == 0
+    with sqlite3.connect(db_path) as conn:
+        stored = {r[0] for r in conn.execute("SELECT canonical_url FROM articles")}
+    assert stored == {urls["good0"], urls["good1"], urls["kompas"]}
+
+
+def test_crawl_keeps_a_feed_with_one_bad_link(srv: FaultServer, db_path: Path) -> None:
+    """issue 17: ``warta crawl`` dropped the whole feed for one link it could not read."""
+    urls = _hostile_site(srv)
+    result = CliRunner().invoke(cli, ["crawl", urls["feed"], urls["sitemap"], "--db", str(db_path),
+                                      "--delay", "0", "--allow-private"])
+    assert result.exit_code == 0, result.output
+    assert "articles: 3 (new 3" in result.output
+    assert "failed URLs: 2" in result.output
