@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from click.testing import CliRunner
 
@@ -36,6 +37,7 @@ from pipeline.ingest import (
     ingest,
 )
 from scrapers.adapters import adapter_for
+from scrapers.adapters.generic import GenericAdapter, in_container, main_container_text
 from scrapers.discover import discover
 from scrapers.exceptions import FetchTimeout
 from scrapers.fetch import Fetcher, FetchSettings
@@ -287,3 +289,50 @@ def test_crawl_keeps_a_feed_with_one_bad_link(srv: FaultServer, db_path: Path) -
     assert result.exit_code == 0, result.output
     assert "articles: 3 (new 3" in result.output
     assert "failed URLs: 2" in result.output
+
+
+# --------------------------------------------------------------------------- CPU on long pages
+
+
+def _long_page(paragraphs: int) -> str:
+    para = ("<p>Warga kecamatan membahas program pembangunan jembatan sungai musi nomor {i} "
+            "bersama dinas kota.</p>\n")
+    body = "".join(para.format(i=i) for i in range(paragraphs))
+    return ('<html><head><title>Judul</title><meta property="og:type" content="article">'
+            '<meta property="article:published_time" content="2024-03-01T08:00:00+07:00"></head>'
+            f'<body><article><h1>Judul</h1><div class="isi">{body}</div></article></body></html>')
+
+
+def _best_of(n: int, fn: Any) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def test_main_container_time_grows_linearly() -> None:
+    """issue 17: main_container_text() was O(paragraphs^2): 800 KB of text took 90 s."""
+    docs = {n: lxml.html.document_fromstring(_long_page(n)) for n in (5000, 10000)}
+    small = _best_of(3, lambda: main_container_text(docs[5000]))
+    large = _best_of(3, lambda: main_container_text(docs[10000]))
+    assert large / max(small, 1e-4) < 3.0, (small, large)  # quadratic would be ~4
+
+
+def test_a_1mb_article_parses_in_seconds() -> None:
+    """issue 17: a 5 MB page (under the 10 MB body cap) ran for over an hour."""
+    html = _long_page(10000)
+    assert len(html) > 1_000_000
+    t0 = time.perf_counter()
+    article = GenericAdapter().parse(html, "http://warta.example/2024/03/01/judul-berita-yang-panjang-sekali")
+    assert time.perf_counter() - t0 < 20  # about 2 s on the 2-core development machine
+    assert len(article.paragraphs) == 10000
+
+
+def test_container_check_gives_up_at_its_budget() -> None:
+    """The per-page budget: past it the check stops and every paragraph is kept."""
+    container = "x" * 2_000_000
+    paragraphs = [f"tidak ada {i}" for i in range(100)]
+    assert in_container(paragraphs, container, deadline=time.monotonic() - 1) is None
+    assert in_container(["xx", "yy"], container, deadline=time.monotonic() + 10) == ["xx"]
