@@ -841,5 +841,12 @@ class Store:
 
         return export_table(self.db, table, fmt, out)
 
+    def export_file(self, table: str, fmt: str, output: str | Path) -> int:
+        """Write one table to the file ``output`` (never onto the store itself; through a
+        temporary file renamed into place); returns the number of rows."""
+        from db.export import export_to_path
+
+        return export_to_path(self.db, table, fmt, output, store_path=self.path)
+
 
 __all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "version_key"]

@@ -343,9 +343,9 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
 @_DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--table", default="articles", show_default=True, help="Table to export (see warta stats).")
-@click.option("--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
-              help="File to write (default: standard output).")
-def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None:
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (default: standard output); never the store itself.")
+def export_command(db_path: str, fmt: str, table: str, output: str) -> None:
     """Write one table of the store as JSON Lines or CSV.
 
     \b
@@ -355,7 +355,11 @@ def export_command(db_path: str, fmt: str, table: str, output: "TextIO") -> None
     from db.exceptions import ExportError
 
     try:
-        n = _open_store(db_path).export(table, fmt, output)
+        store = _open_store(db_path)
+        if output == "-":
+            n = store.export(table, fmt, sys.stdout)
+        else:
+            n = store.export_file(table, fmt, output)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{n} rows of {table} written", err=True)

@@ -336,3 +336,44 @@ def test_container_check_gives_up_at_its_budget() -> None:
     paragraphs = [f"tidak ada {i}" for i in range(100)]
     assert in_container(paragraphs, container, deadline=time.monotonic() - 1) is None
     assert in_container(["xx", "yy"], container, deadline=time.monotonic() + 10) == ["xx"]
+
+
+# --------------------------------------------------------------------------- export never overwrites the store
+
+
+@pytest.fixture()
+def small_store(srv: FaultServer, db_path: Path) -> Path:
+    urls = _hostile_site(srv)
+    result = CliRunner().invoke(cli, ["crawl", urls["good0"], "--db", str(db_path), "--delay", "0", "--allow-private"])
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", ".lock", "link"])
+def test_export_onto_the_store_is_refused(small_store: Path, tmp_path: Path, suffix: str) -> None:
+    """issue 17: ``--output`` naming the store truncated it (294,912 -> 1,431 bytes, store lost)."""
+    if suffix == "link":
+        target = tmp_path / "looks-harmless.jsonl"
+        target.symlink_to(small_store)
+    else:
+        target = Path(f"{small_store}{suffix}")
+    before = small_store.read_bytes()
+    result = CliRunner().invoke(cli, ["export", "--db", str(small_store), "--output", str(target)])
+    assert result.exit_code == 1 and "refusing to export onto" in result.output
+    assert small_store.read_bytes() == before
+    assert CliRunner().invoke(cli, ["stats", "--db", str(small_store)]).exit_code == 0
+
+
+def test_export_replaces_the_file_whole_and_escapes_formulas(small_store: Path, tmp_path: Path) -> None:
+    """Written to a temporary file, then renamed; CSV cells starting like formulas get a quote."""
+    with sqlite3.connect(small_store) as conn:
+        conn.execute("UPDATE articles SET title = '=HYPERLINK(\"http://evil\",\"klik\")'")
+    target = tmp_path / "articles.csv"
+    target.write_text("old export\n")
+    result = CliRunner().invoke(cli, ["export", "--db", str(small_store), "--format", "csv", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert "old export" not in text and "'=HYPERLINK(" in text
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    full = CliRunner().invoke(cli, ["export", "--db", str(small_store), "--output", "/dev/full"])
+    assert full.exit_code == 1 and "cannot write the export to /dev/full" in full.output
