@@ -85,6 +85,9 @@ EXIT_LABELS: dict[int, str] = {
     EXIT_INTERRUPTED: "interrupted",
 }
 
+#: Skip reason of URLs whose host asked for a long pause (Retry-After): they wait for a later run.
+_DEFERRED = "host asked to wait (Retry-After)"
+
 #: Discovery link kinds followed as discovery pages (the rest are articles or ignored).
 _NAV_KINDS = ("feed", "sitemap", "listing")
 
@@ -470,7 +473,7 @@ class _SourceRun:
     def discover(self) -> None:
         from scrapers.canonical import canonicalize
         from scrapers.discover import discover
-        from scrapers.exceptions import DiscoveryError, FetchError
+        from scrapers.exceptions import DiscoveryError, FetchError, HostDeferred
 
         settings = self.source.settings
         queue: deque[tuple[str, str]] = deque(self.source.seeds)
@@ -491,6 +494,10 @@ class _SourceRun:
                     page: FetchedPage = self.fetcher.fetch(
                         url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
                     )
+            except HostDeferred as exc:  # the host asked for a long pause: not a failure of the feed
+                self.summary.skipped[_DEFERRED] += 1
+                logger.warning("deferred source=%s url=%s: %s", self.source.name, url, exc)
+                continue
             except FetchError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
@@ -586,7 +593,7 @@ class _SourceRun:
                 self._tick()
 
     def article(self, entry: Any) -> None:
-        from scrapers.exceptions import FetchError, NotAnArticle, ParseError
+        from scrapers.exceptions import FetchError, HostDeferred, NotAnArticle, ParseError
 
         try:
             with _timed(self.summary, "fetch"):
@@ -602,6 +609,11 @@ class _SourceRun:
             self.summary.pages_fetched += 1
             with _timed(self.summary, "parse"):
                 article = _article_from_page(self.fetcher, page)
+        except HostDeferred as exc:  # left pending, no attempt counted: the host is asked again next run
+            self.frontier.mark_tried(entry.url, run_id=self.run_id)
+            self.summary.skipped[_DEFERRED] += 1
+            logger.info("deferred url=%s: %s", entry.url, exc)
+            return
         except FetchError as exc:
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=exc.retryable)
             return

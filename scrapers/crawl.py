@@ -98,7 +98,13 @@ def assemble_article(
         first = fetch(url)
     adapter = adapter_for(first.final_url, first.text)
     article = adapter.parse(first.text, first.final_url)
-    next_urls = adapter.next_page_urls(first.text, first.final_url)
+    host = urlsplit(first.final_url).netloc.lower()
+    next_urls = []
+    for next_url in adapter.next_page_urls(first.text, first.final_url):
+        if urlsplit(next_url).netloc.lower() == host:
+            next_urls.append(next_url)
+        else:  # a pager pointing at another site would splice foreign text into the article
+            logger.warning("page link %s of %s leaves the article's host; not followed", next_url, url)
     if not next_urls:
         return article, failures
     all_url = adapter.all_pages_url(first.final_url)

@@ -4,8 +4,10 @@
 URL, no automatic retries or redirects: :class:`Fetcher` does both itself so that every hop
 is checked). :class:`Fetcher` adds, per request:
 
-* address check: loopback/private/link-local/reserved hosts are refused unless
-  ``allow_private`` (the literal IP and every address ``getaddrinfo`` returns are checked);
+* address check: every address that is not globally routable (loopback, private,
+  link-local, shared 100.64.0.0/10, reserved; also inside IPv4-mapped, 6to4, Teredo and NAT64
+  IPv6 forms) is refused unless ``allow_private`` (the literal IP and every address
+  ``getaddrinfo`` returns are checked);
 * robots.txt (parsed with protego, cached per host), including ``Crawl-delay``;
 * a minimum delay between requests to one host (``delay``, raised to the robots Crawl-delay);
 * explicit connect/read timeouts and a total deadline per request (``total_timeout``: connect,
@@ -58,6 +60,7 @@ from scrapers.exceptions import (
     ConnectionFailed,
     FetchError,
     FetchTimeout,
+    HostDeferred,
     HTTPStatusError,
     RobotsDisallowed,
     TooManyRedirects,
@@ -122,6 +125,9 @@ class FetchSettings:
     """Upper bound of one backoff wait."""
     retry_after_max: float = 120.0
     """Upper bound of a server's Retry-After; longer requests are cut to this."""
+    defer_after: float = 600.0
+    """A Retry-After longer than this defers the whole host: no more requests to it in this
+    fetcher's life (one run), every further URL of it fails at once with HostDeferred."""
     max_redirects: int = 10
     """Redirect hops allowed per fetch; loops fail at once."""
     max_bytes: int = 10 * 1024 * 1024
@@ -141,7 +147,8 @@ class FetchSettings:
         for name in ("connect_timeout", "read_timeout", "total_timeout"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be > 0 seconds, got {getattr(self, name)!r}")
-        for name in ("retries", "backoff", "backoff_max", "retry_after_max", "delay", "max_crawl_delay"):
+        for name in ("retries", "backoff", "backoff_max", "retry_after_max", "defer_after", "delay",
+                     "max_crawl_delay"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if self.max_redirects < 0 or self.max_bytes <= 0:
@@ -407,13 +414,31 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries: IPv4-mapped, 6to4, Teredo client, NAT64."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64 or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _blocked_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-        or ip.is_multicast or ip.is_unspecified
-    )
+    """True for every address that is not globally routable (loopback, private, link-local,
+    shared 100.64/10, reserved, multicast ...), also when wrapped in an IPv6 form."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return _blocked_ip(inner)
+    return not ip.is_global or ip.is_multicast
 
 
 def check_address(url: str, *, allow_private: bool = False) -> None:
@@ -440,7 +465,8 @@ def check_address(url: str, *, allow_private: bool = False) -> None:
     if literal is not None:
         if _blocked_ip(literal):
             raise BlockedAddress(
-                f"refusing {url}: {host} is a loopback/private/link-local address "
+                f"refusing {url}: {host} is not a globally routable address (loopback, private, "
+                "link-local, shared or reserved) "
                 "(set allow_private=True for local test sites)",
                 url=url,
             )
@@ -482,6 +508,8 @@ class _HostState:
     robots_loaded: bool = False
     robots_error: FetchError | None = None
     robots_error_at: float = 0.0
+    deferred_until: float = float("-inf")
+    """monotonic time before which the host gets no request at all (a long Retry-After)."""
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -738,12 +766,30 @@ class Fetcher:
         while True:
             attempt += 1
             state = self._host(url)
+            if state.deferred_until > time.monotonic():
+                raise HostDeferred(
+                    f"{url}: not fetched, {urlsplit(url).netloc} asked to wait "
+                    f"{state.deferred_until - time.monotonic():.0f}s more (Retry-After); left for a later run",
+                    url=url,
+                )
             with state.lock:
                 self._wait_turn(url)
             try:
                 return self._get_once(url, headers, content_check=content_check)
             except FetchError as exc:
                 exc.attempts = attempt
+                if exc.retry_after is not None and exc.retry_after > s.defer_after:
+                    with state.lock:
+                        state.deferred_until = max(state.deferred_until, time.monotonic() + exc.retry_after)
+                    logger.warning("%s asked to wait %.0fs (Retry-After): no more requests to it in this run",
+                                   urlsplit(url).netloc, exc.retry_after)
+                    deferred = HostDeferred(
+                        f"{url}: {urlsplit(url).netloc} asked to wait {exc.retry_after:.0f}s (Retry-After, "
+                        f"over defer_after={s.defer_after:g}s); the host is left for a later run",
+                        url=url,
+                    )
+                    deferred.retry_after, deferred.status, deferred.attempts = exc.retry_after, exc.status, attempt
+                    raise deferred from exc
                 wait = min(s.backoff * 2 ** (attempt - 1), s.backoff_max)
                 if exc.retry_after is not None:
                     wait = min(exc.retry_after, s.retry_after_max)

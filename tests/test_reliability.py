@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from db.exceptions import StoreError
 from db.frontier import Frontier
-from faultserver import FaultServer, drip, page
+from faultserver import FaultServer, drip, page, status
 from pipeline.cli import cli
 from pipeline.config import load_config
 from pipeline.models import FailedFetch
@@ -39,8 +39,9 @@ from pipeline.ingest import (
 from scrapers.adapters import adapter_for
 from scrapers.adapters.generic import GenericAdapter, in_container, main_container_text
 from scrapers.discover import discover
-from scrapers.exceptions import FetchTimeout
-from scrapers.fetch import Fetcher, FetchSettings
+from scrapers.crawl import fetch_article
+from scrapers.exceptions import BlockedAddress, FetchTimeout
+from scrapers.fetch import Fetcher, FetchSettings, check_address
 from sitegen import SITE_TZ, GeneratedArticle, GeneratedSite, shared_extractor
 
 HTML_OK = "<html><head><title>ok</title></head><body><p>Halo Palembang</p></body></html>"
@@ -377,3 +378,89 @@ def test_export_replaces_the_file_whole_and_escapes_formulas(small_store: Path, 
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     full = CliRunner().invoke(cli, ["export", "--db", str(small_store), "--output", "/dev/full"])
     assert full.exit_code == 1 and "cannot write the export to /dev/full" in full.output
+
+
+# --------------------------------------------------------------------------- medium: Retry-After, SSRF, pager, charset
+
+
+def test_a_host_asking_for_a_long_wait_is_left_for_a_later_run(srv: FaultServer, tmp_path: Path, db_path: Path) -> None:
+    """issue 17: Retry-After 999999 on every URL made warta wait 2 minutes per URL, hitting the host each time."""
+    arts = [GeneratedArticle(index=i, published=dt.datetime(2024, 3, 1, 8 + i, tzinfo=SITE_TZ), smart=True)
+            for i in range(4)]
+    for art in arts:
+        srv.route(art.path, status(429, {"Retry-After": "999999"}))
+    feed = srv.route("/rss", page(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Warta</title>'
+        + "".join(f"<item><title>t</title><link>{srv.url(a.path)}</link></item>" for a in arts)
+        + "</channel></rss>", "application/rss+xml"))
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[fetch]\nallow_private = true\nretries = 3\n\n'
+        f'[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\ndelay = 0\nfeeds = ["{feed}"]\n', encoding="utf-8")
+    t0 = time.monotonic()
+    summary = _ingest(config, db_path)
+    assert time.monotonic() - t0 < 10
+    assert sum(len(srv.hits(a.path)) for a in arts) == 1  # asked once, then the host is left alone
+    assert summary.skipped["host asked to wait (Retry-After)"] == 4
+    assert (summary.failed, summary.gave_up) == (0, 0)
+    with Frontier(db_path) as frontier:
+        rows = [frontier.get(srv.url(a.path)) for a in arts]
+    assert all(r is not None and (r["status"], r["attempts"]) == ("pending", 0) for r in rows)
+
+
+@pytest.mark.parametrize("host", [
+    "100.64.0.1",                 # shared address space (cloud metadata on some providers)
+    "100.100.100.200",
+    "0.0.0.0",
+    "198.18.0.1",                 # benchmarking
+    "[::ffff:127.0.0.1]",         # IPv4-mapped loopback
+    "[::ffff:100.64.0.1]",
+    "[2002:7f00:1::]",            # 6to4 of 127.0.0.1
+    "[2002:a9fe:a9fe::]",         # 6to4 of 169.254.169.254
+    "[64:ff9b::7f00:1]",          # NAT64 of 127.0.0.1
+    "[64:ff9b::a9fe:a9fe]",       # NAT64 of 169.254.169.254
+    "[2001:0:4136:e378:8000:63bf:80ff:fffe]",  # Teredo of 127.0.0.1
+    "[fc00::1]",
+    "[::1]",
+])
+def test_every_non_global_address_is_refused(host: str) -> None:
+    """issue 17: 100.64.0.0/10 and 6to4 / other IPv6 forms of loopback got past the SSRF guard."""
+    with pytest.raises(BlockedAddress):
+        check_address(f"http://{host}/latest/meta-data/")
+
+
+def test_global_addresses_pass_the_guard() -> None:
+    for host in ("93.184.216.34", "[2606:2800:220:1:248:1893:25c8:1946]", "[2002:5db8:d822::]", "[64:ff9b::5db8:d822]"):
+        check_address(f"http://{host}/")
+
+
+_KOMPAS_PAGED = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>Wali Kota Tinjau Smart City - Kompas.com</title>
+<meta property="article:published_time" content="2024-03-01T01:00:00+00:00"></head><body>
+<h1 class="read__title">Wali Kota Tinjau Smart City</h1>
+<div class="read__content">{paras}</div>
+<div class="read__paging"><a href="{next}">2</a></div></body></html>"""
+
+
+def test_pager_links_stay_on_the_articles_host(srv: FaultServer) -> None:
+    """issue 17: a page-2 link to another host was followed and its text joined into the article."""
+    path = "/read/2024/03/01/12345/wali-kota-tinjau-smart-city"
+    foreign = f"http://localhost:{srv.port}{path}?page=2"  # same server, another host name
+    srv.route(path, page(_KOMPAS_PAGED.format(paras=_PARA * 3, next=foreign)))
+    with Fetcher(FetchSettings.from_mapping(FAST)) as fetcher:
+        article = fetch_article(fetcher, srv.url(path) + "?page=1")
+    assert article.pages == 1
+    assert [h.headers.get("Host") for h in srv.hits(path)].count(f"localhost:{srv.port}") == 0
+
+
+def test_declared_charset_survives_a_stray_byte(srv: FaultServer) -> None:
+    """issue 17: one bad byte in a UTF-8 page made the whole page decode as Mac Roman."""
+    text = "<p>Pemkot menganggarkan “kota cerdas” — Rp 5 miliar, kata Wali Kota Palembang café.</p>" * 40
+    body = ('<html><head><meta charset="utf-8"><title>Berita</title></head><body>'
+            + text + "</body></html>").encode("utf-8")
+    body = body.replace("Rp 5".encode(), b"Rp \xff5", 1)
+    url = srv.route("/stray", page(body, "text/html"))
+    with Fetcher(FetchSettings.from_mapping(FAST)) as fetcher:
+        fetched = fetcher.fetch(url)
+    assert fetched.encoding == "utf-8"
+    assert fetched.text.count("\ufffd") == 1 and "“kota cerdas” —" in fetched.text and "café" in fetched.text
