@@ -464,3 +464,22 @@ def test_declared_charset_survives_a_stray_byte(srv: FaultServer) -> None:
         fetched = fetcher.fetch(url)
     assert fetched.encoding == "utf-8"
     assert fetched.text.count("\ufffd") == 1 and "“kota cerdas” —" in fetched.text and "café" in fetched.text
+
+
+# --------------------------------------------------------------------------- text over spaCy's limit
+
+
+def test_text_over_a_million_characters_is_extracted_in_chunks() -> None:
+    """issue 17: text over spaCy's 1,000,000-character limit (E088) aborted crawl and was never stored."""
+    from extractors import Extractor
+
+    para = ("Bupati Muara Enim Ahmad Yani meninjau program Smart City di Kecamatan Lawang Kidul pada "
+            "Senin (4/3/2024) bersama Dinas Komunikasi dan Informatika. ")
+    filler = "Warga kota membahas pembangunan jembatan dan drainase di pasar. " * 200 + "\n"
+    text = (para + "\n" + filler) * 80
+    assert len(text) > 1_000_000
+    facts = Extractor(use_ner=False).extract(text, "2024-03-05")
+    assert max(o.prov.start for o in facts.officials) > 1_000_000  # the last chunk's facts are there too
+    for fact in facts.officials + facts.places + facts.dates:
+        assert text[fact.prov.start:fact.prov.end] == fact.surface
+    assert len({p.name for p in facts.places}) == len(facts.places)
