@@ -400,7 +400,10 @@ def reextract_command(db_path: str, since: str | None) -> None:
     from db.exceptions import StoreError
 
     store = _open_store(db_path)
-    run_id = store.start_run("reextract")
+    try:
+        run_id = store.start_run("reextract")
+    except StoreError as exc:  # a read-only store
+        raise click.ClickException(str(exc)) from exc
     try:
         counts = store.reextract(extract, EXTRACTOR_VERSION, since=since)
     except (StoreError, ValueError) as exc:
@@ -479,6 +482,7 @@ def crawl_command(
     Example:
         warta crawl https://sumsel.tribunnews.com/rss --max-pages 50 --db warta.db
     """
+    from db.exceptions import StoreError
     from pipeline.run import crawl
 
     try:
@@ -486,7 +490,7 @@ def crawl_command(
             urls, db_path, max_pages=max_pages, allowed_hosts=allowed_hosts,
             fetch_settings={"delay": delay, "allow_private": allow_private},
         )
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_run(stats)
     if stats.articles == 0 and stats.failed:

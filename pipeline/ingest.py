@@ -383,9 +383,16 @@ def check_store(db_path: str | Path) -> None:
         if _blank_sqlite(path):
             logger.info("store %s is empty (its creation was cut short): creating it again", path)
             return
+        from db.exceptions import ReadOnlyStoreError
         from db.store import Store
 
-        Store.open_existing(path).close()
+        store = Store.open_existing(path)
+        store.close()
+        if store.read_only:
+            raise ReadOnlyStoreError(
+                f"the store {path} is read-only ({store.read_only}): warta ingest writes to it; "
+                "copy it somewhere writable, or run the reading commands (search, stats ...) on it"
+            )
         return
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():

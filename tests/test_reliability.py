@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -483,3 +485,42 @@ def test_text_over_a_million_characters_is_extracted_in_chunks() -> None:
     for fact in facts.officials + facts.places + facts.dates:
         assert text[fact.prov.start:fact.prov.end] == fact.surface
     assert len({p.name for p in facts.places}) == len(facts.places)
+
+
+# --------------------------------------------------------------------------- read-only store
+
+
+def _on_read_only_mount(folder: Path, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Run ``warta`` commands in a private mount namespace where ``folder`` is mounted read-only."""
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare(1) for a read-only mount namespace")
+    warta = str(Path(sys.executable).with_name("warta"))
+    mount = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}"
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"{mount} && ! touch {folder}/probe"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a read-only mount here (needs root or user namespaces): {probe.stderr.strip()}")
+    results = []
+    for command in commands:
+        script = f"{mount} && exec {shlex.join([warta, *command])}"
+        results.append(subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                                      timeout=120))
+    return results
+
+
+def test_read_only_store_reads_and_says_read_only(small_store: Path) -> None:
+    """issue 17: on a read-only file system every command said the store was damaged."""
+    db = str(small_store)
+    stats, search, export, reextract, crawl, ingest_ = _on_read_only_mount(
+        small_store.parent,
+        ["stats", "--db", db], ["search", "Palembang", "--db", db], ["export", "--db", db, "--table", "outlets"],
+        ["reextract", "--db", db], ["crawl", "http://127.0.0.1:9/rss", "--db", db],
+        ["ingest", "--db", db, "--quiet"],
+    )
+    assert stats.returncode == 0 and "articles" in stats.stdout, stats.stderr
+    assert search.returncode == 0 and "Palembang" in search.stdout, search.stderr
+    assert export.returncode == 0 and "127.0.0.1" in export.stdout, export.stderr
+    for result in (reextract, crawl, ingest_):
+        assert result.returncode in (1, 3), result.stderr
+        assert "read-only" in result.stderr and "damaged" not in result.stderr
+        assert "Traceback" not in result.stderr
