@@ -4,7 +4,12 @@
 in a thread with :class:`BackgroundServer`); :func:`serve` runs it in the foreground for
 ``warta serve``. The canned ``search`` query passes what the user typed through
 ``warta_fts_query()``, an SQL function registered on every Datasette connection that
-applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error.
+applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error
+(and an over-long query finds nothing at once instead of running for minutes).
+
+Served on a loopback address, only requests naming a loopback host (``localhost``,
+``127.0.0.1``, ``[::1]``) in their ``Host`` header are answered (:func:`host_guard`): a web
+page cannot reach the store through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -150,13 +155,46 @@ def build_datasette(path: str | Path) -> Datasette:
     return Datasette(files=[str(p)], metadata=metadata(p.stem), settings={"sql_time_limit_ms": 3000})
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def _host_name(header: str) -> str:
+    """The host name of a ``Host`` header value, lower-cased, without the port."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header.split("]", 1)[0] + "]"
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def host_guard(app: Any, bind_host: str) -> Any:
+    """The ASGI ``app``, answering 421 to requests whose ``Host`` is not a loopback name when
+    bound to a loopback address (DNS rebinding); unchanged when bound elsewhere."""
+    if _host_name(bind_host) not in _LOOPBACK_NAMES and not bind_host.startswith("127."):
+        return app
+    allowed = _LOOPBACK_NAMES | {_host_name(bind_host)}
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            if _host_name(host) not in allowed:
+                body = f"warta serve answers only requests for {', '.join(sorted(allowed))}\n".encode()
+                await send({"type": "http.response.start", "status": 421,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
 def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Serve the store with Datasette until interrupted (blocking)."""
     import uvicorn
 
     ds = build_datasette(path)
     logger.info("serving %s on http://%s:%d/", path, host, port)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    uvicorn.run(host_guard(ds.app(), host), host=host, port=port, log_level="warning")
 
 
 class BackgroundServer:
@@ -172,7 +210,7 @@ class BackgroundServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, 0))
         self.url = f"http://{host}:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(build_datasette(path).app(), log_level="warning", lifespan="on")
+        config = uvicorn.Config(host_guard(build_datasette(path).app(), host), log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
         self._timeout = startup_timeout

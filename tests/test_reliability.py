@@ -524,3 +524,40 @@ def test_read_only_store_reads_and_says_read_only(small_store: Path) -> None:
         assert result.returncode in (1, 3), result.stderr
         assert "read-only" in result.stderr and "damaged" not in result.stderr
         assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- low: search bounds, serve Host header
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--until", "9999-12-31"], None),
+    (["--since", "0001-01-01"], None),
+    (["--limit", "99999999999999999999"], None),
+    (["kota " * 20000], "too long"),
+    ([" ".join(f"kata{i}" for i in range(100))], "more than 32 words"),
+])
+def test_search_bounds_give_answers_not_tracebacks(small_store: Path, args: list[str], message: str | None) -> None:
+    """issue 17 (low): OverflowError tracebacks for extreme dates and limits; a 100 KB query ran for minutes."""
+    query, options = (args[0], []) if message else ("Palembang", args)
+    t0 = time.monotonic()
+    result = CliRunner().invoke(cli, ["search", query, "--db", str(small_store), *options])
+    assert time.monotonic() - t0 < 10
+    assert not isinstance(result.exception, OverflowError) and result.exit_code in (0, 1), result.output
+    if message:
+        assert result.exit_code == 1 and message in result.output
+    else:
+        assert result.exit_code == 0
+
+
+def test_serve_refuses_foreign_host_headers(small_store: Path) -> None:
+    """issue 17 (low): ``warta serve`` answered any Host header (DNS rebinding)."""
+    import requests
+
+    from db.serve import BackgroundServer
+
+    with BackgroundServer(small_store) as server:
+        ok = requests.get(server.url + "/-/versions.json", timeout=10)
+        rebound = requests.get(server.url + "/-/versions.json", headers={"Host": "evil.example:8001"}, timeout=10)
+        local = requests.get(server.url + "/-/versions.json", headers={"Host": "localhost:8001"}, timeout=10)
+    assert ok.status_code == 200 and local.status_code == 200
+    assert rebound.status_code == 421
