@@ -36,6 +36,7 @@ import datetime as dt
 import email.utils
 import ipaddress
 import logging
+import math
 import socket
 import threading
 import time
@@ -100,6 +101,14 @@ _CHUNK = 64 * 1024
 _ROBOTS_ERROR_TTL = 30.0
 
 
+#: Largest accepted value per setting: bigger ones pass a type check but stall or break a run.
+_SETTING_MAX: dict[str, float] = {
+    "connect_timeout": 600.0, "read_timeout": 3600.0, "total_timeout": 86_400.0, "retries": 100,
+    "backoff": 3600.0, "backoff_max": 86_400.0, "retry_after_max": 86_400.0, "defer_after": 86_400.0,
+    "max_redirects": 100, "max_bytes": 1 << 34, "delay": 3600.0, "max_crawl_delay": 86_400.0,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     """Every fetching default, in one place; override with :meth:`from_mapping`."""
@@ -144,6 +153,13 @@ class FetchSettings:
     """Accepted media types; anything else raises UnsupportedContentType."""
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"fetch setting {f.name!r} must be a finite number, got {value!r}")
+        for name, top in _SETTING_MAX.items():
+            if getattr(self, name) > top:
+                raise ConfigError(f"fetch setting {name!r} must be at most {top:g}, got {getattr(self, name)!r}")
         for name in ("connect_timeout", "read_timeout", "total_timeout"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be > 0 seconds, got {getattr(self, name)!r}")

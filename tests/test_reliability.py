@@ -28,7 +28,7 @@ from db.exceptions import StoreError
 from db.frontier import Frontier
 from faultserver import FaultServer, drip, page, status
 from pipeline.cli import cli
-from pipeline.config import load_config
+from pipeline.config import ConfigError, load_config
 from pipeline.models import FailedFetch
 from pipeline.ingest import (
     EXIT_PARTIAL,
@@ -561,3 +561,47 @@ def test_serve_refuses_foreign_host_headers(small_store: Path) -> None:
         local = requests.get(server.url + "/-/versions.json", headers={"Host": "localhost:8001"}, timeout=10)
     assert ok.status_code == 200 and local.status_code == 200
     assert rebound.status_code == 421
+
+
+# --------------------------------------------------------------------------- low: config values that broke runs
+
+
+_SOURCE = '[[source]]\nname = "lokal"\noutlet = "127.0.0.1"\nfeeds = ["http://127.0.0.1:9/rss"]\n'
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[defaults]\ndelay = 1e308\n" + _SOURCE, "delay"),
+    ("[defaults]\ndelay = inf\n" + _SOURCE, "delay"),
+    ("[defaults]\ndelay = nan\n" + _SOURCE, "delay"),
+    ("[defaults]\nmax_pages = 99999999999\n" + _SOURCE, "max_pages"),
+    ("[fetch]\ndelay = 5\n\n" + _SOURCE, "delay"),
+])
+def test_config_values_that_would_break_a_run_are_refused(tmp_path: Path, text: str, key: str) -> None:
+    """issue 17 (low): these passed validation, then stalled or broke the run (or were silently ignored)."""
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert f"'{key}'" in str(err.value) and "sources.toml:" in str(err.value)
+
+
+@pytest.mark.parametrize("fetch", ["retries = 1000000000", "read_timeout = inf", "total_timeout = nan"])
+def test_fetch_values_that_would_break_a_run_are_refused(tmp_path: Path, db_path: Path, fetch: str) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(f"[fetch]\n{fetch}\n\n{_SOURCE}", encoding="utf-8")
+    with pytest.raises(ConfigError, match=fetch.split()[0]):
+        ingest(load_config(path), db_path, extractor=shared_extractor())
+    assert not db_path.exists()
+
+
+def test_config_with_a_bom_is_read_and_dev_zero_is_refused(tmp_path: Path) -> None:
+    """issue 17 (low): a UTF-8 BOM was refused; ``--config /dev/zero`` ended in MemoryError."""
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + _SOURCE.encode())
+    assert load_config(path).sources[0].name == "lokal"
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config("/dev/zero")
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (2 * 1024 * 1024))
+    with pytest.raises(ConfigError, match="larger than"):
+        load_config(big)
