@@ -76,8 +76,9 @@ _ID_SEGMENT = re.compile(r"^(?:[a-z]-?)?\d{4,}$|^\d{4}$", re.I)
 _SITEMAP_PARSER = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
 )
-#: Largest unpacked size of a gzipped sitemap (the sitemaps protocol limit is 50 MB).
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+#: Largest unpacked size of a gzipped body still gzipped after fetching (the fetcher unpacks one
+#: layer within its own 10 MB cap; a second layer must not get past it).
+MAX_SITEMAP_BYTES = 10 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- URLs and dates
@@ -239,6 +240,10 @@ def _unpacked(page: FetchedPage) -> tuple[bytes, str]:
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             body = d.decompress(body, MAX_SITEMAP_BYTES)
+            if d.unconsumed_tail and d.decompress(d.unconsumed_tail, 1):
+                raise DiscoveryError(
+                    f"{page.final_url}: gzip body unpacks to more than {MAX_SITEMAP_BYTES} bytes; not read"
+                )
         except zlib.error as exc:
             raise DiscoveryError(f"{page.final_url}: corrupt gzip body ({exc}); refetch it") from exc
         text = body.decode("utf-8", errors="replace")

@@ -42,7 +42,7 @@ from scrapers.adapters import adapter_for
 from scrapers.adapters.generic import GenericAdapter, in_container, main_container_text
 from scrapers.discover import discover
 from scrapers.crawl import fetch_article
-from scrapers.exceptions import BlockedAddress, FetchTimeout
+from scrapers.exceptions import BlockedAddress, DiscoveryError, FetchTimeout
 from scrapers.fetch import Fetcher, FetchSettings, check_address
 from sitegen import SITE_TZ, GeneratedArticle, GeneratedSite, shared_extractor
 
@@ -605,3 +605,19 @@ def test_config_with_a_bom_is_read_and_dev_zero_is_refused(tmp_path: Path) -> No
     big.write_bytes(b"# " + b"x" * (2 * 1024 * 1024))
     with pytest.raises(ConfigError, match="larger than"):
         load_config(big)
+
+
+def test_double_gzipped_sitemap_stays_under_the_body_cap(srv: FaultServer) -> None:
+    """issue 17 (low): a sitemap gzipped twice got past the 10 MB cap (50 MB unpacked, 645 MB RSS)."""
+    import gzip
+
+    entry = "<url><loc>http://127.0.0.1/berita/2024/03/01/judul-berita-nomor-{i:08d}</loc></url>"
+    xml = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           + "".join(entry.format(i=i) for i in range(200_000)) + "</urlset>")
+    assert len(xml) > 14 * 1024 * 1024
+    url = srv.route("/sitemap.xml.gz", page(gzip.compress(gzip.compress(xml.encode())), "application/x-gzip"))
+    with Fetcher(FetchSettings.from_mapping(FAST)) as fetcher:
+        fetched = fetcher.fetch(url)
+        assert len(fetched.body) < 10 * 1024 * 1024
+        with pytest.raises(DiscoveryError, match="more than"):
+            discover(fetched, "sitemap")
