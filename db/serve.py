@@ -7,7 +7,8 @@ in a thread with :class:`BackgroundServer`); :func:`serve` runs it in the foregr
 applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error
 (and an over-long query finds nothing at once instead of running for minutes).
 
-Served on a loopback address, only requests naming a loopback host (``localhost``,
+Datasette's own full-text search (``?_search=``) gets the same length bound as warta's:
+longer values are answered 400 at once. Served on a loopback address, only requests naming a loopback host (``localhost``,
 ``127.0.0.1``, ``[::1]``) in their ``Host`` header are answered (:func:`host_guard`): a web
 page cannot reach the store through DNS rebinding.
 """
@@ -21,13 +22,14 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
 from db.exceptions import SearchQueryError
-from db.search import to_fts_query
+from db.search import MAX_QUERY_CHARS, to_fts_query
 
 logger = logging.getLogger(__name__)
 
@@ -166,22 +168,35 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
+def _long_search(query_string: bytes) -> bool:
+    """True when a ``_search`` / ``_search_COLUMN`` parameter is longer than warta's own search allows."""
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if key.startswith("_search") and len(value) > MAX_QUERY_CHARS:
+            return True
+    return False
+
+
 def host_guard(app: Any, bind_host: str) -> Any:
-    """The ASGI ``app``, answering 421 to requests whose ``Host`` is not a loopback name when
-    bound to a loopback address (DNS rebinding); unchanged when bound elsewhere."""
-    if _host_name(bind_host) not in _LOOPBACK_NAMES and not bind_host.startswith("127."):
-        return app
+    """The ASGI ``app``, answering 400 to over-long ``_search`` values and, when bound to a
+    loopback address, 421 to requests whose ``Host`` is not a loopback name (DNS rebinding)."""
+    loopback = _host_name(bind_host) in _LOOPBACK_NAMES or bind_host.startswith("127.")
     allowed = _LOOPBACK_NAMES | {_host_name(bind_host)}
+
+    async def refuse(send: Any, status: int, message: str) -> None:
+        body = (message + "\n").encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
     async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope.get("type") == "http":
             host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
-            if _host_name(host) not in allowed:
-                body = f"warta serve answers only requests for {', '.join(sorted(allowed))}\n".encode()
-                await send({"type": "http.response.start", "status": 421,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+            if loopback and _host_name(host) not in allowed:
+                await refuse(send, 421, f"warta serve answers only requests for {', '.join(sorted(allowed))}")
+                return
+            if _long_search(scope.get("query_string") or b""):
+                await refuse(send, 400, f"search too long: use at most {MAX_QUERY_CHARS} characters")
                 return
         await app(scope, receive, send)
 

@@ -563,6 +563,24 @@ def test_serve_refuses_foreign_host_headers(small_store: Path) -> None:
     assert rebound.status_code == 421
 
 
+def test_serve_bounds_datasette_search(small_store: Path) -> None:
+    """issue 17 (low): a long ``_search`` ran for seconds per KB (FTS5 is not stopped by the SQL time limit)."""
+    import requests
+
+    from db.serve import BackgroundServer
+
+    words = " ".join(["kota"] * 2500)
+    with BackgroundServer(small_store) as server:
+        t0 = time.monotonic()
+        long = requests.get(f"{server.url}/warta/articles?_search={words}", timeout=60)
+        canned = requests.get(f"{server.url}/warta/search?q={words}", timeout=60)
+        short = requests.get(f"{server.url}/warta/articles?_search=Palembang", timeout=60)
+        took = time.monotonic() - t0
+    assert long.status_code == 400 and "too long" in long.text
+    assert canned.status_code == 200 and short.status_code == 200
+    assert took < 4
+
+
 # --------------------------------------------------------------------------- low: config values that broke runs
 
 
