@@ -34,7 +34,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.utils
+import heapq
 import ipaddress
+import itertools
 import logging
 import math
 import socket
@@ -273,22 +275,66 @@ class MemoryValidatorStore:
 _current = threading.local()
 
 
+class _Watchdog:
+    """One daemon thread firing the :class:`_Deadline` s that pass (a heap ordered by time), so
+    a request costs a heap push rather than a thread of its own."""
+
+    _COMPACT_AT = 4096
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: _Deadline) -> None:
+        with self._cond:
+            if len(self._heap) > self._COMPACT_AT:  # finished requests leave entries behind
+                self._heap = [e for e in self._heap if not e[2].done]
+                heapq.heapify(self._heap)
+            heapq.heappush(self._heap, (deadline.at, next(self._seq), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="warta-fetch-deadlines", daemon=True)
+                self._thread.start()
+            elif self._heap[0][2] is deadline:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                due: _Deadline | None = None
+                while due is None:
+                    while self._heap and self._heap[0][2].done:
+                        heapq.heappop(self._heap)
+                    if not self._heap:
+                        self._cond.wait()
+                        continue
+                    wait = self._heap[0][0] - time.monotonic()
+                    if wait > 0:
+                        self._cond.wait(wait)
+                        continue
+                    due = heapq.heappop(self._heap)[2]
+            due.fire()
+
+
+_WATCHDOG = _Watchdog()
+
+
 class _Deadline:
-    """The total deadline of one request: when it passes, a watchdog timer shuts down the
-    socket of every connection the request used, which wakes a blocked read at once.
+    """The total deadline of one request: when it passes, the watchdog shuts down the socket
+    of every connection the request used, which wakes a blocked read at once.
 
     Used as a context manager around one request on one thread; the connections register
-    themselves through a thread-local (see :class:`_DeadlineHTTPConnection`).
+    themselves through a thread-local (see :class:`_DeadlineMixin`).
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.expired = False
+        self.done = False
         self._connections: list[Any] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
 
     def remaining(self) -> float:
         """Seconds left (may be negative)."""
@@ -305,8 +351,11 @@ class _Deadline:
         if expired:
             _shut(connection)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """Shut every registered connection down, unless the request has finished."""
         with self._lock:
+            if self.done:
+                return
             self.expired = True
             connections = list(self._connections)
         for connection in connections:
@@ -314,11 +363,12 @@ class _Deadline:
 
     def __enter__(self) -> _Deadline:
         _current.deadline = self
-        self._timer.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        with self._lock:
+            self.done = True
         _current.deadline = None
 
 
