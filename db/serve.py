@@ -209,7 +209,10 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> Non
 
     ds = build_datasette(path)
     logger.info("serving %s on http://%s:%d/", path, host, port)
-    uvicorn.run(host_guard(ds.app(), host), host=host, port=port, log_level="warning")
+    # SIGTERM: in-flight requests get a few seconds (queries are bounded by the SQL time limit
+    # and the search length bounds), then the server stops regardless
+    uvicorn.run(host_guard(ds.app(), host), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=5)
 
 
 class BackgroundServer:

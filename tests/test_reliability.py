@@ -639,3 +639,41 @@ def test_double_gzipped_sitemap_stays_under_the_body_cap(srv: FaultServer) -> No
         assert len(fetched.body) < 10 * 1024 * 1024
         with pytest.raises(DiscoveryError, match="more than"):
             discover(fetched, "sitemap")
+
+
+def test_sigterm_stops_serve_during_a_search(small_store: Path) -> None:
+    """issue 17 (low): SIGTERM did not stop ``warta serve`` while a (long FTS) query ran."""
+    import signal
+    import socket
+    import threading
+    import urllib.parse
+
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    warta = str(Path(sys.executable).with_name("warta"))
+    proc = subprocess.Popen([warta, "serve", "--db", str(small_store), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/-/versions.json", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        words = urllib.parse.quote(" ".join(["kota"] * 2000))
+        query = threading.Thread(
+            target=lambda: requests.get(f"{base}/warta/search?q={words}", timeout=30), daemon=True)
+        query.start()
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+        assert time.monotonic() - t0 < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
