@@ -246,7 +246,11 @@ class Crawler:
             seed = seed.strip()
             if not seed:
                 continue
-            if urlsplit(seed).scheme not in ("http", "https"):
+            try:
+                usable = urlsplit(seed).scheme in ("http", "https") and bool(site_key(seed))
+            except ValueError:  # "http://[::1", a port out of range
+                usable = False
+            if not usable:
                 yield FailedFetch(url=seed, error=f"seed {seed!r} is not an http(s) URL", kind="InvalidSeed")
                 continue
             sites.add(site_key(seed))

@@ -292,6 +292,9 @@ def test_crawl_keeps_a_feed_with_one_bad_link(srv: FaultServer, db_path: Path) -
     assert result.exit_code == 0, result.output
     assert "articles: 3 (new 3" in result.output
     assert "failed URLs: 2" in result.output
+    seeds = CliRunner().invoke(cli, ["crawl", "http://[::1", "http://127.0.0.1:99999999/", urls["good0"],
+                                     "--db", str(db_path), "--delay", "0", "--allow-private"])
+    assert seeds.exit_code == 0 and "failed URLs: 2" in seeds.output, seeds.output
 
 
 # --------------------------------------------------------------------------- CPU on long pages
