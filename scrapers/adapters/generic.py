@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 MIN_WORDS = 30
 #: Keep trafilatura's output unfiltered when the container check would remove more than this share.
 _MAX_DROPPED_SHARE = 0.5
-#: Seconds the main-container check may take on one page; past it trafilatura's output is kept as is.
+#: CPU seconds the main-container check may take on one page; past it trafilatura's output is kept as is.
 CONTAINER_CHECK_BUDGET = 2.0
 
 
@@ -55,14 +55,15 @@ def in_container(paragraphs: list[str], container: str, *, deadline: float) -> l
 
     Paragraphs usually come in document order, so each search starts where the previous match
     ended (linear overall); one out of order is searched from the start. Returns None when the
-    ``time.monotonic()`` ``deadline`` passes first (the caller keeps every paragraph).
+    thread's CPU time (``time.thread_time()``) passes ``deadline`` first (the caller keeps every
+    paragraph).
     """
     kept: list[str] = []
     pos = 0
     for p in paragraphs:
         if not p:
             continue
-        if time.monotonic() > deadline:
+        if time.thread_time() > deadline:
             return None
         needle = _squash(p)
         at = container.find(needle, pos)
@@ -125,9 +126,9 @@ class GenericAdapter(SiteAdapter):
         container = main_container_text(page.doc)
         if not container or not paragraphs:
             return paragraphs
-        found = in_container(paragraphs, container, deadline=time.monotonic() + CONTAINER_CHECK_BUDGET)
+        found = in_container(paragraphs, container, deadline=time.thread_time() + CONTAINER_CHECK_BUDGET)
         if found is None:
-            logger.warning("main-container check over its %.0f s budget on %s; keeping trafilatura output",
+            logger.warning("main-container check over its %.0f s CPU budget on %s; keeping trafilatura output",
                            CONTAINER_CHECK_BUDGET, page.url)
             return paragraphs
         kept = found
