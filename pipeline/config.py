@@ -1,6 +1,9 @@
 """Ingestion configuration: the ``sources.toml`` file read by ``warta ingest``.
 
-The file has three kinds of tables (see the shipped ``pipeline/sources.toml``)::
+The file has four kinds of tables (see the shipped ``pipeline/sources.toml``)::
+
+    [run]                 # optional: the whole run
+    max_hours = 6         # take no new page after this long (the lock records the deadline)
 
     [defaults]            # optional: values every source inherits (SourceSettings fields)
     max_pages = 200
@@ -113,7 +116,9 @@ _SOURCE_KEYS: dict[str, str] = {
     "enabled": "bool",
     **_SETTING_TYPES,
 }
-_TOP_KEYS = ("defaults", "fetch", "source")
+_TOP_KEYS = ("run", "defaults", "fetch", "source")
+#: Default of ``[run] max_hours``.
+DEFAULT_MAX_RUN_HOURS = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +166,8 @@ class IngestConfig:
     sources: tuple[Source, ...]
     fetch: Mapping[str, Any] = field(default_factory=dict)
     """Overrides of ``scrapers.fetch.FetchSettings`` defaults (validated when the fetcher is built)."""
+    max_run_hours: float = DEFAULT_MAX_RUN_HOURS
+    """``[run] max_hours``: the run takes no new page after this long."""
 
     def select(self, names: list[str] | tuple[str, ...] | None) -> list[Source]:
         """The enabled sources, or exactly the ones named.
@@ -327,9 +334,24 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
             line = (line_of_key(text, None, 0, key) or line_of_key(text, f"[{key}]", 0, None)
                     or line_of_key(text, f"[[{key}]]", 0, None))
             raise ConfigError(
-                f"unknown top-level key '{key}'; expected [defaults], [fetch] or [[source]] tables",
+                f"unknown top-level key '{key}'; expected [run], [defaults], [fetch] or [[source]] tables",
                 path=path, line=line, key=key,
             )
+
+    run_table = data.get("run", {})
+    if not isinstance(run_table, dict):
+        raise check.fail("'run' must be a table: [run]", header=None, key="run")
+    for key in run_table:
+        if key != "max_hours":
+            raise check.fail(f"[run] has unknown key '{key}'; known keys: max_hours", header="[run]", key=key)
+    max_hours = DEFAULT_MAX_RUN_HOURS
+    if "max_hours" in run_table:
+        value = run_table["max_hours"]
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                or not 0 < value <= 168):
+            raise check.fail(f"[run] key 'max_hours': expected a number > 0 and <= 168, got {value!r}",
+                             header="[run]", key="max_hours")
+        max_hours = float(value)
 
     defaults_table = data.get("defaults", {})
     if not isinstance(defaults_table, dict):
@@ -387,7 +409,7 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
             )
         settings = check.settings(table, defaults, where=label, header=header, index=index)
         sources.append(Source(settings=settings, **values))
-    return IngestConfig(path=path, sources=tuple(sources), fetch=dict(fetch))
+    return IngestConfig(path=path, sources=tuple(sources), fetch=dict(fetch), max_run_hours=max_hours)
 
 
 def load_config(path: str | Path | None = None) -> IngestConfig:

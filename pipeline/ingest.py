@@ -59,8 +59,6 @@ EXIT_LOCKED = 4
 EXIT_STALE_LOCK = 5
 EXIT_INTERRUPTED = 130
 
-#: A run stops taking new pages this long after it started (finishing the page in hand).
-DEFAULT_MAX_RUN_SECONDS = 6 * 3600.0
 #: A run holding the lock longer than its own deadline plus this is reported as hung (exit 5).
 LOCK_GRACE_SECONDS = 15 * 60.0
 
@@ -727,7 +725,7 @@ def ingest(
     stop: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
     extractor: Any | None = None,
-    max_run_seconds: float = DEFAULT_MAX_RUN_SECONDS,
+    max_run_seconds: float | None = None,
 ) -> IngestSummary:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
@@ -745,8 +743,9 @@ def ingest(
         clock: the time source (epoch seconds) for retry scheduling.
         extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
             article needs it (a run where nothing changed never loads the models).
-        max_run_seconds: the run takes no new page after this long (it ends ``partial``, the
-            rest waits for the next run); its lock records this deadline plus
+        max_run_seconds: the run takes no new page after this long (default: the config's
+            ``[run] max_hours``; it ends ``partial``, the rest waits for the next run); its lock
+            records this deadline plus
             :data:`LOCK_GRACE_SECONDS`, past which another run reports it as hung.
 
     Returns:
@@ -768,6 +767,8 @@ def ingest(
     check_store(db_path)
     user_stop = stop or (lambda: False)
     summary = IngestSummary(sources=[s.name for s in selected])
+    if max_run_seconds is None:
+        max_run_seconds = config.max_run_hours * 3600
     run_deadline = time.monotonic() + max_run_seconds
 
     def should_stop() -> bool:

@@ -135,6 +135,14 @@ def test_ingest_stops_taking_pages_at_its_own_deadline(tmp_path: Path, db_path: 
         assert summary.deadline_reached and summary.exit_code == EXIT_PARTIAL
         assert summary.status == "partial" and site.count() == 0
         assert "run deadline reached" in "\n".join(summary.lines())
+        config.write_text("[run]\nmax_hours = 0.0001\n" + config.read_text(), encoding="utf-8")
+        assert load_config(config).max_run_hours == 0.0001
+        site.latency = 0.2  # 0.36 s of run time: two articles at most
+        summary = _ingest(config, db_path)
+        assert summary.deadline_reached and summary.inserted < 3
+        config.write_text(config.read_text().replace("0.0001", "1e9"), encoding="utf-8")
+        with pytest.raises(ConfigError, match="max_hours"):
+            load_config(config)
 
 
 _HOLD_LOCK = """
