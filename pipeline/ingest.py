@@ -196,7 +196,8 @@ class IngestSummary:
         if self.deadline_reached:
             out.append("  run deadline reached: the remaining pages wait for the next run")
         for failure in self.failures[:10]:
-            out.append(f"  failed {failure['url']}: {failure['error']}")
+            what = "skipped" if failure.get("status") == "skipped" else "failed"
+            out.append(f"  {what} {failure['url']}: {failure['error']}")
         for feed in self.failing_feeds:
             out.append(
                 f"  feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "

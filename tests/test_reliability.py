@@ -287,6 +287,7 @@ def test_ingest_goes_on_past_bad_links_and_values(srv: FaultServer, tmp_path: Pa
     assert {f["url"] for f in summary.failures} == {"http://127.0.0.1:99999999/berita/2024/03/01/port-di-luar-jangkauan-sama-sekali",
                                                    "http://[::1"}
     assert summary.inserted == 3 and summary.feeds_failed == 0
+    assert "  skipped http://[::1: ValueError: unusable link on" in "\n".join(summary.lines())
     with sqlite3.connect(db_path) as conn:
         stored = {r[0] for r in conn.execute("SELECT canonical_url FROM articles")}
     assert stored == {urls["good0"], urls["good1"], urls["kompas"]}
