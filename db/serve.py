@@ -7,8 +7,8 @@ in a thread with :class:`BackgroundServer`); :func:`serve` runs it in the foregr
 applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error
 (and an over-long query finds nothing at once instead of running for minutes).
 
-Datasette's own full-text search (``?_search=``) gets the same length bound as warta's:
-longer values are answered 400 at once. Served on a loopback address, only requests naming a loopback host (``localhost``,
+Datasette's own full-text search (``?_search=``) gets the same length bound as warta's, and
+custom SQL (``?sql=``) one of :data:`MAX_SQL_CHARS`: longer values are answered 400 at once. Served on a loopback address, only requests naming a loopback host (``localhost``,
 ``127.0.0.1``, ``[::1]``) in their ``Host`` header are answered (:func:`host_guard`): a web
 page cannot reach the store through DNS rebinding.
 """
@@ -168,16 +168,23 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-def _long_search(query_string: bytes) -> bool:
-    """True when a ``_search`` / ``_search_COLUMN`` parameter is longer than warta's own search allows."""
+#: Longest custom SQL accepted (``?sql=``): FTS5 MATCH strings of many terms run past the SQL
+#: time limit, growing faster than their length (12 KB of terms: 12 s on a 13-article store).
+MAX_SQL_CHARS = 4000
+
+
+def _too_long(query_string: bytes) -> str | None:
+    """Why the request's parameters are refused (an over-long search or SQL), or None."""
     for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         if key.startswith("_search") and len(value) > MAX_QUERY_CHARS:
-            return True
-    return False
+            return f"search too long: use at most {MAX_QUERY_CHARS} characters"
+        if key == "sql" and len(value) > MAX_SQL_CHARS:
+            return f"SQL too long: use at most {MAX_SQL_CHARS} characters"
+    return None
 
 
 def host_guard(app: Any, bind_host: str) -> Any:
-    """The ASGI ``app``, answering 400 to over-long ``_search`` values and, when bound to a
+    """The ASGI ``app``, answering 400 to over-long ``_search`` or ``sql`` values and, when bound to a
     loopback address, 421 to requests whose ``Host`` is not a loopback name (DNS rebinding)."""
     loopback = _host_name(bind_host) in _LOOPBACK_NAMES or bind_host.startswith("127.")
     allowed = _LOOPBACK_NAMES | {_host_name(bind_host)}
@@ -195,8 +202,9 @@ def host_guard(app: Any, bind_host: str) -> Any:
             if loopback and _host_name(host) not in allowed:
                 await refuse(send, 421, f"warta serve answers only requests for {', '.join(sorted(allowed))}")
                 return
-            if _long_search(scope.get("query_string") or b""):
-                await refuse(send, 400, f"search too long: use at most {MAX_QUERY_CHARS} characters")
+            problem = _too_long(scope.get("query_string") or b"")
+            if problem:
+                await refuse(send, 400, problem)
                 return
         await app(scope, receive, send)
 

@@ -587,8 +587,12 @@ def test_serve_bounds_datasette_search(small_store: Path) -> None:
         long = requests.get(f"{server.url}/warta/articles?_search={words}", timeout=60)
         canned = requests.get(f"{server.url}/warta/search?q={words}", timeout=60)
         short = requests.get(f"{server.url}/warta/articles?_search=Palembang", timeout=60)
+        match = " OR ".join(["kota"] * 1500)
+        sql = requests.get(f"{server.url}/warta.json", timeout=60, params={
+            "sql": f"select bm25(articles_fts) from articles_fts where articles_fts match '{match}'"})
         took = time.monotonic() - t0
     assert long.status_code == 400 and "too long" in long.text
+    assert sql.status_code == 400 and "SQL too long" in sql.text
     assert canned.status_code == 200 and short.status_code == 200
     assert took < 4
 
