@@ -5,6 +5,7 @@ Tree::
     StoreError
     ├── StoreNotFoundError        (also FileNotFoundError)
     ├── CorruptStoreError
+    ├── ReadOnlyStoreError
     ├── SchemaVersionError
     ├── LoadError
     ├── NotFoundError             (also LookupError)
@@ -26,6 +27,10 @@ class StoreNotFoundError(StoreError, FileNotFoundError):
 
 class CorruptStoreError(StoreError):
     """The file is not a readable SQLite database or not a warta store."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written (read-only file system, file or folder); reading still works."""
 
 
 class SchemaVersionError(StoreError):

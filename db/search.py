@@ -27,6 +27,12 @@ HIGHLIGHT = ("**", "**")
 SNIPPET_WORDS = 24
 #: BM25 weights of the indexed columns (title, text): a title match counts more.
 BM25_WEIGHTS = (5.0, 1.0)
+#: Longest query and most terms accepted: FTS5 time grows with both, and bm25()/snippet()
+#: cannot be interrupted by a SQL time limit (a 100 KB query ran for minutes).
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 32
+#: Most hits one search returns.
+MAX_LIMIT = 10_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -49,9 +55,15 @@ def to_fts_query(query: str) -> str:
     Raises:
         SearchQueryError: no searchable word in ``query``.
     """
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchQueryError(
+            f"search of {len(query)} characters is too long: use at most {MAX_QUERY_CHARS} "
+            "(a few words or phrases)"
+        )
     positive: list[str] = []
     negative: list[str] = []
     pending_or = False
+    terms = 0
     for m in _TOKEN.finditer(_NEAR.sub(" ", query)):
         negate, phrase, bare = m.group(1) == "-", m.group(2), m.group(3)
         prefix = False
@@ -68,6 +80,11 @@ def to_fts_query(query: str) -> str:
             words = _WORD.findall(phrase)
         if not words:
             continue
+        terms += 1
+        if terms > MAX_QUERY_TERMS:
+            raise SearchQueryError(
+                f"search has more than {MAX_QUERY_TERMS} words or phrases: use fewer"
+            )
         term = _quote(" ".join(words)) + ("*" if prefix else "")
         if negate:
             negative.append(term)
@@ -106,11 +123,14 @@ def iso_bound(value: dt.datetime | dt.date | str, *, end: bool = False) -> str:
             value = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
         except ValueError as exc:
             raise SearchQueryError(f"date {value!r} is not an ISO date: write it as YYYY-MM-DD") from exc
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return value.isoformat()
-    return (value + dt.timedelta(days=1)).isoformat() if end else value.isoformat()
+    try:
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            return value.isoformat()
+        return (value + dt.timedelta(days=1)).isoformat() if end else value.isoformat()
+    except OverflowError:  # 9999-12-31 and the like: past (or before) every stored date
+        return "9999-12-31T99" if end else "0000"
 
 
 @dataclass(slots=True)
@@ -187,6 +207,7 @@ def search(
     """
     if limit < 1:
         raise SearchQueryError(f"limit must be at least 1, not {limit}")
+    limit = min(limit, MAX_LIMIT)
     fts = to_fts_query(query)
     # Filters narrow the rowids inside the FTS query, so BM25 ranking and the LIMIT happen
     # there and only the hits' article rows are read (joining first reads every match).

@@ -4,7 +4,13 @@
 in a thread with :class:`BackgroundServer`); :func:`serve` runs it in the foreground for
 ``warta serve``. The canned ``search`` query passes what the user typed through
 ``warta_fts_query()``, an SQL function registered on every Datasette connection that
-applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error.
+applies :func:`db.search.to_fts_query`, so FTS syntax in the search box is never an error
+(and an over-long query finds nothing at once instead of running for minutes).
+
+Datasette's own full-text search (``?_search=``) gets the same length bound as warta's, and
+custom SQL (``?sql=``) one of :data:`MAX_SQL_CHARS`: longer values are answered 400 at once. Served on a loopback address, only requests naming a loopback host (``localhost``,
+``127.0.0.1``, ``[::1]``) in their ``Host`` header are answered (:func:`host_guard`): a web
+page cannot reach the store through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
 from db.exceptions import SearchQueryError, ServeError
-from db.search import to_fts_query
+from db.search import MAX_QUERY_CHARS, to_fts_query
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +205,60 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def _host_name(header: str) -> str:
+    """The host name of a ``Host`` header value, lower-cased, without the port."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header.split("]", 1)[0] + "]"
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+#: Longest custom SQL accepted (``?sql=``): FTS5 MATCH strings of many terms run past the SQL
+#: time limit, growing faster than their length (12 KB of terms: 12 s on a 13-article store).
+MAX_SQL_CHARS = 4000
+
+
+def _too_long(query_string: bytes) -> str | None:
+    """Why the request's parameters are refused (an over-long search or SQL), or None."""
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if key.startswith("_search") and len(value) > MAX_QUERY_CHARS:
+            return f"search too long: use at most {MAX_QUERY_CHARS} characters"
+        if key == "sql" and len(value) > MAX_SQL_CHARS:
+            return f"SQL too long: use at most {MAX_SQL_CHARS} characters"
+    return None
+
+
+def host_guard(app: Any, bind_host: str) -> Any:
+    """The ASGI ``app``, answering 400 to over-long ``_search`` or ``sql`` values and, when bound to a
+    loopback address, 421 to requests whose ``Host`` is not a loopback name (DNS rebinding)."""
+    loopback = _host_name(bind_host) in _LOOPBACK_NAMES or bind_host.startswith("127.")
+    allowed = _LOOPBACK_NAMES | {_host_name(bind_host)}
+
+    async def refuse(send: Any, status: int, message: str) -> None:
+        body = (message + "\n").encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            if loopback and _host_name(host) not in allowed:
+                await refuse(send, 421, f"warta serve answers only requests for {', '.join(sorted(allowed))}")
+                return
+            problem = _too_long(scope.get("query_string") or b"")
+            if problem:
+                await refuse(send, 400, problem)
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
 def serve(
     path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, on_ready: Callable[[str], None] | None = None
 ) -> None:
@@ -222,7 +283,10 @@ def serve(
         logger.info("serving %s on %s", path, url)
         if on_ready is not None:
             on_ready(url)
-        server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
+        # SIGTERM: in-flight requests get a few seconds (queries are bounded by the SQL time limit
+        # and the search length bounds), then the server stops regardless
+        server = uvicorn.Server(uvicorn.Config(host_guard(ds.app(), host), log_level="warning", lifespan="on",
+                                               timeout_graceful_shutdown=5))
         server.run(sockets=[sock])
     finally:
         sock.close()
@@ -241,7 +305,7 @@ class BackgroundServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, 0))
         self.url = f"http://{host}:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(build_datasette(path).app(), log_level="warning", lifespan="on")
+        config = uvicorn.Config(host_guard(build_datasette(path).app(), host), log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
         self._timeout = startup_timeout

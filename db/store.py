@@ -23,14 +23,15 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
+from urllib.parse import quote
 
 import sqlite_utils
 
 from db import reports, search as search_mod
-from db.exceptions import CorruptStoreError, LoadError, StoreError, StoreNotFoundError
+from db.exceptions import CorruptStoreError, LoadError, ReadOnlyStoreError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
 from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
-from db.schema import FTS_INDEX_SQL, TABLES, migrate
+from db.schema import FTS_INDEX_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
 from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
 
 logger = logging.getLogger(__name__)
@@ -241,6 +242,7 @@ def check_store_path(path: str | Path) -> None:
 
     Raises:
         CorruptStoreError: ``path`` is a folder, not an SQLite file, damaged, or not a warta store.
+        ReadOnlyStoreError: the store cannot be written (read-only file system, file or folder).
         StoreError: the folder does not exist or is not writable.
     """
     p = Path(path)
@@ -250,7 +252,13 @@ def check_store_path(path: str | Path) -> None:
         if _blank_sqlite(p):
             logger.info("store %s is empty (its creation was cut short): creating it again", p)
             return
-        Store.open_existing(p).close()
+        store = Store.open_existing(p)
+        store.close()
+        if store.read_only:
+            raise ReadOnlyStoreError(
+                f"the store {p} is read-only ({store.read_only}): this command writes to it; "
+                "copy it somewhere writable, or run the reading commands (search, stats ...) on it"
+            )
         return
     parent = _parent(p)
     if not parent.is_dir():
@@ -270,6 +278,29 @@ def _facts_version(facts: ArticleFacts) -> str | None:
     return max(versions, key=version_key) if versions else None
 
 
+def read_only_reason(path: str | Path) -> str | None:
+    """Why the store file ``path`` (existing or not) cannot be written, or None when it can."""
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "its file system is mounted read-only"
+    except OSError:
+        return None
+    if p.exists() and not os.access(p, os.W_OK):
+        return "the file is not writable"
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        return f"its folder {folder} is not writable"
+    return None
+
+
+def _read_only_message(path: Path, reason: str) -> str:
+    return (
+        f"the store {path} is read-only ({reason}): reading commands (search, stats, entity, "
+        "programme, export) work on it; to write to it, copy it somewhere writable"
+    )
+
+
 class Store:
     """A warta knowledge store in one SQLite file.
 
@@ -277,22 +308,32 @@ class Store:
         path: the database file; created (with the current schema) when missing, upgraded
             in place when written by an older warta.
         timeout: seconds to wait for another writer's lock.
+        read_only: open for reading only (SQLite ``mode=ro``, plus ``immutable=1`` when the
+            folder cannot be written, since no ``-shm`` file can be made there); the reason
+            given is named by every attempt to write.
     """
 
-    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S, read_only: str | None = None) -> None:
         self.path = Path(path)
-        try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=timeout)
-            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute(f"PRAGMA cache_size = -{CACHE_MB * 1024}")
-            migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
-            raise CorruptStoreError(
-                f"{self.path} is not a readable warta store ({exc}): give another --db path"
-            ) from exc
+        self.read_only = read_only
+        if read_only:
+            self._open_read_only(timeout)
+        else:
+            try:
+                self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=timeout)
+                self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                self.conn.execute(f"PRAGMA cache_size = -{CACHE_MB * 1024}")
+                migrate(self.conn)
+            except sqlite3.DatabaseError as exc:
+                reason = read_only_reason(self.path)
+                if reason:
+                    raise ReadOnlyStoreError(_read_only_message(self.path, reason)) from exc
+                raise CorruptStoreError(
+                    f"{self.path} is not a readable warta store ({exc}): give another --db path"
+                ) from exc
         self.db = sqlite_utils.Database(self.conn)
         self._resolver = Resolver(self.conn, self._flush)
         self._data_version: int | None = None
@@ -305,6 +346,25 @@ class Store:
         # outlet host -> id, tag name -> id (rows never deleted; dropped with the resolver's caches)
         self._outlets: dict[str, int] = {}
         self._tags: dict[str, int] = {}
+
+    def _open_read_only(self, timeout: float) -> None:
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        if not os.access(folder, os.W_OK) or (os.statvfs(folder).f_flag & os.ST_RDONLY):
+            uri += "&immutable=1"
+        try:
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            version = schema_version(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise CorruptStoreError(f"{self.path} is damaged ({exc}): restore it from a backup or re-crawl") from exc
+        if version != SCHEMA_VERSION:
+            raise ReadOnlyStoreError(
+                _read_only_message(self.path, str(self.read_only))
+                + f"; it has schema version {version}, this warta reads {SCHEMA_VERSION}, and a "
+                "read-only store cannot be upgraded"
+            )
 
     @classmethod
     def open_existing(cls, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> Store:
@@ -327,6 +387,13 @@ class Store:
             header = fh.read(len(_SQLITE_HEADER))
         if header != _SQLITE_HEADER:
             raise CorruptStoreError(f"{p} is not an SQLite database: give the path of a warta store")
+        read_only = read_only_reason(p)
+        if read_only:
+            store = cls(p, timeout=timeout, read_only=read_only)
+            if not store.db["articles"].exists():
+                store.close()
+                raise CorruptStoreError(f"{p} is an SQLite database but not a warta store (no articles table)")
+            return store
         try:
             probe = sqlite3.connect(str(p), timeout=timeout)
             try:
@@ -437,9 +504,27 @@ class Store:
     # ------------------------------------------------------------------ runs
 
     def start_run(self, command: str) -> int:
-        """Record the start of a crawl/ingest/reextract run; returns its id."""
+        """Record the start of a crawl/ingest/reextract run; returns its id.
+
+        Raises:
+            ReadOnlyStoreError: the store was opened read-only.
+        """
+        if self.read_only:
+            raise ReadOnlyStoreError(_read_only_message(self.path, self.read_only))
         cur = self.conn.execute("INSERT INTO runs (command, started) VALUES (?, ?)", (command, _now()))
         return int(cur.lastrowid or 0)
+
+    def mark_killed_runs(self, command: str) -> list[int]:
+        """Mark ``command``'s runs still 'running' as 'killed' (call it holding the run lock:
+        no such run can still be alive); returns their ids."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM runs WHERE command = ? AND status = 'running'", (command,)
+        )]
+        if ids:
+            self.conn.execute(
+                f"UPDATE runs SET status = 'killed' WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        return ids
 
     def finish_run(self, run_id: int, counts: Mapping[str, Any], status: str) -> None:
         """Record the end of a run with its counts (JSON) and status (ok, partial, failed)."""
@@ -940,6 +1025,13 @@ class Store:
         from db.export import export_table
 
         return export_table(self.db, table, fmt, out, columns)
+
+    def export_file(self, table: str, fmt: str, output: str | Path, columns: list[str] | None = None) -> int:
+        """Write one table (or summary) to the file ``output``, only ``columns`` when given (never
+        onto the store itself; through a temporary file renamed into place); returns the number of rows."""
+        from db.export import export_to_path
+
+        return export_to_path(self.db, table, fmt, output, store_path=self.path, columns=columns)
 
 
 __all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "check_store_path", "is_outdated", "version_key"]

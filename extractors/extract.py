@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -9,6 +10,7 @@ import re
 from extractors import dates, institutions, nlp, officials, places, programmes
 from extractors.exceptions import BadInputError
 from pipeline.models import (
+    FACT_TYPES,
     ArticleFacts,
     DateMention,
     Institution,
@@ -22,6 +24,9 @@ from pipeline.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Longest text extracted in one piece (spaCy's own limit is 1,000,000 characters).
+CHUNK_CHARS = 100_000
 
 #: Name and version of each fact type's extractor, recorded in every fact's provenance. Bump a
 #: module's ``VERSION`` whenever its output can change: ``warta reextract`` then re-runs the
@@ -93,10 +98,50 @@ class Extractor:
         pub = parse_published(published)
         if not text.strip():
             return ArticleFacts(versions=dict(VERSIONS))
-        st = nlp.run(self.nlp, text, pub)
-        facts = _to_facts(text, st, outlet_brand(outlet))
+        brand = outlet_brand(outlet)
+        if len(text) <= CHUNK_CHARS:
+            facts = _to_facts(text, nlp.run(self.nlp, text, pub), brand)
+        else:
+            # spaCy refuses texts over 1,000,000 characters (E088) and long ones are slow: extract
+            # paragraph-aligned chunks and put their facts together, offsets into the whole text
+            logger.info("text of %d characters extracted in chunks of at most %d", len(text), CHUNK_CHARS)
+            facts = ArticleFacts()
+            for offset, chunk in text_chunks(text, CHUNK_CHARS):
+                _merge(facts, _to_facts(chunk, nlp.run(self.nlp, chunk, pub), brand), offset)
         facts.versions = dict(VERSIONS)
         return facts
+
+
+def text_chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into ``(offset, chunk)`` pieces of at most ``size`` characters, at a
+    paragraph break when there is one in the second half of a piece, else a sentence end."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(". ", start + size // 2, end)
+                cut = cut + 1 if cut >= 0 else -1
+            end = cut + 1 if cut >= 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _merge(into: ArticleFacts, facts: ArticleFacts, offset: int) -> None:
+    """Add one chunk's facts, moved by ``offset``; places and dates stay one per name/value."""
+    seen_places = {p.name.lower() for p in into.places}
+    seen_dates = {d.value for d in into.dates}
+    for kind in (*FACT_TYPES, "relations"):
+        for fact in getattr(facts, kind):
+            if kind == "places" and fact.name.lower() in seen_places:
+                continue
+            if kind == "dates" and fact.value in seen_dates:
+                continue
+            fact.prov = dataclasses.replace(fact.prov, start=fact.prov.start + offset, end=fact.prov.end + offset)
+            getattr(into, kind).append(fact)
 
 
 def _sentence(text: str, sentences: list[tuple[int, int]], pos: int) -> str:

@@ -586,12 +586,13 @@ def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) ->
               help="A table or summary warta stats lists (persons, officials, places ... included).")
 @click.option("-c", "--column", "columns", multiple=True, help="Only this column (repeatable, kept in order).")
 @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="File to write (default: standard output).")
+              help="File to write (default: standard output); never the store itself.")
 def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...], output: str) -> None:
     """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV.
 
     Ids come with the names they stand for (official_roles has person beside person_id);
-    JSON lists such as authors, tags and evidence stay JSON in JSON Lines.
+    JSON lists such as authors, tags and evidence stay JSON in JSON Lines. A file is written
+    through a temporary file renamed into place, and never onto the store or its companions.
 
     \b
     Example:
@@ -603,11 +604,11 @@ def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...],
 
     store = _open_store(db_path)
     try:
-        if output != "-":
-            check_output(output)  # before the file is created or truncated
-        # lazy: the file is created on the first row written, after table and columns are checked
-        with click.open_file(output, "w", encoding="utf-8", lazy=True) as out:
-            n = store.export(table, fmt, out, list(columns) or None)  # type: ignore[arg-type]
+        if output == "-":
+            n = store.export(table, fmt, sys.stdout, list(columns) or None)
+        else:
+            check_output(output)  # the folder exists: before anything is written
+            n = store.export_file(table, fmt, output, list(columns) or None)
     except (ExportError, InputError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{n} rows of {table} written", err=True)
@@ -654,7 +655,10 @@ def reextract_command(db_path: str, since: str | None) -> None:
     from db.exceptions import StoreError
 
     store = _open_store(db_path)
-    run_id = store.start_run("reextract")
+    try:
+        run_id = store.start_run("reextract")
+    except StoreError as exc:  # a read-only store
+        raise click.ClickException(str(exc)) from exc
     bar = _Progress("re-extracted")
     try:
         counts = store.reextract(extract, EXTRACTOR_VERSION, since=since, progress=bar)
@@ -794,7 +798,7 @@ def ingest_command(
     Incremental (conditional GETs, only new or changed pages), resumable after a crash,
     retries failed URLs on later runs, and holds a lock so runs never overlap. Exit codes:
     0 ok, 1 some URLs failed, 2 configuration error, 3 store error, 4 locked, 5 outage
-    (everything failed, nothing fetched), 130 interrupted. --quiet still prints an outage and
+    (everything failed, nothing fetched), 6 hung run holds the lock, 130 interrupted. --quiet still prints an outage and
     feeds failing run after run on stderr.
 
     \b

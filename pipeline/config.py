@@ -1,6 +1,9 @@
 """Ingestion configuration: the ``sources.toml`` file read by ``warta ingest``.
 
-The file has three kinds of tables (see the shipped ``pipeline/sources.toml``)::
+The file has four kinds of tables (see the shipped ``pipeline/sources.toml``)::
+
+    [run]                 # optional: the whole run
+    max_hours = 6         # take no new page after this long (the lock records the deadline)
 
     [defaults]            # optional: values every source inherits (SourceSettings fields)
     max_pages = 200
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -90,6 +94,18 @@ _SETTING_TYPES: dict[str, str] = {
     "revisit_window_days": "number",
     "feed_alert_failures": "posint",
 }
+#: Largest accepted value per setting: bigger ones pass a type check but stall or break a run.
+_SETTING_MAX: dict[str, float] = {
+    "delay": 3600.0,
+    "max_pages": 1_000_000,
+    "max_attempts": 1000,
+    "retry_backoff_minutes": 525_600.0,
+    "revisit_after_hours": 87_600.0,
+    "revisit_window_days": 3650.0,
+    "feed_alert_failures": 1000,
+}
+#: Largest sources.toml read (a config is a few KB; /dev/zero is endless).
+MAX_CONFIG_BYTES = 1024 * 1024
 _SOURCE_KEYS: dict[str, str] = {
     "name": "name",
     "outlet": "str",
@@ -100,7 +116,9 @@ _SOURCE_KEYS: dict[str, str] = {
     "enabled": "bool",
     **_SETTING_TYPES,
 }
-_TOP_KEYS = ("defaults", "fetch", "source")
+_TOP_KEYS = ("run", "defaults", "fetch", "source")
+#: Default of ``[run] max_hours``.
+DEFAULT_MAX_RUN_HOURS = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +166,8 @@ class IngestConfig:
     sources: tuple[Source, ...]
     fetch: Mapping[str, Any] = field(default_factory=dict)
     """Overrides of ``scrapers.fetch.FetchSettings`` defaults (validated when the fetcher is built)."""
+    max_run_hours: float = DEFAULT_MAX_RUN_HOURS
+    """``[run] max_hours``: the run takes no new page after this long."""
 
     def select(self, names: list[str] | tuple[str, ...] | None) -> list[Source]:
         """The enabled sources, or exactly the ones named.
@@ -251,13 +271,15 @@ class _Checker:
             if not isinstance(value, bool):
                 raise bad("true or false")
             return value
+        top = _SETTING_MAX.get(key)
         if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise bad("a number >= 0")
+            if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                    or value < 0 or (top is not None and value > top)):
+                raise bad("a number >= 0" + (f" and <= {top:g}" if top is not None else ""))
             return float(value)
         if kind == "posint":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise bad("a whole number >= 1")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (top is not None and value > top):
+                raise bad("a whole number >= 1" + (f" and <= {top:g}" if top is not None else ""))
             return value
         if kind in ("strlist", "urllist"):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -312,9 +334,24 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
             line = (line_of_key(text, None, 0, key) or line_of_key(text, f"[{key}]", 0, None)
                     or line_of_key(text, f"[[{key}]]", 0, None))
             raise ConfigError(
-                f"unknown top-level key '{key}'; expected [defaults], [fetch] or [[source]] tables",
+                f"unknown top-level key '{key}'; expected [run], [defaults], [fetch] or [[source]] tables",
                 path=path, line=line, key=key,
             )
+
+    run_table = data.get("run", {})
+    if not isinstance(run_table, dict):
+        raise check.fail("'run' must be a table: [run]", header=None, key="run")
+    for key in run_table:
+        if key != "max_hours":
+            raise check.fail(f"[run] has unknown key '{key}'; known keys: max_hours", header="[run]", key=key)
+    max_hours = DEFAULT_MAX_RUN_HOURS
+    if "max_hours" in run_table:
+        value = run_table["max_hours"]
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                or not 0 < value <= 168):
+            raise check.fail(f"[run] key 'max_hours': expected a number > 0 and <= 168, got {value!r}",
+                             header="[run]", key="max_hours")
+        max_hours = float(value)
 
     defaults_table = data.get("defaults", {})
     if not isinstance(defaults_table, dict):
@@ -330,6 +367,11 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
     fetch = data.get("fetch", {})
     if not isinstance(fetch, dict):
         raise check.fail("'fetch' must be a table: [fetch]", header=None, key="fetch")
+    if "delay" in fetch:  # it would be silently replaced by each source's delay
+        raise check.fail(
+            "[fetch] key 'delay': the delay between requests is set per source; move it to [defaults] "
+            "(every source) or to a [[source]]", header="[fetch]", key="delay",
+        )
 
     raw_sources = data.get("source")
     if raw_sources is None:
@@ -367,7 +409,7 @@ def parse_config(text: str, path: str | Path = "<config>") -> IngestConfig:
             )
         settings = check.settings(table, defaults, where=label, header=header, index=index)
         sources.append(Source(settings=settings, **values))
-    return IngestConfig(path=path, sources=tuple(sources), fetch=dict(fetch))
+    return IngestConfig(path=path, sources=tuple(sources), fetch=dict(fetch), max_run_hours=max_hours)
 
 
 def load_config(path: str | Path | None = None) -> IngestConfig:
@@ -384,7 +426,13 @@ def load_config(path: str | Path | None = None) -> IngestConfig:
     """
     file = Path(path) if path is not None else DEFAULT_CONFIG
     try:
-        text = file.read_text(encoding="utf-8")
+        if not file.is_file() and file.exists():
+            raise ConfigError("not a regular file; pass --config PATH to a sources.toml", path=file)
+        with file.open("rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"larger than {MAX_CONFIG_BYTES} bytes: is this really a sources.toml?", path=file)
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark is fine
     except FileNotFoundError as exc:
         raise ConfigError("file not found; pass --config PATH to an existing sources.toml", path=file) from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -20,7 +20,7 @@ One run, for every configured source (``pipeline/config.py``)::
 
 Exit codes (:data:`EXIT_CODES`): 0 success, 1 partial failure (some URLs or feeds failed),
 2 configuration error, 3 store error, 4 locked by another run, 5 outage (every feed and URL
-failed, nothing fetched), 130 interrupted.
+failed, nothing fetched), 6 locked by a run past its own deadline (hung), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 from db.exceptions import LoadError, StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
-from pipeline.models import Article, DiscoveredLink, FetchedPage
+from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,11 @@ EXIT_CONFIG = 2
 EXIT_STORE = 3
 EXIT_LOCKED = 4
 EXIT_OUTAGE = 5
+EXIT_STALE_LOCK = 6
 EXIT_INTERRUPTED = 130
+
+#: A run holding the lock longer than its own deadline plus this is reported as hung (exit 6).
+LOCK_GRACE_SECONDS = 15 * 60.0
 
 #: Exit code -> meaning, as documented in the README.
 EXIT_CODES: dict[int, str] = {
@@ -67,6 +71,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_STORE: "store error: the --db file is unreachable, not a warta store, or damaged",
     EXIT_LOCKED: "another warta ingest holds the lock on this store; nothing was done",
     EXIT_OUTAGE: "outage: every feed and URL failed, nothing was fetched (network, site or block)",
+    EXIT_STALE_LOCK: "another warta ingest holds the lock past its own deadline: it is hung, stop it",
     EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
 }
 
@@ -77,8 +82,12 @@ EXIT_LABELS: dict[int, str] = {
     EXIT_STORE: "store error",
     EXIT_LOCKED: "locked",
     EXIT_OUTAGE: "outage",
+    EXIT_STALE_LOCK: "stale lock",
     EXIT_INTERRUPTED: "interrupted",
 }
+
+#: Skip reason of URLs whose host asked for a long pause (Retry-After): they wait for a later run.
+_DEFERRED = "host asked to wait (Retry-After)"
 
 #: Discovery link kinds followed as discovery pages (the rest are articles or ignored).
 _NAV_KINDS = ("feed", "sitemap", "listing")
@@ -86,6 +95,10 @@ _NAV_KINDS = ("feed", "sitemap", "listing")
 
 class LockedError(RuntimeError):
     """Another ``warta ingest`` holds the lock on this store."""
+
+
+class StaleLockError(LockedError):
+    """The run holding the lock is past its own deadline: hung, not merely busy."""
 
 
 # --------------------------------------------------------------------------- summary
@@ -118,6 +131,8 @@ class IngestSummary:
     """URLs that failed this run and reached max_attempts or a permanent error."""
     feeds_failed: int = 0
     """Discovery pages that failed this run."""
+    deadline_reached: bool = False
+    """The run stopped taking pages at its deadline (``max_run_seconds``); the rest waits for the next run."""
     facts: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, Any]] = field(default_factory=list)
     failing_feeds: list[dict[str, Any]] = field(default_factory=list)
@@ -138,7 +153,7 @@ class IngestSummary:
             return EXIT_STORE
         if self.outage:
             return EXIT_OUTAGE
-        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed) else EXIT_OK
+        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed or self.deadline_reached) else EXIT_OK
 
     @property
     def outage(self) -> bool:
@@ -182,6 +197,7 @@ class IngestSummary:
             "failed": self.failed,
             "gave_up": self.gave_up,
             "feeds_failed": self.feeds_failed,
+            "deadline_reached": self.deadline_reached,
             "facts": dict(self.facts),
             "failures": self.failures[:100],
             "failing_feeds": self.failing_feeds,
@@ -203,8 +219,11 @@ class IngestSummary:
             f"  failed {self.failed} (retried next run), gave up {self.gave_up}, feeds failed {self.feeds_failed}",
             "  facts stored: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
         ]
+        if self.deadline_reached:
+            out.append("  run deadline reached: the remaining pages wait for the next run")
         for failure in self.failures[:10]:
-            out.append(f"  failed {failure['url']}: {failure['error']}")
+            what = "skipped" if failure.get("status") == "skipped" else "failed"
+            out.append(f"  {what} {failure['url']}: {failure['error']}")
         for feed in self.failing_feeds:
             out.append(
                 f"  feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "
@@ -223,37 +242,61 @@ class RunLock:
     """An exclusive, non-blocking ``flock`` on ``<db>.lock``, held for the whole run.
 
     The kernel drops the lock when the process dies, even on ``kill -9``, so a crashed run
-    never blocks the next one. The file keeps the holder's pid for the error message.
+    never blocks the next one. The file keeps the holder's pid and the epoch time by which it
+    promised to be done (``deadline``): a run finding the lock held past that time reports the
+    holder as hung (:class:`StaleLockError`, exit 6) instead of quietly standing aside (exit 4).
+    A symlink in place of the lock file is refused, never followed.
+
+    Args:
+        db_path: the store; the lock is ``<db_path>.lock``.
+        deadline: epoch seconds by which this run will have released the lock (None: no promise).
     """
 
-    def __init__(self, db_path: str | Path) -> None:
+    def __init__(self, db_path: str | Path, *, deadline: float | None = None) -> None:
         self.path = Path(f"{db_path}.lock")
+        self.deadline = deadline
         self._fd: int | None = None
 
     def acquire(self) -> None:
         """Take the lock.
 
         Raises:
+            StaleLockError: another process holds it past its own deadline (hung).
             LockedError: another process holds it.
-            StoreError: the lock file cannot be created.
+            StoreError: the lock file cannot be created, or is a symlink.
         """
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError(
+                    f"{self.path} is a symbolic link: refusing to follow it (it could truncate another "
+                    "file); remove it and run again"
+                ) from exc
             raise StoreError(f"cannot create the lock file {self.path}: {exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            fields = os.read(fd, 64).decode("ascii", "replace").split()
             os.close(fd)
+            holder = fields[0] if fields else "unknown"
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                deadline = _float(fields[1]) if len(fields) > 1 else None
+                if deadline is not None and time.time() > deadline:
+                    late = dt.timedelta(seconds=round(time.time() - deadline))
+                    raise StaleLockError(
+                        f"stale lock: warta ingest pid {holder} still holds {self.path} {late} after its own "
+                        f"deadline ({dt.datetime.fromtimestamp(deadline, dt.UTC):%Y-%m-%d %H:%M} UTC); "
+                        f"it is hung: look at its log, then stop it (kill {holder})"
+                    ) from exc
                 raise LockedError(
                     f"another warta ingest (pid {holder}) is running on this store ({self.path} is locked); "
                     "this run did nothing: let the other one finish"
                 ) from exc
             raise StoreError(f"cannot lock {self.path}: {exc}") from exc
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        stamp = str(os.getpid()) + (f" {self.deadline:.0f}" if self.deadline is not None else "")
+        os.write(fd, stamp.encode("ascii"))
         self._fd = fd
 
     def release(self) -> None:
@@ -271,6 +314,13 @@ class RunLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 class GracefulStop:
@@ -418,7 +468,7 @@ class _SourceRun:
     def discover(self) -> None:
         from scrapers.canonical import canonicalize
         from scrapers.discover import discover
-        from scrapers.exceptions import DiscoveryError, FetchError
+        from scrapers.exceptions import DiscoveryError, FetchError, HostDeferred
 
         settings = self.source.settings
         queue: deque[tuple[str, str]] = deque(self.source.seeds)
@@ -439,6 +489,10 @@ class _SourceRun:
                     page: FetchedPage = self.fetcher.fetch(
                         url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
                     )
+            except HostDeferred as exc:  # the host asked for a long pause: not a failure of the feed
+                self.summary.skipped[_DEFERRED] += 1
+                logger.warning("deferred source=%s url=%s: %s", self.source.name, url, exc)
+                continue
             except FetchError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
@@ -449,12 +503,21 @@ class _SourceRun:
                 self._tick()
                 continue
             self.summary.pages_fetched += 1
+            bad_links: list[FailedFetch] = []
             try:
                 with _timed(self.summary, "discover"):
-                    links: list[DiscoveredLink] = discover(page)
+                    links: list[DiscoveredLink] = discover(page, bad_links=bad_links)
             except DiscoveryError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
                 continue
+            except Exception as exc:  # a discovery bug on one document must not stop the run
+                logger.exception("discovery failed source=%s url=%s", self.source.name, url)
+                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
+                continue
+            for bad in bad_links:  # the document's other links are still used
+                self.summary.skipped["unusable link"] += 1
+                self.summary.failures.append({"url": bad.url, "error": f"{bad.kind}: {bad.error}",
+                                              "source": self.source.name, "status": "skipped"})
             if not links:  # a news feed never lists nothing: it moved, or now serves another page
                 self._feed_failed(url, kind, f"no links found on {page.final_url}: check the URL in the config")
                 continue
@@ -525,7 +588,7 @@ class _SourceRun:
                 self._tick()
 
     def article(self, entry: Any) -> None:
-        from scrapers.exceptions import FetchError, NotAnArticle, ParseError
+        from scrapers.exceptions import FetchError, HostDeferred, NotAnArticle, ParseError
 
         try:
             with _timed(self.summary, "fetch"):
@@ -541,6 +604,11 @@ class _SourceRun:
             self.summary.pages_fetched += 1
             with _timed(self.summary, "parse"):
                 article = _article_from_page(self.fetcher, page)
+        except HostDeferred as exc:  # left pending, no attempt counted: the host is asked again next run
+            self.frontier.mark_tried(entry.url, run_id=self.run_id)
+            self.summary.skipped[_DEFERRED] += 1
+            logger.info("deferred url=%s: %s", entry.url, exc)
+            return
         except FetchError as exc:
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=exc.retryable)
             return
@@ -548,6 +616,10 @@ class _SourceRun:
             self._skip(entry, "not an article", str(exc))
             return
         except ParseError as exc:
+            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
+            return
+        except Exception as exc:  # a value no parser expected (a date in year 9999 ...): this URL only
+            logger.exception("parsing failed url=%s", entry.url)
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
             return
         reason = _in_range(article.published, self.since, self.until)
@@ -643,6 +715,7 @@ def ingest(
     stop: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
     extractor: Any | None = None,
+    max_run_seconds: float | None = None,
 ) -> IngestSummary:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
@@ -660,6 +733,10 @@ def ingest(
         clock: the time source (epoch seconds) for retry scheduling.
         extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
             article needs it (a run where nothing changed never loads the models).
+        max_run_seconds: the run takes no new page after this long (default: the config's
+            ``[run] max_hours``; it ends ``partial``, the rest waits for the next run); its lock
+            records this deadline plus
+            :data:`LOCK_GRACE_SECONDS`, past which another run reports it as hung.
 
     Returns:
         The run summary (also saved in the ``runs`` table).
@@ -667,7 +744,7 @@ def ingest(
     Raises:
         ConfigError: an unknown source name or a bad ``[fetch]`` setting.
         StoreError: the store is unreachable, not a warta store, or damaged.
-        LockedError: another run holds the lock.
+        LockedError: another run holds the lock (:class:`StaleLockError`: past its deadline).
     """
     from db.frontier import Frontier
     from db.store import Store
@@ -678,33 +755,49 @@ def ingest(
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}", path=config.path)
     check_store(db_path)
-    stop = stop or (lambda: False)
+    user_stop = stop or (lambda: False)
     summary = IngestSummary(sources=[s.name for s in selected])
-    with RunLock(db_path):
+    if max_run_seconds is None:
+        max_run_seconds = config.max_run_hours * 3600
+    run_deadline = time.monotonic() + max_run_seconds
+
+    def should_stop() -> bool:
+        if user_stop():
+            return True
+        if time.monotonic() >= run_deadline:
+            if not summary.deadline_reached:
+                logger.warning("run deadline reached after %.0f s: taking no more pages", max_run_seconds)
+            summary.deadline_reached = True
+        return summary.deadline_reached
+
+    with RunLock(db_path, deadline=time.time() + max_run_seconds + LOCK_GRACE_SECONDS):
         store = Store(db_path)
         frontier = Frontier(db_path)
         try:
+            killed = store.mark_killed_runs("ingest")
+            if killed:
+                logger.warning("runs %s never finished (killed): marked 'killed'", killed)
             run_id = store.start_run("ingest")
             summary.run_id = run_id
             logger.info("ingest run=%d sources=%s db=%s", run_id, ",".join(summary.sources), db_path)
             lazy = _LazyExtractor(extractor)
             try:
                 for source in selected:
-                    if stop():
+                    if should_stop():
                         break
                     with Fetcher(settings[source.name]) as fetcher:
                         _SourceRun(
                             source, fetcher=fetcher, frontier=frontier, store=store, extractor=lazy,
-                            summary=summary, run_id=run_id, since=since, until=until, stop=stop,
+                            summary=summary, run_id=run_id, since=since, until=until, stop=should_stop,
                             progress=progress, clock=clock,
                         ).run()
-                summary.status = "interrupted" if stop() else (
+                summary.status = "interrupted" if user_stop() else (
                     "outage" if summary.outage else "partial" if summary.exit_code else "ok")
             except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
                 summary.status = "failed"
                 raise StoreError(f"the store {db_path} failed during the run: {exc}") from exc
             except BaseException:
-                summary.status = "interrupted" if stop() else "failed"
+                summary.status = "interrupted" if user_stop() else "failed"
                 raise
             finally:
                 summary.duration_s = time.monotonic() - summary.started
@@ -762,6 +855,8 @@ def run_ingest(
 
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code for an error that stopped ``warta ingest`` before or during a run."""
+    if isinstance(exc, StaleLockError):
+        return EXIT_STALE_LOCK
     if isinstance(exc, LockedError):
         return EXIT_LOCKED
     if isinstance(exc, ConfigError):

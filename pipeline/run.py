@@ -3,7 +3,8 @@
 Each stage is one typed callable from its own package; this module is the only place
 that ties ``scrapers``, ``extractors`` and ``db`` together (see ``pipeline/models.py``).
 Expected per-item outcomes (a failed fetch, a page that is not an article) are counted
-and logged, never raised out of the loop.
+and logged, never raised out of the loop; so is any error extracting or loading one article.
+Only the store's own errors (disk full, damaged file) stop a run.
 """
 
 from __future__ import annotations
@@ -84,8 +85,20 @@ def process_items(
             )
             logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
         else:
-            facts = extractor.extract(item.text, item.published, item.outlet)
-            result = store.load(item, facts, run_id=run_id)
+            try:
+                facts = extractor.extract(item.text, item.published, item.outlet)
+                result = store.load(item, facts, run_id=run_id)
+            except Exception as exc:  # one article's bad value must not end the run; the store's own errors do
+                if _is_store_failure(exc):
+                    raise
+                logger.exception("could not extract or load %s", item.canonical_url)
+                stats.failed += 1
+                stats.failures.append(
+                    {"url": item.url, "kind": type(exc).__name__, "error": str(exc), "status": None}
+                )
+                if progress is not None:
+                    progress(stats)
+                continue
             stats.articles += 1
             status = getattr(result, "status", "inserted")
             if status in ("inserted", "updated", "unchanged"):
@@ -96,6 +109,26 @@ def process_items(
             progress(stats)
     stats.duration_s = time.monotonic() - stats.started
     return stats
+
+
+def _is_store_failure(exc: BaseException) -> bool:
+    """True for errors of the store itself (disk full, damaged file), which stop a run; a
+    LoadError is about one article and does not."""
+    import sqlite3
+
+    from db.exceptions import LoadError, StoreError
+
+    return isinstance(exc, sqlite3.Error) or (isinstance(exc, StoreError) and not isinstance(exc, LoadError))
+
+
+def _usable_url(url: str) -> bool:
+    """An http(s) URL with a host and a valid port ("http://[::1" and port 99999999 are not)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def crawl(
@@ -136,7 +169,7 @@ def crawl(
     from scrapers.fetch import Fetcher, FetchSettings
 
     seeds = list(seeds)
-    bad = [s for s in seeds if urlsplit(s).scheme not in ("http", "https") or not urlsplit(s).hostname]
+    bad = [s for s in seeds if not _usable_url(s)]
     if bad:
         raise ValueError(f"not an http(s) URL: {', '.join(repr(s) for s in bad)}; give feed, sitemap, "
                          "listing or article URLs such as https://sumsel.tribunnews.com/rss")

@@ -98,7 +98,13 @@ def assemble_article(
         first = fetch(url)
     adapter = adapter_for(first.final_url, first.text)
     article = adapter.parse(first.text, first.final_url)
-    next_urls = adapter.next_page_urls(first.text, first.final_url)
+    host = urlsplit(first.final_url).netloc.lower()
+    next_urls = []
+    for next_url in adapter.next_page_urls(first.text, first.final_url):
+        if urlsplit(next_url).netloc.lower() == host:
+            next_urls.append(next_url)
+        else:  # a pager pointing at another site would splice foreign text into the article
+            logger.warning("page link %s of %s leaves the article's host; not followed", next_url, url)
     if not next_urls:
         return article, failures
     all_url = adapter.all_pages_url(first.final_url)
@@ -240,7 +246,11 @@ class Crawler:
             seed = seed.strip()
             if not seed:
                 continue
-            if urlsplit(seed).scheme not in ("http", "https"):
+            try:
+                usable = urlsplit(seed).scheme in ("http", "https") and bool(site_key(seed))
+            except ValueError:  # "http://[::1", a port out of range
+                usable = False
+            if not usable:
                 yield FailedFetch(url=seed, error=f"seed {seed!r} is not an http(s) URL", kind="InvalidSeed")
                 continue
             sites.add(site_key(seed))
@@ -292,7 +302,9 @@ class Crawler:
             if kind == "article":
                 yield from self._article(task.url, page)
             elif kind in ("feed", "sitemap", "listing"):
-                links = discover(page, kind)
+                bad_links: list[FailedFetch] = []
+                links = discover(page, kind, bad_links=bad_links)
+                yield from bad_links  # one unusable link costs only itself
                 kept = filter_links(links, self.since, self.until)
                 if len(kept) < len(links):
                     logger.info("%d of %d links on %s outside the date window", len(links) - len(kept), len(links), task.url)

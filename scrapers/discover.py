@@ -14,7 +14,10 @@ Article links are canonicalised (:func:`scrapers.canonical.canonicalize`); listi
 sitemap links only lose tracking parameters, since their ``page=`` matters.
 :func:`in_window` and :func:`filter_links` bound links by date for a backfill, and
 :func:`backfill_listing_urls` lists Tribunnews-style day index pages for a date range.
-Malformed feeds and sitemaps raise :class:`~scrapers.exceptions.DiscoveryError`.
+Malformed feeds and sitemaps raise :class:`~scrapers.exceptions.DiscoveryError`. One
+unusable link (``http://[::1``, a port of 99999999) never costs the rest of its document: it
+is skipped and, when the caller passes ``bad_links``, recorded there as a
+:class:`~pipeline.models.FailedFetch` with its exception.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 import logging
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
@@ -33,7 +36,7 @@ import lxml.etree
 import lxml.html
 from courlan.urlutils import get_tldinfo
 
-from pipeline.models import DiscoveredLink, FetchedPage, LinkKind
+from pipeline.models import DiscoveredLink, FailedFetch, FetchedPage, LinkKind
 from scrapers.canonical import canonicalize, is_tracking_param
 from scrapers.exceptions import DiscoveryError
 
@@ -73,11 +76,34 @@ _ID_SEGMENT = re.compile(r"^(?:[a-z]-?)?\d{4,}$|^\d{4}$", re.I)
 _SITEMAP_PARSER = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
 )
-#: Largest unpacked size of a gzipped sitemap (the sitemaps protocol limit is 50 MB).
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+#: Largest unpacked size of a gzipped body still gzipped after fetching (the fetcher unpacks one
+#: layer within its own 10 MB cap; a second layer must not get past it).
+MAX_SITEMAP_BYTES = 10 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- URLs and dates
+
+
+def usable_url(
+    raw: str, base: str, clean: Callable[[str], str], bad: list[FailedFetch] | None = None
+) -> str | None:
+    """``clean(urljoin(base, raw))`` when that is a URL warta can use, else None.
+
+    A link that no URL function can handle (an unclosed IPv6 bracket, a port out of range,
+    no host) is logged and, when ``bad`` is given, recorded there with its exception.
+    """
+    try:
+        url = clean(urljoin(base, raw.strip()))
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+        if parts.scheme in ("http", "https") and not parts.hostname:
+            raise ValueError("the URL has no host")
+    except ValueError as exc:
+        logger.warning("unusable link %r on %s skipped: %s", raw[:200], base, exc)
+        if bad is not None:
+            bad.append(FailedFetch(url=raw[:2000], error=f"unusable link on {base}: {exc}", kind=type(exc).__name__))
+        return None
+    return url
 
 
 def strip_tracking(url: str) -> str:
@@ -214,6 +240,10 @@ def _unpacked(page: FetchedPage) -> tuple[bytes, str]:
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             body = d.decompress(body, MAX_SITEMAP_BYTES)
+            if d.unconsumed_tail and d.decompress(d.unconsumed_tail, 1):
+                raise DiscoveryError(
+                    f"{page.final_url}: gzip body unpacks to more than {MAX_SITEMAP_BYTES} bytes; not read"
+                )
         except zlib.error as exc:
             raise DiscoveryError(f"{page.final_url}: corrupt gzip body ({exc}); refetch it") from exc
         text = body.decode("utf-8", errors="replace")
@@ -293,12 +323,15 @@ def classify(page: FetchedPage) -> LinkKind:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(page: FetchedPage, kind: LinkKind | None = None) -> list[DiscoveredLink]:
+def discover(
+    page: FetchedPage, kind: LinkKind | None = None, *, bad_links: list[FailedFetch] | None = None
+) -> list[DiscoveredLink]:
     """The links a feed, sitemap or listing page leads to (none for an article).
 
     Args:
         page: a fetched page.
         kind: what :func:`classify` said about it, when the caller already asked.
+        bad_links: receives a FailedFetch for every link that is not a usable URL (skipped).
 
     Returns:
         Discovered links in document order, without duplicates.
@@ -307,13 +340,14 @@ def discover(page: FetchedPage, kind: LinkKind | None = None) -> list[Discovered
         DiscoveryError: the page is a feed or sitemap too malformed to read.
     """
     kind = kind or classify(page)
+    bad = bad_links if bad_links is not None else []
     if kind == "feed":
-        links = _feed_links(page)
+        links = _feed_links(page, bad)
     elif kind == "sitemap":
-        links = _sitemap_links(page)
+        links = _sitemap_links(page, bad)
     elif kind == "listing":
         doc = _html_doc(page)
-        links = _listing_links(doc, page.final_url) if doc is not None else []
+        links = _listing_links(doc, page.final_url, bad) if doc is not None else []
     else:
         links = []
     logger.info("discovered %d links on %s (%s)", len(links), page.final_url, kind)
@@ -339,7 +373,7 @@ def _struct_to_dt(value: object) -> dt.datetime | None:
         return None
 
 
-def _feed_links(page: FetchedPage) -> list[DiscoveredLink]:
+def _feed_links(page: FetchedPage, bad: list[FailedFetch]) -> list[DiscoveredLink]:
     body, _ = _unpacked(page)
     parsed = feedparser.parse(
         body,
@@ -356,13 +390,13 @@ def _feed_links(page: FetchedPage) -> list[DiscoveredLink]:
             href = entry["id"]
         if not href:
             continue
-        url = urljoin(page.final_url, href)
-        if urlsplit(url).scheme not in ("http", "https"):
+        url = usable_url(href, page.final_url, canonicalize, bad)
+        if url is None or urlsplit(url).scheme not in ("http", "https"):
             continue
         published = _struct_to_dt(entry.get("published_parsed") or entry.get("updated_parsed"))
         links.append(
             DiscoveredLink(
-                url=canonicalize(url), kind="article", source=page.final_url,
+                url=url, kind="article", source=page.final_url,
                 title=entry.get("title"), published=published,
             )
         )
@@ -386,7 +420,7 @@ def _child_text(el: lxml.etree._Element, name: str) -> str | None:
     return found[0].strip() if found else None
 
 
-def _sitemap_links(page: FetchedPage) -> list[DiscoveredLink]:
+def _sitemap_links(page: FetchedPage, bad: list[FailedFetch]) -> list[DiscoveredLink]:
     body, _ = _unpacked(page)
     try:
         root = lxml.etree.fromstring(body.lstrip(), parser=_SITEMAP_PARSER)
@@ -399,17 +433,19 @@ def _sitemap_links(page: FetchedPage) -> list[DiscoveredLink]:
     if name == "sitemapindex":
         for entry in root.xpath("./*[local-name()='sitemap']"):
             loc = _child_text(entry, "loc")
-            if loc:
+            url = usable_url(loc, page.final_url, strip_tracking, bad) if loc else None
+            if url:
                 links.append(
                     DiscoveredLink(
-                        url=strip_tracking(urljoin(page.final_url, loc)), kind="sitemap",
+                        url=url, kind="sitemap",
                         source=page.final_url, published=parse_date(_child_text(entry, "lastmod")),
                     )
                 )
     elif name == "urlset":
         for entry in root.xpath("./*[local-name()='url']"):
             loc = _child_text(entry, "loc")
-            if not loc:
+            url = usable_url(loc, page.final_url, canonicalize, bad) if loc else None
+            if not url:
                 continue
             news = entry.xpath("./*[local-name()='news']")
             title = None
@@ -419,7 +455,7 @@ def _sitemap_links(page: FetchedPage) -> list[DiscoveredLink]:
                 title = _child_text(news[0], "title")
             links.append(
                 DiscoveredLink(
-                    url=canonicalize(urljoin(page.final_url, loc)), kind="article",
+                    url=url, kind="article",
                     source=page.final_url, title=title, published=published,
                 )
             )
@@ -451,24 +487,29 @@ def _is_pager(url: str, base: str) -> bool:
     return u.path == b.path and bool(keys & _PAGER_KEYS)
 
 
-def _listing_links(doc: lxml.html.HtmlElement, base: str) -> list[DiscoveredLink]:
+def _listing_links(
+    doc: lxml.html.HtmlElement, base: str, bad: list[FailedFetch] | None = None
+) -> list[DiscoveredLink]:
     links: list[DiscoveredLink] = []
     base_href = doc.xpath("//base/@href")
-    root_url = urljoin(base, base_href[0]) if base_href else base
+    root_url = (usable_url(base_href[0], base, str, bad) if base_href else None) or base
     for href in doc.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href"):
-        url = strip_tracking(urljoin(root_url, href.strip()))
-        if _same_site(url, base):
+        url = usable_url(href, root_url, strip_tracking, bad)
+        if url and _same_site(url, base):
             links.append(DiscoveredLink(url=url, kind="listing", source=base, published=_date_param(url)))
     for link in doc.xpath("//link[@rel='alternate'][@href]"):
         if (link.get("type") or "").lower() in _FEED_TYPES:
-            url = strip_tracking(urljoin(root_url, link.get("href").strip()))
-            if _same_site(url, base):
+            url = usable_url(link.get("href"), root_url, strip_tracking, bad)
+            if url and _same_site(url, base):
                 links.append(DiscoveredLink(url=url, kind="feed", source=base, title=link.get("title")))
     for a in doc.xpath("//a[@href]"):
         href = a.get("href", "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(root_url, href)
+        found = usable_url(href, root_url, str, bad)
+        if found is None:
+            continue
+        url = found
         if urlsplit(url).scheme not in ("http", "https") or not _same_site(url, base):
             continue
         if _is_pager(url, base):

@@ -71,6 +71,20 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
+#: Bad byte sequences a declared charset may have and still be trusted (at least; 1 per 1,000 bytes).
+_FEW_BAD = 4
+
+
+def _bad_sequences(body: bytes, encoding: str) -> int | None:
+    """How many byte sequences of ``body`` do not decode under ``encoding`` (None: unknown codec)."""
+    try:
+        text = body.decode(encoding, errors="replace")
+    except LookupError:
+        return None
+    literal = body.count("\ufffd".encode(encoding)) if encoding.startswith("utf") else 0
+    return text.count("\ufffd") - literal
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode an HTML/XML body to text.
 
@@ -104,6 +118,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
             return body.decode(enc), enc
     if utf8_ok:
         return body.decode("utf-8"), "utf-8"
+    # A declared charset (or UTF-8) that fits all but a few stray bytes beats any statistical
+    # guess: one bad byte must not turn a whole UTF-8 page into Mac Roman.
+    for enc in [*candidates, *([] if "utf-8" in candidates else ["utf-8"])]:
+        bad = _bad_sequences(body, enc)
+        if bad is not None and bad <= max(_FEW_BAD, len(body) // 1000):
+            logger.info("body is %s but for %d bad byte sequence(s); replacing them", enc, bad)
+            return body.decode(enc, errors="replace"), enc
     try:
         from charset_normalizer import from_bytes
 

@@ -8,9 +8,10 @@
     │   ├── BlockedAddress (+ ValueError)    loopback/private/link-local host, allow_private=False
     │   ├── OffSiteURL (+ ValueError)        host outside the allowed set
     │   ├── RobotsDisallowed                 robots.txt forbids the URL for our User-Agent
-    │   ├── FetchTimeout                     connect or read timeout (retryable)
+    │   ├── FetchTimeout                     connect, read or total timeout (retryable)
     │   ├── ConnectionFailed                 refused / reset / DNS failure (retryable)
     │   ├── HTTPStatusError                  4xx/5xx answer (.status; 429 and 5xx retryable)
+│   ├── HostDeferred                     the host asked for a long wait (Retry-After): later run
     │   ├── TooManyRedirects                 redirect loop or more hops than allowed
     │   ├── BodyTooLarge                     body passed FetchSettings.max_bytes
     │   ├── TruncatedBody                    fewer bytes than Content-Length (retryable)
@@ -65,9 +66,11 @@ class RobotsDisallowed(FetchError):
 
 
 class FetchTimeout(FetchError):
-    """The server did not connect or answer within the configured timeout."""
+    """The server did not connect or answer within the configured timeouts."""
 
     retryable = True
+    total: bool = False
+    """True when the request's total deadline (FetchSettings.total_timeout) passed."""
 
 
 class ConnectionFailed(FetchError):
@@ -84,6 +87,13 @@ class HTTPStatusError(FetchError):
             retryable = status == 429 or status == 408 or status >= 500
         super().__init__(message, url=url, retryable=retryable)
         self.status = status
+
+
+class HostDeferred(FetchError):
+    """The host asked to wait longer than FetchSettings.defer_after (Retry-After): it gets no
+    more requests in this run, and its URLs are left for a later run."""
+
+    retryable = True
 
 
 class TooManyRedirects(FetchError):

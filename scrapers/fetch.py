@@ -4,11 +4,15 @@
 URL, no automatic retries or redirects: :class:`Fetcher` does both itself so that every hop
 is checked). :class:`Fetcher` adds, per request:
 
-* address check: loopback/private/link-local/reserved hosts are refused unless
-  ``allow_private`` (the literal IP and every address ``getaddrinfo`` returns are checked);
+* address check: every address that is not globally routable (loopback, private,
+  link-local, shared 100.64.0.0/10, reserved; also inside IPv4-mapped, 6to4, Teredo and NAT64
+  IPv6 forms) is refused unless ``allow_private`` (the literal IP and every address
+  ``getaddrinfo`` returns are checked);
 * robots.txt (parsed with protego, cached per host), including ``Crawl-delay``;
 * a minimum delay between requests to one host (``delay``, raised to the robots Crawl-delay);
-* explicit connect/read timeouts, retries with exponential backoff on connection errors,
+* explicit connect/read timeouts and a total deadline per request (``total_timeout``: connect,
+  headers and body together, robots.txt too; a watchdog shuts the socket when it passes, so a
+  server dripping one byte a second cannot hold warta), retries with exponential backoff on connection errors,
   timeouts, truncated bodies, 429 and 5xx, honouring ``Retry-After`` (seconds or HTTP-date),
   both capped;
 * a redirect cap with loop detection;
@@ -30,8 +34,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.utils
+import heapq
 import ipaddress
+import itertools
 import logging
+import math
 import socket
 import threading
 import time
@@ -41,7 +48,10 @@ from typing import Any, Mapping, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
+import urllib3.connectionpool
 from protego import Protego
 
 from pipeline.models import FetchedPage
@@ -53,6 +63,7 @@ from scrapers.exceptions import (
     ConnectionFailed,
     FetchError,
     FetchTimeout,
+    HostDeferred,
     HTTPStatusError,
     RobotsDisallowed,
     TooManyRedirects,
@@ -92,6 +103,14 @@ _CHUNK = 64 * 1024
 _ROBOTS_ERROR_TTL = 30.0
 
 
+#: Largest accepted value per setting: bigger ones pass a type check but stall or break a run.
+_SETTING_MAX: dict[str, float] = {
+    "connect_timeout": 600.0, "read_timeout": 3600.0, "total_timeout": 86_400.0, "retries": 100,
+    "backoff": 3600.0, "backoff_max": 86_400.0, "retry_after_max": 86_400.0, "defer_after": 86_400.0,
+    "max_redirects": 100, "max_bytes": 1 << 34, "delay": 3600.0, "max_crawl_delay": 86_400.0,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     """Every fetching default, in one place; override with :meth:`from_mapping`."""
@@ -106,6 +125,9 @@ class FetchSettings:
     """Seconds to wait for a TCP/TLS connection."""
     read_timeout: float = 20.0
     """Seconds to wait between bytes of the answer."""
+    total_timeout: float = 60.0
+    """Seconds one request may take in all (connect + headers + body), however slowly the
+    server drips its bytes; past it the request fails with a (retryable) FetchTimeout."""
     retries: int = 3
     """Extra attempts after a retryable failure (connection error, timeout, truncation, 429, 5xx)."""
     backoff: float = 1.0
@@ -114,6 +136,9 @@ class FetchSettings:
     """Upper bound of one backoff wait."""
     retry_after_max: float = 120.0
     """Upper bound of a server's Retry-After; longer requests are cut to this."""
+    defer_after: float = 600.0
+    """A Retry-After longer than this defers the whole host: no more requests to it in this
+    fetcher's life (one run), every further URL of it fails at once with HostDeferred."""
     max_redirects: int = 10
     """Redirect hops allowed per fetch; loops fail at once."""
     max_bytes: int = 10 * 1024 * 1024
@@ -130,10 +155,18 @@ class FetchSettings:
     """Accepted media types; anything else raises UnsupportedContentType."""
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout"):
-            if getattr(self, name) <= 0:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"fetch setting {f.name!r} must be a finite number, got {value!r}")
+        for name, top in _SETTING_MAX.items():
+            if getattr(self, name) > top:
+                raise ConfigError(f"fetch setting {name!r} must be at most {top:g}, got {getattr(self, name)!r}")
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be > 0 seconds, got {getattr(self, name)!r}")
-        for name in ("retries", "backoff", "backoff_max", "retry_after_max", "delay", "max_crawl_delay"):
+        for name in ("retries", "backoff", "backoff_max", "retry_after_max", "defer_after", "delay",
+                     "max_crawl_delay"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if self.max_redirects < 0 or self.max_bytes <= 0:
@@ -237,6 +270,162 @@ class MemoryValidatorStore:
         return len(self._data)
 
 
+# --------------------------------------------------------------------------- deadlines
+
+_current = threading.local()
+
+
+class _Watchdog:
+    """One daemon thread firing the :class:`_Deadline` s that pass (a heap ordered by time), so
+    a request costs a heap push rather than a thread of its own."""
+
+    _COMPACT_AT = 4096
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: _Deadline) -> None:
+        with self._cond:
+            if len(self._heap) > self._COMPACT_AT:  # finished requests leave entries behind
+                self._heap = [e for e in self._heap if not e[2].done]
+                heapq.heapify(self._heap)
+            heapq.heappush(self._heap, (deadline.at, next(self._seq), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="warta-fetch-deadlines", daemon=True)
+                self._thread.start()
+            elif self._heap[0][2] is deadline:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                due: _Deadline | None = None
+                while due is None:
+                    while self._heap and self._heap[0][2].done:
+                        heapq.heappop(self._heap)
+                    if not self._heap:
+                        self._cond.wait()
+                        continue
+                    wait = self._heap[0][0] - time.monotonic()
+                    if wait > 0:
+                        self._cond.wait(wait)
+                        continue
+                    due = heapq.heappop(self._heap)[2]
+            due.fire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _Deadline:
+    """The total deadline of one request: when it passes, the watchdog shuts down the socket
+    of every connection the request used, which wakes a blocked read at once.
+
+    Used as a context manager around one request on one thread; the connections register
+    themselves through a thread-local (see :class:`_DeadlineMixin`).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self.done = False
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float:
+        """Seconds left (may be negative)."""
+        return self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        """True once the deadline is over (whether or not the watchdog has fired yet)."""
+        return self.expired or time.monotonic() >= self.at
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            expired = self.expired
+        if expired:
+            _shut(connection)
+
+    def fire(self) -> None:
+        """Shut every registered connection down, unless the request has finished."""
+        with self._lock:
+            if self.done:
+                return
+            self.expired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut(connection)
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        _WATCHDOG.add(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.done = True
+        _current.deadline = None
+
+
+def _shut(connection: Any) -> None:
+    """Shut down a socket, or a connection's socket, waking any read blocked on it."""
+    sock = connection if isinstance(connection, socket.socket) else getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class _DeadlineMixin:
+    """Registers the connection (while connecting and sending) and then its socket (which the
+    response keeps reading after http.client drops ``conn.sock`` for a closing answer) with the
+    current request's deadline."""
+
+    sock: Any
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.attach(self)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None and self.sock is not None:
+            deadline.attach(self.sock)
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _DeadlineHTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """An adapter whose connections obey the current request's :class:`_Deadline`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -259,7 +448,7 @@ def make_session(settings: FetchSettings) -> requests.Session:
             "Accept-Encoding": "gzip, deflate",
         }
     )
-    adapter = requests.adapters.HTTPAdapter(max_retries=0, pool_connections=8, pool_maxsize=8)
+    adapter = _DeadlineAdapter(max_retries=0, pool_connections=8, pool_maxsize=8)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.max_redirects = settings.max_redirects
@@ -291,13 +480,31 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries: IPv4-mapped, 6to4, Teredo client, NAT64."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64 or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _blocked_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-        or ip.is_multicast or ip.is_unspecified
-    )
+    """True for every address that is not globally routable (loopback, private, link-local,
+    shared 100.64/10, reserved, multicast ...), also when wrapped in an IPv6 form."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return _blocked_ip(inner)
+    return not ip.is_global or ip.is_multicast
 
 
 def check_address(url: str, *, allow_private: bool = False) -> None:
@@ -324,7 +531,8 @@ def check_address(url: str, *, allow_private: bool = False) -> None:
     if literal is not None:
         if _blocked_ip(literal):
             raise BlockedAddress(
-                f"refusing {url}: {host} is a loopback/private/link-local address "
+                f"refusing {url}: {host} is not a globally routable address (loopback, private, "
+                "link-local, shared or reserved) "
                 "(set allow_private=True for local test sites)",
                 url=url,
             )
@@ -366,6 +574,8 @@ class _HostState:
     robots_loaded: bool = False
     robots_error: FetchError | None = None
     robots_error_at: float = 0.0
+    deferred_until: float = float("-inf")
+    """monotonic time before which the host gets no request at all (a long Retry-After)."""
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -622,12 +832,30 @@ class Fetcher:
         while True:
             attempt += 1
             state = self._host(url)
+            if state.deferred_until > time.monotonic():
+                raise HostDeferred(
+                    f"{url}: not fetched, {urlsplit(url).netloc} asked to wait "
+                    f"{state.deferred_until - time.monotonic():.0f}s more (Retry-After); left for a later run",
+                    url=url,
+                )
             with state.lock:
                 self._wait_turn(url)
             try:
                 return self._get_once(url, headers, content_check=content_check)
             except FetchError as exc:
                 exc.attempts = attempt
+                if exc.retry_after is not None and exc.retry_after > s.defer_after:
+                    with state.lock:
+                        state.deferred_until = max(state.deferred_until, time.monotonic() + exc.retry_after)
+                    logger.warning("%s asked to wait %.0fs (Retry-After): no more requests to it in this run",
+                                   urlsplit(url).netloc, exc.retry_after)
+                    deferred = HostDeferred(
+                        f"{url}: {urlsplit(url).netloc} asked to wait {exc.retry_after:.0f}s (Retry-After, "
+                        f"over defer_after={s.defer_after:g}s); the host is left for a later run",
+                        url=url,
+                    )
+                    deferred.retry_after, deferred.status, deferred.attempts = exc.retry_after, exc.status, attempt
+                    raise deferred from exc
                 wait = min(s.backoff * 2 ** (attempt - 1), s.backoff_max)
                 if exc.retry_after is not None:
                     wait = min(exc.retry_after, s.retry_after_max)
@@ -646,11 +874,27 @@ class Fetcher:
         self, url: str, headers: dict[str, str], *, content_check: bool
     ) -> tuple[requests.Response, bytes]:
         s = self.settings
+        with _Deadline(s.total_timeout) as deadline:
+            try:
+                return self._get_once_within(url, headers, content_check=content_check, deadline=deadline)
+            except (FetchError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+                    OSError) as exc:
+                if not deadline.passed():
+                    raise
+                if isinstance(exc, FetchTimeout) and exc.total:
+                    raise
+                raise _total_timeout(url, s.total_timeout) from exc
+
+    def _get_once_within(
+        self, url: str, headers: dict[str, str], *, content_check: bool, deadline: _Deadline
+    ) -> tuple[requests.Response, bytes]:
+        s = self.settings
+        left = max(deadline.remaining(), 0.001)
         try:
             resp = self.session.get(
                 url,
                 headers=headers,
-                timeout=(s.connect_timeout, s.read_timeout),
+                timeout=(min(s.connect_timeout, left), min(s.read_timeout, left)),
                 allow_redirects=False,
                 stream=True,
             )
@@ -686,7 +930,7 @@ class Fetcher:
                     "(raise max_bytes to accept it)",
                     url=url,
                 )
-            body = self._read_body(resp, url)
+            body = self._read_body(resp, url, deadline)
         finally:
             resp.close()
         if body[:2] == b"\x1f\x8b":
@@ -697,12 +941,14 @@ class Fetcher:
             )
         return resp, body
 
-    def _read_body(self, resp: requests.Response, url: str) -> bytes:
+    def _read_body(self, resp: requests.Response, url: str, deadline: _Deadline) -> bytes:
         limit = self.settings.max_bytes
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in resp.raw.stream(_CHUNK, decode_content=True):
+                if deadline.passed():
+                    raise _total_timeout(url, deadline.seconds)
                 size += len(chunk)
                 if size > limit:
                     raise BodyTooLarge(
@@ -734,6 +980,16 @@ class Fetcher:
                 f"{url}: got {len(body)} bytes, Content-Length said {length}; retry later", url=url
             )
         return body
+
+
+def _total_timeout(url: str, seconds: float) -> FetchTimeout:
+    err = FetchTimeout(
+        f"{url}: no complete answer within {seconds:g}s (connect + headers + body); the server is "
+        "too slow or drips its answer: it is retried on a later attempt (raise total_timeout to wait longer)",
+        url=url,
+    )
+    err.total = True
+    return err
 
 
 def _for_url(error: FetchError, url: str) -> FetchError:

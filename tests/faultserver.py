@@ -3,7 +3,7 @@
 Routes map a path (optionally with its query) to a *responder*, a callable that writes the
 whole answer on the real socket. Helpers build the usual ones: pages, error statuses with
 Retry-After, slow answers, connection resets, truncated bodies, redirects, oversized bodies,
-conditional GET (ETag/Last-Modified -> 304) and sequences (503 then 200)::
+conditional GET (ETag/Last-Modified -> 304), answers dripped a byte at a time and sequences (503 then 200)::
 
     with FaultServer() as srv:
         srv.route("/flaky", sequence(status(503, {"Retry-After": "0"}), page(b"<html>ok</html>")))
@@ -112,6 +112,45 @@ def stall_body(body: bytes, seconds: float) -> Responder:
         time.sleep(seconds)
         try:
             h.wfile.write(body[len(body) // 2 :])
+        except OSError:
+            pass
+
+    return respond
+
+
+def drip(
+    body: bytes | str,
+    *,
+    interval: float = 0.2,
+    content_type: str = HTML,
+    headers_too: bool = False,
+    stop: threading.Event | None = None,
+) -> Responder:
+    """Send the answer one byte every ``interval`` seconds: the body only, or with
+    ``headers_too`` the status line and headers as well. Every single read is quick, so only a
+    total deadline stops the client. Ends early (closing) when ``stop`` is set or the client left.
+    """
+    data = body.encode("utf-8") if isinstance(body, str) else body
+
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        head = (
+            f"HTTP/1.0 200 OK\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n"
+        ).encode("ascii")
+        if headers_too:
+            dripped = head + data
+        else:
+            h.wfile.write(head)
+            h.wfile.flush()
+            dripped = data
+        h.close_connection = True
+        try:
+            for i in range(len(dripped)):
+                if stop is not None and stop.is_set():
+                    return
+                h.wfile.write(dripped[i : i + 1])
+                h.wfile.flush()
+                time.sleep(interval)
         except OSError:
             pass
 

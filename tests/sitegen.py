@@ -2,7 +2,8 @@
 
 :class:`GeneratedSite` serves ``n`` Indonesian-language articles, an RSS feed, a sitemap and a
 paged listing on 127.0.0.1 (port 0), answers conditional GETs with 304, counts every response
-by path and status, and can inject faults (an error status a number of times, a slow answer)
+by path and status, and can inject faults (an error status a number of times, a slow answer, an
+answer dripped a byte at a time)
 and change its content between runs (new articles, edited articles).
 
 Example::
@@ -197,6 +198,11 @@ class GeneratedSite:
         """Wait ``seconds`` before answering ``path`` (to provoke client timeouts)."""
         self.faults[path] = {"sleep": seconds, "times": times}
 
+    def drip(self, path: str, interval: float, times: int = 1_000_000) -> None:
+        """Answer ``path`` with its headers, then its body one byte every ``interval`` seconds
+        (each read is quick: only a total deadline stops the client)."""
+        self.faults[path] = {"drip": interval, "times": times}
+
     def heal(self, path: str | None = None) -> None:
         """Remove the fault on ``path`` (all faults when None)."""
         if path is None:
@@ -330,6 +336,9 @@ class GeneratedSite:
                     fault["times"] -= 1
                     if "sleep" in fault:
                         time.sleep(fault["sleep"])
+                    elif "drip" in fault:
+                        self._drip(parts.path, fault["drip"])
+                        return
                     else:
                         self._send(int(fault["status"]), b"server error", {"Content-Type": "text/plain"})
                         return
@@ -347,6 +356,28 @@ class GeneratedSite:
                     self._send(304, b"", {"ETag": etag})
                     return
                 self._send(200, body, headers)
+
+            def _drip(self, path: str, interval: float) -> None:
+                try:
+                    text, ctype, _ = site._page(path, {})
+                except KeyError:
+                    text, ctype = "not found", "text/plain"
+                body = text.encode("utf-8")
+                with site._lock:
+                    site.counts[(path, 200)] += 1
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(interval)
+                except OSError:  # the client gave up
+                    pass
 
             do_HEAD = do_GET  # noqa: N815
 

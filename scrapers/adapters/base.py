@@ -426,7 +426,8 @@ def pager_urls(page: Page, container_xpath: str) -> list[str]:
     for a in page.doc.xpath(container_xpath + "//a[@href]"):
         href = urljoin(page.url, a.get("href"))
         n = page_number(href)
-        if n > current and n not in found and urlsplit(href).path == urlsplit(page.url).path:
+        same = urlsplit(href)[:3] == urlsplit(page.url)[:3]  # scheme, host and path: never another site
+        if n > current and n not in found and same:
             found[n] = href
     return [found[n] for n in sorted(found)]
 

@@ -50,9 +50,11 @@ def parse_iso(value: str | None) -> dt.datetime | None:
     if not _ISOISH.match(value):
         return None
     try:
-        return dt.datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
+        parsed = dt.datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
     except ValueError:
         return None
+    # year 1 or 9999 cannot be moved to every time zone (OverflowError): no news page means it
+    return parsed if 1 < parsed.year < 9999 else None
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import lxml.html
 import trafilatura
@@ -28,19 +29,50 @@ logger = logging.getLogger(__name__)
 MIN_WORDS = 30
 #: Keep trafilatura's output unfiltered when the container check would remove more than this share.
 _MAX_DROPPED_SHARE = 0.5
+#: CPU seconds the main-container check may take on one page; past it trafilatura's output is kept as is.
+CONTAINER_CHECK_BUDGET = 2.0
 
 
 def main_container_text(doc: lxml.html.HtmlElement) -> str:
-    """Text (whitespace removed) of the element whose direct ``<p>`` children hold the most text."""
-    best, best_len = None, 0
+    """Text (whitespace removed) of the element whose direct ``<p>`` children hold the most text.
+
+    One pass over the paragraphs (each ``<p>``'s text is measured once), so time grows
+    linearly with the page.
+    """
+    totals: dict[lxml.html.HtmlElement, int] = {}
     for p in doc.iter("p"):
         parent = p.getparent()
-        if parent is None:
+        if parent is not None:
+            totals[parent] = totals.get(parent, 0) + len(p.text_content())
+    if not totals:
+        return ""
+    best = max(totals, key=totals.__getitem__)
+    return _squash(best.text_content()) if totals[best] >= 400 else ""
+
+
+def in_container(paragraphs: list[str], container: str, *, deadline: float) -> list[str] | None:
+    """The paragraphs whose text (whitespace removed) occurs in ``container``, in order.
+
+    Paragraphs usually come in document order, so each search starts where the previous match
+    ended (linear overall); one out of order is searched from the start. Returns None when the
+    thread's CPU time (``time.thread_time()``) passes ``deadline`` first (the caller keeps every
+    paragraph).
+    """
+    kept: list[str] = []
+    pos = 0
+    for p in paragraphs:
+        if not p:
             continue
-        total = sum(len(c.text_content()) for c in parent if c.tag == "p")
-        if total > best_len:
-            best, best_len = parent, total
-    return _squash(best.text_content()) if best is not None and best_len >= 400 else ""
+        if time.thread_time() > deadline:
+            return None
+        needle = _squash(p)
+        at = container.find(needle, pos)
+        if at < 0:
+            at = container.find(needle)
+        if at >= 0:
+            kept.append(p)
+            pos = at + len(needle)
+    return kept
 
 
 def _squash(text: str) -> str:
@@ -94,7 +126,12 @@ class GenericAdapter(SiteAdapter):
         container = main_container_text(page.doc)
         if not container or not paragraphs:
             return paragraphs
-        kept = [p for p in paragraphs if p and _squash(p) in container]
+        found = in_container(paragraphs, container, deadline=time.thread_time() + CONTAINER_CHECK_BUDGET)
+        if found is None:
+            logger.warning("main-container check over its %.0f s CPU budget on %s; keeping trafilatura output",
+                           CONTAINER_CHECK_BUDGET, page.url)
+            return paragraphs
+        kept = found
         dropped = sum(map(len, paragraphs)) - sum(map(len, kept))
         if dropped > _MAX_DROPPED_SHARE * sum(map(len, paragraphs)):
             logger.debug("main-container check would drop %d chars on %s; keeping trafilatura output", dropped, page.url)
