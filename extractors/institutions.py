@@ -34,6 +34,12 @@ _USUAL = {"Daerah Khusus Ibukota Jakarta": "DKI Jakarta", "Daerah Khusus Ibu Kot
 #: "Polsek Terusan Nunyai", "Kodim 0703/Cilacap", "RSUD Alimuddin Umar").
 _AREA_NAMED = {"polres", "polsek", "polresta", "polrestabes", "polda", "kodim", "koramil", "korem", "kodam",
                "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda"}
+#: Office heads whose name is the area they serve, which the region list may lack.
+_AREA_HEADS = {"Pengadilan Negeri", "Pengadilan Agama", "Pengadilan Tinggi", "Kejaksaan Negeri", "Kejaksaan Tinggi",
+               "Kepolisian Sektor", "Kepolisian Resor", "Kantor Pertanahan"}
+#: Schools: "SMAN 4 Lubuklinggau", "SMK Negeri 2 Rantauprapat", "SDN 01/02 Kampung Melayu".
+_SCHOOL = re.compile(r"\b(?:SDN|SMPN|SMAN|SMKN|SD|SMP|SMA|SMK|SLB|MTsN|MTs|MAN|MIN|MI)(?:\s+(?:Negeri|Swasta|IT))?"
+                     r"\s+\d{1,3}(?:/\d{1,3})?(?:\s+([A-Z][\w-]*)(?:\s+([A-Z][\w-]*))?)?")
 #: A head word followed by these names a building, not a body ("Balai Desa", "Balai Kota").
 _BUILDINGS = {("Balai", "Desa"), ("Balai", "Kota"), ("Balai", "Kelurahan"), ("Balai", "Pertemuan"), ("Balai", "Adat")}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
@@ -147,6 +153,18 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
     return j, None, False
 
 
+def _area_run(toks: list[Token], j: int, common: frozenset[str]) -> int:
+    """End of the capitalised area name a unit takes at ``j`` ("Pelabuhan Belawan", "Terbanggi Besar",
+    "0703/Cilacap"): up to three words, the first not a common word, no title, degree or position."""
+    a = j
+    while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)) \
+            and toks[a].text not in ("(", ")", ",") and not lexicon.is_title(toks[a].text) \
+            and not lexicon.is_degree(toks[a].text) and (toks[a].low,) not in lexicon.positions() \
+            and not (a == j and toks[a].bare.lower() in common):
+        a += 1
+    return a
+
+
 def _paren_abbrev(toks: list[Token], j: int) -> str | None:
     """The abbreviation in "(Diskominfo)" or "(Ditjen Aptika)" right at ``j``."""
     if j < len(toks) and toks[j].text == "(":
@@ -220,6 +238,14 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 match.name, match.has_region, match.region_code = f"{m.group(1)} {place.surface}", True, place.code
         out.append(match)
         taken.append((s, e))
+    for m in _SCHOOL.finditer(text):
+        s, e = m.span()
+        if m.group(2) and f"{m.group(1)} {m.group(2)}".lower() not in idx.bare \
+                and f"{m.group(1)} {m.group(2)}".lower() not in idx.district:
+            e = m.end(1)  # "SMAN 4 Lubuklinggau Erwin Susanto": one word of area, unless two name a place
+        if free(s, e):
+            out.append(InstitutionMatch(s, e, text[s:e], text[s:e], "school", ("known", norm(text[s:e]))))
+            taken.append((s, e))
     known_spans = list(taken)
 
     def named_body(start: int, j: int, kind: str) -> None:
@@ -342,7 +368,18 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         j = k2
                         continue
                 break
-            standalone = last < i + head_len and " ".join(h for h in (x.bare for x in toks[i : i + head_len])) in _STANDALONE
+            head_phrase = " ".join(x.bare for x in toks[i : i + head_len])
+            if last < i + head_len and head_phrase in _AREA_HEADS and at.get(toks[i + head_len].start) is None \
+                    if i + head_len < len(toks) else False:
+                a = _area_run(toks, i + head_len, common)
+                if a > i + head_len:  # "Pengadilan Negeri Kalianda", "Kepolisian Sektor Gadingrejo"
+                    end = toks[a - 1].end
+                    out.append(InstitutionMatch(t.start, end, text[t.start:end], text[t.start:end], "office",
+                                                ("office", field_key(text[t.start:end])), None, True))
+                    taken.append((t.start, end))
+                    i = a
+                    continue
+            standalone = last < i + head_len and head_phrase in _STANDALONE
             if last >= i + head_len or standalone:
                 field_text = text[toks[i + head_len].start : toks[last].end] if not standalone else ""
                 head_text = virtual_head or text[t.start : toks[i + head_len - 1].end]
@@ -397,12 +434,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             surface_head = text[t.start : toks[j - 1].end]
             k, place, setempat = _region_after(toks, j, at)
             if place is None and surface_head.lower() in _AREA_NAMED:
-                a = j
-                while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)) \
-                        and toks[a].text not in ("(", ")", ",") and not lexicon.is_title(toks[a].text) \
-                        and not lexicon.is_degree(toks[a].text) and (toks[a].low,) not in lexicon.positions() \
-                        and toks[a].bare.lower() not in common:
-                    a += 1
+                a = _area_run(toks, j, common)
                 if a > j:
                     area = text[toks[j].start : toks[a - 1].end]
                     fk = ("office", field_key(surface_head + " " + area))
