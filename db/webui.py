@@ -23,6 +23,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -283,14 +284,20 @@ async def home_view(datasette: Any, request: Any) -> Response:
     return await _render(datasette, request, "warta_home.html", page, title)
 
 
-async def article_view(datasette: Any, request: Any) -> Response:
-    """``/article/<id>``."""
-    article_id = int(request.url_vars["id"])
+async def _page_view(datasette: Any, request: Any, build: Callable[[Any, int], dict[str, Any]], template: str,
+                     title: Callable[[dict[str, Any]], str]) -> Response:
+    """Build the page of the id in the URL with ``build(conn, id)``; a missing id is a 404 page."""
+    item_id = int(request.url_vars["id"])
     try:
-        page = await datasette.get_database().execute_fn(lambda conn: article_page(conn, article_id))
+        page = await datasette.get_database().execute_fn(lambda conn: build(conn, item_id))
     except NotFoundError as exc:
         return await _not_found(datasette, request, str(exc))
-    return await _render(datasette, request, "warta_article.html", page, page["article"].title)
+    return await _render(datasette, request, template, page, title(page))
+
+
+async def article_view(datasette: Any, request: Any) -> Response:
+    """``/article/<id>``."""
+    return await _page_view(datasette, request, article_page, "warta_article.html", lambda p: p["article"].title)
 
 
 async def entity_view(datasette: Any, request: Any) -> Response:
@@ -311,12 +318,8 @@ async def entity_view(datasette: Any, request: Any) -> Response:
 
 async def programme_view(datasette: Any, request: Any) -> Response:
     """``/programme/<id>``."""
-    programme_id = int(request.url_vars["id"])
-    try:
-        page = await datasette.get_database().execute_fn(lambda conn: programme_page(conn, programme_id))
-    except NotFoundError as exc:
-        return await _not_found(datasette, request, str(exc))
-    return await _render(datasette, request, "warta_programme.html", page, page["programme"].name)
+    return await _page_view(datasette, request, programme_page, "warta_programme.html",
+                            lambda p: p["programme"].name)
 
 
 @hookimpl
