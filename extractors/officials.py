@@ -196,7 +196,8 @@ class _Scanner:
             if any(s < b and a < e for s, e in self.per_starts.items()):
                 return None  # the model agrees with the rules' name
             words = [t.bare.lower() for t in toks[ns:ne]]
-            if len(words) > 1 and not any(w in self.common for w in words) \
+            unit = ne < len(toks) and any(a == toks[ne].start for a, _ in self.spans)  # "... Management PLN Muhamad"
+            if len(words) > 1 and not any(w in self.common for w in words) and not unit \
                     and not any(s < b and a < e for s, e in self.spans):
                 return None  # the rules' reading looks like a person's name: keep it
         commas = depth = 0
@@ -351,7 +352,7 @@ class _Scanner:
         ("..., Kapolda menjelaskan", "Kasi Dikdas", "Kab. Lombok Barat")."""
         t = self.toks[j]
         return bool(_position_at(self.toks, j)) or t.bare.lower() in self.office_abbr or t.low in _NOT_NAME_START \
-            or t.bare.lower() in _NOT_NAME_START
+            or t.bare.lower() in _NOT_NAME_START or (t.bare.lower(),) in lexicon.position_prefixes()
 
     def person_like(self, match: OfficialMatch) -> bool:
         """A name of two words or more, or one the NER model tags as a person."""
@@ -400,6 +401,11 @@ class _Scanner:
             while ne < len(toks) and toks[ne].end <= pe:
                 ne += 1
             nxt = ne
+        if ne - ns == 1 and not titles and not degrees and ne < len(toks) and (
+                (toks[ne].is_cap and toks[ne].text not in _PUNCT and not lexicon.is_degree(toks[ne].text)
+                 and not (toks[ne].bare.isupper() and len(toks[ne].bare) <= 3))  # initials: "Beni SN"
+                or toks[ne].low in ("kabupaten", "kota", "provinsi", "kecamatan", "desa")):
+            ns = ne  # "Juru Bicara Vaksinasi COVID-19 ...", "Kepala Dinas Dikbudpora kabupaten Bima": a body word
         generic = toks[i + n - 1].low in _GENERIC_HEADS
         # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
         after = ne
@@ -628,7 +634,7 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
             if body is not None:
                 o.org = body
         if o.org is None and o.role.startswith(_NATIONAL_POSTS):
-            o.org = next((name for start, name in national if start < o.start), None)
+            o.org = next((name for start, name in national if start < o.start and o.start - start < 200), None)
         if o.org is None and o.role.startswith(_REGIONAL_STAFF) and last_region is not None:
             o.org, o.region_code = last_region
         if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
