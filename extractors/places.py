@@ -228,6 +228,11 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         if not matched:
             i += 1
     context = {m.code[:5] for m in out if m.code and len(m.code) >= 5}
+    # "Sukabumi" alone may be the kota or the kabupaten: the kecamatan of either are in context
+    for m in out:
+        if not m.prefixed:
+            context.update(r.code[:5] for r in idx.bare.get(m.surface.lower(), ())
+                           if r.code and len(r.code) >= 5 and r.level in ("regency", "city"))
     provinces = {m.code[:2] for m in out if m.code}
     common = lexicon.common_words()
     for start, end, dregs, after_di in pending:
