@@ -213,6 +213,8 @@ def _cap_run_fwd(text: str, toks: list[Token], j: int, places: dict[int, PlaceMa
 def _clean(text: str, toks: list[Token], a: int, b: int) -> tuple[str, int | None] | None:
     while a < b and toks[a].bare.lower() in _GENERIC_LEAD:
         a += 1
+    while a < b and (toks[a].low,) in lexicon.positions():
+        a += 1  # "Ketua Koordinator Guru Penggerak Angkatan 4": the post is not the programme's name
     year = None
     while b > a and (re.fullmatch(r"(19|20)\d\d", toks[b - 1].text) or toks[b - 1].bare.lower() == "tahun"):
         if toks[b - 1].text.isdigit():
@@ -223,6 +225,9 @@ def _clean(text: str, toks: list[Token], a: int, b: int) -> tuple[str, int | Non
     name = " ".join(text[toks[a].start : toks[b - 1].end].split())
     if len(name) < 3 or name.isdigit():
         return None
+    common = lexicon.common_words()
+    if b - a == 1 and toks[a].bare.lower() in common and toks[a].bare.lower() not in lexicon.programme_heads():
+        return None  # "Terakhir fase ketiga": a sentence's first word, not a programme
     return name, year
 
 
@@ -389,6 +394,11 @@ def find_programmes(
             num = _number(toks, i + 1)
             if num is None:
                 i += 1
+                continue
+            nxt = i + 1 + num[1]
+            if t.is_cap and toks[i + num[1]].is_cap and nxt + 2 < len(toks) and toks[nxt].text == "(" \
+                    and toks[nxt + 2].text == ")" and toks[nxt + 1].text.isupper():
+                i += 1  # "Fasilitas Kesehatan Tahap Pertama (FKTP)": part of a proper name, not a stage
                 continue
             values = [num[0]]
             j = i + 1 + num[1]
