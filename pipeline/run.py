@@ -12,54 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipeline.models import Article, FailedFetch
+from pipeline.stats import ProgressCallback, RunStats
+
+if TYPE_CHECKING:
+    from db.search import SearchHit
+    from pipeline.protocols import FactExtractor, Loader
+
+__all__ = ["DEMO_QUERY", "DemoReport", "ProgressCallback", "RunStats", "crawl", "demo", "process_items"]
 
 logger = logging.getLogger(__name__)
 
-#: Called after every item with the running statistics (used for progress display).
-ProgressCallback = Callable[["RunStats"], None]
-
-
-@dataclass(slots=True)
-class RunStats:
-    """Counts of one run, saved in the store's ``runs`` table."""
-
-    articles: int = 0
-    """Articles parsed and handed to the loader."""
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    facts: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
-    duration_s: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready counts."""
-        return {
-            "articles": self.articles,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "facts": dict(self.facts),
-            "failures": self.failures[:100],
-            "duration_s": round(self.duration_s, 3),
-        }
-
-
 def process_items(
     items: Iterable[Article | FailedFetch],
-    store: Any,
-    extractor: Any,
+    store: Loader,
+    extractor: FactExtractor,
     *,
     run_id: int | None = None,
     progress: ProgressCallback | None = None,
@@ -68,8 +41,8 @@ def process_items(
 
     Args:
         items: what the crawler yields, articles and failed fetches.
-        store: an open ``db.store.Store``.
-        extractor: an ``extractors.Extractor``.
+        store: where articles go (an open ``db.store.Store``).
+        extractor: makes the facts (an ``extractors.Extractor``).
         run_id: the ``runs`` row this load belongs to.
         progress: called after each item.
 
@@ -100,9 +73,8 @@ def process_items(
                     progress(stats)
                 continue
             stats.articles += 1
-            status = getattr(result, "status", "inserted")
-            if status in ("inserted", "updated", "unchanged"):
-                setattr(stats, status, getattr(stats, status) + 1)
+            status = result.status
+            setattr(stats, status, getattr(stats, status) + 1)
             stats.facts.update(facts.counts())
             logger.info("%s %s", status, item.canonical_url)
         if progress is not None:
@@ -207,7 +179,7 @@ class DemoReport:
     stats: RunStats
     totals: dict[str, int]
     query: str
-    hits: list[Any]
+    hits: list[SearchHit]
 
 
 #: The example search the demo runs once its crawl is stored.
