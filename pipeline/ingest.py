@@ -590,7 +590,12 @@ def _run_concurrently(
     shared_frontier = coordinator.proxy(frontier)
     shared_store = coordinator.proxy(store)
     pool = None if extractor is not None else PoolExtractor(default_extract_processes(jobs), use_ner=use_ner)
-    extract: FactExtractor = LockedExtractor(extractor) if extractor is not None else cast(FactExtractor, pool)
+    if extractor is None:
+        extract: FactExtractor = cast(FactExtractor, pool)
+    elif getattr(extractor, "thread_safe", False):  # a caller's PoolExtractor
+        extract = extractor
+    else:
+        extract = LockedExtractor(extractor)
     groups = site_groups(selected)
     logger.info("ingest jobs=%d site_groups=%d", jobs, len(groups))
 
@@ -638,7 +643,8 @@ def ingest(
         stop: polled between pages; True finishes the run as ``interrupted``.
         clock: the time source (epoch seconds) for retry scheduling.
         extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
-            article needs it (a run where nothing changed never loads the models).
+            article needs it (a run where nothing changed never loads the models). With ``jobs``
+            above 1 it is shared under a lock, unless it says ``thread_safe`` (``PoolExtractor``).
         max_run_seconds: the run takes no new page after this long (default: the config's
             ``[run] max_hours``; it ends ``partial``, the rest waits for the next run); its lock
             records this deadline plus

@@ -137,3 +137,17 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_stores_nothing_twice(
     urls = stored(db)
     assert urls == all_articles(sites) and len(urls) == len(set(urls))
     assert not_done(db) == 0
+
+
+def test_extraction_in_a_process_pool(sites: list[GeneratedSite], tmp_path: Path) -> None:
+    """The default of --jobs: each extraction process loads the models once; facts come back whole."""
+    from pipeline.jobs import PoolExtractor
+
+    config = write_config(tmp_path / "sources.toml", sites[:2])
+    pool = PoolExtractor(1, use_ner=False)
+    try:
+        summary = ingest(load_config(config), tmp_path / "warta.db", extractor=pool, jobs=2)
+    finally:
+        pool.close()
+    assert summary.exit_code == EXIT_OK and summary.inserted == 16
+    assert summary.facts["officials"] >= 16  # every generated article names an official
