@@ -49,6 +49,7 @@ from db.exceptions import LoadError, StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage
 from pipeline.protocols import FactExtractor, Frontier, Loader, PageFetcher
+from pipeline.run import ItemFailed, extract_and_load
 from pipeline.stats import (
     EXIT_CODES,
     EXIT_CONFIG,
@@ -254,15 +255,6 @@ def check_store(db_path: str | Path) -> None:
 # --------------------------------------------------------------------------- the run
 
 
-@contextmanager
-def _timed(summary: RunStats, stage: str) -> Iterator[None]:
-    t0 = time.perf_counter()
-    try:
-        yield
-    finally:
-        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
-
-
 def _in_range(
     published: dt.datetime | None, since: dt.date | None, until: dt.date | None, *, margin_days: int = 0
 ) -> str | None:
@@ -347,7 +339,7 @@ class _SourceRun:
             etag, last_modified = self.frontier.feed_validators(url)
             self.budget -= 1
             try:
-                with _timed(self.summary, "fetch"):
+                with self.summary.timed("fetch"):
                     page: FetchedPage = self.fetcher.fetch(
                         url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
                     )
@@ -367,7 +359,7 @@ class _SourceRun:
             self.summary.pages_fetched += 1
             bad_links: list[FailedFetch] = []
             try:
-                with _timed(self.summary, "discover"):
+                with self.summary.timed("discover"):
                     links: list[DiscoveredLink] = discover(page, bad_links=bad_links)
             except DiscoveryError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
@@ -453,7 +445,7 @@ class _SourceRun:
         from scrapers.exceptions import FetchError, HostDeferred, NotAnArticle, ParseError
 
         try:
-            with _timed(self.summary, "fetch"):
+            with self.summary.timed("fetch"):
                 page: FetchedPage = self.fetcher.fetch(
                     entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified,
                     conditional=bool(entry.etag or entry.last_modified),
@@ -464,7 +456,7 @@ class _SourceRun:
                 logger.info("not modified url=%s", entry.url)
                 return
             self.summary.pages_fetched += 1
-            with _timed(self.summary, "parse"):
+            with self.summary.timed("parse"):
                 article = _article_from_page(self.fetcher, page)
         except HostDeferred as exc:  # left pending, no attempt counted: the host is asked again next run
             self.frontier.mark_tried(entry.url, run_id=self.run_id)
@@ -494,16 +486,15 @@ class _SourceRun:
             self._skip(entry, "keyword filter", article.title)
             return
         try:
-            with _timed(self.summary, "extract"):
-                facts = self.extractor.extract(article.text, article.published, article.outlet)
-            with _timed(self.summary, "load"):
-                result = self.store.load(article, facts, run_id=self.run_id)
-        except LoadError as exc:
-            self._failed(entry, f"LoadError: {exc}", retryable=True)
+            facts, result = extract_and_load(article, self.extractor, self.store, run_id=self.run_id,
+                                             stats=self.summary)
+        except ItemFailed as failed:
+            cause = failed.__cause__
+            if not isinstance(cause, LoadError):  # an extractor bug must not stop a nightly run; logged in full
+                logger.error("extraction failed url=%s", entry.url, exc_info=cause)
+            self._failed(entry, f"{type(cause).__name__}: {cause}", retryable=True)
             return
-        except StoreError:
-            raise
-        except Exception as exc:  # an extractor bug must not stop a nightly run; it is logged in full
+        except sqlite3.Error as exc:  # as before the shared step: the store's busy moment costs this URL only
             logger.exception("extraction failed url=%s", entry.url)
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=True)
             return

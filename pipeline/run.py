@@ -23,9 +23,14 @@ from pipeline.stats import ProgressCallback, RunStats
 
 if TYPE_CHECKING:
     from db.search import SearchHit
+    from db.store import LoadResult
+    from pipeline.models import ArticleFacts
     from pipeline.protocols import FactExtractor, Loader
 
-__all__ = ["DEMO_QUERY", "DemoReport", "ProgressCallback", "RunStats", "crawl", "demo", "process_items"]
+__all__ = [
+    "DEMO_QUERY", "DemoReport", "ItemFailed", "ProgressCallback", "RunStats", "crawl", "demo", "extract_and_load",
+    "process_items",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +64,13 @@ def process_items(
             logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
         else:
             try:
-                facts = extractor.extract(item.text, item.published, item.outlet)
-                result = store.load(item, facts, run_id=run_id)
-            except Exception as exc:  # one article's bad value must not end the run; the store's own errors do
-                if _is_store_failure(exc):
-                    raise
-                logger.exception("could not extract or load %s", item.canonical_url)
+                facts, result = extract_and_load(item, extractor, store, run_id=run_id)
+            except ItemFailed as failed:  # one article's bad value must not end the run
+                cause = failed.__cause__
+                logger.error("could not extract or load %s", item.canonical_url, exc_info=cause)
                 stats.failed += 1
                 stats.failures.append(
-                    {"url": item.url, "kind": type(exc).__name__, "error": str(exc), "status": None}
+                    {"url": item.url, "kind": type(cause).__name__, "error": str(cause), "status": None}
                 )
                 if progress is not None:
                     progress(stats)
@@ -81,6 +84,44 @@ def process_items(
             progress(stats)
     stats.duration_s = time.monotonic() - stats.started
     return stats
+
+
+class ItemFailed(Exception):
+    """Extracting or loading one article failed; the run goes on. ``__cause__`` is the error."""
+
+
+def extract_and_load(
+    article: Article, extractor: FactExtractor, store: Loader, *, run_id: int | None,
+    stats: RunStats | None = None,
+) -> tuple[ArticleFacts, LoadResult]:
+    """The step every crawl loop ends an article with: extract its facts, load both.
+
+    Args:
+        article: the parsed article.
+        extractor: makes the facts.
+        store: loads article and facts in one transaction.
+        run_id: the ``runs`` row the load belongs to.
+        stats: gets the time spent per stage (``extract``, ``load``).
+
+    Returns:
+        The facts and what the load did.
+
+    Raises:
+        ItemFailed: this article could not be extracted or loaded (a LoadError, an extractor
+            bug); nothing of it was stored.
+        StoreError, sqlite3.Error: the store itself failed (disk full, damaged): the run stops.
+    """
+    timing = stats if stats is not None else RunStats()
+    try:
+        with timing.timed("extract"):
+            facts = extractor.extract(article.text, article.published, article.outlet)
+        with timing.timed("load"):
+            result = store.load(article, facts, run_id=run_id)
+    except Exception as exc:
+        if _is_store_failure(exc):
+            raise
+        raise ItemFailed(str(exc)) from exc
+    return facts, result
 
 
 def _is_store_failure(exc: BaseException) -> bool:

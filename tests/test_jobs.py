@@ -151,3 +151,19 @@ def test_extraction_in_a_process_pool(sites: list[GeneratedSite], tmp_path: Path
         pool.close()
     assert summary.exit_code == EXIT_OK and summary.inserted == 16
     assert summary.facts["officials"] >= 16  # every generated article names an official
+
+
+def test_stop_request_ends_every_worker_and_marks_only_stored_articles_done(
+    sites: list[GeneratedSite], tmp_path: Path
+) -> None:
+    """SIGTERM (here its stop flag) with --jobs: each worker finishes its page, then the run ends."""
+    from pipeline.ingest import EXIT_INTERRUPTED
+
+    config = write_config(tmp_path / "sources.toml", sites)
+    db = tmp_path / "warta.db"
+    summary = ingest(load_config(config), db, extractor=shared_extractor(), jobs=2,
+                     stop=lambda: articles_in(db) >= 5)
+    assert (summary.status, summary.exit_code) == ("interrupted", EXIT_INTERRUPTED)
+    with sqlite3.connect(db) as conn:
+        done = conn.execute("SELECT COUNT(*) FROM frontier_urls WHERE status = 'done'").fetchone()[0]
+    assert 5 <= done == articles_in(db) < 21
