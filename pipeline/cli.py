@@ -789,9 +789,11 @@ def crawl_command(
               help="Append JSON-lines logs (one record per page) to this file.")
 @click.option("--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
 @click.option("--source", "sources", multiple=True, help="Run only this source (repeatable).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Sites crawled at once (each site still gets one request at a time, delay apart).")
 def ingest_command(
     config_path: str | None, db_path: str, since: "datetime.datetime | None", until: "datetime.datetime | None",
-    log_file: str | None, quiet: bool, sources: tuple[str, ...],
+    log_file: str | None, quiet: bool, sources: tuple[str, ...], jobs: int,
 ) -> None:
     """Nightly ingestion of the configured sources: discover, fetch, parse, extract, load.
 
@@ -805,13 +807,14 @@ def ingest_command(
     Example:
         warta ingest --config sources.toml --db warta.db --log-file ingest.log --quiet
         warta ingest --source tribunsumsel --since 2024-01-01 --db warta.db
+        warta ingest --config sources.toml --db warta.db --jobs 4
     """
     from pipeline import ingest as ing
 
     ing.configure_logging(log_file=log_file, quiet=quiet)
     show = ing.progress_line(sys.stderr) if sys.stderr.isatty() and not quiet else None
     try:
-        summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show,
+        summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show, jobs=jobs,
                                  since=since.date() if since else None, until=until.date() if until else None)
     except (ing.ConfigError, ing.StoreError, ing.LockedError, KeyboardInterrupt) as exc:
         code = ing.exit_code_for(exc)

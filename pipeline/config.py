@@ -38,6 +38,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# The one configuration error type, shared with the fetcher settings (``FetchSettings``): re-exported.
+from scrapers.exceptions import ConfigError as ConfigError
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -48,15 +51,6 @@ DEFAULT_CONFIG = Path(__file__).with_name("sources.toml")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-class ConfigError(ValueError):
-    """The ingestion configuration is missing, malformed or has a wrong key or value."""
-
-    def __init__(self, message: str, *, path: str | Path, line: int | None = None, key: str | None = None):
-        self.path = str(path)
-        self.line = line
-        self.key = key
-        where = self.path if line is None else f"{self.path}:{line}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +73,9 @@ class SourceSettings:
     """Only revisit articles first seen less than this many days ago (0: never revisit)."""
     feed_alert_failures: int = 3
     """Report a feed, sitemap or listing in the summary once it failed this many runs in a row."""
+    politeness: str = "site"
+    """The unit ``delay`` spaces and that never gets two requests at once: ``site`` (registrable
+    domain: every ``*.tribunnews.com`` host together), ``host`` or ``ip`` (hosts on one server)."""
 
 
 #: warta's defaults for every source.
@@ -93,6 +90,7 @@ _SETTING_TYPES: dict[str, str] = {
     "revisit_after_hours": "number",
     "revisit_window_days": "number",
     "feed_alert_failures": "posint",
+    "politeness": "politeness",
 }
 #: Largest accepted value per setting: bigger ones pass a type check but stall or break a run.
 _SETTING_MAX: dict[str, float] = {
@@ -267,6 +265,10 @@ class _Checker:
             if kind == "name" and not _NAME_RE.match(value):
                 raise bad("a lower-case name of letters, digits, '-', '_' or '.'")
             return value.strip()
+        if kind == "politeness":
+            if value not in ("site", "host", "ip"):
+                raise bad("one of 'site', 'host', 'ip'")
+            return value
         if kind == "bool":
             if not isinstance(value, bool):
                 raise bad("true or false")

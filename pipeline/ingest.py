@@ -42,49 +42,44 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 from urllib.parse import urlsplit
 
 from db.exceptions import LoadError, StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage
+from pipeline.protocols import FactExtractor, Frontier, Loader, PageFetcher
+from pipeline.run import ItemFailed, extract_and_load
+from pipeline.stats import (
+    EXIT_CODES,
+    EXIT_CONFIG,
+    EXIT_INTERRUPTED,
+    EXIT_LABELS,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_OUTAGE,
+    EXIT_PARTIAL,
+    EXIT_STALE_LOCK,
+    EXIT_STORE,
+    ProgressCallback,
+    RunStats,
+)
+
+if TYPE_CHECKING:
+    from db.frontier import FrontierEntry
+    from pipeline.models import ArticleFacts
+    from scrapers.fetch import FetchSettings
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_CONFIG = 2
-EXIT_STORE = 3
-EXIT_LOCKED = 4
-EXIT_OUTAGE = 5
-EXIT_STALE_LOCK = 6
-EXIT_INTERRUPTED = 130
 
 #: A run holding the lock longer than its own deadline plus this is reported as hung (exit 6).
 LOCK_GRACE_SECONDS = 15 * 60.0
 
-#: Exit code -> meaning, as documented in the README.
-EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "success: every source was read, no URL failed",
-    EXIT_PARTIAL: "partial failure: some URLs or feeds failed (they are retried on the next run)",
-    EXIT_CONFIG: "configuration error (bad sources.toml, unknown --source, bad option)",
-    EXIT_STORE: "store error: the --db file is unreachable, not a warta store, or damaged",
-    EXIT_LOCKED: "another warta ingest holds the lock on this store; nothing was done",
-    EXIT_OUTAGE: "outage: every feed and URL failed, nothing was fetched (network, site or block)",
-    EXIT_STALE_LOCK: "another warta ingest holds the lock past its own deadline: it is hung, stop it",
-    EXIT_INTERRUPTED: "interrupted by SIGTERM/SIGINT after finishing the current article",
-}
-
-#: Exit code -> the short label ``warta ingest`` prints before an error message.
-EXIT_LABELS: dict[int, str] = {
-    EXIT_PARTIAL: "partial failure",
-    EXIT_CONFIG: "configuration error",
-    EXIT_STORE: "store error",
-    EXIT_LOCKED: "locked",
-    EXIT_OUTAGE: "outage",
-    EXIT_STALE_LOCK: "stale lock",
-    EXIT_INTERRUPTED: "interrupted",
-}
+__all__ = [
+    "EXIT_CODES", "EXIT_CONFIG", "EXIT_INTERRUPTED", "EXIT_LABELS", "EXIT_LOCKED", "EXIT_OK", "EXIT_OUTAGE",
+    "EXIT_PARTIAL", "EXIT_STALE_LOCK", "EXIT_STORE", "ConfigError", "LockedError", "RunStats",
+    "StaleLockError", "StoreError", "ingest", "run_ingest",
+]
 
 #: Skip reason of URLs whose host asked for a long pause (Retry-After): they wait for a later run.
 _DEFERRED = "host asked to wait (Retry-After)"
@@ -101,138 +96,6 @@ class StaleLockError(LockedError):
     """The run holding the lock is past its own deadline: hung, not merely busy."""
 
 
-# --------------------------------------------------------------------------- summary
-
-
-@dataclass(slots=True)
-class IngestSummary:
-    """What one ingest run did; saved as the ``counts`` of its ``runs`` row."""
-
-    run_id: int | None = None
-    sources: list[str] = field(default_factory=list)
-    discovered: int = 0
-    """New article URLs added to the frontier."""
-    revisits: int = 0
-    """Stored articles queued again for a conditional re-fetch."""
-    pages_fetched: int = 0
-    """Requests answered 200 (discovery pages and articles)."""
-    not_modified: int = 0
-    """Requests answered 304."""
-    parsed: int = 0
-    """Articles parsed and kept (passed the filters)."""
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    """Skipped URLs by reason (keyword filter, not an article, date range, other host)."""
-    failed: int = 0
-    """URLs that failed this run and will be retried later."""
-    gave_up: int = 0
-    """URLs that failed this run and reached max_attempts or a permanent error."""
-    feeds_failed: int = 0
-    """Discovery pages that failed this run."""
-    deadline_reached: bool = False
-    """The run stopped taking pages at its deadline (``max_run_seconds``); the rest waits for the next run."""
-    facts: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    failing_feeds: list[dict[str, Any]] = field(default_factory=list)
-    """Feeds that failed ``feed_alert_failures`` runs in a row."""
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Time spent per stage: discover, fetch, parse, extract, load."""
-    status: str = "running"
-    """ok, partial, outage (nothing could be fetched), interrupted or failed."""
-    started: float = field(default_factory=time.monotonic)
-    duration_s: float = 0.0
-
-    @property
-    def exit_code(self) -> int:
-        """The documented exit code of this run."""
-        if self.status == "interrupted":
-            return EXIT_INTERRUPTED
-        if self.status == "failed":
-            return EXIT_STORE
-        if self.outage:
-            return EXIT_OUTAGE
-        return EXIT_PARTIAL if (self.failed or self.gave_up or self.feeds_failed or self.deadline_reached) else EXIT_OK
-
-    @property
-    def outage(self) -> bool:
-        """True when something failed and nothing at all was fetched (not even a 304)."""
-        return bool(self.failed + self.gave_up + self.feeds_failed) and not (self.pages_fetched + self.not_modified)
-
-    def alerts(self) -> list[str]:
-        """What a quiet run still reports on stderr: a total outage, feeds failing run after run."""
-        out = []
-        if self.outage:
-            first = self.failures[0] if self.failures else None
-            out.append(
-                f"warta ingest: outage: all {self.feeds_failed + self.failed + self.gave_up} requests failed, "
-                "nothing was fetched" + (f" (first: {first['url']}: {first['error']})" if first else "")
-            )
-        for feed in self.failing_feeds:
-            out.append(
-                f"warta ingest: feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "
-                f"({feed['source']}): {feed['last_error']}"
-            )
-        return out
-
-    @property
-    def stored(self) -> int:
-        """Articles written (inserted or updated)."""
-        return self.inserted + self.updated
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready counts (the ``runs.counts`` column)."""
-        return {
-            "sources": self.sources,
-            "discovered": self.discovered,
-            "revisits": self.revisits,
-            "fetched": self.pages_fetched,
-            "not_modified": self.not_modified,
-            "parsed": self.parsed,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": dict(self.skipped),
-            "failed": self.failed,
-            "gave_up": self.gave_up,
-            "feeds_failed": self.feeds_failed,
-            "deadline_reached": self.deadline_reached,
-            "facts": dict(self.facts),
-            "failures": self.failures[:100],
-            "failing_feeds": self.failing_feeds,
-            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
-            "duration_s": round(self.duration_s, 3),
-            "status": self.status,
-        }
-
-    def lines(self) -> list[str]:
-        """The human-readable summary printed at the end of ``warta ingest``."""
-        skipped = ", ".join(f"{reason} {n}" for reason, n in self.skipped.most_common()) or "none"
-        out = [
-            f"ingest run {self.run_id}: {self.status} in {self.duration_s:.1f} s "
-            f"(sources: {', '.join(self.sources) or 'none'})",
-            f"  discovered {self.discovered} new URLs, {self.revisits} revisits; "
-            f"fetched {self.pages_fetched}, not modified {self.not_modified}",
-            f"  parsed {self.parsed}: new {self.inserted}, updated {self.updated}, unchanged {self.unchanged}",
-            f"  skipped: {skipped}",
-            f"  failed {self.failed} (retried next run), gave up {self.gave_up}, feeds failed {self.feeds_failed}",
-            "  facts stored: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
-        ]
-        if self.deadline_reached:
-            out.append("  run deadline reached: the remaining pages wait for the next run")
-        for failure in self.failures[:10]:
-            what = "skipped" if failure.get("status") == "skipped" else "failed"
-            out.append(f"  {what} {failure['url']}: {failure['error']}")
-        for feed in self.failing_feeds:
-            out.append(
-                f"  feed failing {feed['consecutive_failures']} runs in a row: {feed['url']} "
-                f"({feed['source']}): {feed['last_error']}"
-            )
-        return out
-
-
-ProgressCallback = Callable[[IngestSummary], None]
 
 
 # --------------------------------------------------------------------------- lock and signals
@@ -361,7 +224,7 @@ class GracefulStop:
 # --------------------------------------------------------------------------- checks before writing
 
 
-def _fetch_settings(config: IngestConfig, source: Source) -> Any:
+def _fetch_settings(config: IngestConfig, source: Source) -> FetchSettings:
     """The fetcher settings of one source; a bad ``[fetch]`` key becomes a ConfigError."""
     from scrapers.fetch import FetchSettings
 
@@ -392,15 +255,6 @@ def check_store(db_path: str | Path) -> None:
 # --------------------------------------------------------------------------- the run
 
 
-@contextmanager
-def _timed(summary: IngestSummary, stage: str) -> Iterator[None]:
-    t0 = time.perf_counter()
-    try:
-        yield
-    finally:
-        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
-
-
 def _in_range(
     published: dt.datetime | None, since: dt.date | None, until: dt.date | None, *, margin_days: int = 0
 ) -> str | None:
@@ -428,11 +282,11 @@ class _SourceRun:
         self,
         source: Source,
         *,
-        fetcher: Any,
-        frontier: Any,
-        store: Any,
-        extractor: Any,
-        summary: IngestSummary,
+        fetcher: PageFetcher,
+        frontier: Frontier,
+        store: Loader,
+        extractor: FactExtractor,
+        summary: RunStats,
         run_id: int,
         since: dt.date | None,
         until: dt.date | None,
@@ -485,7 +339,7 @@ class _SourceRun:
             etag, last_modified = self.frontier.feed_validators(url)
             self.budget -= 1
             try:
-                with _timed(self.summary, "fetch"):
+                with self.summary.timed("fetch"):
                     page: FetchedPage = self.fetcher.fetch(
                         url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
                     )
@@ -505,7 +359,7 @@ class _SourceRun:
             self.summary.pages_fetched += 1
             bad_links: list[FailedFetch] = []
             try:
-                with _timed(self.summary, "discover"):
+                with self.summary.timed("discover"):
                     links: list[DiscoveredLink] = discover(page, bad_links=bad_links)
             except DiscoveryError as exc:
                 self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
@@ -587,11 +441,11 @@ class _SourceRun:
                 self.article(entry)
                 self._tick()
 
-    def article(self, entry: Any) -> None:
+    def article(self, entry: FrontierEntry) -> None:
         from scrapers.exceptions import FetchError, HostDeferred, NotAnArticle, ParseError
 
         try:
-            with _timed(self.summary, "fetch"):
+            with self.summary.timed("fetch"):
                 page: FetchedPage = self.fetcher.fetch(
                     entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified,
                     conditional=bool(entry.etag or entry.last_modified),
@@ -602,7 +456,7 @@ class _SourceRun:
                 logger.info("not modified url=%s", entry.url)
                 return
             self.summary.pages_fetched += 1
-            with _timed(self.summary, "parse"):
+            with self.summary.timed("parse"):
                 article = _article_from_page(self.fetcher, page)
         except HostDeferred as exc:  # left pending, no attempt counted: the host is asked again next run
             self.frontier.mark_tried(entry.url, run_id=self.run_id)
@@ -632,16 +486,15 @@ class _SourceRun:
             self._skip(entry, "keyword filter", article.title)
             return
         try:
-            with _timed(self.summary, "extract"):
-                facts = self.extractor.extract(article.text, article.published, article.outlet)
-            with _timed(self.summary, "load"):
-                result = self.store.load(article, facts, run_id=self.run_id)
-        except LoadError as exc:
-            self._failed(entry, f"LoadError: {exc}", retryable=True)
+            facts, result = extract_and_load(article, self.extractor, self.store, run_id=self.run_id,
+                                             stats=self.summary)
+        except ItemFailed as failed:
+            cause = failed.__cause__
+            if not isinstance(cause, LoadError):  # an extractor bug must not stop a nightly run; logged in full
+                logger.error("extraction failed url=%s", entry.url, exc_info=cause)
+            self._failed(entry, f"{type(cause).__name__}: {cause}", retryable=True)
             return
-        except StoreError:
-            raise
-        except Exception as exc:  # an extractor bug must not stop a nightly run; it is logged in full
+        except sqlite3.Error as exc:  # as before the shared step: the store's busy moment costs this URL only
             logger.exception("extraction failed url=%s", entry.url)
             self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=True)
             return
@@ -657,12 +510,12 @@ class _SourceRun:
             self.summary.facts.update(facts.counts())
         logger.info("%s url=%s facts=%d", status, article.canonical_url, sum(facts.counts().values()))
 
-    def _skip(self, entry: Any, reason: str, detail: str) -> None:
+    def _skip(self, entry: FrontierEntry, reason: str, detail: str) -> None:
         self.frontier.mark_skipped(entry.url, reason, run_id=self.run_id, now=self.clock())
         self.summary.skipped[reason] += 1
         logger.info("skipped url=%s reason=%r detail=%r", entry.url, reason, detail[:200])
 
-    def _failed(self, entry: Any, error: str, *, retryable: bool) -> None:
+    def _failed(self, entry: FrontierEntry, error: str, *, retryable: bool) -> None:
         settings = self.source.settings
         status = self.frontier.mark_failed(
             entry.url, error, retryable=retryable, max_attempts=settings.max_attempts,
@@ -678,7 +531,7 @@ class _SourceRun:
                        entry.fetch_url, status, entry.attempts + 1, error)
 
 
-def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
+def _article_from_page(fetcher: PageFetcher, page: FetchedPage) -> Article:
     """Parse a fetched article page, fetching and joining its further pages when it has any."""
     from scrapers.crawl import assemble_article
 
@@ -691,17 +544,64 @@ def _article_from_page(fetcher: Any, page: FetchedPage) -> Article:
 class _LazyExtractor:
     """Makes the ``extractors.Extractor`` (slow to load) only when an article needs it."""
 
-    def __init__(self, extractor: Any | None) -> None:
+    def __init__(self, extractor: FactExtractor | None, *, use_ner: bool = True) -> None:
         self._extractor = extractor
+        self._use_ner = use_ner
 
-    def extract(self, text: str, published: dt.datetime | None, outlet: str | None = None) -> Any:
+    def extract(
+        self, text: str, published: dt.datetime | dt.date | str | None = None, outlet: str | None = None
+    ) -> ArticleFacts:
         if self._extractor is None:
             from extractors import Extractor
 
             t0 = time.perf_counter()
-            self._extractor = Extractor()
+            self._extractor = Extractor(use_ner=self._use_ner)
             logger.info("extractor loaded seconds=%.1f", time.perf_counter() - t0)
         return self._extractor.extract(text, published, outlet)
+
+
+def _run_concurrently(
+    selected: Sequence[Source],
+    run_source: Callable[[Source, RunStats, Frontier, Loader, FactExtractor, ProgressCallback | None], None],
+    *,
+    jobs: int,
+    frontier: Frontier,
+    store: Loader,
+    extractor: FactExtractor | None,
+    use_ner: bool,
+    summary: RunStats,
+    abort: threading.Event,
+    progress: ProgressCallback | None,
+) -> None:
+    """The sources in site groups on ``jobs`` workers; this thread does every store and frontier call."""
+    from pipeline.jobs import Coordinator, LockedExtractor, PoolExtractor, default_extract_processes, run_groups
+    from pipeline.jobs import site_groups
+
+    coordinator = Coordinator()
+    shared_frontier = coordinator.proxy(frontier)
+    shared_store = coordinator.proxy(store)
+    pool = None if extractor is not None else PoolExtractor(default_extract_processes(jobs), use_ner=use_ner)
+    if extractor is None:
+        extract: FactExtractor = cast(FactExtractor, pool)
+    elif getattr(extractor, "thread_safe", False):  # a caller's PoolExtractor
+        extract = extractor
+    else:
+        extract = LockedExtractor(extractor)
+    groups = site_groups(selected)
+    logger.info("ingest jobs=%d site_groups=%d", jobs, len(groups))
+
+    def run_group(group: list[Source], stats: RunStats) -> None:
+        for source in group:
+            if abort.is_set():
+                return
+            run_source(source, stats, shared_frontier, shared_store, extract, None)
+
+    try:
+        run_groups(groups, run_group, jobs=min(jobs, len(groups)), coordinator=coordinator, summary=summary,
+                   abort=abort, progress=progress)
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def ingest(
@@ -714,9 +614,11 @@ def ingest(
     progress: ProgressCallback | None = None,
     stop: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
-    extractor: Any | None = None,
+    extractor: FactExtractor | None = None,
     max_run_seconds: float | None = None,
-) -> IngestSummary:
+    jobs: int = 1,
+    use_ner: bool = True,
+) -> RunStats:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
     Validates everything (sources, fetch settings, the store) before writing anything, then
@@ -732,11 +634,16 @@ def ingest(
         stop: polled between pages; True finishes the run as ``interrupted``.
         clock: the time source (epoch seconds) for retry scheduling.
         extractor: an ``extractors.Extractor`` to reuse; by default one is made when the first
-            article needs it (a run where nothing changed never loads the models).
+            article needs it (a run where nothing changed never loads the models). With ``jobs``
+            above 1 it is shared under a lock, unless it says ``thread_safe`` (``PoolExtractor``).
         max_run_seconds: the run takes no new page after this long (default: the config's
             ``[run] max_hours``; it ends ``partial``, the rest waits for the next run); its lock
             records this deadline plus
             :data:`LOCK_GRACE_SECONDS`, past which another run reports it as hung.
+        jobs: site groups crawled at once (``pipeline/jobs.py``): 1 runs the sources one after
+            another on this thread; more runs them on worker threads, the store and frontier
+            written by this thread only, extraction in a process pool (or ``extractor`` under a lock).
+        use_ner: the extractor made here runs the statistical NER model too.
 
     Returns:
         The run summary (also saved in the ``runs`` table).
@@ -746,23 +653,27 @@ def ingest(
         StoreError: the store is unreachable, not a warta store, or damaged.
         LockedError: another run holds the lock (:class:`StaleLockError`: past its deadline).
     """
-    from db.frontier import Frontier
+    from db.frontier import Frontier as SqliteFrontier
     from db.store import Store
-    from scrapers.fetch import Fetcher
+    from scrapers.fetch import Fetcher, PolitenessGates
 
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {jobs}", path=config.path)
     selected = config.select(list(sources) if sources else None)
     settings = {s.name: _fetch_settings(config, s) for s in selected}
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}", path=config.path)
     check_store(db_path)
     user_stop = stop or (lambda: False)
-    summary = IngestSummary(sources=[s.name for s in selected])
+    summary = RunStats(sources=[s.name for s in selected])
     if max_run_seconds is None:
         max_run_seconds = config.max_run_hours * 3600
     run_deadline = time.monotonic() + max_run_seconds
 
+    abort = threading.Event()  # a --jobs worker failed: the others stop too
+
     def should_stop() -> bool:
-        if user_stop():
+        if user_stop() or abort.is_set():
             return True
         if time.monotonic() >= run_deadline:
             if not summary.deadline_reached:
@@ -772,7 +683,7 @@ def ingest(
 
     with RunLock(db_path, deadline=time.time() + max_run_seconds + LOCK_GRACE_SECONDS):
         store = Store(db_path)
-        frontier = Frontier(db_path)
+        frontier = SqliteFrontier(db_path)
         try:
             killed = store.mark_killed_runs("ingest")
             if killed:
@@ -780,17 +691,28 @@ def ingest(
             run_id = store.start_run("ingest")
             summary.run_id = run_id
             logger.info("ingest run=%d sources=%s db=%s", run_id, ",".join(summary.sources), db_path)
-            lazy = _LazyExtractor(extractor)
+            gates = PolitenessGates()
+
+            def run_source(source: Source, stats: RunStats, frontier_: Frontier, store_: Loader,
+                           extractor_: FactExtractor, progress_: ProgressCallback | None) -> None:
+                with Fetcher(settings[source.name], politeness=source.settings.politeness, gates=gates) as fetcher:
+                    _SourceRun(
+                        source, fetcher=fetcher, frontier=frontier_, store=store_, extractor=extractor_,
+                        summary=stats, run_id=run_id, since=since, until=until, stop=should_stop,
+                        progress=progress_, clock=clock,
+                    ).run()
+
             try:
-                for source in selected:
-                    if should_stop():
-                        break
-                    with Fetcher(settings[source.name]) as fetcher:
-                        _SourceRun(
-                            source, fetcher=fetcher, frontier=frontier, store=store, extractor=lazy,
-                            summary=summary, run_id=run_id, since=since, until=until, stop=should_stop,
-                            progress=progress, clock=clock,
-                        ).run()
+                if jobs <= 1:
+                    lazy = _LazyExtractor(extractor, use_ner=use_ner)
+                    for source in selected:
+                        if should_stop():
+                            break
+                        run_source(source, summary, frontier, store, lazy, progress)
+                else:
+                    _run_concurrently(selected, run_source, jobs=jobs, frontier=frontier, store=store,
+                                      extractor=extractor, use_ner=use_ner, summary=summary, abort=abort,
+                                      progress=progress)
                 summary.status = "interrupted" if user_stop() else (
                     "outage" if summary.outage else "partial" if summary.exit_code else "ok")
             except sqlite3.Error as exc:  # the frontier's own writes: disk full, database locked too long ...
@@ -828,7 +750,8 @@ def run_ingest(
     since: dt.date | None = None,
     until: dt.date | None = None,
     progress: ProgressCallback | None = None,
-) -> IngestSummary:
+    jobs: int = 1,
+) -> RunStats:
     """Load the config and run :func:`ingest` with SIGTERM/SIGINT turned into a clean stop.
 
     Args:
@@ -838,6 +761,7 @@ def run_ingest(
         since: skip articles published before this date.
         until: skip articles published after this date.
         progress: called after every page.
+        jobs: site groups crawled at once (see :func:`ingest`).
 
     Returns:
         The run summary; its ``exit_code`` is the documented exit code.
@@ -847,7 +771,8 @@ def run_ingest(
     """
     config = load_config(config_path)
     with GracefulStop() as stop:
-        return ingest(config, db_path, sources=sources, since=since, until=until, progress=progress, stop=stop)
+        return ingest(config, db_path, sources=sources, since=since, until=until, progress=progress, stop=stop,
+                      jobs=jobs)
 
 
 # --------------------------------------------------------------------------- CLI helpers
@@ -914,7 +839,7 @@ def configure_logging(*, log_file: str | Path | None, quiet: bool, stream: TextI
 def progress_line(stream: TextIO) -> ProgressCallback:
     """A progress display for a terminal: one line on ``stream`` rewritten in place."""
 
-    def show(summary: IngestSummary) -> None:
+    def show(summary: RunStats) -> None:
         elapsed = time.monotonic() - summary.started
         stream.write(
             f"\r  fetched {summary.pages_fetched}  not modified {summary.not_modified}  "

@@ -12,54 +12,32 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipeline.models import Article, FailedFetch
+from pipeline.stats import ProgressCallback, RunStats
+
+if TYPE_CHECKING:
+    from db.search import SearchHit
+    from db.store import LoadResult
+    from pipeline.models import ArticleFacts
+    from pipeline.protocols import FactExtractor, Loader
+
+__all__ = [
+    "DEMO_QUERY", "DemoReport", "ItemFailed", "ProgressCallback", "RunStats", "crawl", "demo", "extract_and_load",
+    "process_items",
+]
 
 logger = logging.getLogger(__name__)
 
-#: Called after every item with the running statistics (used for progress display).
-ProgressCallback = Callable[["RunStats"], None]
-
-
-@dataclass(slots=True)
-class RunStats:
-    """Counts of one run, saved in the store's ``runs`` table."""
-
-    articles: int = 0
-    """Articles parsed and handed to the loader."""
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    facts: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
-    duration_s: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready counts."""
-        return {
-            "articles": self.articles,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "facts": dict(self.facts),
-            "failures": self.failures[:100],
-            "duration_s": round(self.duration_s, 3),
-        }
-
-
 def process_items(
     items: Iterable[Article | FailedFetch],
-    store: Any,
-    extractor: Any,
+    store: Loader,
+    extractor: FactExtractor,
     *,
     run_id: int | None = None,
     progress: ProgressCallback | None = None,
@@ -68,8 +46,8 @@ def process_items(
 
     Args:
         items: what the crawler yields, articles and failed fetches.
-        store: an open ``db.store.Store``.
-        extractor: an ``extractors.Extractor``.
+        store: where articles go (an open ``db.store.Store``).
+        extractor: makes the facts (an ``extractors.Extractor``).
         run_id: the ``runs`` row this load belongs to.
         progress: called after each item.
 
@@ -86,29 +64,64 @@ def process_items(
             logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
         else:
             try:
-                facts = extractor.extract(item.text, item.published, item.outlet)
-                result = store.load(item, facts, run_id=run_id)
-            except Exception as exc:  # one article's bad value must not end the run; the store's own errors do
-                if _is_store_failure(exc):
-                    raise
-                logger.exception("could not extract or load %s", item.canonical_url)
+                facts, result = extract_and_load(item, extractor, store, run_id=run_id)
+            except ItemFailed as failed:  # one article's bad value must not end the run
+                cause = failed.__cause__
+                logger.error("could not extract or load %s", item.canonical_url, exc_info=cause)
                 stats.failed += 1
                 stats.failures.append(
-                    {"url": item.url, "kind": type(exc).__name__, "error": str(exc), "status": None}
+                    {"url": item.url, "kind": type(cause).__name__, "error": str(cause), "status": None}
                 )
                 if progress is not None:
                     progress(stats)
                 continue
             stats.articles += 1
-            status = getattr(result, "status", "inserted")
-            if status in ("inserted", "updated", "unchanged"):
-                setattr(stats, status, getattr(stats, status) + 1)
+            status = result.status
+            setattr(stats, status, getattr(stats, status) + 1)
             stats.facts.update(facts.counts())
             logger.info("%s %s", status, item.canonical_url)
         if progress is not None:
             progress(stats)
     stats.duration_s = time.monotonic() - stats.started
     return stats
+
+
+class ItemFailed(Exception):
+    """Extracting or loading one article failed; the run goes on. ``__cause__`` is the error."""
+
+
+def extract_and_load(
+    article: Article, extractor: FactExtractor, store: Loader, *, run_id: int | None,
+    stats: RunStats | None = None,
+) -> tuple[ArticleFacts, LoadResult]:
+    """The step every crawl loop ends an article with: extract its facts, load both.
+
+    Args:
+        article: the parsed article.
+        extractor: makes the facts.
+        store: loads article and facts in one transaction.
+        run_id: the ``runs`` row the load belongs to.
+        stats: gets the time spent per stage (``extract``, ``load``).
+
+    Returns:
+        The facts and what the load did.
+
+    Raises:
+        ItemFailed: this article could not be extracted or loaded (a LoadError, an extractor
+            bug); nothing of it was stored.
+        StoreError, sqlite3.Error: the store itself failed (disk full, damaged): the run stops.
+    """
+    timing = stats if stats is not None else RunStats()
+    try:
+        with timing.timed("extract"):
+            facts = extractor.extract(article.text, article.published, article.outlet)
+        with timing.timed("load"):
+            result = store.load(article, facts, run_id=run_id)
+    except Exception as exc:
+        if _is_store_failure(exc):
+            raise
+        raise ItemFailed(str(exc)) from exc
+    return facts, result
 
 
 def _is_store_failure(exc: BaseException) -> bool:
@@ -207,7 +220,7 @@ class DemoReport:
     stats: RunStats
     totals: dict[str, int]
     query: str
-    hits: list[Any]
+    hits: list[SearchHit]
 
 
 #: The example search the demo runs once its crawl is stored.

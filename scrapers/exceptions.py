@@ -32,7 +32,27 @@ class WartaScraperError(Exception):
 
 
 class ConfigError(WartaScraperError, ValueError):
-    """A fetch/crawl setting is unknown or has the wrong type."""
+    """A setting (fetch, crawl or a ``sources.toml`` key) is unknown, missing or has the wrong value.
+
+    The one configuration error of warta: ``FetchSettings`` raises it with the message alone,
+    ``pipeline.config`` with the file, line and key it is about (then the message starts
+    ``sources.toml:12:``).
+
+    Args:
+        message: what is wrong and what to do.
+        path: the configuration file, when the setting came from one.
+        line: its line in that file.
+        key: the key at fault.
+    """
+
+    def __init__(
+        self, message: str, *, path: object | None = None, line: int | None = None, key: str | None = None
+    ) -> None:
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.key = key
+        where = self.path if line is None or self.path is None else f"{self.path}:{line}"
+        super().__init__(message if where is None else f"{where}: {message}")
 
 
 class FetchError(WartaScraperError):

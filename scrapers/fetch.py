@@ -565,17 +565,72 @@ def _gunzip(body: bytes, limit: int, url: str) -> bytes:
 
 @dataclass(slots=True)
 class _HostState:
+    """What the fetcher knows of one host (``scheme://netloc``): its robots.txt."""
+
     lock: threading.RLock = field(default_factory=threading.RLock)
-    last: float = float("-inf")
-    """monotonic time of the last request to the host."""
-    not_before: float = float("-inf")
-    """monotonic time before which the host asked not to be contacted (backoff, Retry-After)."""
     robots: Protego | None = None
     robots_loaded: bool = False
     robots_error: FetchError | None = None
     robots_error_at: float = 0.0
+
+
+@dataclass(slots=True)
+class _Gate:
+    """The politeness state of one site, host or address (see :data:`POLITENESS`).
+
+    Its lock is held for the whole of each request, so at most one request to the unit is in
+    flight, whichever thread or :class:`Fetcher` (sharing :class:`PolitenessGates`) makes it.
+    """
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    last: float = float("-inf")
+    """monotonic time of the last request."""
+    not_before: float = float("-inf")
+    """monotonic time before which no request is made (backoff, Retry-After)."""
     deferred_until: float = float("-inf")
-    """monotonic time before which the host gets no request at all (a long Retry-After)."""
+    """monotonic time before which requests are refused (a long Retry-After): left for a later run."""
+
+
+#: What one politeness unit is: ``site`` (registrable domain, ``tribunnews.com`` for all its
+#: regional hosts; ``host:port`` for IP addresses), ``host`` (``scheme://netloc``) or ``ip``
+#: (the address the host resolves to, for outlets sharing one server).
+POLITENESS = ("site", "host", "ip")
+
+
+def politeness_key(url: str, politeness: str = "host") -> str:
+    """The politeness unit of ``url`` (see :data:`POLITENESS`); requests to one unit are
+    spaced by the delay and never overlap."""
+    parts = urlsplit(url)
+    if politeness == "site":
+        from scrapers.discover import site_key
+
+        return "site:" + site_key(url)
+    if politeness == "ip":
+        host = parts.hostname or ""
+        try:
+            return f"ip:{socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)[0][4][0]}"
+        except (OSError, UnicodeError):  # unresolvable: the fetch itself reports it
+            return "ip:" + host
+    if politeness != "host":
+        raise ConfigError(f"politeness must be one of {', '.join(POLITENESS)}, got {politeness!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class PolitenessGates:
+    """One :class:`_Gate` per politeness unit, shared by every :class:`Fetcher` given it
+    (the sources of one site in ``warta ingest``, each with its own settings)."""
+
+    def __init__(self) -> None:
+        self._gates: dict[str, _Gate] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Gate:
+        """The gate of one unit (made on first use)."""
+        with self._lock:
+            gate = self._gates.get(key)
+            if gate is None:
+                gate = self._gates[key] = _Gate()
+            return gate
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -588,6 +643,9 @@ class Fetcher:
         settings: fetching behaviour (defaults: :class:`FetchSettings`).
         validators: where ETag/Last-Modified are remembered (default: in memory).
         session: a session from :func:`make_session` (made from ``settings`` when None).
+        politeness: the unit spaced by the delay and kept to one request in flight:
+            ``host`` (default), ``site`` or ``ip`` (see :data:`POLITENESS`).
+        gates: politeness state shared with other fetchers (default: this fetcher's own).
     """
 
     def __init__(
@@ -596,10 +654,17 @@ class Fetcher:
         *,
         validators: ValidatorStore | None = None,
         session: requests.Session | None = None,
+        politeness: str = "host",
+        gates: PolitenessGates | None = None,
     ) -> None:
+        if politeness not in POLITENESS:
+            raise ConfigError(f"politeness must be one of {', '.join(POLITENESS)}, got {politeness!r}")
         self.settings = settings or FetchSettings()
         self.validators: ValidatorStore = validators if validators is not None else MemoryValidatorStore()
         self.session = session or make_session(self.settings)
+        self.politeness = politeness
+        self.gates = gates if gates is not None else PolitenessGates()
+        self._keys: dict[str, str] = {}
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
 
@@ -629,6 +694,14 @@ class Fetcher:
                 state = self._hosts[key] = _HostState()
             return state
 
+    def _gate(self, url: str) -> _Gate:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        key = self._keys.get(origin)
+        if key is None:  # one lookup per origin (``ip`` resolves the host once)
+            key = self._keys[origin] = politeness_key(origin + "/", self.politeness)
+        return self.gates.get(key)
+
     def host_delay(self, url: str) -> float:
         """Seconds kept between requests to ``url``'s host: ``delay``, or robots.txt's
         ``Crawl-delay`` / ``Request-rate`` when longer (capped at ``max_crawl_delay``)."""
@@ -647,17 +720,17 @@ class Fetcher:
     def ready_at(self, url: str) -> float:
         """The ``time.monotonic()`` time at which ``url``'s host may be asked again
         (politeness delay, or a backoff / Retry-After the host asked for)."""
-        state = self._host(url)
-        return max(state.last + self.host_delay(url), state.not_before)
+        gate = self._gate(url)
+        return max(gate.last + self.host_delay(url), gate.not_before)
 
     def _wait_turn(self, url: str) -> None:
-        """Sleep until the host may be asked again, then mark a request as made (host lock held)."""
-        state = self._host(url)
+        """Sleep until the host may be asked again, then mark a request as made (gate lock held)."""
+        gate = self._gate(url)
         wait = self.ready_at(url) - time.monotonic()
         if wait > 0:
             logger.debug("waiting %.2fs before next request to %s", wait, urlsplit(url).netloc)
             time.sleep(wait)
-        state.last = time.monotonic()
+        gate.last = time.monotonic()
 
     def robots(self, url: str) -> Protego | None:
         """The parsed robots.txt of ``url``'s host (fetched once), None when it has none.
@@ -831,22 +904,25 @@ class Fetcher:
         attempt = 0
         while True:
             attempt += 1
-            state = self._host(url)
-            if state.deferred_until > time.monotonic():
+            gate = self._gate(url)
+            if gate.deferred_until > time.monotonic():
                 raise HostDeferred(
                     f"{url}: not fetched, {urlsplit(url).netloc} asked to wait "
-                    f"{state.deferred_until - time.monotonic():.0f}s more (Retry-After); left for a later run",
+                    f"{gate.deferred_until - time.monotonic():.0f}s more (Retry-After); left for a later run",
                     url=url,
                 )
-            with state.lock:
-                self._wait_turn(url)
             try:
-                return self._get_once(url, headers, content_check=content_check)
+                with gate.lock:  # held for the whole request: one request in flight per unit
+                    self._wait_turn(url)
+                    try:
+                        return self._get_once(url, headers, content_check=content_check)
+                    finally:  # the delay runs from the end of this answer: the server sees every gap >= delay
+                        gate.last = time.monotonic()
             except FetchError as exc:
                 exc.attempts = attempt
                 if exc.retry_after is not None and exc.retry_after > s.defer_after:
-                    with state.lock:
-                        state.deferred_until = max(state.deferred_until, time.monotonic() + exc.retry_after)
+                    with gate.lock:
+                        gate.deferred_until = max(gate.deferred_until, time.monotonic() + exc.retry_after)
                     logger.warning("%s asked to wait %.0fs (Retry-After): no more requests to it in this run",
                                    urlsplit(url).netloc, exc.retry_after)
                     deferred = HostDeferred(
@@ -861,8 +937,8 @@ class Fetcher:
                     wait = min(exc.retry_after, s.retry_after_max)
                 if exc.retryable:
                     # the whole host backs off, not only this URL; _wait_turn does the sleeping
-                    with state.lock:
-                        state.not_before = max(state.not_before, time.monotonic() + wait)
+                    with gate.lock:
+                        gate.not_before = max(gate.not_before, time.monotonic() + wait)
                 if not exc.retryable or attempt > s.retries:
                     raise
                 logger.warning(

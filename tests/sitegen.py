@@ -142,6 +142,8 @@ class GeneratedSite:
         listing_page_size: articles per listing page.
         start: publication time of article 0; the others follow an hour apart.
         latency: seconds every article answer waits (to slow a run down for kill tests).
+        host: the loopback address to serve on (127.0.0.2, 127.0.0.3 ... are other hosts).
+        crawl_delay: serve a robots.txt asking for this Crawl-delay (None: no robots.txt).
     """
 
     def __init__(
@@ -152,9 +154,15 @@ class GeneratedSite:
         listing_page_size: int = 20,
         start: dt.datetime = dt.datetime(2024, 3, 1, 8, 0, tzinfo=SITE_TZ),
         latency: float = 0.0,
+        host: str = "127.0.0.1",
+        crawl_delay: float | None = None,
     ) -> None:
         self.start_time = start
         self.latency = latency
+        self.host = host
+        self.crawl_delay = crawl_delay
+        self.arrivals: list[tuple[str, float]] = []
+        """Every request as the server saw it: path and server-side ``time.monotonic()`` on arrival."""
         self.smart_every = smart_every
         self.listing_page_size = listing_page_size
         self.articles: list[GeneratedArticle] = []
@@ -247,9 +255,16 @@ class GeneratedSite:
             )
 
     def reset_counts(self) -> None:
-        """Forget the response counters."""
+        """Forget the response counters and the arrival log."""
         with self._lock:
             self.counts.clear()
+            self.arrivals.clear()
+
+    def gaps(self) -> list[float]:
+        """Seconds between consecutive requests, as they arrived at the server."""
+        with self._lock:
+            times = sorted(t for _, t in self.arrivals)
+        return [b - a for a, b in zip(times, times[1:])]
 
     # -- serving -------------------------------------------------------------------------
 
@@ -329,6 +344,12 @@ class GeneratedSite:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 parts = urlsplit(self.path)
+                with site._lock:
+                    site.arrivals.append((parts.path, time.monotonic()))
+                if parts.path == "/robots.txt" and site.crawl_delay is not None:
+                    self._send(200, f"User-agent: *\nCrawl-delay: {site.crawl_delay}\n".encode(),
+                               {"Content-Type": "text/plain"})
+                    return
                 if site.latency and _kind(parts.path) == "article":
                     time.sleep(site.latency)
                 fault = site.faults.get(parts.path)
@@ -385,7 +406,7 @@ class GeneratedSite:
 
     def start(self) -> GeneratedSite:
         """Serve on a free loopback port in a background thread."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer((self.host, 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="sitegen", daemon=True)
         self._thread.start()

@@ -17,7 +17,7 @@ from pipeline.ingest import (
     EXIT_OK,
     EXIT_OUTAGE,
     EXIT_PARTIAL,
-    IngestSummary,
+    RunStats,
     LockedError,
     RunLock,
     ingest,
@@ -44,7 +44,7 @@ def stored_urls(db: Path) -> list[str]:
         return sorted(r[0] for r in conn.execute("SELECT canonical_url FROM articles"))
 
 
-def run(config: Path, db: Path, **kwargs: Any) -> IngestSummary:
+def run(config: Path, db: Path, **kwargs: Any) -> RunStats:
     return ingest(load_config(config), db, extractor=shared_extractor(), **kwargs)
 
 
@@ -231,7 +231,7 @@ def test_stop_request_finishes_as_interrupted(site: GeneratedSite, tmp_path: Pat
     config = write_config(tmp_path / "sources.toml", site)
     seen: list[int] = []
 
-    def progress(summary: IngestSummary) -> None:
+    def progress(summary: RunStats) -> None:
         seen.append(summary.inserted)
 
     summary = run(config, db_path, progress=progress, stop=lambda: len(seen) >= 6)
@@ -298,7 +298,7 @@ def test_summary_lines_and_progress_line() -> None:
 
     from pipeline.ingest import progress_line
 
-    summary = IngestSummary(run_id=7, sources=["lokal"], discovered=3, pages_fetched=4, inserted=2, unchanged=1)
+    summary = RunStats(run_id=7, sources=["lokal"], discovered=3, pages_fetched=4, inserted=2, unchanged=1)
     summary.skipped["keyword filter"] = 5
     summary.failures.append({"url": "http://x.example/a", "error": "HTTPStatusError: 500"})
     summary.failed = 1

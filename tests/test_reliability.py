@@ -33,7 +33,7 @@ from pipeline.models import FailedFetch
 from pipeline.ingest import (
     EXIT_PARTIAL,
     EXIT_STALE_LOCK,
-    IngestSummary,
+    RunStats,
     LockedError,
     StaleLockError,
     ingest,
@@ -108,7 +108,7 @@ def _config(path: Path, site: GeneratedSite, *, fetch: str = "", **settings: Any
     return path
 
 
-def _ingest(config: Path, db: Path, **kwargs: Any) -> IngestSummary:
+def _ingest(config: Path, db: Path, **kwargs: Any) -> RunStats:
     return ingest(load_config(config), db, extractor=shared_extractor(), **kwargs)
 
 
