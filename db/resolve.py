@@ -24,15 +24,14 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from pipeline import wordlists
+
 logger = logging.getLogger(__name__)
 
 _PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014"})
 
-#: Honorifics and forms of address written before a name (dots removed, lower case).
-TITLES = frozenset(
-    "ir h hj dr drs dra prof kh haji hajah hajjah tgh ust ustadz ustad habib bapak pak ibu bu "
-    "sdr sdri saudara saudari tuan nyonya ny kyai kiai gus raden rd mr mrs ms".split()
-)
+#: Honorifics, forms of address and ranks written before a name (dots removed, lower case).
+TITLES = wordlists.keys("titles.txt")
 #: Position words that may stand before a name ("Bupati Yani").
 POSITIONS = frozenset(
     "bupati wabup wakil gubernur wagub wali walikota wawako kota menteri wamen kepala kadis camat "
@@ -41,11 +40,7 @@ POSITIONS = frozenset(
     "kompol iptu ipda aipda brigjen irjen komjen kolonel letkol mayor kapten".split()
 )
 #: Academic and professional degrees written after a name (dots removed, lower case).
-DEGREES = frozenset(
-    "mm msi ssos se sh mh st mt mpd spd mba mkes skm ak sp phd ma msc sip ssi skom mkom sstp "
-    "mtp mp sag mag mhum shum sp1 sp2 mars map mph ssn ipu cpa sked mkn sthi lc amd ba bsc "
-    "dea dipl mec meng msi".split()
-)
+DEGREES = wordlists.keys("degrees.txt")
 _QUALIFIERS = frozenset({"wakil", "plt", "pj", "pjs", "wa"})
 
 

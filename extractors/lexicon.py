@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from extractors.exceptions import DataTableError
+from pipeline import wordlists
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +43,13 @@ def _key(word: str) -> str:
 @functools.cache
 def titles() -> frozenset[str]:
     """Honorifics and ranks, without dots ("Ir", "H", "Drs", "AKBP" ...); one word each."""
-    return frozenset(_key(w) for t in _lines("titles.txt") for w in t.split())
+    return frozenset(_key(w) for t in wordlists.lines("titles.txt") for w in t.split())
 
 
 @functools.cache
 def degrees() -> frozenset[str]:
     """Degrees, lower case without dots ("mm", "ssos", "msi" ...)."""
-    return frozenset(_key(t).lower() for t in _lines("degrees.txt"))
+    return frozenset(_key(t).lower() for t in wordlists.lines("degrees.txt"))
 
 
 def is_title(word: str) -> bool:
