@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, is_person_name, names_of, text_of, xp_class
 from scrapers.adapters.dates import WIB, parse_iso, parse_local
@@ -27,6 +27,29 @@ _BODY_DROP = (
     " | .//*[starts-with(@class, 'ads')] | .//*[contains(@class, 'embed')] | .//*[" + xp_class("sisip_embed_sosmed") + "]"
     " | .//*[" + xp_class("detail__long-nav") + "] | .//*[" + xp_class("detail__multiple") + "]"
 )
+
+
+_PAGER_LINKS = (
+    "//*[" + xp_class("detail__long-nav") + " or " + xp_class("detail__multiple") + " or " + xp_class("pagination") + "]"
+    "//a[@href] | //a[" + xp_class("detail__anchor-numb") + "][@href]"
+)
+#: An article path ("/berita/d-7016153/judul") and an optional page number after it ("/2").
+_ARTICLE_PATH = re.compile(r"^(?P<base>.*/d-\d+/[^/]+?)(?:/(?P<n>\d{1,3}))?/?$")
+#: Most pages followed for one article.
+MAX_PAGES = 20
+
+
+def _page_of(url: str) -> tuple[str | None, int]:
+    """(scheme://host/article-path, page number) of a detik URL; (None, 0) when not an article URL."""
+    parts = urlsplit(url)
+    m = _ARTICLE_PATH.match(parts.path)
+    if m is None:
+        return None, 0
+    n = int(m.group("n") or 1)
+    for key, value in parse_qsl(parts.query):
+        if key == "page" and value.isdigit():
+            n = max(n, int(value))
+    return f"{parts.scheme}://{parts.netloc.lower()}{m.group('base')}", n
 
 
 class DetikAdapter(SiteAdapter):
@@ -47,6 +70,25 @@ class DetikAdapter(SiteAdapter):
         parts = urlsplit(url)
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "single"] + [("single", "1")]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+    def next_page_urls(self, html: str, url: str) -> list[str]:
+        """Later pages of a multi-page article, for when ``?single=1`` is not served.
+
+        The pager (``div.detail__long-nav``, ``a.detail__anchor-numb``) links the article's
+        own path with a page number appended (``/d-123/judul/2``) or ``?page=2``; links to
+        other articles, hosts or earlier pages are left out.
+        """
+        page = Page.from_html(html, url)
+        base, current = _page_of(url)
+        if base is None:
+            return []
+        found: dict[int, str] = {}
+        for a in page.doc.xpath(_PAGER_LINKS):
+            href = urljoin(url, a.get("href"))
+            other_base, n = _page_of(href)
+            if other_base == base and n > current and n not in found:
+                found[n] = href
+        return [found[n] for n in sorted(found)][:MAX_PAGES]
 
     def visible_title(self, page: Page) -> str | None:
         """``h1.detail__title`` (2015: ``div.jdl h1``)."""

@@ -13,7 +13,9 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.adapters.base import Page, SiteAdapter, block_paragraphs, first, names_of, pager_urls, text_of, xp_class
+from scrapers.adapters.base import (
+    Page, SiteAdapter, block_paragraphs, first, names_of, page_number, pager_urls, text_of, xp_class,
+)
 from scrapers.adapters.dates import WIB, parse_iso, parse_local
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,12 @@ _BODY_DROP = (
     + xp_class("summary-article") + "] | .//*[starts-with(@id, 'div-')] | .//*[" + xp_class("ads") + "]"
     " | .//*[" + xp_class("paging") + "] | .//*[" + xp_class("tag") + "]"
 )
+
+
+#: "1/3", "Halaman 1 / 3" in ``span.total-page``.
+_TOTAL_PAGE = re.compile(r"(\d+)\s*/\s*(\d+)")
+#: Most pages a ``span.total-page`` counter may announce (a broken counter must not start a long run).
+MAX_COUNTED_PAGES = 20
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -56,8 +64,20 @@ class TribunnewsAdapter(SiteAdapter):
         return _with_query(url, page="all")
 
     def next_page_urls(self, html: str, url: str) -> list[str]:
-        """The ``div.paging`` links after the current page, in page order."""
-        return pager_urls(Page.from_html(html, url), "//div[" + xp_class("paging") + "]")
+        """The ``div.paging`` links after the current page, in page order.
+
+        Newer pages have no such links, only a ``span.total-page`` counter ("1/3",
+        "Halaman 1 / 3"): the following pages are then ``?page=N`` up to the total.
+        """
+        page = Page.from_html(html, url)
+        linked = pager_urls(page, "//div[" + xp_class("paging") + "]")
+        if linked:
+            return linked
+        counter = _TOTAL_PAGE.search(text_of(first(page.doc, "//span[" + xp_class("total-page") + "]")))
+        if counter is None:
+            return []
+        current, total = max(page_number(url), 1), min(int(counter.group(2)), MAX_COUNTED_PAGES)
+        return [_with_query(url, page=str(n)) for n in range(current + 1, total + 1)]
 
     def visible_title(self, page: Page) -> str | None:
         """``h1#arttitle``."""
