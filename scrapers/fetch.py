@@ -803,6 +803,26 @@ class Fetcher:
             return []
         return list(rp.sitemaps) if rp is not None else []
 
+    def site_seeds(self, url: str) -> list[str]:
+        """Where to start crawling ``url``'s site: the sitemaps its robots.txt lists, else ``url``.
+
+        News sitemaps (Google News ``sitemap_news.xml`` and the like) come first, so the latest
+        articles are read before the archive; duplicates and non-http(s) entries are dropped.
+
+        Args:
+            url: any URL of the site, usually its home page.
+
+        Returns:
+            Sitemap URLs to hand to the crawler as seeds, or ``[url]`` when robots.txt lists
+            none (or cannot be read).
+        """
+        listed = [u.strip() for u in self.sitemaps(url)]
+        usable = list(dict.fromkeys(u for u in listed if urlsplit(u).scheme in ("http", "https")))
+        usable.sort(key=lambda u: "news" not in urlsplit(u).path.lower())  # stable: news first
+        if not usable:
+            logger.info("robots.txt of %s lists no sitemap; starting from %s", urlsplit(url).netloc, url)
+        return usable or [url]
+
     # ---------------------------------------------------------------- fetching
 
     def fetch(

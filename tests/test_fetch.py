@@ -416,3 +416,17 @@ def test_robots_request_rate_sets_delay(srv: FaultServer) -> None:
         assert f.host_delay(srv.url("/x")) == 2.0
     with Fetcher(FetchSettings.from_mapping({**FAST, "obey_robots": True, "max_crawl_delay": 0.1})) as f:
         assert f.allowed(srv.url("/x")) and f.host_delay(srv.url("/x")) == 0.1
+
+
+def test_site_seeds_are_the_robots_sitemaps_news_first(srv: FaultServer) -> None:
+    """A crawl can start from the sitemaps robots.txt lists (news sitemaps first), else the site URL."""
+    robots = (f"User-agent: *\nAllow: /\nSitemap: {srv.url('/sitemap.xml')}\nSitemap: {srv.url('/sitemap_news.xml')}\n"
+              f"Sitemap: {srv.url('/sitemap.xml')}\nSitemap: ftp://example.org/sitemap.xml\n")
+    srv.route("/robots.txt", page(robots, "text/plain"))
+    with Fetcher(FetchSettings.from_mapping(FAST)) as f:
+        assert f.site_seeds(srv.url("/")) == [srv.url("/sitemap_news.xml"), srv.url("/sitemap.xml")]
+
+
+def test_site_seeds_fall_back_to_the_site_url(srv: FaultServer) -> None:
+    with Fetcher(FetchSettings.from_mapping(FAST)) as f:  # no robots.txt at all (404)
+        assert f.site_seeds(srv.url("/")) == [srv.url("/")]
