@@ -318,7 +318,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--slice", type=int, default=100_000, help="Articles per slice of the load-rate list.")
+    parser.add_argument("--searches-only", action="store_true",
+                        help="Measure searches and entity pages again on the store --db kept from a run with the "
+                             "same --articles, without loading.")
     args = parser.parse_args()
+    if args.searches_only and not (args.db and args.db.exists()):
+        parser.error("--searches-only needs --db naming a store kept from an earlier run")
 
     tmp = tempfile.TemporaryDirectory()
     db_path = args.db or Path(tmp.name) / "bench.db"
@@ -331,7 +336,7 @@ def main() -> None:
     chunk_rates: list[float] = []
     slices: list[list[float]] = []  # [articles, seconds] per slice of --slice articles
     started = time.perf_counter()
-    for first in range(0, args.articles, chunk):
+    for first in range(0, 0 if args.searches_only else args.articles, chunk):
         items = [corpus.article(n) for n in range(first, min(first + chunk, args.articles))]
         text_bytes += sum(len(a.text.encode()) for a, _ in items)
         facts_n += sum(sum(f.counts().values()) + len(f.relations) for _, f in items)
@@ -433,9 +438,11 @@ def main() -> None:
     names = iter([rng.choice(corpus.people)[0] for _ in range(args.queries)] * 2)
     entity_pages = timed(lambda: store.entity(next(names)), args.queries)
 
-    figures = {
+    figures: dict[str, Any] = {
         "articles": args.articles,
         "articles_stored": stats["articles"],
+    }
+    load: dict[str, Any] = {} if args.searches_only else {
         "facts_loaded": facts_n,
         "facts_per_article": round(facts_n / args.articles, 1),
         "text_kb_per_article": round(text_bytes / args.articles / 1024, 2),
@@ -449,6 +456,9 @@ def main() -> None:
         "peer_sqlite_utils_articles_per_s": round(peer_n / peer_s) if peer_n else None,
         "warta_vs_peer_same_articles": round((peer_n / paired_s) / (peer_n / peer_s), 2) if peer_n else None,
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+    }
+    figures.update(load)
+    figures.update({
         "store_mb": round(size / 2**20, 1),
         "store_kb_per_article": round(size / args.articles / 1024, 1),
         "near_copies_generated": corpus.copies,
@@ -463,7 +473,7 @@ def main() -> None:
         "same_hits_below_candidates": f"{same}/{compared}",
         "entity_page_ms_p50_p95": [round(x, 1) for x in percentiles(entity_pages)],
         "machine": machine(),
-    }
+    })
     store.close()
     tmp.cleanup()
     if args.json:
