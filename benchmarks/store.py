@@ -456,12 +456,12 @@ def main() -> None:
         "peer_sqlite_utils_articles_per_s": round(peer_n / peer_s) if peer_n else None,
         "warta_vs_peer_same_articles": round((peer_n / paired_s) / (peer_n / peer_s), 2) if peer_n else None,
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        "near_copies_generated": corpus.copies,
     }
     figures.update(load)
     figures.update({
         "store_mb": round(size / 2**20, 1),
         "store_kb_per_article": round(size / args.articles / 1024, 1),
-        "near_copies_generated": corpus.copies,
         "near_duplicates_linked": stats["near_duplicates"],
         "entities": stats["entities"],
         "search_typical_ms_p50_p95": [round(x, 1) for x in percentiles(search_typical)],
