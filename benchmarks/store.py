@@ -7,13 +7,17 @@ entity resolution has real work; about 3 % syndicated near-copies), loads it int
 store with ``Store.load_many`` and reports:
 
 * load rate: articles/s with their facts (generation time excluded), also for the first and
-  the last 5,000 articles (the store's indexes grow as it fills);
+  the last 5,000 articles and for every slice of 100,000 (the store's indexes grow as it fills);
 * a peer in the same process: the first ``--peer-articles`` articles, right after warta has
   loaded them, go into a bare sqlite-utils table with an FTS5 index (no facts); the ratio of
   the two rates holds on a busy machine where the absolute rates do not;
 * store size per article (after a WAL checkpoint);
-* search latency p50/p95 for typical queries (one or two words, a phrase) and for filtered
-  ones (person, place, outlet, date range);
+* search latency p50/p95 for typical queries (one or two words, a phrase), filtered ones
+  (person, place, outlet, date range), common words (among the 30 most frequent: nearly
+  every article matches) and phrases (two or three words copied from stored articles);
+  the common words also ranked exhaustively (every match scored, as before candidate sets)
+  for comparison, and how many typical and phrase queries with at most
+  ``db.search.CANDIDATES`` matches give the same hits both ways;
 * entity-page latency p50/p95 (``Store.entity``);
 * the machine (CPUs, RAM, CPU model, Python and SQLite versions).
 
@@ -33,6 +37,7 @@ import platform
 import random
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,6 +46,8 @@ from typing import Any
 
 import sqlite_utils
 
+import db.search
+from db.search import to_fts_query
 from db.store import BATCH_SIZE, Store
 from pipeline.models import (
     Article,
@@ -310,7 +317,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="Queries per latency measurement.")
     parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument("--slice", type=int, default=100_000, help="Articles per slice of the load-rate list.")
+    parser.add_argument("--searches-only", action="store_true",
+                        help="Measure searches and entity pages again on the store --db kept from a run with the "
+                             "same --articles, without loading.")
     args = parser.parse_args()
+    if args.searches_only and not (args.db and args.db.exists()):
+        parser.error("--searches-only needs --db naming a store kept from an earlier run")
 
     tmp = tempfile.TemporaryDirectory()
     db_path = args.db or Path(tmp.name) / "bench.db"
@@ -321,7 +334,9 @@ def main() -> None:
     peer = Peer(Path(tmp.name) / "peer.db")
     peer_n, peer_s, paired_s = 0, 0.0, 0.0
     chunk_rates: list[float] = []
-    for first in range(0, args.articles, chunk):
+    slices: list[list[float]] = []  # [articles, seconds] per slice of --slice articles
+    started = time.perf_counter()
+    for first in range(0, 0 if args.searches_only else args.articles, chunk):
         items = [corpus.article(n) for n in range(first, min(first + chunk, args.articles))]
         text_bytes += sum(len(a.text.encode()) for a, _ in items)
         facts_n += sum(sum(f.counts().values()) + len(f.relations) for _, f in items)
@@ -332,6 +347,13 @@ def main() -> None:
         load_s += took
         load_cpu_s += time.process_time() - cpu
         chunk_rates.append(len(items) / took)
+        if not slices or slices[-1][0] >= args.slice:
+            slices.append([0, 0.0])
+        slices[-1][0] += len(items)
+        slices[-1][1] += took
+        if first and first % args.slice == 0:
+            print(f"# {first:,} articles loaded, {time.perf_counter() - started:.0f} s since start", flush=True,
+                  file=sys.stderr)
         if first < args.peer_articles:
             # the same articles, right after, into a bare sqlite-utils table with FTS
             peer_s += peer.load(items)
@@ -362,6 +384,12 @@ def main() -> None:
         else:  # a prefix
             typical.append(rng.choice(vocab[300:5000])[:5] + "*")
     common = [rng.choice(vocab[:30]) for _ in range(max(10, args.queries // 4))]
+    phrases: list[str] = []
+    for _ in range(max(10, args.queries // 2)):
+        words = rng.choice(sample_texts)
+        n_words = rng.choice([2, 3])
+        at = rng.randrange(len(words) - n_words)
+        phrases.append('"' + " ".join(w.strip(".,") for w in words[at:at + n_words]) + '"')
     people = [p[0] for p in corpus.people[:50]]
     regions = [r[0] for r in corpus.regions[:50]]
     filtered: list[dict[str, Any]] = []
@@ -388,34 +416,64 @@ def main() -> None:
     ci = iter(common)
     search_common = timed(lambda: store.search(next(ci)), len(common))
     search_filtered = timed(one_filtered, len(filtered))
+    pi = iter(phrases)
+    search_phrase = timed(lambda: store.search(next(pi)), len(phrases))
+    # the same common words ranked exhaustively (every match scored), as searches did before
+    bound = db.search.CANDIDATES or 0
+    ei = iter(common[:10])
+    db.search.CANDIDATES = None
+    search_common_exhaustive = timed(lambda: store.search(next(ei)), 10)
+    # below the candidate bound both ways must give the same hits in the same order
+    same, compared = 0, 0
+    for q in typical + phrases:
+        if store.conn.execute("SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+                              (to_fts_query(q), bound + 1)).fetchone()[0] > bound:
+            continue
+        compared += 1
+        db.search.CANDIDATES = None
+        exhaustive = [(h.article_id, h.rank) for h in store.search(q)]
+        db.search.CANDIDATES = bound
+        same += [(h.article_id, h.rank) for h in store.search(q)] == exhaustive
+    db.search.CANDIDATES = bound
     names = iter([rng.choice(corpus.people)[0] for _ in range(args.queries)] * 2)
     entity_pages = timed(lambda: store.entity(next(names)), args.queries)
 
-    figures = {
+    figures: dict[str, Any] = {
         "articles": args.articles,
         "articles_stored": stats["articles"],
+    }
+    load: dict[str, Any] = {} if args.searches_only else {
         "facts_loaded": facts_n,
         "facts_per_article": round(facts_n / args.articles, 1),
         "text_kb_per_article": round(text_bytes / args.articles / 1024, 2),
+        "run_seconds_so_far": round(time.perf_counter() - started),
         "load_seconds": round(load_s, 1),
         "load_articles_per_s": round(args.articles / load_s),
         "load_cpu_seconds_main_process": round(load_cpu_s, 1),
         "load_rate_first_last_5000": [round(chunk_rates[0]), round(chunk_rates[-1])],
+        "load_rate_per_slice": [round(n / t) for n, t in slices],
         "peer_articles": peer_n,
         "peer_sqlite_utils_articles_per_s": round(peer_n / peer_s) if peer_n else None,
         "warta_vs_peer_same_articles": round((peer_n / paired_s) / (peer_n / peer_s), 2) if peer_n else None,
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        "near_copies_generated": corpus.copies,
+    }
+    figures.update(load)
+    figures.update({
         "store_mb": round(size / 2**20, 1),
         "store_kb_per_article": round(size / args.articles / 1024, 1),
-        "near_copies_generated": corpus.copies,
         "near_duplicates_linked": stats["near_duplicates"],
         "entities": stats["entities"],
         "search_typical_ms_p50_p95": [round(x, 1) for x in percentiles(search_typical)],
         "search_filtered_ms_p50_p95": [round(x, 1) for x in percentiles(search_filtered)],
         "search_common_word_ms_p50_p95": [round(x, 1) for x in percentiles(search_common)],
+        "search_phrase_ms_p50_p95": [round(x, 1) for x in percentiles(search_phrase)],
+        "search_common_exhaustive_ms_p50_p95": [round(x, 1) for x in percentiles(search_common_exhaustive)],
+        "search_candidates": bound,
+        "same_hits_below_candidates": f"{same}/{compared}",
         "entity_page_ms_p50_p95": [round(x, 1) for x in percentiles(entity_pages)],
         "machine": machine(),
-    }
+    })
     store.close()
     tmp.cleanup()
     if args.json:

@@ -33,6 +33,12 @@ MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 32
 #: Most hits one search returns.
 MAX_LIMIT = 10_000
+#: Most matching articles a search ranks. FTS5 scores every match before it can sort by BM25,
+#: so a common word ("bupati", "jalan") would cost time in proportion to the corpus; beyond
+#: this many matches only the newest ones (highest rowids, read from the index's doclist
+#: without scoring) are ranked. With fewer matches the ranking is the full BM25 ranking.
+#: None ranks every match (the exhaustive ranking, for comparisons).
+CANDIDATES: int | None = 2000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -199,6 +205,11 @@ def search(
         place: only articles mentioning this place (with or without Kota/Kabupaten, any spelling).
         programme: only articles about this programme (part of its name works).
 
+    When more than :data:`CANDIDATES` articles match (filters included), only the newest that
+    many (highest ids) are ranked, so the cost does not grow with the number of matches; the
+    scores are the whole index's BM25 either way, and with fewer matches the hits are those of
+    ranking every match.
+
     Returns:
         The hits, best first; :func:`why_no_hits` says why when there are none.
 
@@ -208,6 +219,7 @@ def search(
     if limit < 1:
         raise SearchQueryError(f"limit must be at least 1, not {limit}")
     limit = min(limit, MAX_LIMIT)
+    candidates = CANDIDATES if CANDIDATES is None else max(CANDIDATES, limit)
     fts = to_fts_query(query)
     # Filters narrow the rowids inside the FTS query, so BM25 ranking and the LIMIT happen
     # there and only the hits' article rows are read (joining first reads every match).
@@ -228,16 +240,27 @@ def search(
         marks = ",".join("?" * len(ids))
         where.append(f"+rowid IN (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))")
         params += ids
-    # A top-level ORDER BY ... LIMIT lets SQLite compute snippets for the kept rows only
-    # (inside a subquery it computes one per match), so articles are fetched in a second query.
-    sql = f"""
-        SELECT rowid, bm25(articles_fts, ?, ?) AS rank, snippet(articles_fts, -1, ?, ?, ' … ', ?)
-        FROM articles_fts
-        WHERE {' AND '.join(where)}
-        ORDER BY rank
-        LIMIT ?
-    """
     try:
+        if candidates is not None:
+            # The candidates-th newest match, read in rowid order from the doclists (no scoring):
+            # when it exists, only matches from it on are ranked.
+            oldest = conn.execute(
+                f"SELECT rowid FROM articles_fts WHERE {' AND '.join(where)} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                [*params, candidates - 1],
+            ).fetchone()
+            if oldest is not None:
+                where.append("rowid >= ?")
+                params.append(oldest[0])
+                logger.info("search %r: more than %d matches, the newest %d ranked", query, candidates, candidates)
+        # A top-level ORDER BY ... LIMIT lets SQLite compute snippets for the kept rows only
+        # (inside a subquery it computes one per match), so articles are fetched in a second query.
+        sql = f"""
+            SELECT rowid, bm25(articles_fts, ?, ?) AS rank, snippet(articles_fts, -1, ?, ?, ' … ', ?)
+            FROM articles_fts
+            WHERE {' AND '.join(where)}
+            ORDER BY rank
+            LIMIT ?
+        """
         ranked = conn.execute(sql, [*BM25_WEIGHTS, *HIGHLIGHT, SNIPPET_WORDS, *params, limit]).fetchall()
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():

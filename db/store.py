@@ -1033,5 +1033,13 @@ class Store:
 
         return export_to_path(self.db, table, fmt, output, store_path=self.path, columns=columns)
 
+    def export_parquet(self, folder: str | Path, tables: list[str] | None = None,
+                       columns: list[str] | None = None) -> dict[str, int]:
+        """Write tables (default: articles and every fact table) as ``<folder>/<table>.parquet``;
+        returns the rows written per table (see :func:`db.parquet.export_parquet`)."""
+        from db.parquet import export_parquet
+
+        return export_parquet(self.db, folder, tables, columns)
+
 
 __all__ = ["LoadResult", "RunInfo", "Store", "StoreError", "check_store_path", "is_outdated", "version_key"]

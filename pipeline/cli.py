@@ -579,16 +579,19 @@ def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) ->
 
 @cli.command(name="export")
 @_DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="parquet writes one <table>.parquet per table into the --output folder.")
 @click.option("--csv", "fmt", flag_value="csv", help="Same as --format csv.")
 @click.option("--nl", "fmt", flag_value="jsonl", help="Same as --format jsonl (newline-delimited JSON).")
-@click.option("--table", default="articles", show_default=True,
-              help="A table or summary warta stats lists (persons, officials, places ... included).")
+@click.option("--table", default=None,
+              help="A table or summary warta stats lists (persons, officials, places ... included). "
+                   "Default: articles; with --format parquet, articles and every fact table.")
 @click.option("-c", "--column", "columns", multiple=True, help="Only this column (repeatable, kept in order).")
-@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="File to write (default: standard output); never the store itself.")
-def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...], output: str) -> None:
-    """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV.
+@click.option("--output", type=click.Path(allow_dash=True), default="-",
+              help="File to write (default: standard output), never the store itself; with --format parquet, a folder.")
+def export_command(db_path: str, fmt: str, table: str | None, columns: tuple[str, ...], output: str) -> None:
+    """Write one table of the store, or a summary warta stats lists, as JSON Lines or CSV;
+    or the whole store as Parquet files, one per table, into a folder.
 
     Ids come with the names they stand for (official_roles has person beside person_id);
     JSON lists such as authors, tags and evidence stay JSON in JSON Lines. A file is written
@@ -598,11 +601,23 @@ def export_command(db_path: str, fmt: str, table: str, columns: tuple[str, ...],
     Example:
         warta export --format csv --table official_roles --output roles.csv
         warta export --csv --table officials -c person -c position -c first_seen
+        warta export --format parquet --output corpus/
     """
     from db.exceptions import ExportError
     from pipeline.records import InputError, check_output
 
     store = _open_store(db_path)
+    if fmt == "parquet":
+        if output == "-":
+            raise click.ClickException("Parquet is written to a folder: give one with --output, e.g. --output corpus/")
+        try:
+            written = store.export_parquet(output, [table] if table else None, list(columns) or None)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from exc
+        for name, n in written.items():
+            click.echo(f"{n} rows of {name} written to {Path(output) / (name + '.parquet')}", err=True)
+        return
+    table = table or "articles"
     try:
         if output == "-":
             n = store.export(table, fmt, sys.stdout, list(columns) or None)

@@ -1,0 +1,172 @@
+"""Bounded candidate sets: a search ranks at most the newest CANDIDATES matches by BM25.
+
+Below the bound the hits are those of the exhaustive ranking (every match scored); above it
+they are the exhaustive ranking restricted to the newest matches. Updates and re-extraction
+keep both in step, since both read the same FTS5 index and fact tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sqlite3
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from db import search as search_mod
+from db.search import BM25_WEIGHTS, CANDIDATES, SearchHit, to_fts_query
+from db.store import Store
+from pipeline.models import Article, ArticleFacts, Official, Provenance
+
+ROOT = Path(__file__).resolve().parent.parent
+WIB = dt.timezone(dt.timedelta(hours=7))
+P = Provenance(0, 10, "kalimat", "warta.test", "1.0")
+
+
+def _bench() -> ModuleType:
+    """benchmarks/store.py, whose generated corpus and query kinds the comparison uses."""
+    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "benchmarks" / "store.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def expected(conn: sqlite3.Connection, query: str, cap: int, limit: int = 20, extra: str = "",
+             params: tuple[object, ...] = ()) -> list[tuple[float, int]]:
+    """The exhaustive BM25 ranking of every match, kept to the newest ``cap`` matches, as
+    (rank, id) with equal ranks in id order."""
+    rows = conn.execute(
+        f"SELECT rowid, bm25(articles_fts, ?, ?) FROM articles_fts WHERE articles_fts MATCH ? {extra} ORDER BY rowid DESC",
+        (*BM25_WEIGHTS, to_fts_query(query), *params),
+    ).fetchall()
+    return sorted((float(f"{rank:.12g}"), i) for i, rank in rows[:cap])[:limit]
+
+
+def ranked(hits: list) -> list[tuple[float, int]]:  # type: ignore[type-arg]
+    """Hits as (rank, id), equal ranks in id order (SQLite leaves their order open)."""
+    return sorted((float(f"{h.rank:.12g}"), h.article_id) for h in hits)
+
+
+def same(a: list[tuple[float, int]], b: list[tuple[float, int]]) -> bool:
+    """The same ranks, and the same articles but for those tied with the last one kept (which
+    of several equal articles make the cut is open)."""
+    if [r for r, _ in a] != [r for r, _ in b]:
+        return False
+    last = a[-1][0] if a else None
+    return [x for x in a if x[0] != last] == [x for x in b if x[0] != last]
+
+
+def bounded(candidates: int | None, store: Store, query: str, **filters: Any) -> list[SearchHit]:
+    """``store.search`` with ``db.search.CANDIDATES`` set to ``candidates`` (None: rank every match)."""
+    saved = search_mod.CANDIDATES
+    search_mod.CANDIDATES = candidates
+    try:
+        return store.search(query, **filters)
+    finally:
+        search_mod.CANDIDATES = saved
+
+
+def ids(hits: list) -> list[int]:  # type: ignore[type-arg]
+    return [h.article_id for h in hits]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, list[str]]:
+    """1,500 articles of the benchmark's generator and queries of each of its kinds."""
+    bench = _bench()
+    corpus = bench.Corpus()
+    store = Store(tmp_path_factory.mktemp("generated") / "warta.db")
+    for _ in store.load_many([corpus.article(n) for n in range(1500)]):
+        pass
+    vocab = corpus.vocab
+    queries = vocab[:30] + vocab[300:330] + [" ".join(vocab[100 + i:102 + i]) for i in range(0, 40, 2)]
+    queries += [r[0].split()[-1] for r in corpus.regions[:10]] + [w[:5] + "*" for w in vocab[400:410]]
+    texts = [t.split() for (t,) in store.conn.execute("SELECT text FROM articles WHERE id % 97 = 0")]
+    queries += ['"' + " ".join(w.strip(".,") for w in words[5:7 + i % 2]) + '"' for i, words in enumerate(texts)]
+    return store, queries
+
+
+def test_same_hits_as_exhaustive_ranking_below_the_bound(generated: tuple[Store, list[str]]) -> None:
+    store, queries = generated
+    compared = 0
+    for q in queries:
+        n = store.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                               (to_fts_query(q),)).fetchone()[0]
+        assert CANDIDATES is not None and n <= CANDIDATES  # 1,500 articles: never truncated at the default bound
+        assert same(ranked(store.search(q)), ranked(bounded(None, store, q))), q
+        compared += n > 0
+    assert compared >= 80
+
+
+def test_above_the_bound_the_newest_matches_are_ranked(generated: tuple[Store, list[str]]) -> None:
+    store, queries = generated
+    truncated = 0
+    for q in queries:
+        n = store.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                               (to_fts_query(q),)).fetchone()[0]
+        hits = ranked(bounded(100, store, q))
+        assert same(hits, expected(store.conn, q, 100)), q
+        if n <= 100:
+            assert same(hits, ranked(bounded(None, store, q))), q
+        else:
+            truncated += 1
+    assert truncated >= 30  # the common words, most topical words and some phrases
+
+
+def test_filters_count_towards_the_bound(generated: tuple[Store, list[str]]) -> None:
+    store, _ = generated
+    outlet = "sumeks.co"
+    hits = bounded(50, store, "bupati", outlet=outlet)
+    assert hits and all(h.outlet == outlet for h in hits)
+    assert same(ranked(hits), expected(store.conn, "bupati", 50, extra="AND rowid IN (SELECT id FROM articles WHERE outlet = ?)",
+                                 params=(outlet,)))
+
+
+def test_a_limit_above_the_bound_still_fills(generated: tuple[Store, list[str]]) -> None:
+    store, _ = generated
+    assert len(bounded(10, store, "bupati", limit=30)) == 30
+
+
+def _article(n: int, text: str) -> Article:
+    url = f"https://sumsel.tribunnews.com/berita-{n}"
+    return Article(url=url, canonical_url=url, outlet="sumsel.tribunnews.com", title=f"Berita {n}",
+                   paragraphs=[text], published=dt.datetime(2020, 1, 1, tzinfo=WIB) + dt.timedelta(days=n))
+
+
+def test_updates_and_reextraction_keep_candidates_in_step(db_path: Path) -> None:
+    store = Store(db_path)
+    for n in range(1, 31):
+        store.load(_article(n, f"Banjir melanda desa {n}. " + "Warga mengungsi karena banjir. " * (n % 4)
+                            + "Hujan turun. " * n), ArticleFacts())
+    before = bounded(10, store, "banjir", limit=5)
+    assert same(ranked(before), expected(store.conn, "banjir", 10, limit=5))
+    assert set(ids(before)) <= set(range(21, 31))
+
+    # the newest article no longer says banjir: it leaves the candidates, the eleventh newest joins
+    store.load(_article(30, "Jalan rusak di desa 30."), ArticleFacts())
+    after = bounded(10, store, "banjir", limit=5)
+    assert 30 not in ids(after) and same(ranked(after), expected(store.conn, "banjir", 10, limit=5))
+    assert set(ids(after)) <= set(range(20, 30)) and 20 in {r[0] for r in store.conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'banjir' ORDER BY rowid DESC LIMIT 10")}
+    # an older article now says it often, with the title: it is ranked, not skipped
+    store.load(_article(25, "Banjir banjir banjir besar di desa 25."), ArticleFacts())
+    assert ids(bounded(10, store, "banjir", limit=5))[0] == 25
+    store.conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+    # re-extraction names a person in articles 3 and 28: the filtered search follows
+    def extract(text: str, published: dt.datetime | None) -> ArticleFacts:
+        named = "desa 3." in text or "desa 28." in text
+        return ArticleFacts(officials=[Official("Ahmad Yani", "bupati", "Kabupaten Muara Enim", "Ahmad Yani", P)]
+                            if named else [])
+
+    assert bounded(10, store, "banjir", person="Ahmad Yani", limit=5) == []
+    store.reextract(extract, "2.0")
+    assert sorted(ids(bounded(10, store, "banjir", person="Ahmad Yani", limit=5))) == [3, 28]
+    assert sorted(ids(bounded(None, store, "banjir", person="Ahmad Yani", limit=5))) == [3, 28]
+    store.close()
