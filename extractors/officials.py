@@ -210,7 +210,8 @@ class _Scanner:
                     return None  # "Hidayat dari Partai Gerindra (Ketua), Achmad ...": the post's bracket closes
                 depth -= 1
             if x > j and t.start in self.per_starts and _is_name_word(t) and not self.opens_no_name(x) \
-                    and not any(a <= t.start < b for a, b in self.spans):
+                    and not any(a < self.per_starts[t.start] and t.start < b for a, b in self.spans):
+                # (a PER span running into an institution or a region is no person's name)
                 end = x - 1 if toks[x - 1].text == "," else x
                 while end > j and lexicon.is_title(toks[end - 1].text):
                     end -= 1
