@@ -27,7 +27,21 @@ from extractors.ner_eval import (
 )
 from extractors.exceptions import TrainingDataMissing
 from extractors.ner_eval import TaggedSentence
-from extractors.train_ner import DEV_FILES, TRAIN_FILES, convert_corpora, repair_iob, sentence_to_doc
+from extractors.train_ner import (
+    DEV_FILES,
+    DEV_SOURCES,
+    MISSING,
+    TRAIN_FILES,
+    TRAIN_SOURCES,
+    convert_corpora,
+    lower_cased,
+    partial_labels,
+    re_capitalised,
+    read_sources,
+    repair_iob,
+    sentence_to_doc,
+    without_corpora,
+)
 from pipeline.cli import cli
 
 CONLL_CRLF = (
@@ -171,8 +185,33 @@ def test_convert_corpora_writes_docbins_and_names_missing_files(tmp_path: Path) 
         (shared / relative).write_bytes((CONLL_CRLF if fmt == "conll" else TSV).encode("utf-8"))
     train_path, dev_path, n_train, n_dev = convert_corpora(shared, tmp_path)
     assert train_path.is_file() and dev_path.is_file()
-    expected = sum(copies * 2 for _r, _f, copies in TRAIN_FILES)
-    assert (n_train, n_dev) == (expected, 4)
+    assert n_train == len(read_sources(shared, TRAIN_SOURCES)) >= sum(copies * 2 for _r, _f, copies in TRAIN_FILES
+                                                                       if "nerp" not in _r)
+    assert n_dev == len(read_sources(shared, DEV_SOURCES))
+
+
+def test_partial_labels_leave_unannotated_tokens_missing(blank_id: spacy.language.Language) -> None:
+    nerp = TaggedSentence(["kuasa", "teamster", "dari", "edmonton", "kpk"], ["O", "B-PER", "O", "B-LOC", "O"])
+    partial = partial_labels(nerp, ("PER", "LOC"))
+    assert partial.tags == [MISSING, "B-PER", MISSING, "B-LOC", MISSING]
+    doc = sentence_to_doc(blank_id.vocab, partial)
+    assert [t.ent_iob_ for t in doc] == ["", "B", "", "B", ""]  # missing, never O
+    assert partial_labels(nerp, ("PER", "ORG", "LOC")) == nerp
+
+
+def test_casing_copies_keep_the_tags() -> None:
+    cased = TaggedSentence(["Bupati", "Ahmad", "Yani", "ke", "Palembang"], ["O", "B-PER", "I-PER", "O", "B-LOC"])
+    assert lower_cased(cased) == TaggedSentence(["bupati", "ahmad", "yani", "ke", "palembang"], cased.tags)
+    assert re_capitalised(lower_cased(cased)).tokens == ["Bupati", "Ahmad", "Yani", "ke", "Palembang"]
+
+
+def test_training_sources_cover_every_corpus_and_leave_one_out() -> None:
+    names = {c.name for c in CORPORA}
+    assert {s.corpus for s in TRAIN_SOURCES} == names == {s.corpus for s in DEV_SOURCES}
+    assert all(s.split == "train" for s in TRAIN_SOURCES) and all(s.split == "dev" for s in DEV_SOURCES)
+    assert "nerp-indonlu" not in {s.corpus for s in without_corpora(TRAIN_SOURCES, ["nerp-indonlu"])}
+    with pytest.raises(TrainingDataMissing, match="unknown corpus"):
+        without_corpora(TRAIN_SOURCES, ["conll2003"])
 
 
 def test_missing_model_gives_none_and_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
