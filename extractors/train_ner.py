@@ -144,7 +144,7 @@ def without_corpora(sources: tuple[TrainSource, ...], names: Iterable[str]) -> t
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -532,7 +532,9 @@ def _set_meta(
             "transition-based NER, CPU, no vectors. Trained on the train splits of "
             f"{', '.join(names)} (with casing augmentation); checkpoint chosen on their dev splits.",
             "license": "MIT (model); training data: "
-            + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources),
+            + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources)
+            + (" (whether share-alike reaches a model trained on the data is unsettled; see README)"
+               if any("SA" in m.get("license", "") for m in sources) else ""),
             "sources": sources,
             # Folder names under data/ner: what benchmarks/ner.py marks as in-corpus for this model.
             "corpora": {"train": names, "dev": list(dict.fromkeys(s.corpus for s in dev_sources))},

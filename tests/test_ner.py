@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -276,7 +277,7 @@ def test_eval_ner_cli_rejects_bad_label_map(conll_file: Path) -> None:
 
 # Floors sit a little under the F1 measured with `python benchmarks/ner.py`.
 TEST_SET_FLOORS = [
-    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.859
+    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.861
     ("data/ner/indolem-nerugm/test.01.tsv", 0.77),  # measured 0.782
 ]
 
@@ -330,8 +331,15 @@ def test_scoring_only_some_types_ignores_the_others() -> None:
 @needs_model
 def test_cross_corpus_benchmark_table_and_json(tmp_path: Path) -> None:
     _write_corpora(tmp_path)
+    # A copy of the shipped model that says it saw only idner-news-2k and NER UGM (as a
+    # leave-one-corpus-out model would): the table marks the other two out-of-corpus.
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    meta["corpora"] = {"train": ["idner-news-2k", "indolem-nerugm"], "dev": ["idner-news-2k", "indolem-nerugm"]}
+    (model / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "ner.py"
-    common = [sys.executable, str(script), "--shared", str(tmp_path), "--seconds", "0"]
+    common = [sys.executable, str(script), "--shared", str(tmp_path), "--model", str(model), "--seconds", "0"]
     report = json.loads(subprocess.run([*common, "--json"], capture_output=True, text=True, check=True).stdout)
     rows = {entry["name"]: entry for entry in report["corpora"]}
     assert list(rows) == [c.name for c in CORPORA]
@@ -346,13 +354,15 @@ def test_cross_corpus_benchmark_table_and_json(tmp_path: Path) -> None:
     assert "PER and LOC scored only" in table
 
 
-# Out-of-corpus: the shipped model never saw NERGrit (mostly encyclopedic text).
+# NERGrit (mostly encyclopedic) and NERP (lower-cased news, PER/LOC only), each scored on its
+# own label map. The model before these corpora joined training scored 0.421 and 0.005.
 @pytest.mark.shared
 @needs_model
-def test_nergrit_out_of_corpus_floor(shared_dir: Path) -> None:
-    corpus = next(c for c in CORPORA if c.name == "nergrit-indonlu")
+@pytest.mark.parametrize(("name", "floor", "measured"), [("nergrit-indonlu", 0.62, 0.651), ("nerp-indonlu", 0.64, 0.668)])
+def test_other_corpora_f1_floor(shared_dir: Path, name: str, floor: float, measured: float) -> None:
+    corpus = next(c for c in CORPORA if c.name == name)
     scores = evaluate_sentences(load_model(), corpus.read(shared_dir, "test"), corpus.labels)
-    assert scores.micro.f1 >= 0.40, f"micro F1 {scores.micro.f1:.3f} fell below 0.40 (measured 0.421)"
+    assert scores.micro.f1 >= floor, f"micro F1 {scores.micro.f1:.3f} fell below {floor} (measured {measured})"
 
 
 @needs_model
