@@ -61,9 +61,9 @@ def trained_on(corpus: NerCorpus, model: Path | None = None) -> str:
         elif isinstance(meta.get("sources"), list):  # models written before "corpora": train = dev corpora
             named = {source.get("name") for source in meta["sources"] if isinstance(source, dict)}
             train = dev = [folder for folder, info in CORPUS_META.items() if info["name"] in named]
-    parts = [f"train {corpus.files['train']}"] if corpus.name in train else []
+    parts = [corpus.files["train"]] if corpus.name in train else []
     if corpus.name in dev:
-        parts.append(f"dev {corpus.files['dev']} (checkpoints)")
+        parts.append(corpus.files["dev"])
     return ", ".join(parts)
 
 
