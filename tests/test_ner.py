@@ -375,3 +375,15 @@ def test_eval_ner_cli_scores_only_the_types_asked(tmp_path: Path) -> None:
     assert not any(line.startswith("ORG") for line in result.output.splitlines())
     result = runner.invoke(cli, ["eval", "ner", str(path), "--types", "PER,PLACE"])
     assert result.exit_code == 2 and "give some of PER, ORG, LOC" in result.output
+
+
+def test_a_person_span_holding_an_institution_word_becomes_an_organisation() -> None:
+    from extractors.ner import fix_person_spans
+
+    text = "Deputi Tata Laksana Kementerian PANRB Agus Salim menambahkan Dinas"
+    unit = (text.index("Tata"), text.index(" Agus"), "PER")
+    name = (text.index("Agus"), text.index(" menambahkan"), "PER")
+    dangling = (text.index("Dinas"), len(text), "PER")
+    assert fix_person_spans(text, [unit, name, dangling, (0, 6, "LOC")]) == [
+        (text.index("Kementerian"), unit[1], "ORG"), name, (0, 6, "LOC"),
+    ]
