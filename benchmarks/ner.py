@@ -5,8 +5,9 @@ Scores the model on the test split of each corpus in ``../shared/data/ner``
 ``test.01.tsv``, NERGrit ``test_preprocess.txt``, NERP ``test_preprocess.txt``), each with
 its own label map onto PER/ORG/LOC, strict entity-level P/R/F1 as ``warta eval ner``. NERP
 has no ORG class: only PER and LOC are scored there (predicted ORG spans are ignored).
-The table says which corpora the model's training recipe (``extractors/train_ner.py``
-``TRAIN_FILES``) read; the others are out-of-corpus for it.
+The table says which corpora the model was trained on (its ``meta.json``, else the training
+recipe ``TRAIN_SOURCES`` in ``extractors/train_ner.py``); the others are out-of-corpus for it
+(leave-one-corpus-out: ``python -m extractors.train_ner --without CORPUS``).
 
 Then it measures words/s of ``nlp.pipe`` over the test sentences as raw text (tokeniser +
 NER) in one process with BLAS/OpenMP threads limited to 1. Words/s per core is words per
@@ -41,14 +42,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def trained_on(corpus: NerCorpus) -> str:
-    """The splits of ``corpus`` the training recipe reads ("" when none: out-of-corpus)."""
-    from extractors.train_ner import DEV_FILES, TRAIN_FILES
+def trained_on(corpus: NerCorpus, model: Path | None = None) -> str:
+    """The splits of ``corpus`` the model was trained on ("" when none: out-of-corpus).
 
-    prefix = f"data/ner/{corpus.name}/"
-    train = [Path(p).name for p, _f, _c in TRAIN_FILES if p.startswith(prefix)]
-    dev = [Path(p).name for p, _f, _c in DEV_FILES if p.startswith(prefix)]
-    return ", ".join([*(f"train {n}" for n in train), *(f"dev {n} (checkpoints)" for n in dev)])
+    Read from the model's ``meta.json`` (``corpora``, written by ``warta train-ner``) when it
+    has one, else from the training recipe (``TRAIN_SOURCES``/``DEV_SOURCES``).
+    """
+    from extractors.train_ner import CORPUS_META, DEV_SOURCES, TRAIN_SOURCES
+
+    train = [s.corpus for s in TRAIN_SOURCES]
+    dev = [s.corpus for s in DEV_SOURCES]
+    meta_path = Path(model) / "meta.json" if model is not None else None
+    if meta_path is not None and meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        corpora = meta.get("corpora")
+        if isinstance(corpora, dict):
+            train, dev = list(corpora.get("train", [])), list(corpora.get("dev", []))
+        elif isinstance(meta.get("sources"), list):  # models written before "corpora": train = dev corpora
+            named = {source.get("name") for source in meta["sources"] if isinstance(source, dict)}
+            train = dev = [folder for folder, info in CORPUS_META.items() if info["name"] in named]
+    parts = [corpus.files["train"]] if corpus.name in train else []
+    if corpus.name in dev:
+        parts.append(corpus.files["dev"])
+    return ", ".join(parts)
 
 
 def _type_json(score: TypeScore) -> dict[str, float | int]:
@@ -73,14 +89,14 @@ def score_corpora(nlp: Language, shared: Path) -> list[tuple[NerCorpus, NerScore
     return rows
 
 
-def format_table(rows: list[tuple[NerCorpus, NerScores | None, float]]) -> str:
+def format_table(rows: list[tuple[NerCorpus, NerScores | None, float]], model: Path | None = None) -> str:
     """A Markdown table: per corpus micro P/R/F1 and F1 per type (``-`` where a type is not scored)."""
     lines = [
         "| corpus (test split) | in training? | sentences | entities | P | R | F1 | PER F1 | ORG F1 | LOC F1 |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for corpus, scores, _seconds in rows:
-        seen = trained_on(corpus) or "no (out-of-corpus)"
+        seen = trained_on(corpus, model) or "no (out-of-corpus)"
         if scores is None:
             lines.append(f"| {corpus.name} {corpus.files['test']} | {seen} | missing | | | | | | | |")
             continue
@@ -119,8 +135,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--model", type=Path, default=MODEL_DIR,
-                        help="model folder [default: the shipped one]; 'in training?' describes the "
-                             "training recipe, which is the shipped model's")
+                        help="model folder [default: the shipped one]; 'in training?' comes from its "
+                             "meta.json (else the training recipe)")
     parser.add_argument("--seconds", type=float, default=10.0, help="Minimum time of the speed run (0: skip).")
     parser.add_argument("--json", action="store_true", help="One JSON object on stdout instead of the table.")
     args = parser.parse_args()
@@ -140,7 +156,8 @@ def main() -> None:
         for corpus, scores, seconds in rows:
             entry: dict[str, Any] = {
                 "name": corpus.name, "split": "test", "file": corpus.files["test"],
-                "trained_on": trained_on(corpus), "out_of_corpus": not trained_on(corpus),
+                "trained_on": trained_on(corpus, args.model),
+                "out_of_corpus": not trained_on(corpus, args.model),
                 "labels_scored": list(corpus.labels), "note": corpus.note,
             }
             if scores is not None:
@@ -152,7 +169,7 @@ def main() -> None:
         return
 
     print(f"NER test scores of {args.model} (strict entity-level, exact span and type)\n")
-    print(format_table(rows))
+    print(format_table(rows, args.model))
     if speed:
         print(f"\n== speed: {speed['words']:.0f} words over {speed['passes']:.0f} passes, 1 thread: "
               f"{speed['wall_seconds']:.1f} s wall, {speed['cpu_seconds']:.1f} s CPU")

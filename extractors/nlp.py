@@ -22,7 +22,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors import dates, institutions, lexicon, officials, places, programmes, text
+from extractors import dates, institutions, lexicon, ner, officials, places, programmes, text
 from extractors.dates import DateMatch
 from extractors.institutions import InstitutionMatch
 from extractors.officials import OfficialMatch, Relation
@@ -43,7 +43,7 @@ class ExtractionState:
 
     published: dt.datetime | None = None
     entities: list[tuple[int, int, str]] = field(default_factory=list)
-    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents``."""
+    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (see ``ner.fix_person_spans``)."""
     sentences: list[tuple[int, int]] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     places: list[PlaceMatch] = field(default_factory=list)
@@ -66,7 +66,7 @@ def _state(doc: Doc) -> ExtractionState:
 def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
-    st.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    st.entities = ner.fix_person_spans(doc.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
     st.sentences = text.sentence_spans(doc.text)
     st.tokens = text.tokens(doc.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")

@@ -2,10 +2,16 @@
 
 Recipe (reproducible, CPU only, no pretrained vectors):
 
-1. Convert idner-news-2k ``train.txt``/``dev.txt`` and IndoLEM NER UGM
-   ``train.01.tsv``/``dev.01.tsv`` into spaCy ``DocBin`` files in a temporary folder
-   (IndoLEM PERSON/ORGANIZATION/LOCATION -> PER/ORG/LOC; TIME and QUANTITY -> O).
-   The test splits (idner ``test.txt``, IndoLEM ``test.01.tsv``) are never read here.
+1. Read the train splits listed in :data:`TRAIN_SOURCES` (idner-news-2k ``train.txt`` twice,
+   IndoLEM NER UGM ``train.01.tsv``, NERGrit and NERP ``train_preprocess.txt``), each with its
+   corpus's label map from :data:`extractors.ner_eval.CORPORA` (types outside PER/ORG/LOC -> O).
+   NERP annotates no organisations, so its tokens outside PER/LOC entities are left *missing*
+   (spaCy's ``-``), never ``O``. Casing augmentation adds a lower-cased copy of 30% of the
+   cased sentences and a copy of half of NERP's with the first and the entity tokens
+   capitalised. The dev splits of all four corpora (:data:`DEV_SOURCES`) choose the
+   checkpoint; test splits are never read here. Everything is written as spaCy ``DocBin``
+   files in a temporary folder. ``--without CORPUS`` drops a corpus from both (a
+   leave-one-corpus-out model, to score on that corpus).
 2. Train :data:`CONFIG_PATH` with spaCy's training loop, evaluating on the joined dev
    sets every ``eval_frequency`` steps and keeping the best checkpoint, until
    ``patience``/``max_steps`` in the config or the wall-clock cap is reached.
@@ -30,9 +36,11 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import random
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +50,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from extractors.exceptions import ModelFolderError, TrainingDataMissing, UntrainedModelError
-from extractors.ner_eval import NerScores, TaggedSentence, read_conll, read_tsv, score_tags
+from extractors.ner_eval import CORPORA, LABELS, NerCorpus, NerScores, Split, TaggedSentence, TypeScore, score_tags
 
 logger = logging.getLogger(__name__)
 
@@ -50,20 +58,93 @@ logger = logging.getLogger(__name__)
 CONFIG_PATH = Path(__file__).resolve().parent / "ner_config.cfg"
 #: The shipped model: replaced only by :func:`install_model` (``warta train-ner --replace``).
 SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "id_news_ner"
-#: Training corpora inside the shared data folder: (path, format, copies) per file.
-#: idner-news-2k is read twice: it is the hand-standardised set (acronyms such as KPK,
-#: TNI, DPRD are ORG), while NER UGM often leaves such acronyms ``O``; doubling idner
-#: makes its conventions win where the two disagree.
-TRAIN_FILES: tuple[tuple[str, str, int], ...] = (
-    ("data/ner/idner-news-2k/train.txt", "conll", 2),
-    ("data/ner/indolem-nerugm/train.01.tsv", "tsv", 1),
+#: Casing augmentation and partial labels are chosen with this seed (reproducible corpora).
+AUGMENT_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSource:
+    """One split of a corpus in :data:`extractors.ner_eval.CORPORA` and how it is fed to training.
+
+    Attributes:
+        corpus: The corpus name (its folder under ``data/ner``); its label map applies.
+        split: ``"train"`` or ``"dev"`` (test splits are never read for training).
+        copies: How many times each sentence is repeated.
+        lower_fraction: Share of the sentences added once more, lower-cased (labels unchanged),
+            so lower-cased text (headlines, NERP-like sources) still gets entities.
+        recase_fraction: Share of the sentences added once more with the first token and each
+            entity token capitalised, for a lower-cased corpus: its names then also look like
+            names in cased news.
+
+    A corpus that annotates only some of warta's types (``NerCorpus.labels``, e.g. NERP: PER
+    and LOC, no ORG) gets every token outside those entities as *missing* (spaCy's ``-``), never
+    ``O``: an organisation there is unannotated, not "no entity".
+    """
+
+    corpus: str
+    split: Split = "train"
+    copies: int = 1
+    lower_fraction: float = 0.0
+    recase_fraction: float = 0.0
+
+    @property
+    def ner_corpus(self) -> NerCorpus:
+        """The :class:`NerCorpus` named :attr:`corpus`."""
+        for corpus in CORPORA:
+            if corpus.name == self.corpus:
+                return corpus
+        raise TrainingDataMissing(f"unknown corpus {self.corpus!r}: use one of {', '.join(c.name for c in CORPORA)}")
+
+    @property
+    def relative(self) -> str:
+        """The file's path inside the shared data folder."""
+        corpus = self.ner_corpus
+        return f"data/ner/{corpus.name}/{corpus.files[self.split]}"
+
+
+#: Training data. idner-news-2k is read twice: it is the hand-standardised set (acronyms such
+#: as KPK, TNI, DPRD are ORG), while NER UGM often leaves such acronyms ``O``; doubling idner
+#: makes its conventions win where the two disagree. NERGrit (mostly encyclopedic) adds
+#: names from outside news; NERP (news, lower-cased, no ORG class) adds PER/LOC on lower-cased
+#: text with ORG left missing. A lower-cased copy of 30% of the cased sentences and a
+#: re-capitalised copy of half of NERP's make casing matter less.
+TRAIN_SOURCES: tuple[TrainSource, ...] = (
+    TrainSource("idner-news-2k", "train", copies=2, lower_fraction=0.3),
+    TrainSource("indolem-nerugm", "train", lower_fraction=0.3),
+    TrainSource("nergrit-indonlu", "train", lower_fraction=0.3),
+    TrainSource("nerp-indonlu", "train", recase_fraction=0.5),
 )
-DEV_FILES: tuple[tuple[str, str, int], ...] = (
-    ("data/ner/idner-news-2k/dev.txt", "conll", 1),
-    ("data/ner/indolem-nerugm/dev.01.tsv", "tsv", 1),
+#: Checkpoints are chosen on the dev splits of all four corpora (no augmentation).
+DEV_SOURCES: tuple[TrainSource, ...] = (
+    TrainSource("idner-news-2k", "dev"),
+    TrainSource("indolem-nerugm", "dev"),
+    TrainSource("nergrit-indonlu", "dev"),
+    TrainSource("nerp-indonlu", "dev"),
 )
+
+
+def _as_files(sources: tuple[TrainSource, ...]) -> tuple[tuple[str, str, int], ...]:
+    return tuple((s.relative, s.ner_corpus.fmt, s.copies) for s in sources)
+
+
+#: ``(path, format, copies)`` of :data:`TRAIN_SOURCES` / :data:`DEV_SOURCES`.
+TRAIN_FILES: tuple[tuple[str, str, int], ...] = _as_files(TRAIN_SOURCES)
+DEV_FILES: tuple[tuple[str, str, int], ...] = _as_files(DEV_SOURCES)
+
+
+def without_corpora(sources: tuple[TrainSource, ...], names: Iterable[str]) -> tuple[TrainSource, ...]:
+    """``sources`` minus the corpora in ``names`` (leave-one-corpus-out runs)."""
+    names = set(names)
+    unknown = names - {c.name for c in CORPORA}
+    if unknown:
+        raise TrainingDataMissing(
+            f"unknown corpus {', '.join(sorted(unknown))}: use one of {', '.join(c.name for c in CORPORA)}"
+        )
+    return tuple(s for s in sources if s.corpus not in names)
+
+
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -194,19 +275,38 @@ def _load_for_scoring(path: Path) -> spacy.language.Language:
     return spacy.load(path, exclude=["tokenizer"], config=TOKENIZER_CONFIG)
 
 
+def _total(scores: list[NerScores]) -> NerScores:
+    """Micro counts summed over several scored sets (each scored on its own types)."""
+    total = NerScores()
+    for item in scores:
+        total.sentences += item.sentences
+        total.tokens += item.tokens
+        for kind, score in item.per_type.items():
+            into = total.per_type.setdefault(kind, TypeScore())
+            into.true_positives += score.true_positives
+            into.predicted += score.predicted
+            into.gold += score.gold
+        total.micro.true_positives += item.micro.true_positives
+        total.micro.predicted += item.micro.predicted
+        total.micro.gold += item.micro.gold
+    return total
+
+
 def compare_models(
     new: Path,
     old: Path = SHIPPED_MODEL,
     shared: Path | None = None,
-    dev_files: tuple[tuple[str, str, int], ...] = DEV_FILES,
+    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
 ) -> ModelComparison:
     """Score two models on the same dev files (strict entity-level micro F1).
+
+    Each dev file is scored on the types its corpus annotates (NERP: PER and LOC).
 
     Args:
         new: The freshly trained model folder.
         old: The model it would replace (the shipped one by default).
         shared: The shared data folder holding the dev files.
-        dev_files: ``(path, format, copies)`` of the dev corpora (copies are ignored here).
+        dev_sources: The dev splits (copies and augmentation are ignored here).
 
     Returns:
         A :class:`ModelComparison` with scores per dev file and over all of them.
@@ -216,18 +316,16 @@ def compare_models(
     shared = Path(shared) if shared is not None else Path(__file__).resolve().parents[2] / "shared"
     models = (_load_for_scoring(Path(old)), _load_for_scoring(Path(new)))
     rows: list[tuple[str, NerScores, NerScores]] = []
-    gold: list[list[str]] = []
-    predicted: tuple[list[list[str]], list[list[str]]] = ([], [])
-    for relative, fmt, _copies in dev_files:
-        sentences = _read_split(shared, ((relative, fmt, 1),))
+    for source in dev_sources:
+        corpus = source.ner_corpus
+        _check_file(shared / source.relative)
+        sentences = corpus.read(shared, source.split)
         tags = [s.tags for s in sentences]
         pair = [tag_sentences(nlp, [s.tokens for s in sentences]) for nlp in models]
-        rows.append((Path(relative).parent.name + "/" + Path(relative).name,
-                     score_tags(tags, pair[0]), score_tags(tags, pair[1])))
-        gold.extend(tags)
-        predicted[0].extend(pair[0])
-        predicted[1].extend(pair[1])
-    return ModelComparison(Path(old), Path(new), rows, score_tags(gold, predicted[0]), score_tags(gold, predicted[1]))
+        rows.append((Path(source.relative).parent.name + "/" + Path(source.relative).name,
+                     score_tags(tags, pair[0], corpus.labels), score_tags(tags, pair[1], corpus.labels)))
+    return ModelComparison(Path(old), Path(new), rows,
+                           _total([r[1] for r in rows]), _total([r[2] for r in rows]))
 
 
 def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
@@ -273,6 +371,10 @@ def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
     logger.info("installed %s as %s", new, target)
 
 
+#: The tag of a token whose annotation is missing (neither entity nor ``O``), as spaCy writes it.
+MISSING = "-"
+
+
 def repair_iob(tags: list[str]) -> list[str]:
     """Turn a stray ``I-X`` (not continuing an ``X`` entity) into ``B-X`` so spaCy accepts the tags."""
     fixed: list[str] = []
@@ -290,38 +392,86 @@ def sentence_to_doc(vocab: Vocab, sentence: TaggedSentence) -> Doc:
 
     Spaces follow plain news typesetting (none before ``,`` ``.`` ``)``, none after
     ``(``), so ``doc.text`` reads like the article and re-tokenises the same way
-    with ``spacy.blank("id")``.
+    with ``spacy.blank("id")``. A :data:`MISSING` tag leaves the token unannotated.
     """
     words = sentence.tokens
     spaces = []
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
         spaces.append(nxt is not None and nxt not in _NO_SPACE_BEFORE and word not in _NO_SPACE_AFTER)
-    return Doc(vocab, words=words, spaces=spaces, ents=repair_iob(sentence.tags))
+    ents = [None if tag == MISSING else tag for tag in repair_iob(sentence.tags)]
+    # spaCy reads None as a missing tag (its stubs say list[str]; "-" itself is refused).
+    return Doc(vocab, words=words, spaces=spaces, ents=ents)  # type: ignore[arg-type]
 
 
-def _read_split(shared: Path, files: tuple[tuple[str, str, int], ...]) -> list[TaggedSentence]:
+def partial_labels(sentence: TaggedSentence, labels: tuple[str, ...]) -> TaggedSentence:
+    """Mark every token outside an entity as :data:`MISSING` when ``labels`` is not all of :data:`LABELS`.
+
+    A corpus without an ORG class tags organisations ``O``; training on that ``O`` would
+    teach the model that they are no entities, so the tokens are left unannotated instead.
+    """
+    if set(LABELS) <= set(labels):
+        return sentence
+    return TaggedSentence(sentence.tokens, [MISSING if tag == "O" else tag for tag in sentence.tags])
+
+
+def lower_cased(sentence: TaggedSentence) -> TaggedSentence:
+    """The sentence lower-cased, same tags."""
+    return TaggedSentence([token.lower() for token in sentence.tokens], list(sentence.tags))
+
+
+def re_capitalised(sentence: TaggedSentence) -> TaggedSentence:
+    """The sentence with its first token and every entity token capitalised, same tags."""
+    tokens = [
+        token[:1].upper() + token[1:] if i == 0 or tag[:2] in ("B-", "I-") else token
+        for i, (token, tag) in enumerate(zip(sentence.tokens, sentence.tags))
+    ]
+    return TaggedSentence(tokens, list(sentence.tags))
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise TrainingDataMissing(
+            f"{path} not found: pass --shared pointing at the shared data folder "
+            "(the one holding data/ner/idner-news-2k, data/ner/indolem-nerugm, ...)"
+        )
+
+
+def read_sources(shared: Path, sources: tuple[TrainSource, ...]) -> list[TaggedSentence]:
+    """The sentences of ``sources`` as training sees them: label-mapped, partial labels as
+    :data:`MISSING`, repeated ``copies`` times, then the casing-augmented copies (chosen with
+    :data:`AUGMENT_SEED`, the same on every run)."""
     sentences: list[TaggedSentence] = []
-    for relative, fmt, copies in files:
-        path = shared / relative
-        if not path.is_file():
-            raise TrainingDataMissing(
-                f"{path} not found: pass --shared pointing at the shared data folder "
-                "(the one holding data/ner/idner-news-2k and data/ner/indolem-nerugm)"
-            )
-        sentences.extend((read_conll(path) if fmt == "conll" else read_tsv(path)) * copies)
+    for source in sources:
+        corpus = source.ner_corpus
+        _check_file(Path(shared) / source.relative)
+        read = [partial_labels(s, corpus.labels) for s in corpus.read(shared, source.split)]
+        # A partially labelled sentence without entities teaches nothing: every token is missing.
+        read = [s for s in read if any(tag != MISSING for tag in s.tags)]
+        sentences.extend(read * source.copies)
+        rng = random.Random(f"{AUGMENT_SEED}:{source.corpus}:{source.split}")
+        for sentence in read:
+            draw = rng.random()
+            if draw < source.lower_fraction:
+                sentences.append(lower_cased(sentence))
+            if draw < source.recase_fraction:
+                sentences.append(re_capitalised(sentence))
     return sentences
 
 
 def convert_corpora(
-    shared: Path, out_dir: Path, train_files: tuple[tuple[str, str, int], ...] = TRAIN_FILES
+    shared: Path,
+    out_dir: Path,
+    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
+    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
 ) -> tuple[Path, Path, int, int]:
     """Write the training and dev corpora as ``train.spacy`` and ``dev.spacy`` DocBins.
 
     Args:
         shared: The shared data folder (holding ``data/ner/...``).
         out_dir: Folder to write the two DocBin files into.
-        train_files: ``(path, format, copies)`` of the training corpora.
+        train_sources: The training splits (see :func:`read_sources`).
+        dev_sources: The dev splits the checkpoint is chosen on.
 
     Returns:
         ``(train_path, dev_path, train_sentences, dev_sentences)``.
@@ -329,8 +479,8 @@ def convert_corpora(
     vocab = Vocab()  # DocBin keeps only strings and attributes: no language data needed
     counts = []
     paths = []
-    for name, files in (("train", train_files), ("dev", DEV_FILES)):
-        sentences = _read_split(shared, files)
+    for name, sources in (("train", train_sources), ("dev", dev_sources)):
+        sentences = read_sources(shared, sources)
         bin_ = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
         for sentence in sentences:
             bin_.add(sentence_to_doc(vocab, sentence))
@@ -342,29 +492,52 @@ def convert_corpora(
     return paths[0], paths[1], counts[0], counts[1]
 
 
-def _set_meta(nlp: spacy.language.Language) -> None:
+#: Provenance and licence of each corpus, written into the model's ``meta.json`` (see each
+#: corpus's SOURCE.md / README.md under ``data/ner``).
+CORPUS_META: dict[str, dict[str, str]] = {
+    "idner-news-2k": {
+        "name": "idner-news-2k", "url": "https://github.com/khairunnisaor/idner-news-2k", "license": "MIT",
+        "author": "Khairunnisa, Imankulova, Komachi (AACL-IJCNLP 2020 SRW)",
+    },
+    "indolem-nerugm": {
+        "name": "IndoLEM NER UGM", "url": "https://github.com/indolem/indolem", "license": "CC-BY-4.0",
+        "author": "Koto et al. (COLING 2020); corpus by M. Fachri (2014)",
+    },
+    "nergrit-indonlu": {
+        "name": "NERGrit (IndoNLU)", "url": "https://github.com/IndoNLP/indonlu",
+        "license": "Apache-2.0 (IndoNLU repository; loaders say MIT; NERGRIT: contributors and licence "
+                   "must be included, commercial use allowed)",
+        "author": "Wilie et al. (AACL-IJCNLP 2020); NERGRIT by PT Gria Inovasi Teknologi (2019)",
+    },
+    "nerp-indonlu": {
+        "name": "NERP (IndoNLU)", "url": "https://github.com/IndoNLP/indonlu",
+        "license": "CC-BY-SA-4.0 (NusaCrowd loader; IndoNLU repository: Apache-2.0)",
+        "author": "Hoesen & Purwarianti (IALP 2018); Wilie et al. (AACL-IJCNLP 2020)",
+    },
+}
+
+
+def _set_meta(
+    nlp: spacy.language.Language,
+    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
+    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+) -> None:
+    names = list(dict.fromkeys(s.corpus for s in train_sources))
+    sources = [CORPUS_META.get(name, {"name": name}) for name in names]
     nlp.meta.update(
         {
             "name": MODEL_NAME,
             "version": MODEL_VERSION,
             "description": "Indonesian news NER (PER, ORG, LOC): hash-embedding CNN + "
-            "transition-based NER, CPU, no vectors. Trained on idner-news-2k train/dev "
-            "and IndoLEM NER UGM fold 1 train/dev.",
-            "license": "MIT (model); training data: idner-news-2k MIT, IndoLEM NER UGM CC-BY-4.0",
-            "sources": [
-                {
-                    "name": "idner-news-2k",
-                    "url": "https://github.com/khairunnisaor/idner-news-2k",
-                    "license": "MIT",
-                    "author": "Khairunnisa, Imankulova, Komachi (AACL-IJCNLP 2020 SRW)",
-                },
-                {
-                    "name": "IndoLEM NER UGM",
-                    "url": "https://github.com/indolem/indolem",
-                    "license": "CC-BY-4.0",
-                    "author": "Koto et al. (COLING 2020); corpus by M. Fachri (2014)",
-                },
-            ],
+            "transition-based NER, CPU, no vectors. Trained on the train splits of "
+            f"{', '.join(names)} (with casing augmentation); checkpoint chosen on their dev splits.",
+            "license": "MIT (model); training data: "
+            + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources)
+            + (" (whether share-alike reaches a model trained on the data is unsettled; see README)"
+               if any("SA" in m.get("license", "") for m in sources) else ""),
+            "sources": sources,
+            # Folder names under data/ner: what benchmarks/ner.py marks as in-corpus for this model.
+            "corpora": {"train": names, "dev": list(dict.fromkeys(s.corpus for s in dev_sources))},
         }
     )
 
@@ -375,8 +548,9 @@ def train_model(
     max_minutes: float = 25.0,
     config_path: Path = CONFIG_PATH,
     overrides: dict[str, object] | None = None,
-    train_files: tuple[tuple[str, str, int], ...] = TRAIN_FILES,
+    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
     shipped: Path = SHIPPED_MODEL,
+    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
 ) -> TrainResult:
     """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
 
@@ -391,8 +565,9 @@ def train_model(
         max_minutes: Wall-clock cap on the training loop; the best checkpoint so far is kept.
         config_path: spaCy training config.
         overrides: Extra config overrides (dotted keys, e.g. ``{"training.max_steps": 200}``).
-        train_files: ``(path, format, copies)`` of the training corpora.
+        train_sources: The training splits (see :func:`read_sources`).
         shipped: The shipped model, never written here.
+        dev_sources: The dev splits the checkpoint is chosen on.
 
     Returns:
         A :class:`TrainResult` with the best dev F1 and the run's size.
@@ -418,7 +593,7 @@ def train_model(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warta-ner-") as tmp:
         workdir = Path(tmp)
-        train_path, dev_path, n_train, n_dev = convert_corpora(Path(shared), workdir, train_files)
+        train_path, dev_path, n_train, n_dev = convert_corpora(Path(shared), workdir, train_sources, dev_sources)
         if not n_train or not n_dev:
             raise UntrainedModelError(
                 f"no sentences to {'train on' if not n_train else 'evaluate on'}: check the corpus files under {shared}"
@@ -459,7 +634,7 @@ def train_model(
                 return
             best, best_step = score, step
             update_meta(T, nlp, run_info)
-            _set_meta(nlp)
+            _set_meta(nlp, train_sources, dev_sources)
             with nlp.use_params(optimizer.averages):
                 nlp.to_disk(best_dir)
 
@@ -504,9 +679,13 @@ def main() -> None:
                         help="new or empty folder [default: id_news_ner-YYYYMMDD-HHMMSS beside the shipped model]")
     parser.add_argument("--max-minutes", type=float, default=25.0)
     parser.add_argument("--config", type=Path, default=CONFIG_PATH)
+    parser.add_argument("--without", action="append", default=[], metavar="CORPUS",
+                        help="leave this corpus out of training and dev (leave-one-corpus-out); repeatable")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    result = train_model(args.shared, args.output, args.max_minutes, args.config)
+    result = train_model(args.shared, args.output, args.max_minutes, args.config,
+                         train_sources=without_corpora(TRAIN_SOURCES, args.without),
+                         dev_sources=without_corpora(DEV_SOURCES, args.without))
     logger.info("model written to %s", result.output)
 
 

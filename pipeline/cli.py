@@ -229,7 +229,8 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
 @cli.command(name="train-ner")
 @click.option("--shared", "shared", default=str(Path(__file__).resolve().parents[2] / "shared"),
               show_default=True, type=click.Path(file_okay=False),
-              help="Shared data folder holding data/ner/idner-news-2k and data/ner/indolem-nerugm.")
+              help="Shared data folder holding data/ner/ (idner-news-2k, indolem-nerugm, nergrit-indonlu, "
+                   "nerp-indonlu).")
 @click.option("--output", default=None, type=click.Path(),
               help="New model folder: must not exist, be empty, or hold an earlier warta model "
                    "[default: extractors/models/id_news_ner-YYYYMMDD-HHMMSS, beside the shipped model].")
@@ -244,12 +245,16 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
 @click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
               help="The model --replace compares with and replaces [default: the shipped "
                    "extractors/models/id_news_ner].")
+@click.option("--without", "without", multiple=True, metavar="CORPUS",
+              help="Leave this corpus (a folder under data/ner) out of training and dev: a "
+                   "leave-one-corpus-out run to score on it with benchmarks/ner.py. Repeatable.")
 def train_ner_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
-                      replace: bool, force: bool, model_path: str | None) -> None:
+                      replace: bool, force: bool, model_path: str | None, without: tuple[str, ...]) -> None:
     """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
 
-    Trains on idner-news-2k train and IndoLEM NER UGM train.01, selects the best
-    checkpoint on their dev sets and writes it to a new folder; the shipped model is
+    Trains on the train splits of idner-news-2k, IndoLEM NER UGM (fold 1), NERGrit and
+    NERP (PER/LOC only, ORG left unannotated) with lower-cased and re-capitalised copies,
+    selects the best checkpoint on their dev sets and writes it to a new folder; the shipped model is
     replaced only with --replace. Folders holding anything but a warta model are never
     written, and a run that ends before its first update writes nothing.
 
@@ -258,9 +263,19 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         warta -v train-ner --shared ../shared --max-minutes 20
         warta train-ner --shared ../shared --output /tmp/ner-try
         warta train-ner --shared ../shared --replace
+        warta train-ner --shared ../shared --without nergrit-indonlu
     """
     from extractors.exceptions import ExtractionError
-    from extractors.train_ner import SHIPPED_MODEL, check_replaceable, compare_models, install_model, train_model
+    from extractors.train_ner import (
+        DEV_SOURCES,
+        SHIPPED_MODEL,
+        TRAIN_SOURCES,
+        check_replaceable,
+        compare_models,
+        install_model,
+        train_model,
+        without_corpora,
+    )
 
     if force and not replace:
         raise click.UsageError("--force only makes sense with --replace")
@@ -269,8 +284,13 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
     try:
         if replace:
             check_replaceable(shipped, "pass --model naming a warta model folder")  # before hours of training
+        if replace and without:
+            raise click.UsageError("--without makes a leave-one-corpus-out model for measurement; "
+                                   "it is never a --replace candidate")
         result = train_model(Path(shared), Path(output) if output else None, max_minutes,
-                             overrides=overrides, shipped=shipped)
+                             overrides=overrides, shipped=shipped,
+                             train_sources=without_corpora(TRAIN_SOURCES, without),
+                             dev_sources=without_corpora(DEV_SOURCES, without))
         click.echo(
             f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
             f"best dev F1 = {result.best_dev_f1:.3f} (step {result.best_step}); model written to {result.output}"

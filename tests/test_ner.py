@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,21 @@ from extractors.ner_eval import (
 )
 from extractors.exceptions import TrainingDataMissing
 from extractors.ner_eval import TaggedSentence
-from extractors.train_ner import DEV_FILES, TRAIN_FILES, convert_corpora, repair_iob, sentence_to_doc
+from extractors.train_ner import (
+    DEV_FILES,
+    DEV_SOURCES,
+    MISSING,
+    TRAIN_FILES,
+    TRAIN_SOURCES,
+    convert_corpora,
+    lower_cased,
+    partial_labels,
+    re_capitalised,
+    read_sources,
+    repair_iob,
+    sentence_to_doc,
+    without_corpora,
+)
 from pipeline.cli import cli
 
 CONLL_CRLF = (
@@ -171,8 +186,33 @@ def test_convert_corpora_writes_docbins_and_names_missing_files(tmp_path: Path) 
         (shared / relative).write_bytes((CONLL_CRLF if fmt == "conll" else TSV).encode("utf-8"))
     train_path, dev_path, n_train, n_dev = convert_corpora(shared, tmp_path)
     assert train_path.is_file() and dev_path.is_file()
-    expected = sum(copies * 2 for _r, _f, copies in TRAIN_FILES)
-    assert (n_train, n_dev) == (expected, 4)
+    assert n_train == len(read_sources(shared, TRAIN_SOURCES)) >= sum(copies * 2 for _r, _f, copies in TRAIN_FILES
+                                                                       if "nerp" not in _r)
+    assert n_dev == len(read_sources(shared, DEV_SOURCES))
+
+
+def test_partial_labels_leave_unannotated_tokens_missing(blank_id: spacy.language.Language) -> None:
+    nerp = TaggedSentence(["kuasa", "teamster", "dari", "edmonton", "kpk"], ["O", "B-PER", "O", "B-LOC", "O"])
+    partial = partial_labels(nerp, ("PER", "LOC"))
+    assert partial.tags == [MISSING, "B-PER", MISSING, "B-LOC", MISSING]
+    doc = sentence_to_doc(blank_id.vocab, partial)
+    assert [t.ent_iob_ for t in doc] == ["", "B", "", "B", ""]  # missing, never O
+    assert partial_labels(nerp, ("PER", "ORG", "LOC")) == nerp
+
+
+def test_casing_copies_keep_the_tags() -> None:
+    cased = TaggedSentence(["Bupati", "Ahmad", "Yani", "ke", "Palembang"], ["O", "B-PER", "I-PER", "O", "B-LOC"])
+    assert lower_cased(cased) == TaggedSentence(["bupati", "ahmad", "yani", "ke", "palembang"], cased.tags)
+    assert re_capitalised(lower_cased(cased)).tokens == ["Bupati", "Ahmad", "Yani", "ke", "Palembang"]
+
+
+def test_training_sources_cover_every_corpus_and_leave_one_out() -> None:
+    names = {c.name for c in CORPORA}
+    assert {s.corpus for s in TRAIN_SOURCES} == names == {s.corpus for s in DEV_SOURCES}
+    assert all(s.split == "train" for s in TRAIN_SOURCES) and all(s.split == "dev" for s in DEV_SOURCES)
+    assert "nerp-indonlu" not in {s.corpus for s in without_corpora(TRAIN_SOURCES, ["nerp-indonlu"])}
+    with pytest.raises(TrainingDataMissing, match="unknown corpus"):
+        without_corpora(TRAIN_SOURCES, ["conll2003"])
 
 
 def test_missing_model_gives_none_and_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -237,7 +277,7 @@ def test_eval_ner_cli_rejects_bad_label_map(conll_file: Path) -> None:
 
 # Floors sit a little under the F1 measured with `python benchmarks/ner.py`.
 TEST_SET_FLOORS = [
-    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.859
+    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.861
     ("data/ner/indolem-nerugm/test.01.tsv", 0.77),  # measured 0.782
 ]
 
@@ -291,8 +331,15 @@ def test_scoring_only_some_types_ignores_the_others() -> None:
 @needs_model
 def test_cross_corpus_benchmark_table_and_json(tmp_path: Path) -> None:
     _write_corpora(tmp_path)
+    # A copy of the shipped model that says it saw only idner-news-2k and NER UGM (as a
+    # leave-one-corpus-out model would): the table marks the other two out-of-corpus.
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    meta["corpora"] = {"train": ["idner-news-2k", "indolem-nerugm"], "dev": ["idner-news-2k", "indolem-nerugm"]}
+    (model / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "ner.py"
-    common = [sys.executable, str(script), "--shared", str(tmp_path), "--seconds", "0"]
+    common = [sys.executable, str(script), "--shared", str(tmp_path), "--model", str(model), "--seconds", "0"]
     report = json.loads(subprocess.run([*common, "--json"], capture_output=True, text=True, check=True).stdout)
     rows = {entry["name"]: entry for entry in report["corpora"]}
     assert list(rows) == [c.name for c in CORPORA]
@@ -307,13 +354,15 @@ def test_cross_corpus_benchmark_table_and_json(tmp_path: Path) -> None:
     assert "PER and LOC scored only" in table
 
 
-# Out-of-corpus: the shipped model never saw NERGrit (mostly encyclopedic text).
+# NERGrit (mostly encyclopedic) and NERP (lower-cased news, PER/LOC only), each scored on its
+# own label map. The model before these corpora joined training scored 0.421 and 0.005.
 @pytest.mark.shared
 @needs_model
-def test_nergrit_out_of_corpus_floor(shared_dir: Path) -> None:
-    corpus = next(c for c in CORPORA if c.name == "nergrit-indonlu")
+@pytest.mark.parametrize(("name", "floor", "measured"), [("nergrit-indonlu", 0.62, 0.651), ("nerp-indonlu", 0.64, 0.668)])
+def test_other_corpora_f1_floor(shared_dir: Path, name: str, floor: float, measured: float) -> None:
+    corpus = next(c for c in CORPORA if c.name == name)
     scores = evaluate_sentences(load_model(), corpus.read(shared_dir, "test"), corpus.labels)
-    assert scores.micro.f1 >= 0.40, f"micro F1 {scores.micro.f1:.3f} fell below 0.40 (measured 0.421)"
+    assert scores.micro.f1 >= floor, f"micro F1 {scores.micro.f1:.3f} fell below {floor} (measured {measured})"
 
 
 @needs_model
@@ -326,3 +375,15 @@ def test_eval_ner_cli_scores_only_the_types_asked(tmp_path: Path) -> None:
     assert not any(line.startswith("ORG") for line in result.output.splitlines())
     result = runner.invoke(cli, ["eval", "ner", str(path), "--types", "PER,PLACE"])
     assert result.exit_code == 2 and "give some of PER, ORG, LOC" in result.output
+
+
+def test_a_person_span_holding_an_institution_word_becomes_an_organisation() -> None:
+    from extractors.ner import fix_person_spans
+
+    text = "Deputi Tata Laksana Kementerian PANRB Agus Salim menambahkan Dinas"
+    unit = (text.index("Tata"), text.index(" Agus"), "PER")
+    name = (text.index("Agus"), text.index(" menambahkan"), "PER")
+    dangling = (text.index("Dinas"), len(text), "PER")
+    assert fix_person_spans(text, [unit, name, dangling, (0, 6, "LOC")]) == [
+        (text.index("Kementerian"), unit[1], "ORG"), name, (0, 6, "LOC"),
+    ]

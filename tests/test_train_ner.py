@@ -40,15 +40,17 @@ SENTENCES = [
     [("KPK", "B-ORG"), ("memeriksa", "O"), ("Juarsah", "B-PER"), ("di", "O"), ("Lahat", "B-LOC"), (".", "O")],
 ]
 _UGM_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
+_NERGRIT_TYPES = {"PER": "PERSON", "ORG": "ORGANISATION", "LOC": "PLACE"}
+_NERP_TYPES = {"PER": "PPL", "ORG": "IND", "LOC": "PLC"}
 
 
 def _conll(sentences: list[list[tuple[str, str]]]) -> str:
     return "".join("".join(f"{w} X {t}\r\n" for w, t in s) + "\r\n" for s in sentences)
 
 
-def _tsv(sentences: list[list[tuple[str, str]]]) -> str:
+def _tsv(sentences: list[list[tuple[str, str]]], types: dict[str, str] = _UGM_TYPES) -> str:
     def tag(t: str) -> str:
-        return t if t == "O" else f"{t[:2]}{_UGM_TYPES[t[2:]]}"
+        return t if t == "O" else f"{t[:2]}{types[t[2:]]}"
 
     return "".join("".join(f"{w}\t{tag(t)}\n" for w, t in s) + "\n" for s in sentences)
 
@@ -58,7 +60,8 @@ def write_shared(root: Path) -> Path:
     for relative, fmt, _copies in (*TRAIN_FILES, *DEV_FILES):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_conll(SENTENCES * 2) if fmt == "conll" else _tsv(SENTENCES * 2), encoding="utf-8")
+        types = _NERGRIT_TYPES if "nergrit" in relative else _NERP_TYPES if "nerp" in relative else _UGM_TYPES
+        path.write_text(_conll(SENTENCES * 2) if fmt == "conll" else _tsv(SENTENCES * 2, types), encoding="utf-8")
     return root
 
 
@@ -171,7 +174,7 @@ def test_compare_and_install(tmp_path: Path, trained: tuple[Path, Path]) -> None
     assert comparison.total_new.micro.f1 == comparison.total_old.micro.f1
     assert not comparison.new_is_worse
     assert "all dev sets" in comparison.format().splitlines()[-1]
-    assert comparison.total_old.sentences == 16
+    assert comparison.total_old.sentences == 8 * len(DEV_FILES)
 
     target = tmp_path / "models" / MODEL_NAME
     install_model(model, target)  # a new path
