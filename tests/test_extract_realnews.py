@@ -21,8 +21,9 @@ from extractors.evaluate import format_table, predict_rows, read_gold, read_json
 CORPUS = Path(__file__).parent / "fixtures" / "realnews"
 REGIONAL = {"lampung", "ciletuh", "posmetro", "sindonews-daerah"}
 
-DEV_FLOORS = {"officials": 0.64, "institutions": 0.64, "places": 0.84, "dates": 0.92, "program_stages": 0.33}
-TEST_FLOORS: dict[str, float] = {}
+# measured at the end of the second round (dev 0.754 overall, test 0.772): a little under each
+DEV_FLOORS = {"officials": 0.83, "institutions": 0.77, "places": 0.88, "dates": 0.93, "program_stages": 0.65}
+TEST_FLOORS = {"officials": 0.80, "institutions": 0.76, "places": 0.87, "dates": 0.92, "program_stages": 0.75}
 
 
 def test_corpus_shape() -> None:
