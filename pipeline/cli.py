@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -506,6 +507,24 @@ def entity_command(name: str, db_path: str, why: bool, as_json: bool) -> None:
         click.echo(f"also matches: {other} ({kind}, id {other_id})")
 
 
+R = TypeVar("R")
+
+
+def _report(fetch: Callable[[], R], as_json: bool) -> R | None:
+    """A store report, or a clear error when what was asked for is not there; with ``as_json`` it
+    is printed as JSON and None is returned (nothing left to print)."""
+    from db.exceptions import NotFoundError
+
+    try:
+        report = fetch()
+    except NotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]
+        return None
+    return report
+
+
 @cli.command(name="programme")
 @click.argument("name")
 @_DB_OPTION
@@ -523,14 +542,8 @@ def programme_command(name: str, db_path: str, as_json: bool) -> None:
     Example:
         warta programme "Gerakan Menuju 100 Smart City"
     """
-    from db.exceptions import NotFoundError
-
-    try:
-        report = _open_store(db_path).programme(name)
-    except NotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    report = _report(lambda: _open_store(db_path).programme(name), as_json)
+    if report is None:
         return
     def shown(ev: "Evidence") -> str:
         sentence = ev.sentence if len(ev.sentence) <= 220 else ev.sentence[:217] + "..."
@@ -574,14 +587,8 @@ def show_command(article_id: int, db_path: str, as_json: bool, no_text: bool) ->
     Example:
         warta show 3 --db warta.db
     """
-    from db.exceptions import NotFoundError
-
-    try:
-        report = _open_store(db_path).article(article_id)
-    except NotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    report = _report(lambda: _open_store(db_path).article(article_id), as_json)
+    if report is None:
         return
     click.echo(f"{report.title}\n{(report.published or 'unknown date')}  {report.outlet}"
                + (f"  by {', '.join(report.authors)}" if report.authors else ""))
