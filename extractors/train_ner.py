@@ -40,7 +40,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -551,6 +551,7 @@ def train_model(
     train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
     shipped: Path = SHIPPED_MODEL,
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+    progress: Callable[[int, float, float], None] | None = None,
 ) -> TrainResult:
     """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
 
@@ -563,6 +564,7 @@ def train_model(
         output: Model folder to write; a new ``id_news_ner-YYYYMMDD-HHMMSS`` folder beside
             ``shipped`` when None. Must not exist, be empty, or hold a warta model.
         max_minutes: Wall-clock cap on the training loop; the best checkpoint so far is kept.
+        progress: called after every step with (step, seconds so far, best dev F1 so far).
         config_path: spaCy training config.
         overrides: Extra config overrides (dotted keys, e.g. ``{"training.max_steps": 200}``).
         train_sources: The training splits (see :func:`read_sources`).
@@ -650,6 +652,8 @@ def train_model(
                     info["seconds"],
                 )
                 keep_if_best(float(info["score"]), last_step, info)
+            if progress is not None:
+                progress(last_step, time.monotonic() - started, max(best, 0.0))
             if time.monotonic() > deadline:
                 logger.warning("stopping after %.1f minutes (the --max-minutes cap) at step %d", max_minutes, last_step)
                 break

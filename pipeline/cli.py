@@ -288,10 +288,16 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         if replace and without:
             raise click.UsageError("--without makes a leave-one-corpus-out model for measurement; "
                                    "it is never a --replace candidate")
-        result = train_model(Path(shared), Path(output) if output else None, max_minutes,
-                             overrides=overrides, shipped=shipped,
-                             train_sources=without_corpora(TRAIN_SOURCES, without),
-                             dev_sources=without_corpora(DEV_SOURCES, without))
+        bar = _Progress("training: step")
+        try:
+            result = train_model(Path(shared), Path(output) if output else None, max_minutes,
+                                 overrides=overrides, shipped=shipped,
+                                 train_sources=without_corpora(TRAIN_SOURCES, without),
+                                 dev_sources=without_corpora(DEV_SOURCES, without),
+                                 progress=lambda step, secs, best: bar(
+                                     step, None, f", {secs / 60:.1f} of {max_minutes:g} min, best dev F1 {best:.3f}"))
+        finally:
+            bar.close()
         click.echo(
             f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
             f"best dev F1 = {result.best_dev_f1:.3f} (step {result.best_step}); model written to {result.output}"

@@ -73,7 +73,13 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(shared folder, a model trained for a few steps on it), made once for the module."""
     root = tmp_path_factory.mktemp("train")
     shared = write_shared(root / "shared")
-    result = train_model(shared, root / "model", max_minutes=5, overrides=QUICK, shipped=root / "shipped")
+    steps: list[tuple[int, float, float]] = []
+    result = train_model(shared, root / "model", max_minutes=5, overrides=QUICK, shipped=root / "shipped",
+                         progress=lambda step, secs, best: steps.append((step, secs, best)))
+    # the progress callback hears every step, in order, with the time so far and the best dev F1
+    assert [s for s, _, _ in steps] == list(range(steps[0][0], steps[0][0] + len(steps)))
+    assert steps[-1][0] == result.steps and all(b >= 0.0 for _, _, b in steps)
+    assert all(a[1] <= b[1] for a, b in zip(steps, steps[1:]))
     return shared, result.output
 
 
