@@ -25,6 +25,7 @@ never leaves a feed marked "seen" whose links were lost.
 from __future__ import annotations
 
 import logging
+import datetime as dt
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -47,13 +48,13 @@ CREATE TABLE IF NOT EXISTS frontier_urls (
     source TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_try REAL NOT NULL DEFAULT 0,
+    next_try TEXT NOT NULL DEFAULT '1970-01-01T00:00:00.000+00:00',
     last_error TEXT,
     skip_reason TEXT,
     published TEXT,
-    first_seen REAL NOT NULL,
-    last_seen REAL NOT NULL,
-    fetched_at REAL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    fetched_at TEXT,
     etag TEXT,
     last_modified TEXT,
     article_url TEXT,
@@ -66,8 +67,8 @@ CREATE TABLE IF NOT EXISTS frontier_feeds (
     kind TEXT NOT NULL,
     etag TEXT,
     last_modified TEXT,
-    last_checked REAL,
-    last_ok REAL,
+    last_checked TEXT,
+    last_ok TEXT,
     last_error TEXT,
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
     total_failures INTEGER NOT NULL DEFAULT 0
@@ -99,12 +100,29 @@ class FeedHealth:
     kind: str
     consecutive_failures: int
     total_failures: int
-    last_ok: float | None
+    last_ok: str | None
+    """When the page last answered, ISO 8601 UTC (``2026-11-30T01:30:00.000+00:00``)."""
     last_error: str | None
+
+
+#: "No wait" for next_try: the epoch, as every frontier time is stored.
+NEVER = "1970-01-01T00:00:00.000+00:00"
+_TIME_COLUMNS = {"frontier_urls": ("next_try", "first_seen", "last_seen", "fetched_at"),
+                 "frontier_feeds": ("last_checked", "last_ok")}
+
+
+def iso_time(epoch: float) -> str:
+    """Epoch seconds as the store writes times: ISO 8601 UTC with milliseconds and offset, one fixed
+    width so that text order is time order (``2026-11-30T01:30:00.000+00:00``)."""
+    when = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}+00:00"
 
 
 class Frontier:
     """The frontier tables of one store file; a context manager closing its connection.
+
+    Every time is ISO 8601 UTC text (:func:`iso_time`), as in the rest of the store; times that an
+    older warta wrote as epoch seconds are converted when the frontier is opened.
 
     Args:
         path: the knowledge store's SQLite file (it must already be a valid store or new).
@@ -116,8 +134,19 @@ class Frontier:
         try:
             self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
             self._db.executescript(SCHEMA)
+            self._convert_epoch_times()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the frontier tables in {self.path}: {exc}") from exc
+
+    def _convert_epoch_times(self) -> None:
+        """Rewrite epoch-second times (an older warta's) as ISO text, in one transaction; idempotent."""
+        self._db.create_function("iso_time", 1, lambda v: iso_time(float(v)) if v is not None else None,
+                                 deterministic=True)
+        with self._tx():
+            for table, cols in _TIME_COLUMNS.items():
+                for c in cols:
+                    self._write(f"UPDATE {table} SET {c} = iso_time({c}) WHERE typeof({c}) IN ('real', 'integer')"
+                                f" OR (typeof({c}) = 'text' AND {c} GLOB '[0-9]*' AND {c} NOT LIKE '%-%')")
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -203,18 +232,18 @@ class Frontier:
                 inserted = self._write(
                     "INSERT OR IGNORE INTO frontier_urls"
                     " (url, fetch_url, source, published, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                    (url, fetch_url, source, published, now, now),
+                    (url, fetch_url, source, published, iso_time(now), iso_time(now)),
                 )
                 if inserted:
                     out[url] = "new"
                     continue
-                self._write("UPDATE frontier_urls SET last_seen = ? WHERE url = ?", (now, url))
+                self._write("UPDATE frontier_urls SET last_seen = ? WHERE url = ?", (iso_time(now), url))
                 revisited = 0
                 if revisit_after_s is not None:
                     revisited = self._write(
-                        "UPDATE frontier_urls SET status = 'pending', next_try = 0 WHERE url = ?"
+                        "UPDATE frontier_urls SET status = 'pending', next_try = ? WHERE url = ?"
                         " AND status = 'done' AND fetched_at <= ? AND first_seen >= ?",
-                        (url, now - revisit_after_s, now - revisit_window_s),
+                        (NEVER, url, iso_time(now - revisit_after_s), iso_time(now - revisit_window_s)),
                     )
                 out[url] = "revisit" if revisited else "seen"
         return out
@@ -236,7 +265,7 @@ class Frontier:
             " WHERE source = ? AND status IN ('pending', 'failed') AND next_try <= ?"
             " AND (? IS NULL OR run_id IS NULL OR run_id != ?)"
             " ORDER BY published IS NULL, published DESC, first_seen, url LIMIT ?",
-            (source, now, run_id, run_id, limit),
+            (source, iso_time(now), run_id, run_id, limit),
         ).fetchall()
         return [FrontierEntry(*row) for row in rows]
 
@@ -254,11 +283,11 @@ class Frontier:
         now = time.time() if now is None else now
         with self._tx():
             self._write(
-                "UPDATE frontier_urls SET status = 'done', attempts = 0, next_try = 0, last_error = NULL,"
+                "UPDATE frontier_urls SET status = 'done', attempts = 0, next_try = ?, last_error = NULL,"
                 " skip_reason = NULL, fetched_at = ?, etag = COALESCE(?, etag),"
                 " last_modified = COALESCE(?, last_modified), article_url = COALESCE(?, article_url), run_id = ?"
                 " WHERE url = ?",
-                (now, etag, last_modified, article_url, run_id, url),
+                (NEVER, iso_time(now), etag, last_modified, article_url, run_id, url),
             )
 
     def mark_tried(self, url: str, *, run_id: int) -> None:
@@ -272,8 +301,8 @@ class Frontier:
         with self._tx():
             self._write(
                 "UPDATE frontier_urls SET status = 'skipped', skip_reason = ?, fetched_at = ?, run_id = ?,"
-                " next_try = 0 WHERE url = ?",
-                (reason, now, run_id, url),
+                " next_try = ? WHERE url = ?",
+                (reason, iso_time(now), run_id, NEVER, url),
             )
 
     def mark_failed(
@@ -306,7 +335,7 @@ class Frontier:
             row = self._db.execute("SELECT attempts FROM frontier_urls WHERE url = ?", (url,)).fetchone()
             attempts = (row[0] if row else 0) + 1
             status = "failed" if retryable and attempts < max_attempts else "gave_up"
-            next_try = now + backoff_s * 2 ** (attempts - 1) if status == "failed" else 0
+            next_try = iso_time(now + backoff_s * 2 ** (attempts - 1)) if status == "failed" else NEVER
             self._write(
                 "UPDATE frontier_urls SET status = ?, attempts = ?, next_try = ?, last_error = ?, run_id = ?"
                 " WHERE url = ?",
@@ -359,7 +388,7 @@ class Frontier:
                 " last_modified = COALESCE(excluded.last_modified, last_modified),"
                 " last_checked = excluded.last_checked, last_ok = excluded.last_ok,"
                 " consecutive_failures = 0, last_error = NULL",
-                (url, source, kind, etag, last_modified, now, now),
+                (url, source, kind, etag, last_modified, iso_time(now), iso_time(now)),
             )
 
     def feed_failed(self, url: str, error: str, *, source: str, kind: str, now: float | None = None) -> int:
@@ -375,7 +404,7 @@ class Frontier:
                 " total_failures) VALUES (?, ?, ?, ?, ?, 1, 1) ON CONFLICT(url) DO UPDATE SET"
                 " last_checked = excluded.last_checked, last_error = excluded.last_error,"
                 " consecutive_failures = consecutive_failures + 1, total_failures = total_failures + 1",
-                (url, source, kind, now, error[:500]),
+                (url, source, kind, iso_time(now), error[:500]),
             )
             row = self._db.execute("SELECT consecutive_failures FROM frontier_feeds WHERE url = ?", (url,)).fetchone()
         return int(row[0])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from db.exceptions import StoreError
-from db.frontier import Frontier
+from db.frontier import Frontier, iso_time
 from pipeline.config import ConfigError, load_config
 from pipeline.ingest import (
     EXIT_OK,
@@ -130,7 +130,7 @@ def test_failed_urls_retry_with_backoff_then_give_up(site: GeneratedSite, tmp_pa
     assert (first.inserted, first.failed, first.exit_code) == (18, 2, EXIT_PARTIAL)
     with Frontier(db_path) as frontier:
         row = frontier.get(site.base_url + broken)
-        assert row is not None and (row["status"], row["attempts"], row["next_try"]) == ("failed", 1, t0 + 600)
+        assert row is not None and (row["status"], row["attempts"], row["next_try"]) == ("failed", 1, iso_time(t0 + 600))
     assert "HTTPStatusError" in first.failures[0]["error"]
 
     site.reset_counts()
@@ -141,7 +141,7 @@ def test_failed_urls_retry_with_backoff_then_give_up(site: GeneratedSite, tmp_pa
     assert (second.inserted, second.failed) == (1, 1)  # the flaky one recovered
     with Frontier(db_path) as frontier:
         row = frontier.get(site.base_url + broken)
-        assert row is not None and (row["attempts"], row["next_try"]) == (2, t0 + 601 + 1200)  # doubled
+        assert row is not None and (row["attempts"], row["next_try"]) == (2, iso_time(t0 + 601 + 1200))  # doubled
 
     third = run(config, db_path, clock=lambda: t0 + 601 + 1201)
     assert (third.gave_up, third.exit_code) == (1, EXIT_PARTIAL)
@@ -318,3 +318,21 @@ def test_feed_that_lists_nothing_counts_as_failing(tmp_path: Path, db_path: Path
         summary = run(config, db_path)
         assert (summary.feeds_failed, summary.exit_code) == (1, EXIT_PARTIAL)
         assert empty.feed_url in summary.failures[0]["url"]
+
+
+def test_frontier_times_are_iso_and_epochs_of_an_older_store_are_converted(tmp_path: Path) -> None:
+    """One timestamp format in the store: the frontier writes ISO 8601 UTC text, and times an older
+    warta wrote as epoch seconds become that text when the frontier is opened."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with Frontier(db) as f:
+        f.add("https://x.id/a", fetch_url="https://x.id/a", source="s", now=1_700_000_000.0)
+    with sqlite3.connect(db) as conn:  # as an older warta left it
+        conn.execute("UPDATE frontier_urls SET next_try = 1700000600.5, first_seen = 1700000000, last_seen = 1700000000")
+    with Frontier(db) as f:
+        pass
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT next_try, first_seen, last_seen, typeof(next_try) FROM frontier_urls").fetchone()
+    assert row == ("2023-11-14T22:23:20.500+00:00", "2023-11-14T22:13:20.000+00:00", "2023-11-14T22:13:20.000+00:00", "text")
+    assert iso_time(0) == "1970-01-01T00:00:00.000+00:00" and iso_time(1e9) < iso_time(1e9 + 0.001) < iso_time(2e9)
