@@ -33,7 +33,7 @@ _USUAL = {"Daerah Khusus Ibukota Jakarta": "DKI Jakarta", "Daerah Khusus Ibu Kot
 #: Office abbreviations whose area may be a name the region list lacks ("Polres Pelabuhan Belawan",
 #: "Polsek Terusan Nunyai", "Kodim 0703/Cilacap", "RSUD Alimuddin Umar").
 _AREA_NAMED = {"polres", "polsek", "polresta", "polrestabes", "polda", "kodim", "koramil", "korem", "kodam",
-               "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda"}
+               "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda", "ksop"}
 #: Office heads whose name is the area they serve, which the region list may lack.
 _AREA_HEADS = {"Pengadilan Negeri", "Pengadilan Agama", "Pengadilan Tinggi", "Kejaksaan Negeri", "Kejaksaan Tinggi",
                "Kepolisian Sektor", "Kepolisian Resor", "Kantor Pertanahan"}
@@ -86,10 +86,20 @@ def _known_regex() -> tuple[re.Pattern[str], dict[str, lexicon.InstitutionEntry]
     return pat, table
 
 
+def _entry(table: dict[str, lexicon.InstitutionEntry], matched: str) -> lexicon.InstitutionEntry:
+    """The table entry of a known name as the text wrote it (spaces and commas as they came)."""
+    key = " ".join(matched.lower().split())
+    if key in table:
+        return table[key]
+    bare = key.replace(",", "")
+    return next(e for a, e in table.items() if a.replace(",", "") == bare)
+
+
 def _alternation(aliases: list[str]) -> re.Pattern[str]:
     # the words of a name may be spaced out, but never across lines
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(r"\ ", r"[^\S\n]+") for a in aliases)
-                      + r")(?![\w-])", re.I)
+    # a comma in a name may be left out ("Kementerian Pendidikan, Kebudayaan, Riset dan Teknologi")
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a).replace(",", ",?").replace(r"\ ", r"[^\S\n]+")
+                                                 for a in aliases) + r")(?![\w-])", re.I)
 
 
 @functools.cache
@@ -208,7 +218,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         s, e = m.span()
         if not free(s, e):
             continue
-        entry = table[" ".join(m.group(1).lower().split())]
+        entry = _entry(table, m.group(1))
         if m.group(1).isupper() is False and m.group(1)[0].islower():
             continue
         if re.match(r"\s+Daerah\b", text[e : e + 8]):

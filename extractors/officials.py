@@ -622,7 +622,7 @@ _REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikot
 def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
     last named, regional heads and their staff from the region last named."""
-    from extractors.institutions import _known_regex  # one table for both
+    from extractors.institutions import _entry, _known_regex  # one table for both
 
     pat, table = _known_regex()
     national = sorted(((m.start, m.name) for m in insts or () if m.kind in ("ministry", "agency")), reverse=True)
@@ -641,7 +641,7 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
         if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
             m = pat.fullmatch("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1])
             if m is not None:
-                o.org = table[" ".join(m.group(1).lower().split())].name
+                o.org = _entry(table, m.group(1)).name
         level = "province" if o.role.startswith(("gubernur", "wakil gubernur", "wagub", "pj gubernur", "plt gubernur")) \
             else None
         if o.org is None and o.role in _REGIONAL and level and level in last_level:
