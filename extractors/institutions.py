@@ -77,13 +77,13 @@ def field_key(words: str) -> str:
 
 
 @functools.cache
-def _known_regex() -> tuple[re.Pattern[str], dict[str, lexicon.InstitutionEntry]]:
+def _known_table() -> dict[str, lexicon.InstitutionEntry]:
+    """Every alias of the institution gazetteer, lower case, with its entry."""
     table: dict[str, lexicon.InstitutionEntry] = {}
     for e in lexicon.institutions():
         for a in e.aliases:
             table[a.lower()] = e
-    pat = _alternation(sorted(table, key=len, reverse=True))
-    return pat, table
+    return table
 
 
 def _entry(table: dict[str, lexicon.InstitutionEntry], matched: str) -> lexicon.InstitutionEntry:
@@ -106,7 +106,7 @@ def _alternation(aliases: list[str]) -> re.Pattern[str]:
 def _known_by_first_word() -> dict[str, re.Pattern[str]]:
     """The known-name pattern split by each alias's first word: one small pattern per word."""
     groups: dict[str, list[str]] = {}
-    for alias in sorted(_known_regex()[1], key=len, reverse=True):
+    for alias in sorted(_known_table(), key=len, reverse=True):
         first = re.match(r"\w+", alias)
         if first is not None:
             groups.setdefault(first.group(), []).append(alias)
@@ -116,9 +116,18 @@ def _known_by_first_word() -> dict[str, re.Pattern[str]]:
 _WORD = re.compile(r"(?<![\w-])\w+")
 
 
+def known_at(text: str, pos: int = 0, *, full: bool = False) -> re.Match[str] | None:
+    """The longest known name starting at ``pos`` (the whole of ``text`` with ``full``), or None."""
+    w = _WORD.match(text, pos)
+    pat = _known_by_first_word().get(w.group().lower()) if w is not None and w.start() == pos else None
+    if pat is None:
+        return None
+    return pat.fullmatch(text, pos) if full else pat.match(text, pos)
+
+
 def known_matches(text: str) -> list[re.Match[str]]:
-    """Known names in ``text``, left to right, longest alias first, not overlapping (what
-    ``_known_regex()[0].finditer`` finds, tried only where a word opens an alias)."""
+    """Known names in ``text``, left to right, longest alias first, not overlapping; each alias is
+    tried only where a word opens it (one small pattern per first word, not one for all)."""
     groups = _known_by_first_word()
     out: list[re.Match[str]] = []
     end = 0
@@ -213,7 +222,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         return all(e <= a or s >= b for a, b in taken)
 
     # known ministries, agencies, associations, media ...
-    table = _known_regex()[1]
+    table = _known_table()
     for m in known_matches(text):
         s, e = m.span()
         if not free(s, e):
@@ -498,7 +507,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i = j
                 continue
         # schools and universities: "Universitas X"
-        if t.bare in _SCHOOL_HEADS and not _known_regex()[0].match(text, t.start):
+        if t.bare in _SCHOOL_HEADS and not known_at(text, t.start):
             j = i + 1
             while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
                     and not lexicon.is_title(toks[j].text) and not lexicon.is_degree(toks[j].text):

@@ -489,15 +489,6 @@ class _Scanner:
                 words.append(t.text.rstrip(",").lower())
         return " ".join(words).strip()
 
-    def org_of(self, s: int, e: int) -> tuple[str | None, str | None]:
-        for m in reversed(self.inst_list):
-            if m.start >= s and m.end <= e:
-                return m.name, m.region_code
-        for p in reversed(self.place_list):
-            if p.start >= s and p.end <= e:
-                return p.name, p.code
-        return None, None
-
     def body_of(self, pos_i: int, org_end: int) -> tuple[str | None, str | None]:
         """The body served by the post in tokens ``pos_i`` to ``org_end``: an institution named in it;
         else the office its abbreviation names ("Kapolres Tebing Tinggi" -> "Polres Tebing Tinggi"),
@@ -622,9 +613,9 @@ _REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikot
 def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
     last named, regional heads and their staff from the region last named."""
-    from extractors.institutions import _entry, _known_regex  # one table for both
+    from extractors.institutions import _entry, _known_table, known_at  # one table for both
 
-    pat, table = _known_regex()
+    table = _known_table()
     national = sorted(((m.start, m.name) for m in insts or () if m.kind in ("ministry", "agency")), reverse=True)
     last_region: tuple[str, str | None] | None = None
     bodies = lexicon.position_bodies()
@@ -639,7 +630,7 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
         if o.org is None and o.role.startswith(_REGIONAL_STAFF) and last_region is not None:
             o.org, o.region_code = last_region
         if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
-            m = pat.fullmatch("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1])
+            m = known_at("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1], full=True)
             if m is not None:
                 o.org = _entry(table, m.group(1)).name
         level = "province" if o.role.startswith(("gubernur", "wakil gubernur", "wagub", "pj gubernur", "plt gubernur")) \
