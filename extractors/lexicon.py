@@ -178,6 +178,12 @@ def programme_heads() -> frozenset[str]:
 
 
 @functools.cache
+def programme_actions() -> frozenset[str]:
+    """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""
+    return frozenset(w.lower() for w in _lines("programme_actions.txt"))
+
+
+@functools.cache
 def stage_words() -> tuple[frozenset[str], dict[str, int], dict[str, int]]:
     """(stage words, ordinal words -> number, cardinal words -> number)."""
     stages: set[str] = set()

@@ -223,7 +223,9 @@ def _clean(text: str, toks: list[Token], a: int, b: int) -> tuple[str, int | Non
     if a >= b:
         return None
     name = " ".join(text[toks[a].start : toks[b - 1].end].split())
-    if len(name) < 3 or name.isdigit():
+    if re.fullmatch(r"\([^()]+\)", name):
+        name = name[1:-1]  # "... (DD) tahap II": the short form alone names the programme
+    if len(name) < 2 or name.isdigit():
         return None
     common = lexicon.common_words()
     if b - a == 1 and toks[a].bare.lower() in common and toks[a].bare.lower() not in lexicon.programme_heads():
@@ -475,6 +477,11 @@ def find_programmes(
         scan_mentions(e, scanned)
         scanned = last
         # participants
+        for st in sent_stages:  # "PPGP Angkatan 4 Kabupaten Garut": the stage of that region
+            reg = _region_after_stage(toks, st.end, at, official_spans)
+            if reg is not None:
+                parts.append(ParticipantMatch(reg.start, reg.end, text[reg.start:reg.end], reg.name, st.program,
+                                              st.year, st.stage, reg.code))
         sent_text = text[s:e]
         trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
         signing = bool(trig and _SIGNING.match(trig.group(0)))
@@ -534,6 +541,23 @@ def find_programmes(
         prev_part_sentence = si
         prev_part = (prog_name, year)
     return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+def _region_after_stage(toks: list[Token], end: int, at: dict[int, PlaceMatch],
+                        official_spans: list[tuple[int, int]]) -> PlaceMatch | None:
+    """A kabupaten/kota written with its prefix right after a stage ("Angkatan 9 Kabupaten Blora",
+    "Tahap 3 Tahun 2019 Kota Bogor"), not as part of an official's title."""
+    j = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+    if j + 1 < len(toks) and toks[j].low == "tahun" and re.fullmatch(r"(19|20)\d\d", toks[j + 1].text):
+        j += 2
+    if j >= len(toks):
+        return None
+    p = at.get(toks[j].start)
+    if p is None or not p.prefixed or p.level not in ("regency", "city"):
+        return None
+    if any(a <= p.start < b for a, b in official_spans):
+        return None
+    return p
 
 
 def _newline_between(text: str, toks: list[Token], a: int, b: int) -> bool:
@@ -636,14 +660,46 @@ def _text_after(toks: list[Token], end: int) -> str:
     return nxt.text if nxt is not None else ""
 
 
+def programme_core(name: str) -> tuple[str, str, str]:
+    """A programme name without its lead action words and bracketed short forms, the initials of
+    what is left and the initials of every word ("pencairan Dana Desa (DD)" -> ("dana desa",
+    "dd", "pdd"))."""
+    words = re.sub(r"\([^)]*\)", " ", name).lower().replace("/", " ").split()
+    every = "".join(w[0] for w in words if w[0].isalnum())
+    actions = lexicon.programme_actions()
+    while len(words) > 1 and words[0] in actions:
+        words = words[1:]
+    return " ".join(words), "".join(w[0] for w in words if w[0].isalnum()), every
+
+
+def same_programme(a: str, b: str) -> bool:
+    """True when two written names of a programme name the same one: equal once lead action
+    words are set aside, or one is a short form of the other ("PGP" / "Program Guru Penggerak",
+    "DD" / "pencairan Dana Desa")."""
+    ca, cb = programme_core(a), programme_core(b)
+    if ca[0] and ca[0] == cb[0]:
+        return True
+    for short, other in ((a, cb), (b, ca)):
+        bare = re.sub(r"[()]", "", short).strip()
+        if re.fullmatch(r"[A-Z]{2,6}", bare) and any(_initials_cover(bare.lower(), i) for i in other[1:]):
+            return True
+    return False
+
+
+def _initials_cover(abbr: str, initials: str) -> bool:
+    """The short form's letters appear in order among the initials, first and last included."""
+    if not initials or abbr[0] != initials[0] or abbr[-1] != initials[-1]:
+        return False
+    it = iter(initials)
+    return all(ch in it for ch in abbr)
+
+
 def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
-    seen = set()
-    out = []
+    out: list[StageMatch] = []
     for st in stages:
-        key = (norm(st.program), st.stage, st.year)
-        if key not in seen:
-            seen.add(key)
-            out.append(st)
+        if any(o.stage == st.stage and o.year == st.year and same_programme(o.program, st.program) for o in out):
+            continue
+        out.append(st)
     return out
 
 

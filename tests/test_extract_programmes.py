@@ -139,3 +139,49 @@ def test_negated_selection_is_not_participation(ex: Extractor) -> None:
     got = _parts(ex, text, "2024-01-09T13:10:00+07:00")
     assert ("Kabupaten Sarolangun", "Program Transformasi Digital Desa", 2024) in got
     assert not any(year == 2023 for _, _, year in got)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("pencairan Dana Desa", "Dana Desa (DD)", True),
+        ("DD", "penyaluran Dana Desa", True),
+        ("PGP", "Program Guru Penggerak", True),
+        ("PGP", "Program Pendidikan Guru Penggerak (PPGP)", True),
+        ("BLT", "Dana Desa", False),
+        ("Dana Desa", "Dana Kelurahan", False),
+    ],
+)
+def test_same_programme(a: str, b: str, same: bool) -> None:
+    from extractors.programmes import same_programme
+
+    assert same_programme(a, b) is same
+
+
+def test_one_stage_under_several_names_is_reported_once(ex: Extractor) -> None:
+    text = ("Pencairan Dana Desa (DD) tahap II tahun 2021 sudah dimulai di Kabupaten Pati. "
+            "Kepala desa diminta segera mengajukan penyaluran Dana Desa tahap II tahun 2021.")
+    stages = ex.extract(text, PUB).program_stages
+    assert [(s.stage, s.year) for s in stages] == [(2, 2021)]
+
+
+def _regions_stages(ex: Extractor, text: str) -> set[tuple[str, int | None]]:
+    return {(p.region, p.stage) for p in ex.extract(text, PUB).program_participants}
+
+
+def test_region_right_after_a_stage_takes_part(ex: Extractor) -> None:
+    text = ("Lokakarya 7 Program Pendidikan Guru Penggerak Angkatan 5 Kabupaten Grobogan digelar di aula "
+            "SMPN 2 Purwodadi, Sabtu (28/8/2021).")
+    assert ("Kabupaten Grobogan", 5) in _regions_stages(ex, text)
+
+
+def test_region_after_a_stage_inside_an_official_title_does_not(ex: Extractor) -> None:
+    text = ("Penyaluran Bantuan Sosial Tunai tahap 3 Bupati Grobogan Sri Sumarni membuka acara itu, "
+            "Sabtu (28/8/2021).")
+    assert _regions_stages(ex, text) == set()
+
+
+def test_delegates_from_regions_take_part(ex: Extractor) -> None:
+    text = ("Program Pendidikan Guru Penggerak Angkatan 5 tahun 2021 dimulai bulan ini. Lokakarya pertama "
+            "dihadiri 40 peserta dari Kabupaten Demak dan 35 peserta dari Kabupaten Kudus.")
+    assert {r for r, _ in _regions_stages(ex, text)} >= {"Kabupaten Demak", "Kabupaten Kudus"}
