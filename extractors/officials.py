@@ -24,7 +24,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "1"
+VERSION = "2"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
@@ -56,6 +56,10 @@ _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
                   "koordinator", "manajer", "manager", "deputi", "komisaris", "kabid", "kasi", "kabag"}
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
+# a name the NER model does not tag is dropped when its first word scores below the first bound
+# and its words on average below the second (chosen on the real-news dev split)
+_NAME_FIRST_MIN = 0.15
+_NAME_MEAN_MIN = 0.3
 
 
 RelationKind = Literal["represented_by", "accompanied_by"]
@@ -360,6 +364,18 @@ class _Scanner:
         return len(match.name.split()) > 1 or any(
             s < match.name_end and match.name_start < e for s, e in self.per_starts.items())
 
+    def name_like(self, match: OfficialMatch) -> bool:
+        """The name could be a person's: the NER model tags it, or its words' character n-grams
+        do not read as an office's or a headline's words (:func:`lexicon.name_score`): "Subseksi
+        Hanggar", "Pendayagunaan Aparatur Negara", "Penggerak Angkatan" are not names."""
+        if any(s < match.name_end and match.name_start < e for s, e in self.per_starts.items()):
+            return True
+        words = [w for w in match.name.split() if len(w) > 1]
+        if not words:
+            return True
+        scores = [lexicon.name_score(w) for w in words]
+        return not (scores[0] < _NAME_FIRST_MIN and sum(scores) / len(scores) < _NAME_MEAN_MIN)
+
     def claim(self, found: list[OfficialMatch], match: OfficialMatch) -> None:
         """Record ``match``; its name can no longer be read as another official's."""
         found.append(match)
@@ -561,13 +577,15 @@ def find_officials(
         j, after = sc.name_after(i, n)
         if after is not None and lower and not sc.person_like(after[0]):
             after = None  # "para bupati dan wali kota": a position in lower case needs a clear name
+        if after is not None and not sc.name_like(after[0]):
+            after = None
         if after is not None:
             match, nxt = after
             sc.claim(found, match)
             i = nxt
             continue
         before = None if lower else sc.name_before(i, j)
-        if before is not None:
+        if before is not None and sc.name_like(before):
             sc.claim(found, before)
         i = j if j > i else i + 1
     _fill_orgs(sorted(found, key=lambda o: o.start), insts)

@@ -136,3 +136,46 @@ def test_retired_rank_and_party_faction(ex: Extractor) -> None:
     assert got["Hendarto Wirawan"].startswith("kepala bssn")
     assert got["Hidayat Nasution"].startswith("anggota dprd")
     assert "TNI" not in got
+
+
+def test_name_score_reads_office_words_apart_from_names() -> None:
+    from extractors.lexicon import name_score
+
+    for word in ("Pendayagunaan", "Kependidikan", "Subseksi", "Corporate", "Penggerak"):
+        assert name_score(word) < 0.15, word
+    for word in ("Budi", "Siti", "Herwan", "Nasrul", "Yanyan"):
+        assert name_score(word) > 0.5, word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hal itu disampaikan Wakil Menteri Pendayagunaan Aparatur Negara dalam rapat, Senin (3/6/2024).",
+        "Acara dibuka Kepala Subseksi Hanggar di Bandara Radin Inten, Senin (3/6/2024).",
+        "Ketua Koordinator Guru Penggerak Angkatan 4 terpilih dalam rapat itu.",
+    ],
+)
+def test_office_words_after_a_position_are_no_person(ex: Extractor, text: str) -> None:
+    assert ex.extract(text, "2024-06-04").officials == []
+
+
+def test_unusual_names_stay_officials(ex: Extractor) -> None:
+    facts = ex.extract("Bupati Lampung Barat Parosil Mabsus membuka acara itu, Senin (3/6/2024).", "2024-06-04")
+    assert [o.name for o in facts.officials] == ["Parosil Mabsus"]
+
+
+def test_name_table_is_what_its_script_makes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """extractors/data/name_ngrams.tsv is reproducible from the shared corpora."""
+    pytest.importorskip("sklearn", reason="scikit-learn (dev extra) trains the name model")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not (shared / "data" / "ner" / "idner-news-2k").is_dir():
+        pytest.skip("../shared is absent: the name model is trained from its NER corpora")
+    data = Path(__file__).resolve().parents[1] / "extractors" / "data"
+    out = tmp_path / "name_ngrams.tsv"
+    subprocess.run([sys.executable, str(data / "make_name_ngrams.py"), str(shared), str(out)], check=True,
+                   capture_output=True)
+    assert out.read_text(encoding="utf-8") == (data / "name_ngrams.tsv").read_text(encoding="utf-8")
