@@ -28,11 +28,12 @@ TEST_FLOORS = {"officials": 0.80, "institutions": 0.76, "places": 0.87, "dates":
 
 def test_corpus_shape() -> None:
     dev, test = read_jsonl(CORPUS / "dev.jsonl"), read_jsonl(CORPUS / "test.jsonl")
-    ids = [r["id"] for r in dev + test]
-    assert len(ids) == len(set(ids)) >= 200
+    train = read_jsonl(CORPUS / "train.jsonl")
+    ids = [r["id"] for r in dev + test + train]
+    assert len(ids) == len(set(ids)) >= 400
     assert sum(r["group"] == "programme-web" for r in dev + test) >= 30
     assert sum(r["group"] in REGIONAL for r in dev + test) >= 120
-    for r in dev + test:
+    for r in dev + test + train:
         if r["group"] == "programme-web":  # public pages found for programme stages: text kept with its URL
             assert r["text"] and r["url"].startswith("http")
         else:
@@ -46,7 +47,7 @@ def test_corpus_shape() -> None:
 def corpora(shared_dir: Path) -> dict[str, list[dict[str, Any]]]:
     if not (shared_dir / "data" / "news" / "articles.jsonl").is_file():
         pytest.skip("../shared/data/news/articles.jsonl not found: the real-news texts live there")
-    return {split: read_gold(CORPUS / f"{split}.jsonl", shared_dir) for split in ("dev", "test")}
+    return {split: read_gold(CORPUS / f"{split}.jsonl", shared_dir) for split in ("dev", "test", "train")}
 
 
 @pytest.mark.shared
