@@ -20,7 +20,7 @@ from extractors.text import Token, norm
 logger = logging.getLogger(__name__)
 
 NAME = "warta.institutions"
-VERSION = "1"
+VERSION = "2"
 
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}
@@ -196,6 +196,21 @@ def _paren_abbrev(toks: list[Token], j: int) -> str | None:
     return None
 
 
+_DEFINITION = re.compile(r"((?:\b[a-z][a-z-]*\s+){1,8})\(([A-Z]{2,6})\)")
+
+
+def lower_case_definitions(text: str) -> frozenset[str]:
+    """Short forms the text defines as a lower-case phrase, so not as an institution's name:
+    "pajak kendaraan bermotor (PKB)", "bantuan langsung tunai (BLT)"."""
+    found = set()
+    for m in _DEFINITION.finditer(text):
+        abbr = m.group(2)
+        initials = "".join(w[0] for w in m.group(1).split()).upper()
+        if abbr in initials and initials.endswith(abbr[-1]):
+            found.add(abbr)
+    return frozenset(found)
+
+
 def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
     """Find institution mentions.
 
@@ -223,10 +238,13 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
 
     # known ministries, agencies, associations, media ...
     table = _known_table()
+    other_meaning = lower_case_definitions(text)
     for m in known_matches(text):
         s, e = m.span()
         if not free(s, e):
             continue
+        if m.group(1) in other_meaning:
+            continue  # "pajak kendaraan bermotor (PKB)": this text's PKB is no party
         entry = _entry(table, m.group(1))
         if m.group(1).isupper() is False and m.group(1)[0].islower():
             continue
@@ -265,6 +283,16 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         if free(s, e):
             out.append(InstitutionMatch(s, e, text[s:e], text[s:e], "school", ("known", norm(text[s:e]))))
             taken.append((s, e))
+    for m in lexicon.media_cues().finditer(text):  # "seperti dikutip dari Antara": a medium quoted
+        s, e = m.span(1)
+        first = m.group(1).split()[0]
+        alone = first == m.group(1) and re.match(r"\s*[,.;)]", text[e : e + 2]) is not None  # "dari Antara, Minggu"
+        numbered = re.match(r"\s+\d", text[e : e + 3]) is not None  # "mengutip Pasal 5": a law's article
+        if not free(s, e) or numbered or (first.lower() in common and not alone) or lexicon.is_title(first) \
+                or (first.lower(),) in lexicon.positions() or any(p.start == s for p in places):
+            continue
+        out.append(InstitutionMatch(s, e, m.group(1), m.group(1), "media", ("known", norm(m.group(1)))))
+        taken.append((s, e))
     known_spans = list(taken)
 
     def named_body(start: int, j: int, kind: str) -> None:

@@ -203,6 +203,16 @@ def name_score(word: str) -> float:
 
 
 @functools.cache
+def media_cues() -> re.Pattern[str]:
+    """Words before the name of a medium the article quotes (``data/media_cues.txt``); group 1 is
+    the capitalised name (up to three words, or a domain such as "detik.com")."""
+    cues = "|".join(f"(?:{line})" for line in _lines("media_cues.txt"))
+    return re.compile(r"\b(?i:" + cues + r")\s+(?:(?i:dari)\s+)?"
+                      r"([a-z][\w-]*(?:\.(?:com|id|net|co)){1,2}\b|"
+                      r"[A-Z][\w-]*(?:\.[a-z]{2,3}){0,2}(?:\s+[A-Z][\w-]*(?:\.[a-z]{2,3}){0,2}){0,3})")
+
+
+@functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""
     return frozenset(w.lower() for w in _lines("programme_actions.txt"))

@@ -111,3 +111,27 @@ def test_a_name_broken_across_lines_is_no_mention_and_no_crash() -> None:
     facts = extract("Direktur PT\n\nPLN\n\n(Persero) hadir. Kata PT  PLN (Persero) kemarin.", "2019-09-10")
     assert [i.name for i in facts.institutions] == ["Perusahaan Listrik Negara"]
     assert not any("\n" in i.surface or "\n" in alias for i in facts.institutions for alias in i.aliases)
+
+
+@pytest.mark.parametrize(
+    ("text", "medium"),
+    [
+        ("“Jalan itu segera diperbaiki,” kata Bupati Garut Rudy Gunawan, dikutip dari Antara, Minggu (25/8/2019).", "Antara"),
+        ("Harga minyak naik tiga persen, seperti dilansir Reuters pada Senin (2/9/2019).", "Reuters"),
+        ("Empat penumpang meninggal dunia, kata Kapolres Tangerang Kota dikutip dari detik.com, Kamis (1/8/2019).", "detik.com"),
+    ],
+)
+def test_a_medium_the_article_quotes_is_an_institution(ex: Extractor, text: str, medium: str) -> None:
+    assert medium in _names(ex, text)
+
+
+def test_quoting_a_person_or_a_law_adds_no_medium(ex: Extractor) -> None:
+    names = _names(ex, "Ia mengutip Presiden Joko Widodo dan mengutip Pasal 5 undang-undang itu.")
+    assert not any(n.startswith(("Presiden", "Pasal")) for n in names)
+
+
+def test_a_short_form_the_text_defines_in_lower_case_is_not_the_institution_of_the_table(ex: Extractor) -> None:
+    text = ("Pemprov Lampung memperpanjang pemutihan pajak kendaraan bermotor (PKB) hingga Oktober. "
+            "Wajib pajak bisa membayar PKB di Samsat.")
+    assert "Partai Kebangkitan Bangsa" not in _names(ex, text)
+    assert "Partai Kebangkitan Bangsa" in _names(ex, "Partai Kebangkitan Bangsa (PKB) mengusung calon itu. PKB menang.")
