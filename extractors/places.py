@@ -19,7 +19,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.places"
-VERSION = "1"
+VERSION = "2"
 
 _PREFIX = {
     "kabupaten": "regency", "kab": "regency",
@@ -115,6 +115,54 @@ def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None
 def _known_here(form: str, text: str) -> bool:
     """True when the article also writes the name with its prefix ("Kabupaten Luwu ... Luwu")."""
     return any(f"{p} {form}" in text for p in ("Kabupaten", "Kota", "Kab.", "Kab", "Pemkab", "Pemkot"))
+
+
+def _villages(text: str, toks: list[Token], found: list[PlaceMatch], context: set[str]) -> list[PlaceMatch]:
+    """Villages named bare ("Loji", "Mandrajaya, Ciemas") in a kabupaten/kota the article names.
+
+    A name counts when it is a whole run of capitalised words, not a common word, not right after
+    a position or a venue word, and a village of one of the regions in ``context`` (their codes)."""
+    regencies = sorted(c for c in context if c in lexicon.regions().by_code)
+    if not regencies:
+        return []
+    names: dict[str, Region] = {}
+    for code in regencies:
+        for name, regs in lexicon.villages_of(code).items():
+            names.setdefault(name, regs[0])
+    for m in found:  # "Desa Mandrajaya Agustina Abdul ...": the village ends where its known name does
+        head, _, rest = m.name.partition(" ")
+        if head in ("Desa", "Kelurahan") and m.code is None and rest.lower() not in names:
+            words = rest.split()
+            for n in range(len(words) - 1, 0, -1):
+                if " ".join(words[:n]).lower() in names:
+                    cut = m.surface.find(words[n - 1], len(head)) + len(words[n - 1])
+                    m.end, m.surface = m.start + cut, m.surface[:cut]
+                    m.name = f"{head} {' '.join(words[:n])}"
+                    break
+    taken = [(m.start, m.end) for m in found]
+    common = lexicon.common_words()
+    out: list[PlaceMatch] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.is_cap or any(a <= t.start < b for a, b in taken):
+            i += 1
+            continue
+        run = _cap_run(toks, i, 3)
+        prev = toks[i - 1] if i > 0 else None
+        k = i + len(run)
+        whole = k >= len(toks) or not (toks[k].is_cap and _is_word(toks[k]))
+        after_word = prev is not None and prev.is_cap and _is_word(prev) and prev.end + 1 == t.start
+        hit = names.get(_join(run).lower()) if run and whole else None
+        if hit is not None and not after_word and _join(run).lower() not in common \
+                and not (prev is not None and ((prev.low,) in lexicon.positions() or prev.low in _VENUE)) \
+                and not any(a < run[-1].end and t.start < b for a, b in taken):
+            end = run[-1].end
+            out.append(PlaceMatch(t.start, end, text[t.start:end], text[t.start:end], "village", hit.code))
+            i = k
+            continue
+        i += 1
+    return out
 
 
 def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
@@ -248,6 +296,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             if name.isupper():
                 name = name.title()
             out.append(PlaceMatch(start, end, surface, name, "district", d.code))
+    out.extend(_villages(text, toks, out, context))
     # bare kabupaten names that are also a kecamatan of a mentioned kabupaten: report as written
     final = []
     for m in sorted(out, key=lambda m: m.start):

@@ -232,7 +232,7 @@ class Place:
     """Official name, e.g. ``Kabupaten Muara Enim``."""
     surface: str
     level: str
-    """country | province | regency | city | district | other"""
+    """country | province | regency | city | district | village | other"""
     prov: Provenance
     code: str | None = None
     """Kemendagri region code, e.g. ``16.03``."""

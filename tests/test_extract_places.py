@@ -85,3 +85,19 @@ def test_short_form_and_town(ex: Extractor) -> None:
 def test_named_kampung_with_abbreviation_is_no_village(ex: Extractor) -> None:
     got = _places(ex, "Wabup meresmikan 35 Kampung Keluarga Berencana (KB) di Kecamatan Wedi, Kabupaten Klaten.")
     assert "Kampung Keluarga Berencana" not in got and "Kecamatan Wedi" in got
+
+
+def test_villages_named_bare_in_a_kabupaten_the_article_names() -> None:
+    from extractors import Extractor
+
+    text = ("Pemerintah Kabupaten Sukabumi membangun jalan baru. Jalan itu melintasi Mandrajaya dan "
+            "Girimukti hingga Ciemas.")
+    names = {p.name for p in Extractor().extract(text, "2024-06-04").places}
+    assert {"Mandrajaya", "Girimukti"} <= names
+
+
+def test_village_names_are_not_read_without_their_kabupaten() -> None:
+    from extractors import Extractor
+
+    names = {p.name for p in Extractor().extract("Warga Loji dan Mandrajaya berkumpul di balai.", "2024-06-04").places}
+    assert "Mandrajaya" not in names
