@@ -60,6 +60,10 @@ _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
 # and its words on average below the second (chosen on the real-news dev and train splits)
 _NAME_FIRST_MIN = 0.25
 _NAME_MEAN_MIN = 0.4
+# a name's leading words up to the last one scoring under this are the body's, when a word
+# scoring at least the second bound is left
+_NAME_TRIM_MAX = 0.15
+_NAME_KEEP_MIN = 0.5
 
 
 RelationKind = Literal["represented_by", "accompanied_by"]
@@ -364,6 +368,22 @@ class _Scanner:
         return len(match.name.split()) > 1 or any(
             s < match.name_end and match.name_start < e for s, e in self.per_starts.items())
 
+    def trim_name(self, match: OfficialMatch) -> None:
+        """Drop the body's words the name reading took in front of the name ("Kremlin Dmitry
+        Peskov", "Geopark Ciletuh-Palabuhanratu Deny Juanda", "Sekkab Firman"): everything up to
+        the last word that reads as no name (:func:`lexicon.name_score`), when a name-like word
+        is left after it and the NER model's person span starts there."""
+        words = match.name.split()
+        scores = [lexicon.name_score(w) if len(w) > 2 else 1.0 for w in words]  # "Uu", "Ir": too short to judge
+        cut = max((k for k in range(len(words) - 1) if scores[k] < _NAME_TRIM_MAX), default=-1) + 1
+        if cut == 0 or max(scores[cut:]) < _NAME_KEEP_MIN:
+            return
+        offset = self.text.find(words[cut], match.name_start)
+        if offset < 0 or offset >= match.name_end or offset not in self.per_starts:
+            return  # the NER model must start a person's name there too
+        match.name = " ".join(words[cut:])
+        match.name_start = offset
+
     def name_like(self, match: OfficialMatch) -> bool:
         """The name could be a person's: the NER model tags it, or its words' character n-grams
         do not read as an office's or a headline's words (:func:`lexicon.name_score`): "Subseksi
@@ -577,14 +597,18 @@ def find_officials(
         j, after = sc.name_after(i, n)
         if after is not None and lower and not sc.person_like(after[0]):
             after = None  # "para bupati dan wali kota": a position in lower case needs a clear name
-        if after is not None and not sc.name_like(after[0]):
-            after = None
+        if after is not None:
+            sc.trim_name(after[0])
+            if not sc.name_like(after[0]):
+                after = None
         if after is not None:
             match, nxt = after
             sc.claim(found, match)
             i = nxt
             continue
         before = None if lower else sc.name_before(i, j)
+        if before is not None:
+            sc.trim_name(before)
         if before is not None and sc.name_like(before):
             sc.claim(found, before)
         i = j if j > i else i + 1

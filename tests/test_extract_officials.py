@@ -179,3 +179,27 @@ def test_name_table_is_what_its_script_makes(tmp_path) -> None:  # type: ignore[
     subprocess.run([sys.executable, str(data / "make_name_ngrams.py"), str(shared), str(out)], check=True,
                    capture_output=True)
     assert out.read_text(encoding="utf-8") == (data / "name_ngrams.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ketua Harian Badan Pengelola Geopark Ciletuh-Palabuhanratu Deny Juanda mengatakan sertifikat itu terbit.",
+         "Deny Juanda"),
+    ],
+)
+def test_body_words_in_front_of_a_name_are_left_out(ex: Extractor, text: str, name: str) -> None:
+    assert name in [o.name for o in ex.extract(text, "2019-09-20").officials]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Agenda Menpora Imam Nahrawi diserahkan ke Deputi.", "Imam Nahrawi", "menpora"),
+        ("Dirreskrimsus Polda Metro Jaya, Kombes Iwan Kurniawan menerangkan, pakaian bekas dilarang.", "Iwan Kurniawan",
+         "dirreskrimsus polda metro jaya"),
+        ("Hadir Wakil Bupati Muhammad Saal dan Sekkab Firman dalam acara itu.", "Firman", "sekkab"),
+    ],
+)
+def test_more_short_positions(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert (name, role) in [(o.name, o.role) for o in ex.extract(text, "2019-09-20").officials]
