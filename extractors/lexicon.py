@@ -227,6 +227,12 @@ def villages_of(regency_code: str) -> dict[str, tuple[Region, ...]]:
 
 
 @functools.cache
+def rank_words() -> frozenset[str]:
+    """Words continuing a rank before a name ("Besar", "Muda", corps codes such as "CPL")."""
+    return frozenset(w.lower() for w in _lines("rank_words.txt"))
+
+
+@functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""
     return frozenset(w.lower() for w in _lines("programme_actions.txt"))

@@ -64,6 +64,8 @@ _NAME_MEAN_MIN = 0.4
 # scoring at least the second bound is left
 _NAME_TRIM_MAX = 0.15
 _NAME_KEEP_MIN = 0.5
+# words after at least two words all scoring this much, scoring under 0.2 themselves, end the name
+_NAME_HEAD_MIN = 0.4
 
 
 RelationKind = Literal["represented_by", "accompanied_by"]
@@ -320,6 +322,10 @@ class _Scanner:
         ):
             titles.append(toks[j].bare)
             j += 1
+            # "Ajun Komisaris Besar Soliyah", "Letkol CPL Eko Daryanto": the rank goes on
+            while j + 1 < len(toks) and toks[j].bare.lower() in lexicon.rank_words() and toks[j + 1].is_cap:
+                titles.append(toks[j].bare)
+                j += 1
             # "Letjen TNI (Purn) Hendarto": a retired rank
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].low in _RETIRED and toks[j + 2].text == ")":
                 j += 3
@@ -375,6 +381,18 @@ class _Scanner:
         is left after it and the NER model's person span starts there."""
         words = match.name.split()
         scores = [lexicon.name_score(w) if len(w) > 2 else 1.0 for w in words]  # "Uu", "Ir": too short to judge
+        # a headline's words after a whole name: "Bupati Agus Ambo Djiwa Pimpin Rapat" (the first
+        # of them a common word)
+        tail = next((k for k in range(2, len(words)) if scores[k] < _NAME_TRIM_MAX + 0.05
+                     and min(scores[:k]) >= _NAME_HEAD_MIN), None)
+        if tail is not None:
+            last = words[tail - 1]
+            end = self.text.rfind(last, match.name_start, match.name_end)
+            cut_at = end + len(last)
+            if end > 0 and words[tail].lower() in self.common:  # a word news writes in lower case
+                match.name_end = cut_at
+                words, scores = words[:tail], scores[:tail]
+                match.name = " ".join(words)
         cut = max((k for k in range(len(words) - 1) if scores[k] < _NAME_TRIM_MAX), default=-1) + 1
         if cut == 0 or max(scores[cut:]) < _NAME_KEEP_MIN:
             return

@@ -203,3 +203,15 @@ def test_body_words_in_front_of_a_name_are_left_out(ex: Extractor, text: str, na
 )
 def test_more_short_positions(ex: Extractor, text: str, name: str, role: str) -> None:
     assert (name, role) in [(o.name, o.role) for o in ex.extract(text, "2019-09-20").officials]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kepala Kepolisian Resor Cianjur, Ajun Komisaris Besar Soliyah, mengaku terharu.", "Soliyah"),
+        ("Kepala Penerangan Kodam XVII/Cenderawasih, Letkol CPL Eko Daryanto menjelaskan rencana itu.", "Eko Daryanto"),
+        ("Bupati Pasangkayu Agus Ambo Djiwa Pimpin Rapat Pelantikan Pejabat", "Agus Ambo Djiwa"),
+    ],
+)
+def test_ranks_before_and_headline_words_after_a_name_are_no_part_of_it(ex: Extractor, text: str, name: str) -> None:
+    assert name in [o.name for o in ex.extract(text, "2019-09-20").officials]
