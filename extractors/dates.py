@@ -18,10 +18,12 @@ from dataclasses import dataclass
 
 from dateparser.date import DateDataParser
 
+from extractors import lexicon
+
 logger = logging.getLogger(__name__)
 
 NAME = "warta.dates"
-VERSION = "1"
+VERSION = "2"
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
@@ -51,6 +53,9 @@ _YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r
 _REFERENCE_YEAR = re.compile(r"[\w.\-]*(?:/[\w.\-]*)*/(" + _Y + r")(?!\d)(?:/[\w.\-]+)*")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
 _BEHIND = re.compile(r"\s*(?:lalu|silam|kemarin)\b", re.I)
+_QUANTITY_BEFORE = re.compile(r"\b(?:\d+|satu|se|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
+                              r"belasan|puluhan|ratusan|beberapa|berapa)\s+$", re.I)
+_MONTH_BEFORE = re.compile(r"\b" + _M + r"\s+$", re.I)
 _WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6}
 _WEEKDAY_BEFORE = re.compile(_DAYNAME + r",?\s*$")
 # Antara's dateline weekday: "di Makassar, Selasa, mengatakan" (the last such day up to publication)
@@ -268,4 +273,34 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
     for m in _RELATIVE.finditer(text):
         if free(*m.span()):
             emit(m.start(), m.end(), m.group(1).lower())
+    if anchor is not None:
+        out.extend(_relative_periods(text, anchor.date(), taken))
     return sorted(out, key=lambda d: d.start)
+
+
+def _relative_periods(text: str, anchor: dt.date, taken: list[tuple[int, int]]) -> list[DateMatch]:
+    """"tahun ini", "bulan lalu", "tiga tahun lalu" resolved against publication (``data/relative_periods.tsv``)."""
+    out: list[DateMatch] = []
+    for pattern, unit, offset in lexicon.relative_periods():
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            if unit == "year" and _MONTH_BEFORE.search(text, max(0, s - 12), s):
+                continue  # "Januari tahun ini": the month's year, given with the month
+            if not offset.endswith("N") and _QUANTITY_BEFORE.search(text, max(0, s - 12), s):
+                continue  # "sudah satu bulan ini", "lima tahun mendatang", "belasan tahun lalu": a duration
+            if offset.endswith("N"):
+                raw = m.group("n").lower()
+                n = int(raw) if raw.isdigit() else lexicon.NUMBER_WORDS[raw]
+                delta = -n if offset.startswith("-") else n
+            else:
+                delta = int(offset)
+            if unit == "year":
+                value, precision = str(anchor.year + delta), "year"
+            else:
+                months = anchor.year * 12 + anchor.month - 1 + delta
+                value, precision = f"{months // 12:04d}-{months % 12 + 1:02d}", "month"
+            out.append(DateMatch(s, e, m.group(0), value, precision))
+            taken.append((s, e))
+    return out

@@ -232,6 +232,24 @@ def rank_words() -> frozenset[str]:
     return frozenset(w.lower() for w in _lines("rank_words.txt"))
 
 
+#: Number words for relative periods ("tiga tahun lalu").
+NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                "delapan": 8, "sembilan": 9, "sepuluh": 10}
+
+
+@functools.cache
+def relative_periods() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """Relative years and months (``data/relative_periods.tsv``): (pattern, unit, offset); a
+    pattern written with N captures the number as group ``n``."""
+    number = r"(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+    out = []
+    for pattern, unit, offset in _rows("relative_periods.tsv", 3):
+        if unit not in ("year", "month"):
+            raise DataTableError(f"relative_periods.tsv: unit {unit!r} must be year or month")
+        out.append((re.compile(r"\b" + pattern.replace("N", number) + r"\b", re.I), unit, offset))
+    return tuple(out)
+
+
 @functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""

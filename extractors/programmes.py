@@ -306,8 +306,8 @@ def find_programmes(
 
     def sentence_year(si: int, near: int) -> int | None:
         s, e = sentences[si]
-        ds = [d for d in dates if s <= d.start < e]
-        if not ds:
+        ds = [d for d in dates if s <= d.start < e and any(c.isdigit() for c in d.surface)]
+        if not ds:  # (relative periods are read below, after the dates written with numbers)
             # "... gelombang kedua dari Kementerian X tahun ini": the year relative to publication
             rel = re.search(r"\btahun\s+(ini|lalu|depan|mendatang)\b", text[s:e], re.I)
             if rel and published_year is not None:

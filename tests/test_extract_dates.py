@@ -77,3 +77,31 @@ def test_day_month_year_nearest_publication(ex: Extractor, text: str, pub: str, 
 def test_month_without_year_nearest_publication(ex: Extractor) -> None:
     got = _dates(ex, "Kepala desa wajib menguasai aplikasi sebelum awal Februari.", "2024-01-09T13:10:00+07:00")
     assert got == {"2024-02": "month"}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Anggaran tahun ini naik.", ["2019"]),
+        ("Kunjungan tahun lalu turun.", ["2018"]),
+        ("Program itu dimulai tahun depan.", ["2020"]),
+        ("Kami berharap bulan depan ditandatangani.", ["2019-02"]),
+        ("Bulan lalu harga naik.", ["2018-12"]),
+        ("Lima tahun lalu jalan itu rusak.", ["2014"]),
+        ("Tiga bulan lalu jembatan itu ambruk.", ["2018-10"]),
+        ("Pada Januari tahun ini jalan itu dibuka.", ["2019-01"]),
+        ("Runway itu sudah satu bulan ini beroperasi.", []),
+        ("Aturan itu berlaku selama lima tahun mendatang.", []),
+        ("Mereka menetap di sana sejak belasan tahun lalu.", []),
+    ],
+)
+def test_years_and_months_relative_to_publication(text: str, values: list[str]) -> None:
+    from extractors import Extractor
+
+    assert [d.value for d in Extractor().extract(text, "2019-01-17").dates] == values
+
+
+def test_relative_periods_need_a_publication_date() -> None:
+    from extractors import Extractor
+
+    assert Extractor().extract("Anggaran tahun ini naik.", None).dates == []
