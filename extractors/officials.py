@@ -18,6 +18,7 @@ from typing import Literal
 
 from extractors import lexicon
 from extractors.institutions import InstitutionMatch
+from extractors.lexicon import Region
 from extractors.places import PlaceMatch
 from extractors.text import Token
 
@@ -630,7 +631,7 @@ def find_officials(
         if before is not None and sc.name_like(before):
             sc.claim(found, before)
         i = j if j > i else i + 1
-    _fill_orgs(sorted(found, key=lambda o: o.start), insts)
+    _fill_orgs(sorted(found, key=lambda o: o.start), insts, places)
     return sorted(found, key=lambda o: o.start)
 
 
@@ -670,7 +671,8 @@ _REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikot
                    "staf khusus bupati", "staf khusus gubernur", "staf khusus wali kota")
 
 
-def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None) -> None:
+def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None,
+               places: list[PlaceMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
     last named, regional heads and their staff from the region last named."""
     from extractors.institutions import _entry, _known_table, known_at  # one table for both
@@ -699,9 +701,64 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
             o.org, o.region_code = last_level[level]
         if o.org is None and o.role in _REGIONAL and last_region is not None and level is None:
             o.org, o.region_code = last_region
+        if o.org is None:
+            _fill_from_article(o, places or [])
         if o.region_code and len(o.region_code) <= 5 and o.org and not o.org.startswith(("Dinas", "Badan")):
             last_region = (o.org, o.region_code)
             last_level["province" if len(o.region_code) == 2 else "local"] = (o.org, o.region_code)
+
+
+#: Regional heads by the kind of region they head; the police and prosecutors' offices a region names.
+_HEAD_LEVEL = {"bupati": ("regency",), "wakil bupati": ("regency",), "wabup": ("regency",), "pj bupati": ("regency",),
+               "plt bupati": ("regency",), "wali kota": ("city",), "walikota": ("city",), "wakil wali kota": ("city",),
+               "wawako": ("city",), "pj wali kota": ("city",), "plt wali kota": ("city",),
+               "gubernur": ("province",), "wakil gubernur": ("province",), "wagub": ("province",),
+               "pj gubernur": ("province",), "plt gubernur": ("province",),
+               "sekda": ("regency", "city", "province"), "sekretaris daerah": ("regency", "city", "province"),
+               "sekkab": ("regency",), "sekretaris kabupaten": ("regency",)}
+_AREA_OFFICES = {"kapolres": "Polres", "wakapolres": "Polres", "kapolresta": "Polresta", "kasat reskrim": "Polres",
+                 "kasat lantas": "Polres", "kasat narkoba": "Polres", "kajari": "Kejari"}
+#: "Camat Gadingrejo", "Kepala Desa Kota Bani": the area is in the post itself.
+_AREA_IN_ROLE = (("camat ", "Kecamatan"), ("kepala desa ", "Desa"), ("kades ", "Desa"), ("lurah ", "Kelurahan"))
+
+
+def _main_region(places: list[PlaceMatch], levels: tuple[str, ...]) -> Region | None:
+    """The region of one of ``levels`` the article names most (the first named on a tie)."""
+    idx = lexicon.regions()
+    counts: dict[str, list[int]] = {}
+    for p in places:
+        if p.code and p.level in levels:
+            counts.setdefault(p.code, []).append(p.start)
+    if not counts and "province" in levels:  # a province through the regions named inside it
+        for p in places:
+            if p.code and p.level in ("regency", "city"):
+                counts.setdefault(p.code[:2], []).append(p.start)
+    if not counts:
+        return None
+    code = max(counts, key=lambda c: (len(counts[c]), -min(counts[c])))
+    return idx.by_code.get(code)
+
+
+def _fill_from_article(o: OfficialMatch, places: list[PlaceMatch]) -> None:
+    """A regional head, its secretary or a local police chief written without a region serves the
+    region the article is about ("Bupati Agus Ambo Djiwa" in an article on Pasangkayu)."""
+    for prefix, kind in _AREA_IN_ROLE:
+        if o.role.startswith(prefix) and len(o.role) > len(prefix):
+            o.org = f"{kind} {o.role[len(prefix):].title()}"
+            return
+    levels = _HEAD_LEVEL.get(o.role)
+    office = _AREA_OFFICES.get(o.role)
+    if office is not None:
+        levels = ("regency", "city")
+    if levels is None:
+        return
+    region = _main_region(places, levels)
+    if region is None:
+        return
+    if office is not None:
+        o.org = f"{office} {region.bare}"
+    else:
+        o.org, o.region_code = region.name, region.code
 
 
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:

@@ -215,3 +215,29 @@ def test_more_short_positions(ex: Extractor, text: str, name: str, role: str) ->
 )
 def test_ranks_before_and_headline_words_after_a_name_are_no_part_of_it(ex: Extractor, text: str, name: str) -> None:
     assert name in [o.name for o in ex.extract(text, "2019-09-20").officials]
+
+
+def _bodies(ex: Extractor, text: str) -> dict[str, str | None]:
+    return {o.name: o.org for o in ex.extract(text, "2019-09-20").officials}
+
+
+def test_a_head_written_without_a_region_serves_the_region_the_article_is_about(ex: Extractor) -> None:
+    text = ("Pemerintah Kabupaten Pasangkayu menggelar rapat pelantikan pejabat di Pasangkayu. "
+            "Hadir dalam kesempatan itu Bupati Agus Ambo Djiwa dan Kapolres AKBP Leo Joko Triwibowo.")
+    bodies = _bodies(ex, text)
+    assert bodies["Agus Ambo Djiwa"] == "Kabupaten Pasangkayu"
+    assert bodies["Leo Joko Triwibowo"] == "Polres Pasangkayu"
+
+
+def test_a_governor_without_a_province_serves_the_province_of_the_regions_named(ex: Extractor) -> None:
+    text = "Banjir melanda Kota Medan dan Kabupaten Deli Serdang. Gubernur Edy Rahmayadi meninjau lokasi."
+    assert _bodies(ex, text)["Edy Rahmayadi"] == "Sumatera Utara"
+
+
+def test_short_forms_of_ministers_name_their_ministry(ex: Extractor) -> None:
+    assert _bodies(ex, "Agenda Menpora Imam Nahrawi diserahkan ke Deputi.")["Imam Nahrawi"] == \
+        "Kementerian Pemuda dan Olahraga"
+
+
+def test_the_area_in_a_local_post_is_the_body(ex: Extractor) -> None:
+    assert _bodies(ex, "Camat Gadingrejo Eko Purwanto membuka acara itu.")["Eko Purwanto"] == "Kecamatan Gadingrejo"
