@@ -409,8 +409,8 @@ class _Scanner:
         Hanggar", "Pendayagunaan Aparatur Negara", "Penggerak Angkatan" are not names."""
         if any(s < match.name_end and match.name_start < e for s, e in self.per_starts.items()):
             return True
-        if match.titles or match.degrees:  # "Kompol Dulhapid, S.Pd.": a rank or degree goes with a person
-            return True
+        if match.degrees or any(t.lower() not in self.common for t in match.titles):
+            return True  # "Kompol Dulhapid, S.Pd.": a rank or degree goes with a person (not "Guru ...")
         words = [w for w in match.name.split() if len(w) > 1]
         if not words:
             return True
