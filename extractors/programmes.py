@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "2"
+VERSION = "3"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
@@ -53,6 +53,9 @@ _REFERENCE = re.compile(
     r"(?:tersebut|ini|itu)\b|\bdi\s?antaranya\b",
     re.I,
 )
+_AMOUNT_UNITS = {"persen", "%", "orang", "desa", "kpm", "unit", "juta", "miliar", "ribu"}
+_BULLET = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s+\S")
+_AREA_WORDS = re.compile(r"\b(?:wilayah|daerah|kabupaten|kota|provinsi|lokasi|desa|peserta)\b", re.I)
 _VILLAGE_PREFIX = {"Desa", "Kelurahan", "Kampung", "Nagari", "Gampong"}
 # "belum lolos", "tidak terpilih", "gagal masuk": the region did not take part
 _NEGATED = re.compile(r"\b(?:belum|tidak|tak|gagal|batal)\s+(?:juga\s+)?$", re.I)
@@ -372,6 +375,7 @@ def find_programmes(
     scanned = 0
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
+    list_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
         sent_toks = [i for i, t in enumerate(toks) if s <= t.start < e]
         if not sent_toks:
@@ -408,6 +412,9 @@ def find_programmes(
                     and _number(toks, j + 1):
                 more = _number(toks, j + 1)
                 assert more is not None
+                after_more = j + 1 + more[1]
+                if after_more < len(toks) and toks[after_more].low in _AMOUNT_UNITS:
+                    break  # "40 persen tahap pertama, 40 persen tahap kedua": an amount, not a stage
                 if toks[j].low in ("sampai", "hingga", "s.d", "s/d") and values[-1] < more[0] <= values[-1] + 5:
                     values.extend(range(values[-1] + 1, more[0]))  # "tahap pertama sampai ketiga"
                 values.append(more[0])
@@ -483,6 +490,16 @@ def find_programmes(
                 parts.append(ParticipantMatch(reg.start, reg.end, text[reg.start:reg.end], reg.name, st.program,
                                               st.year, st.stage, reg.code))
         sent_text = text[s:e]
+        # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
+        if list_intro is not None and _BULLET.match(sent_text):
+            for p in places:
+                if s <= p.start < e and p.level in ("province", "regency", "city") and p.code:
+                    parts.append(ParticipantMatch(p.start, p.end, p.surface, p.name, list_intro.program,
+                                                  list_intro.year, list_intro.stage, p.code))
+            continue
+        list_intro = None
+        if sent_stages and sent_text.rstrip().endswith(":") and _AREA_WORDS.search(sent_text):
+            list_intro = sent_stages[-1]
         trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
         signing = bool(trig and _SIGNING.match(trig.group(0)))
         regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
@@ -642,7 +659,8 @@ def _participant_regions(
             if w in _RESET or toks[k].start in region_starts:
                 break
             if w in ("di", "ke"):
-                adjunct = True
+                # "pada 6 kabupaten/kota, yaitu di Kabupaten Asahan, ...": the list names the regions
+                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET)
                 break
             k -= 1
             steps += 1

@@ -185,3 +185,21 @@ def test_delegates_from_regions_take_part(ex: Extractor) -> None:
     text = ("Program Pendidikan Guru Penggerak Angkatan 5 tahun 2021 dimulai bulan ini. Lokakarya pertama "
             "dihadiri 40 peserta dari Kabupaten Demak dan 35 peserta dari Kabupaten Kudus.")
     assert {r for r, _ in _regions_stages(ex, text)} >= {"Kabupaten Demak", "Kabupaten Kudus"}
+
+
+def test_a_bulleted_list_after_a_stage_names_its_regions(ex: Extractor) -> None:
+    text = ("Kementerian membagi pelaksanaan program Siaran Digital dalam tiga tahap. "
+            "Berikut rincian wilayah pada Siaran Digital tahap I tahun 2021:\n\n- Provinsi Aceh\n- Sumatera Barat\n"
+            "- Kota Jambi\n\nTahap berikutnya menyusul.")
+    assert {r for r, _ in _regions_stages(ex, text)} == {"Aceh", "Sumatera Barat", "Kota Jambi"}
+
+
+def test_regions_listed_after_a_count_of_regions_take_part(ex: Extractor) -> None:
+    text = ("Balai Guru Penggerak melaksanakan Program Pendidikan Guru Penggerak Angkatan 6 tahun 2021 pada 3 "
+            "kabupaten/kota di Provinsi Sumatera Utara yaitu di Kabupaten Asahan, Nias dan Kota Gunungsitoli.")
+    assert {r for r, _ in _regions_stages(ex, text)} >= {"Kabupaten Asahan", "Kota Gunungsitoli"}
+
+
+def test_amounts_after_a_stage_are_no_further_stages(ex: Extractor) -> None:
+    text = "Mekanisme pencairan Dana Desa tahun 2021: 40 persen tahap pertama, 40 persen tahap kedua dan 20 persen tahap ketiga."
+    assert sorted(s for _, s, _ in _stages(ex, text)) == [1, 2, 3]
