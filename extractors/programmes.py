@@ -493,7 +493,7 @@ def find_programmes(
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
-                if s <= p.start < e and p.level in ("province", "regency", "city") and p.code:
+                if s <= p.start < e and p.level in ("province", "regency", "city", "other"):
                     parts.append(ParticipantMatch(p.start, p.end, p.surface, p.name, list_intro.program,
                                                   list_intro.year, list_intro.stage, p.code))
             continue
