@@ -172,15 +172,24 @@ def read_archive(
             try:
                 for raw in records:
                     item = _record(name, raw, records, max_body)
+                    if not pos <= item.offset < item.end <= size:  # warcio lost count of the compressed bytes
+                        raise _Unreadable(
+                            "cannot find where the record ends: a .warc.gz must be one gzip member per record "
+                            "(`warcio recompress` rewrites a file compressed as one stream)"
+                        )
                     if item.offset > pos and not _blank(probe, pos, item.offset):
                         bad = bad or (pos, f"{item.offset - pos} bytes between records are not a WARC record")
+                    if isinstance(item, BadRecord):  # joined with any unreadable bytes after it
+                        bad = bad or (item.offset, item.error)
+                        # a gzip member ends where it ends; a plain record cut short may have read on
+                        # into the records after it, so they are looked for from its start on
+                        pos = item.end if gzipped else _next_start(probe, item.offset + 1, size, gzipped)
+                        break
                     if bad is not None:
                         yield BadRecord(name, bad[0], item.offset, bad[1])
                         bad = None
                     pos = item.end
                     yield item
-                    if isinstance(item, BadRecord):  # a damaged record ends this iterator's stream
-                        break
                 else:
                     if pos >= size or _blank(probe, pos, size):
                         pos = size
@@ -264,8 +273,14 @@ def _looks_like_html(body: bytes) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    """The reader's error in one printable line (warcio quotes the line it could not read, which
+    in a damaged gzip member is binary)."""
     text = " ".join(str(exc).split())
-    if len(text) > 200:  # warcio quotes the undecodable line it met
+    head, sep, line = text.partition("first line:")
+    if sep and sum(not c.isprintable() or not c.isascii() for c in line) > len(line) // 10:
+        text = head + sep + " (binary data: a damaged gzip member?)"
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    if len(text) > 200:
         text = text[:200] + " ..."
     return f"{type(exc).__name__}: {text}" if not isinstance(exc, _Unreadable) else text
 
