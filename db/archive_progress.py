@@ -78,6 +78,9 @@ class ArchiveProgress:
         self.path = str(path)
         try:
             self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            # as the store's own connection: in WAL mode a commit is durable at the next checkpoint,
+            # and commits stay in order, so the offset never gets ahead of the articles it covers
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the archive progress table in {self.path}: {exc}") from exc
