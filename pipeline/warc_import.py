@@ -190,12 +190,11 @@ class _LazyExtractor:
 def _page_outcome(record: ArchivedRecord, key: str, filters: ImportFilters, extractor: _LazyExtractor,
                   retried: bool) -> _Outcome:
     """Parse and extract one HTML page record (or say why it is skipped or failed)."""
-    from scrapers.adapters import parse_article
-    from scrapers.adapters.base import page_number
+    from scrapers.adapters import adapter_for, parse_article
     from scrapers.exceptions import NotAnArticle, ParseError
 
     out = _Outcome(key, record.offset, record.end, retried=retried, records=1, pages=1, url=record.url)
-    if page_number(record.url) > 1:
+    if adapter_for(record.url).page_of(record.url) > 1:  # would replace the article with its page 2
         out.skipped[LATER_PAGE] += 1
         return out
     t0 = time.perf_counter()

@@ -74,6 +74,7 @@ def mixed_archive(path: Path) -> tuple[Path, dict[str, Any]]:
     w.response("https://demo.warta.example/lama", b"", status="301 Moved Permanently")
     w.response("https://demo.warta.example/", demo_page("index.html"))  # a listing page
     w.response(urls[1] + "?page=2", demo_page(next(iter(DEMO_PAGES))))  # a later page of an article
+    w.response("https://news.detik.com/berita/d-6104527/antrean-puskesmas/2", demo_page(list(DEMO_PAGES)[4]))
     damaged = w.response(*generated(1, start=900)[0])  # its gzip member is cut short below
     w.response(urls[2], demo_page(list(DEMO_PAGES)[2]))  # the same URL captured again
     extra = generated(2)
@@ -86,7 +87,7 @@ def mixed_archive(path: Path) -> tuple[Path, dict[str, Any]]:
         "urls": sorted(urls + [u for u, _ in extra]),
         "damaged_at": start,
         "skipped": {"not a response record": 1 + len(urls), "revisit record": 1, "not HTML": 2,
-                    "HTTP status not 200": 1, "not an article": 1, "later page of an article": 1},
+                    "HTTP status not 200": 1, "not an article": 1, "later page of an article": 2},
     }
     return w.save(path, data), expected
 
@@ -318,3 +319,19 @@ def test_killed_mid_import_then_rerun_loses_nothing_and_duplicates_nothing(
         assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT canonical_url) FROM articles").fetchone() == (160, 160)
         statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
     assert statuses == (["killed", "ok"] if how == "kill -9" else ["interrupted", "ok"])
+
+
+@pytest.mark.parametrize("url,page", [
+    ("https://sumsel.tribunnews.com/2024/03/01/judul", 1),
+    ("https://sumsel.tribunnews.com/2024/03/01/judul?page=3", 3),
+    ("https://sumsel.tribunnews.com/2024/03/01/judul?page=all", 0),
+    ("https://news.detik.com/berita/d-6104527/judul-berita", 1),
+    ("https://news.detik.com/berita/d-6104527/judul-berita/2", 2),
+    ("https://news.detik.com/berita/d-6104527/judul-berita?single=1", 1),
+    ("https://regional.kompas.com/read/2024/03/01/judul?page=2", 2),
+    ("https://warta-lokal.example/berita/2024/03/01/artikel-00001", 1),
+])
+def test_later_pages_are_known_by_their_adapter(url: str, page: int) -> None:
+    from scrapers.adapters import adapter_for
+
+    assert adapter_for(url).page_of(url) == page
