@@ -58,7 +58,8 @@ order by p.programme, p.year, p.stage, region"""
 
 
 #: Bookkeeping tables kept off the table list (still reachable by URL and SQL).
-INTERNAL_TABLES = ("near_duplicate_keys", "article_tags", "official_role_articles", "frontier_urls", "frontier_feeds")
+INTERNAL_TABLES = ("near_duplicate_keys", "article_tags", "official_role_articles", "frontier_urls", "frontier_feeds",
+                   "archive_files")
 
 
 def _fts_or_nothing(query: str | None) -> str:

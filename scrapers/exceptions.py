@@ -18,7 +18,8 @@
     │   └── UnsupportedContentType           not HTML, XML or a feed
     ├── ParseError (+ ValueError)            a page could not be turned into an Article
     │   └── NotAnArticle                     the page is a listing, tag page, error page ...
-    └── DiscoveryError (+ ValueError)        a feed or sitemap is malformed beyond use
+    ├── DiscoveryError (+ ValueError)        a feed or sitemap is malformed beyond use
+    └── ArchiveError (+ ValueError)          a file given as a WARC archive is not one, or cannot be read
 
 Every :class:`FetchError` carries the ``url`` it was about and ``retryable``: whether
 fetching it again later may succeed, so a crawl can report it for a later retry.
@@ -144,3 +145,7 @@ class NotAnArticle(ParseError):
 
 class DiscoveryError(WartaScraperError, ValueError):
     """A feed or sitemap is malformed beyond use."""
+
+
+class ArchiveError(WartaScraperError, ValueError):
+    """A file given as a WARC archive is not one (neither gzip nor ``WARC/``), or cannot be read."""

@@ -257,6 +257,12 @@ class SiteAdapter:
         """URLs of the following pages of a multi-page article, in order ([] when single-page)."""
         return []
 
+    def page_of(self, url: str) -> int:
+        """Which page of a multi-page article ``url`` serves: 1 for the first (or only) page, 2 and
+        up for a later one, 0 for an all-pages variant (``?page=all``). Archived copies of later
+        pages are not articles of their own (``warta import-warc`` skips them)."""
+        return page_number(url)
+
     # ------------------------------------------------------------------ parse
     def parse(self, html: str, url: str) -> Article:
         """Parse one article page.

@@ -90,6 +90,11 @@ class DetikAdapter(SiteAdapter):
                 found[n] = href
         return [found[n] for n in sorted(found)][:MAX_PAGES]
 
+    def page_of(self, url: str) -> int:
+        """The page number appended to the article path (``/d-123/judul/2``) or ``?page=N``."""
+        base, n = _page_of(url)
+        return n if base is not None else super().page_of(url)
+
     def visible_title(self, page: Page) -> str | None:
         """``h1.detail__title`` (2015: ``div.jdl h1``)."""
         return text_of(first(page.doc, "//h1[" + xp_class("detail__title") + "]", "//div[" + xp_class("jdl") + "]/h1", "//h1")) or None
