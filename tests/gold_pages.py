@@ -234,6 +234,8 @@ class GenericPage:
     url: str
     expected: str
     """Path of the hand-written expected body, relative to the set's folder."""
+    split: str = "test"
+    """``dev`` (rules may be tuned on it) or ``test`` (scored only), drawn at random once."""
 
     def html(self) -> bytes:
         """The raw page bytes."""
@@ -247,4 +249,22 @@ class GenericPage:
 def generic_pages() -> list[GenericPage]:
     """The generic test set: real article pages of outlets without a warta adapter."""
     entries = json.loads((GENERIC_DIR / "pages.json").read_text(encoding="utf-8"))
-    return [GenericPage(e["file"], e["url"], e["expected"]) for e in entries]
+    return [GenericPage(e["file"], e["url"], e["expected"], e.get("split", "test")) for e in entries]
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """A real saved home page or listing (tests/fixtures/generic/listings): never an article."""
+
+    file: str
+    url: str
+
+    def html(self) -> bytes:
+        """The raw page bytes."""
+        return gzip.decompress((GENERIC_DIR / "listings" / self.file).read_bytes())
+
+
+def listing_pages() -> list[ListingPage]:
+    """Real home pages and listings the generic adapter must refuse."""
+    entries = json.loads((GENERIC_DIR / "listings" / "pages.json").read_text(encoding="utf-8"))
+    return [ListingPage(e["file"], e["url"]) for e in entries]
