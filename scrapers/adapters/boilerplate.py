@@ -13,7 +13,8 @@ import re
 logger = logging.getLogger(__name__)
 
 #: Phrases that mark a paragraph as boilerplate (matched case-insensitively).
-#: A body paragraph that *starts* with one of them is dropped; see also :data:`_ANYWHERE`.
+#: A body paragraph that *starts* with one of them, as whole words ("ADVERTISEMENT" does not
+#: match "Advertisements for ..."), is dropped; see also :data:`_ANYWHERE`.
 BOILERPLATE_PHRASES: tuple[str, ...] = (
     "Baca juga:",
     "Baca:",
@@ -30,7 +31,7 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     "Laporan Reporter",
     "Laporan Jurnalis",
     "Laporan Koresponden",
-    "Copyright",
+    "Copyright ©",
     "All Right Reserved",
     "ADVERTISEMENT",
     "SCROLL TO CONTINUE WITH CONTENT",
@@ -62,6 +63,10 @@ _CHANNEL_PROMO = re.compile(
     re.IGNORECASE,
 )
 _PREFIXES = tuple(p.lower() for p in BOILERPLATE_PHRASES)
+# One alternation of the phrases, each ending at a word boundary when it ends in a letter.
+_PREFIX = re.compile(
+    "^(?:" + "|".join(re.escape(p) + (r"(?!\w)" if p[-1].isalnum() else "") for p in _PREFIXES) + ")"
+)
 _ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
 # Editor initials closing the last paragraph: "(vyp/kna)", "(ant/nvl)", "(wk)", "(*)".
 _INITIALS = re.compile(
@@ -83,7 +88,7 @@ def is_boilerplate(paragraph: str) -> bool:
     low = _SPACE_COLON.sub(":", paragraph.lower().strip())  # "Baca juga : X" -> "baca juga: x"
     if not low or low in _BAREWORDS:
         return True
-    if low.startswith(_PREFIXES):
+    if _PREFIX.match(low):
         return True
     if any(p in low for p in _ANYWHERE_LOW):
         return True
@@ -131,8 +136,10 @@ def contains_boilerplate(text: str) -> list[str]:
         low = _SPACE_COLON.sub(":", line.strip().lower())
         if not low:
             continue
-        for phrase, pref in zip(BOILERPLATE_PHRASES, _PREFIXES):
-            if low.startswith(pref) and phrase not in found:
+        m = _PREFIX.match(low)
+        if m:
+            phrase = BOILERPLATE_PHRASES[_PREFIXES.index(m.group(0))]
+            if phrase not in found:
                 found.append(phrase)
         for phrase in _ANYWHERE_LOW:
             if phrase in low and phrase not in found:
