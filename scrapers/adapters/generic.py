@@ -186,6 +186,10 @@ def trafilatura_paragraphs(doc: lxml.html.HtmlElement, url: str, *, fast: bool) 
     for el in [*tree.iter(*(_FURNITURE if fast else _INERT)), *tree.xpath(_EMBEDS)]:
         if el.getparent() is not None:
             el.drop_tree()
+    if fast:
+        for el in [*_site_headers(tree), *_menus(tree)]:
+            if el.getparent() is not None:
+                el.drop_tree()
     text = trafilatura.extract(
         tree,
         url=url,
@@ -196,6 +200,23 @@ def trafilatura_paragraphs(doc: lxml.html.HtmlElement, url: str, *, fast: bool) 
         with_metadata=False,
     )
     return [normalise_space(p) for p in text.split("\n")] if text else []
+
+
+def _site_headers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """``<header>`` elements outside any ``<article>`` or ``<main>`` (the site's masthead)."""
+    return [h for h in tree.iter("header") if not any(a.tag in ("article", "main") for a in h.iterancestors())]
+
+
+def _menus(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Lists of four or more items that are each a short link (menus, teaser lists)."""
+    out = []
+    for lst in tree.iter("ul", "ol"):
+        items = [li for li in lst if li.tag == "li"]
+        if len(items) >= 4 and all(
+            li.find(".//a") is not None and len(li.text_content().split()) <= 12 for li in items
+        ):
+            out.append(lst)
+    return out
 
 
 _SKIP_TAGS = frozenset({
