@@ -545,6 +545,24 @@ class GenericAdapter(SiteAdapter):
 _CREDIT_WORDS = ("Editor", "Penulis", "Pewarta", "Reporter")
 _CREDIT_TEXT = "//text()[" + " or ".join(f"contains(., '{w}')" for w in _CREDIT_WORDS) + "]"
 _CREDIT_TAGS = frozenset({"p", "div", "span", "li"})
+# After a label in the markup: tags and (no-break) spaces, then the colon.
+_AFTER_LABEL = re.compile(r"(?:\s|&nbsp;|&#160;|&#xa0;|</?[a-zA-Z][^>]*>)*:")
+
+
+def _has_credit_label(html: str) -> bool:
+    """True when the markup has a credit label followed by a colon (else there is no credit line).
+
+    Case-sensitive, as the text search that follows it is.
+    """
+    for word in _CREDIT_WORDS:
+        at = html.find(word)
+        while at >= 0:
+            if _AFTER_LABEL.match(html, at + len(word)):
+                return True
+            at = html.find(word, at + len(word))
+    return False
+
+
 _CREDIT = re.compile(r"^(Penulis|Pewarta|Reporter|Editor)\s*:\s*([A-Z][\w.' -]{1,60})$", re.I)
 
 
@@ -555,7 +573,7 @@ def credit_lines(page: Page) -> dict[str, list[str]]:
     ``p``/``div``/``span``/``li`` elements (under 90 characters).
     """
     found: dict[str, list[str]] = {}
-    if not any(word in page.html for word in _CREDIT_WORDS):
+    if not _has_credit_label(page.html):
         return found
     seen: set[lxml.html.HtmlElement] = set()
     for node in page.doc.xpath(_CREDIT_TEXT):
