@@ -72,7 +72,6 @@ _ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
 _INITIALS = re.compile(
     r"\s*(?:[\[(](?:[A-Za-z]{1,5}(?:\s*/\s*[A-Za-z]{1,5})+|[a-z]{2,5}|\*)[\])])\s*$"
 )
-_WS = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "lihat juga", "loading...", "(*)", "tags", "tag"})
 _SPACE_COLON = re.compile(r"\s+:")
@@ -80,7 +79,7 @@ _SPACE_COLON = re.compile(r"\s+:")
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace to one space, drop zero-width marks and soft hyphens, strip."""
-    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return " ".join(_INVISIBLE.sub("", text).split())  # str.split() splits on what \s matches
 
 
 def is_boilerplate(paragraph: str) -> bool:

@@ -374,10 +374,10 @@ def _markup_evidence(page: Page, ev: Evidence) -> None:
         ev.add(1, "og:type article")
     if page.m("article:published_time"):
         ev.add(1, "published time")
-    cards = len(page.doc.xpath("//article"))
+    cards = sum(1 for _ in page.doc.iter("article"))
     if cards >= 3:
         ev.add(-1, f"{cards} <article> cards")
-    elif cards or page.doc.xpath('//*[@itemprop="articleBody"]'):
+    elif cards or ("articleBody" in page.html and page.doc.xpath('//*[@itemprop="articleBody"]')):
         ev.add(1, "article markup")
 
 
@@ -519,7 +519,8 @@ class GenericAdapter(SiteAdapter):
         container = _squash(main.text_content()) if main is not None else ""
 
         def candidate(source: str, make: Callable[[], list[str]]) -> Candidate:
-            return Candidate(source, tidy(clean_paragraphs(make()), title))
+            paragraphs = make()
+            return Candidate(source, tidy(clean_paragraphs(paragraphs), title) if paragraphs else [])
 
         fast = candidate("trafilatura", lambda: keep_to_container(
             trafilatura_paragraphs(page.doc, page.url, fast=True), container, page.url))
