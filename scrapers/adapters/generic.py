@@ -203,8 +203,11 @@ def trafilatura_paragraphs(doc: lxml.html.HtmlElement, url: str, *, fast: bool) 
 
 
 def _site_headers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """``<header>`` elements outside any ``<article>`` or ``<main>`` (the site's masthead)."""
-    return [h for h in tree.iter("header") if not any(a.tag in ("article", "main") for a in h.iterancestors())]
+    """``<header>`` elements outside any ``<article>`` or ``<main>`` and without an ``<h1>`` (the site's masthead)."""
+    return [
+        h for h in tree.iter("header")
+        if h.find(".//h1") is None and not any(a.tag in ("article", "main") for a in h.iterancestors())
+    ]
 
 
 def _menus(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
