@@ -18,6 +18,7 @@ from scrapers.adapters.generic import (
     GenericAdapter,
     article_evidence,
     choose,
+    confirmed,
     tidy,
 )
 from scrapers.exceptions import NotAnArticle
@@ -116,6 +117,16 @@ def test_a_summary_in_json_ld_loses_even_alone_against_one_body() -> None:
     body = Candidate("own-rules", [f"Paragraf isi berita nomor {i} tentang rapat banjir di kabupaten." for i in range(8)])
     summary = Candidate("json-ld", ["Paragraf isi berita nomor 1 tentang rapat banjir di kabupaten."])
     assert choose([summary, body]) is body
+
+
+def test_a_lead_agreeing_with_a_json_ld_summary_is_not_confirmed_over_the_body() -> None:
+    body = [f"Paragraf isi berita nomor {i} tentang rapat koordinasi banjir di kabupaten." for i in range(10)]
+    lead = Candidate("trafilatura", body[:2])
+    own = Candidate("own-rules", body)
+    summary = Candidate("json-ld", body[:2])
+    assert not confirmed(lead, own, summary)
+    assert choose([lead, own, summary]) is own
+    assert confirmed(Candidate("trafilatura", body), own, summary)
 
 
 def test_tidy_drops_title_repeat_bullets_and_trailing_menu_words() -> None:

@@ -278,6 +278,11 @@ def json_ld_paragraphs(page: Page) -> list[str]:
     return [p for p in (normalise_space(x) for x in body.split("\n")) if p]
 
 
+def is_summary(short: Candidate, body: Candidate) -> bool:
+    """True when ``short`` is much shorter than ``body`` and nearly all of it occurs in ``body``."""
+    return bool(short.words) and short.words < SUMMARY_SHARE * body.words and contained_share(short, body) >= AGREEMENT
+
+
 #: A body no other candidate can check is taken as it is from this many words on.
 UNCHECKED_WORDS = 100
 
@@ -285,13 +290,16 @@ UNCHECKED_WORDS = 100
 def confirmed(body: Candidate, own: Candidate, structured: Candidate) -> bool:
     """True when ``body`` needs no second opinion.
 
-    It does when it agrees with the own-rules or the JSON-LD body, when it covers an own-rules
-    body that holds only part of the article (one of several containers), or when there is
-    nothing to check it against and it is long enough to be an article.
+    It does when it agrees with the own-rules or the JSON-LD body (the latter only when that is
+    not a summary of the own-rules body), when it covers an own-rules body that holds only part
+    of the article (one of several containers), or when there is nothing to check it against and
+    it is long enough to be an article.
     """
     if body.words < MIN_WORDS:
         return False
-    if agreement(body, own) >= AGREEMENT or agreement(body, structured) >= AGREEMENT:
+    if agreement(body, own) >= AGREEMENT:
+        return True
+    if agreement(body, structured) >= AGREEMENT and not is_summary(structured, own):
         return True
     if own.words >= MIN_WORDS and own.words < body.words and contained_share(own, body) >= AGREEMENT:
         return True
@@ -306,12 +314,7 @@ def choose(candidates: list[Candidate]) -> Candidate | None:
     """
     present = [c for c in candidates if c.words]
     bodies = [c for c in present if c.source != "json-ld"]
-    present = [
-        c for c in present
-        if not (c.source == "json-ld" and any(
-            c.words < SUMMARY_SHARE * b.words and contained_share(c, b) >= AGREEMENT for b in bodies
-        ))
-    ]
+    present = [c for c in present if not (c.source == "json-ld" and any(is_summary(c, b) for b in bodies))]
     if not present:
         return None
     if len(present) == 1:
