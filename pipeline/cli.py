@@ -74,17 +74,21 @@ def eval_group() -> None:
                    "canonical link or og:url, else its file:// path.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the article as JSON (Article.to_dict()); one JSON line per page for several pages.")
-def parse_command(files: tuple[str, ...], url: str | None, as_json: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Parse pages that do not show they are articles (home pages, listings) anyway.")
+def parse_command(files: tuple[str, ...], url: str | None, as_json: bool, force: bool) -> None:
     """Parse saved HTML pages (.html or .html.gz; - reads standard input) into articles.
 
     Without --url each page's own canonical URL picks the site adapter. A page that cannot
-    be parsed is reported and the others are still parsed (exit status 1).
+    be parsed is reported and the others are still parsed (exit status 1). A page that does
+    not show it is an article (a home page, a listing) is refused unless --force is given.
 
     \b
     Example:
         warta parse page.html --url https://sumsel.tribunnews.com/2023/11/02/judul --json
         warta parse saved/*.html.gz --json > articles.jsonl
         curl -s https://example.org/berita/1 | warta parse -
+        warta parse press-release.html --url "https://example.org/news_view.html?idx=12" --force
     """
     import gzip
 
@@ -101,7 +105,7 @@ def parse_command(files: tuple[str, ...], url: str | None, as_json: bool) -> Non
             if file.endswith(".gz") or data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
             fallback = "file:///dev/stdin" if file == "-" else Path(file).resolve().as_uri()
-            article = parse_article(data, url or declared_url(data) or fallback)
+            article = parse_article(data, url or declared_url(data) or fallback, force=force)
         except (ParseError, OSError, EOFError) as exc:
             click.echo(f"Error: cannot parse {'standard input' if file == '-' else file}: {exc}", err=True)
             failed += 1

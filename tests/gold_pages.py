@@ -4,6 +4,9 @@ Shared by tests/test_realpages.py and benchmarks/extraction_vs_trafilatura.py, s
 the same thing. Gold values come from the files in ``expected/`` (htmldate dates, slasherrb
 texts, fundus parses, Zyte article bodies) or, where those say nothing, from the page and its URL
 as SOURCE.md documents them.
+
+The generic test set (:func:`generic_pages`) is in the repository, ``tests/fixtures/generic``:
+real pages of outlets without a warta adapter, with hand-written expected bodies.
 """
 
 from __future__ import annotations
@@ -218,3 +221,50 @@ def gold_pages() -> list[GoldPage]:
             must_not_contain=("Filed under",),
         ),
     ]
+
+
+GENERIC_DIR = ROOT / "tests" / "fixtures" / "generic"
+
+
+@dataclass(frozen=True)
+class GenericPage:
+    """One page of the generic test set (tests/fixtures/generic, see its SOURCE.md)."""
+
+    file: str
+    url: str
+    expected: str
+    """Path of the hand-written expected body, relative to the set's folder."""
+    split: str = "test"
+    """``dev`` (rules may be tuned on it) or ``test`` (scored only), drawn at random once."""
+
+    def html(self) -> bytes:
+        """The raw page bytes."""
+        return gzip.decompress((GENERIC_DIR / self.file).read_bytes())
+
+    def expected_text(self) -> str:
+        """The expected article body, one paragraph a line."""
+        return (GENERIC_DIR / self.expected).read_text(encoding="utf-8")
+
+
+def generic_pages() -> list[GenericPage]:
+    """The generic test set: real article pages of outlets without a warta adapter."""
+    entries = json.loads((GENERIC_DIR / "pages.json").read_text(encoding="utf-8"))
+    return [GenericPage(e["file"], e["url"], e["expected"], e.get("split", "test")) for e in entries]
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """A real saved home page or listing (tests/fixtures/generic/listings): never an article."""
+
+    file: str
+    url: str
+
+    def html(self) -> bytes:
+        """The raw page bytes."""
+        return gzip.decompress((GENERIC_DIR / "listings" / self.file).read_bytes())
+
+
+def listing_pages() -> list[ListingPage]:
+    """Real home pages and listings the generic adapter must refuse."""
+    entries = json.loads((GENERIC_DIR / "listings" / "pages.json").read_text(encoding="utf-8"))
+    return [ListingPage(e["file"], e["url"]) for e in entries]

@@ -64,3 +64,19 @@ def test_parse_reads_stdin_and_many_files(shared_dir: Path, tmp_path: Path) -> N
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["outlet"] for r in rows] == ["news.detik.com", "suara.com"]
     assert result.stderr.startswith(f"Error: cannot parse {missing}:")
+
+
+def test_force_parses_a_listing_the_generic_adapter_refuses(tmp_path: Path) -> None:
+    """Issue #15: `warta parse --force` parses a page that does not show it is an article."""
+    cards = "".join(
+        f'<article><h2><a href="/b/{i}">Kabar daerah nomor {i} dari kecamatan hari ini</a></h2></article>'
+        for i in range(10)
+    )
+    listing = tmp_path / "index.html"
+    listing.write_text(f"<html><head><title>Berita Daerah</title></head><body>{cards}</body></html>", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["parse", str(listing), "--url", "https://portal.example/kategori/daerah"])
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    forced = CliRunner().invoke(cli, ["parse", str(listing), "--url", "https://portal.example/kategori/daerah",
+                                      "--force", "--json"])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["title"] == "Berita Daerah"

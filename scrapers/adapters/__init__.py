@@ -7,8 +7,8 @@ Public API::
     SiteAdapter.all_pages_url(url) -> str | None   # '?page=all' / '?single=1' where the site has it
     SiteAdapter.next_page_urls(html, url) -> list[str]
     join_pages(articles) -> Article                # pages of one article, in order
-    parse_article(html, url, content_type=None) -> Article
-    parse_file(path, url=None) -> Article              # a saved .html / .html.gz page
+    parse_article(html, url, content_type=None, *, force=False) -> Article
+    parse_file(path, url=None, *, force=False) -> Article   # a saved .html / .html.gz page
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from scrapers.adapters.base import SiteAdapter
 from scrapers.adapters.boilerplate import BOILERPLATE_PHRASES, clean_paragraphs, contains_boilerplate
 from scrapers.adapters.generic import GenericAdapter
 from scrapers.encoding import decode_html
+from scrapers.exceptions import NotAnArticle
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def _register_site_adapters() -> None:
 
 _register_site_adapters()
 _GENERIC = GenericAdapter()
+_GENERIC_FORCED = GenericAdapter(require_evidence=False)
 
 
 def adapter_for(url: str, html: str | None = None) -> SiteAdapter:
@@ -118,32 +120,45 @@ def join_pages(articles: list[Article]) -> Article:
     )
 
 
-def parse_article(html: str | bytes, url: str, content_type: str | None = None) -> Article:
+def parse_article(html: str | bytes, url: str, content_type: str | None = None, *, force: bool = False) -> Article:
     """Parse one saved or fetched page with the adapter that fits it.
 
     Args:
         html: the page; bytes are decoded with :func:`scrapers.encoding.decode_html`.
         url: the URL the page was fetched from.
         content_type: the HTTP Content-Type header, used to decode bytes.
+        force: parse the page even when it does not show it is an article (a home page,
+            a listing): the generic adapter skips its evidence gate, and takes over a page
+            a dedicated adapter refuses.
 
     Returns:
         The parsed article.
 
     Raises:
-        NotAnArticle: the page is not an article.
+        NotAnArticle: the page is not an article (with ``force``: it has no title or no text).
         ParseError: the page cannot be parsed.
     """
     text = decode_html(html, content_type)[0] if isinstance(html, bytes) else html
-    return adapter_for(url, text).parse(text, url)
+    adapter = adapter_for(url, text)
+    if not force:
+        return adapter.parse(text, url)
+    if adapter is _GENERIC:
+        return _GENERIC_FORCED.parse(text, url)
+    try:
+        return adapter.parse(text, url)
+    except NotAnArticle as exc:
+        logger.info("%s refused %s (%s); parsing it with the generic adapter as forced", adapter.name, url, exc)
+        return _GENERIC_FORCED.parse(text, url)
 
 
-def parse_file(path: str | Path, url: str | None = None) -> Article:
+def parse_file(path: str | Path, url: str | None = None, *, force: bool = False) -> Article:
     """Parse a saved page (``.html`` or gzipped ``.html.gz``).
 
     Args:
         path: the saved page.
         url: the URL it was saved from; defaults to the file's ``file://`` URL, in which case
             the adapter is chosen by markup and the canonical URL by the page's own link tags.
+        force: parse it even when it does not show it is an article (see :func:`parse_article`).
 
     Returns:
         The parsed article.
@@ -156,4 +171,4 @@ def parse_file(path: str | Path, url: str | None = None) -> Article:
     data = path.read_bytes()
     if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    return parse_article(data, url or path.resolve().as_uri())
+    return parse_article(data, url or path.resolve().as_uri(), force=force)

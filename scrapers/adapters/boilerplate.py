@@ -13,7 +13,8 @@ import re
 logger = logging.getLogger(__name__)
 
 #: Phrases that mark a paragraph as boilerplate (matched case-insensitively).
-#: A body paragraph that *starts* with one of them is dropped; see also :data:`_ANYWHERE`.
+#: A body paragraph that *starts* with one of them, as whole words ("ADVERTISEMENT" does not
+#: match "Advertisements for ..."), is dropped; see also :data:`_ANYWHERE`.
 BOILERPLATE_PHRASES: tuple[str, ...] = (
     "Baca juga:",
     "Baca:",
@@ -30,7 +31,7 @@ BOILERPLATE_PHRASES: tuple[str, ...] = (
     "Laporan Reporter",
     "Laporan Jurnalis",
     "Laporan Koresponden",
-    "Copyright",
+    "Copyright ©",
     "All Right Reserved",
     "ADVERTISEMENT",
     "SCROLL TO CONTINUE WITH CONTENT",
@@ -62,12 +63,15 @@ _CHANNEL_PROMO = re.compile(
     re.IGNORECASE,
 )
 _PREFIXES = tuple(p.lower() for p in BOILERPLATE_PHRASES)
+# One alternation of the phrases, each ending at a word boundary when it ends in a letter.
+_PREFIX = re.compile(
+    "^(?:" + "|".join(re.escape(p) + (r"(?!\w)" if p[-1].isalnum() else "") for p in _PREFIXES) + ")"
+)
 _ANYWHERE_LOW = tuple(p.lower() for p in _ANYWHERE)
 # Editor initials closing the last paragraph: "(vyp/kna)", "(ant/nvl)", "(wk)", "(*)".
 _INITIALS = re.compile(
     r"\s*(?:[\[(](?:[A-Za-z]{1,5}(?:\s*/\s*[A-Za-z]{1,5})+|[a-z]{2,5}|\*)[\])])\s*$"
 )
-_WS = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _BAREWORDS = frozenset({"advertisement", "iklan", "baca juga", "lihat juga", "loading...", "(*)", "tags", "tag"})
 _SPACE_COLON = re.compile(r"\s+:")
@@ -75,7 +79,7 @@ _SPACE_COLON = re.compile(r"\s+:")
 
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace to one space, drop zero-width marks and soft hyphens, strip."""
-    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return " ".join(_INVISIBLE.sub("", text).split())  # str.split() splits on what \s matches
 
 
 def is_boilerplate(paragraph: str) -> bool:
@@ -83,7 +87,7 @@ def is_boilerplate(paragraph: str) -> bool:
     low = _SPACE_COLON.sub(":", paragraph.lower().strip())  # "Baca juga : X" -> "baca juga: x"
     if not low or low in _BAREWORDS:
         return True
-    if low.startswith(_PREFIXES):
+    if _PREFIX.match(low):
         return True
     if any(p in low for p in _ANYWHERE_LOW):
         return True
@@ -131,8 +135,10 @@ def contains_boilerplate(text: str) -> list[str]:
         low = _SPACE_COLON.sub(":", line.strip().lower())
         if not low:
             continue
-        for phrase, pref in zip(BOILERPLATE_PHRASES, _PREFIXES):
-            if low.startswith(pref) and phrase not in found:
+        m = _PREFIX.match(low)
+        if m:
+            phrase = BOILERPLATE_PHRASES[_PREFIXES.index(m.group(0))]
+            if phrase not in found:
                 found.append(phrase)
         for phrase in _ANYWHERE_LOW:
             if phrase in low and phrase not in found:
