@@ -485,10 +485,11 @@ def find_programmes(
         scanned = last
         # participants
         for st in sent_stages:  # "PPGP Angkatan 4 Kabupaten Garut": the stage of that region
-            reg = _region_after_stage(toks, st.end, at, official_spans)
-            if reg is not None:
-                parts.append(ParticipantMatch(reg.start, reg.end, text[reg.start:reg.end], reg.name, st.program,
-                                              st.year, st.stage, reg.code))
+            after_stage = _region_after_stage(toks, st.end, at, official_spans)
+            if after_stage is not None:
+                parts.append(ParticipantMatch(after_stage.start, after_stage.end,
+                                              text[after_stage.start:after_stage.end], after_stage.name, st.program,
+                                              st.year, st.stage, after_stage.code))
         sent_text = text[s:e]
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
         if list_intro is not None and _BULLET.match(sent_text):
