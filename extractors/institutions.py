@@ -48,7 +48,7 @@ _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kep
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
                 "Gabungan", "Serikat", "Forum", "Komunitas"}
-_SCHOOL_HEADS = ("Universitas", "Institut", "Politeknik", "Sekolah Tinggi")
+_DAY_NAMES = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
 
 
 @dataclass(slots=True)
@@ -166,6 +166,15 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
         k = j
         while k < len(toks) and toks[k].start < p.end:
             k += 1
+        # "Polsek Medan Sunggal": a kecamatan whose name begins with the city's
+        districts = lexicon.regions().district
+        for n in (2, 1):
+            if k + n <= len(toks) and all(x.is_cap for x in toks[k : k + n]) \
+                    and " ".join([p.surface] + [x.bare for x in toks[k : k + n]]).lower() in districts:
+                end = toks[k + n - 1].end
+                return k + n, PlaceMatch(p.start, end, " ".join([p.surface] + [x.bare for x in toks[k : k + n]]),
+                                         " ".join([p.surface] + [x.bare for x in toks[k : k + n]]), "district",
+                                         None, False), False
         return k, p, False
     if j < len(toks) and toks[j].text.lower() == "setempat":
         return j + 1, None, True
@@ -209,6 +218,21 @@ def lower_case_definitions(text: str) -> frozenset[str]:
         if abbr in initials and initials.endswith(abbr[-1]):
             found.add(abbr)
     return frozenset(found)
+
+
+def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
+    """The head of ``data/named_heads.tsv`` starting at token ``i``: (its length, kind, titles allowed)."""
+    heads = lexicon.named_heads()
+    for n in (4, 3, 2, 1):
+        words = tuple(t.bare for t in toks[i : i + n])
+        if len(words) == n and words in heads:
+            kind, titled = heads[words]
+            return n, kind, titled
+    return None
+
+
+def _position_word(toks: list[Token], j: int) -> bool:
+    return (toks[j].low,) in lexicon.positions() or toks[j].low in {"direktur", "kepala", "ketua", "rektor", "dekan"}
 
 
 def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
@@ -482,6 +506,11 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             k, place, setempat = _region_after(toks, j, at)
             if place is None and surface_head.lower() in _AREA_NAMED:
                 a = _area_run(toks, j, common)
+                for n in (4, 3, 2):  # "Polsek Percut Sei Tuan": a kecamatan's whole name
+                    if j + n <= len(toks) and " ".join(x.bare for x in toks[j : j + n]).lower() \
+                            in lexicon.regions().district:
+                        a = max(a, j + n)
+                        break
                 if a > j:
                     area = text[toks[j].start : toks[a - 1].end]
                     fk = ("office", field_key(surface_head + " " + area))
@@ -534,19 +563,25 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 named_body(t.start, j, "association")
                 i = j
                 continue
-        # schools and universities: "Universitas X"
-        if t.bare in _SCHOOL_HEADS and not known_at(text, t.start):
-            j = i + 1
-            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
-                    and not lexicon.is_title(toks[j].text) and not lexicon.is_degree(toks[j].text):
+        # universities, hospitals, pesantren: "Universitas X", "RSUP Haji Adam Malik" (data/named_heads.tsv)
+        head = _named_head(toks, i) if t.is_cap and not known_at(text, t.start) else None
+        if head is not None:
+            n, kind, titled = head
+            j = i + n
+            while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))) \
+                    and toks[j].text not in ("(", ")", ",") and j - i <= 4 + n \
+                    and (titled or not lexicon.is_title(toks[j].text)) and not lexicon.is_degree(toks[j].text) \
+                    and not _position_word(toks, j):
                 place = at.get(toks[j].start)
-                if place is not None:  # "Universitas Muhammadiyah Malang Sidik Sunaryo": the city closes the name
+                if place is not None and j > i + n:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
                     break
                 j += 1
-            if j > i + 1:
-                named_body(t.start, j, "university")
+            while j > i + n and toks[j - 1].bare.lower() in _DAY_NAMES:
+                j -= 1  # "RS Rupit Kamis (4/1)": the day is the sentence's
+            if j > i + n:
+                named_body(t.start, j, kind)
                 i = j
                 continue
         i += 1

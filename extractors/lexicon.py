@@ -251,6 +251,12 @@ def relative_periods() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
 
 @functools.cache
+def named_heads() -> dict[tuple[str, ...], tuple[str, bool]]:
+    """Words opening a body's own name (``data/named_heads.tsv``): head words -> (kind, titles allowed)."""
+    return {tuple(head.split()): (kind, titles == "yes") for head, kind, titles in _rows("named_heads.tsv", 3)}
+
+
+@functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""
     return frozenset(w.lower() for w in _lines("programme_actions.txt"))

@@ -135,3 +135,19 @@ def test_a_short_form_the_text_defines_in_lower_case_is_not_the_institution_of_t
             "Wajib pajak bisa membayar PKB di Samsat.")
     assert "Partai Kebangkitan Bangsa" not in _names(ex, text)
     assert "Partai Kebangkitan Bangsa" in _names(ex, "Partai Kebangkitan Bangsa (PKB) mengusung calon itu. PKB menang.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Pasien dirujuk ke RSUP Haji Adam Malik di Medan.", "RSUP Haji Adam Malik"),
+        ("Korban dibawa ke Rumah Sakit Rupit Kamis (4/1).", "Rumah Sakit Rupit"),
+        ("Santri Pondok Pesantren Husnul Khotimah pulang.", "Pondok Pesantren Husnul Khotimah"),
+        ("Mahasiswa IAIN Manado berdemo.", "IAIN Manado"),
+        ("Warga berobat ke Puskesmas Martajaya.", "Puskesmas Martajaya"),
+        ("Polsek Medan Sunggal menangkap pelaku.", "Polsek Medan Sunggal"),
+        ("Polsek Percut Sei Tuan menangkap pelaku.", "Polsek Percut Sei Tuan"),
+    ],
+)
+def test_bodies_named_after_a_head_word_or_a_kecamatan(ex: Extractor, text: str, name: str) -> None:
+    assert name in _names(ex, text)
