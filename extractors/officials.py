@@ -59,6 +59,7 @@ _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
 # a name the NER model does not tag is dropped when its first word scores below the first bound
 # and its words on average below the second (chosen on the real-news dev and train splits)
+_ABBREV_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z-]{1,14})\)")
 _NAME_FIRST_MIN = 0.25
 _NAME_MEAN_MIN = 0.4
 # a name's leading words up to the last one scoring under this are the body's, when a word
@@ -407,6 +408,9 @@ class _Scanner:
         """The name could be a person's: the NER model tags it, or its words' character n-grams
         do not read as an office's or a headline's words (:func:`lexicon.name_score`): "Subseksi
         Hanggar", "Pendayagunaan Aparatur Negara", "Penggerak Angkatan" are not names."""
+        short = _ABBREV_AFTER.match(self.text, match.name_end)
+        if short is not None and not match.titles and not self._names_a_body_or_post(short.group(1)):
+            return False  # "Kepala Pusat Veteriner Farma (Pusvetma)": a unit and its short form
         if any(s < match.name_end and match.name_start < e for s, e in self.per_starts.items()):
             return True
         if match.degrees or any(t.lower() not in self.common for t in match.titles):
@@ -416,6 +420,13 @@ class _Scanner:
             return True
         scores = [lexicon.name_score(w) for w in words]
         return not (scores[0] < _NAME_FIRST_MIN and sum(scores) / len(scores) < _NAME_MEAN_MIN)
+
+    def _names_a_body_or_post(self, word: str) -> bool:
+        """A bracketed word after a person's name tags them: a party or body ("Hasan (PPP)"), a post."""
+        from extractors.institutions import known_at
+
+        return known_at(word) is not None or word.lower() in self.office_abbr or bool(_position_at(
+            [Token(word, 0, len(word))], 0)) or word.lower() in lexicon.regions().bare
 
     def claim(self, found: list[OfficialMatch], match: OfficialMatch) -> None:
         """Record ``match``; its name can no longer be read as another official's."""

@@ -241,3 +241,10 @@ def test_short_forms_of_ministers_name_their_ministry(ex: Extractor) -> None:
 
 def test_the_area_in_a_local_post_is_the_body(ex: Extractor) -> None:
     assert _bodies(ex, "Camat Gadingrejo Eko Purwanto membuka acara itu.")["Eko Purwanto"] == "Kecamatan Gadingrejo"
+
+
+def test_a_unit_with_its_short_form_is_no_name_and_the_name_before_the_post_is_read(ex: Extractor) -> None:
+    text = "Hal tersebut disampaikan Agung Suganda, Kepala Pusat Veteriner Farma (Pusvetma) dalam acara itu."
+    assert [o.name for o in ex.extract(text, "2021-01-04").officials] == ["Agung Suganda"]
+    assert [o.name for o in ex.extract("Anggota DPRD Rudi Hartono (PPP) hadir.", "2021-01-04").officials] == \
+        ["Rudi Hartono"]
