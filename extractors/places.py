@@ -31,7 +31,9 @@ _LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
 _VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
           "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik", "masjid", "gereja",
-          "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit", "teluk", "selat", "tanjung"}
+          "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit", "teluk", "selat", "tanjung",
+          # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba", "Suku Sunda"
+          "geopark", "batak", "suku", "bahasa", "etnis"}
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
 _PROGRAMME_WORDS = {"program", "programme", "gerakan", "kegiatan", "lomba", "penghargaan", "predikat", "kategori"}
 _PROGRAMME_NAME = re.compile(r"\b(?:[Pp]rogram|[Gg]erakan)\s+((?:Desa|Kampung|Kelurahan)\s+[A-Z][\w-]+)")

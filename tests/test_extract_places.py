@@ -101,3 +101,11 @@ def test_village_names_are_not_read_without_their_kabupaten() -> None:
 
     names = {p.name for p in Extractor().extract("Warga Loji dan Mandrajaya berkumpul di balai.", "2024-06-04").places}
     assert "Mandrajaya" not in names
+
+
+def test_a_geopark_or_a_people_named_after_a_region_is_no_place() -> None:
+    from extractors import Extractor
+
+    text = "Kawasan itu adalah Geopark Pangandaran. Festival menampilkan ritual adat Batak Toba."
+    names = {p.name for p in Extractor().extract(text, "2024-06-04").places}
+    assert not names & {"Kabupaten Pangandaran", "Pangandaran", "Kabupaten Toba", "Toba"}
