@@ -8,7 +8,7 @@ Three measurements, each the best of ``--repeat`` runs:
 * ``discover``: classify + discover on a 2,000-entry Google News sitemap (lxml) and a
   200-item RSS feed (feedparser), in memory;
 * ``crawl``: the whole bundled demo site (feed, sitemap, two-page listing, 13 articles of
-  which one spans two pages) through :class:`scrapers.crawl.Crawler`, delay 0, parsing
+  which one spans two pages) through :class:`pipeline.engine.Crawler`, delay 0, parsing
   included.
 
 Usage::
@@ -30,7 +30,7 @@ from timing import best_of  # noqa: E402
 
 from pipeline.demo import DemoSite  # noqa: E402
 from pipeline.models import Article, FetchedPage  # noqa: E402
-from scrapers.crawl import Crawler  # noqa: E402
+from pipeline.engine import Crawler  # noqa: E402
 from scrapers.discover import discover  # noqa: E402
 from scrapers.fetch import Fetcher, FetchSettings  # noqa: E402
 

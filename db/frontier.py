@@ -290,7 +290,7 @@ class Frontier:
                 (NEVER, iso_time(now), etag, last_modified, article_url, run_id, url),
             )
 
-    def mark_tried(self, url: str, *, run_id: int) -> None:
+    def mark_tried(self, url: str, *, run_id: int | None = None) -> None:
         """This run looked at the URL but leaves it pending (e.g. outside this run's date range)."""
         with self._tx():
             self._write("UPDATE frontier_urls SET run_id = ? WHERE url = ?", (run_id, url))
@@ -418,3 +418,155 @@ class Frontier:
         ).fetchall()
         wanted = set(sources) if sources is not None else None
         return [FeedHealth(*row) for row in rows if wanted is None or row[1] in wanted]
+
+
+
+@dataclass(slots=True)
+class _MemoryRow:
+    url: str
+    fetch_url: str
+    source: str
+    status: str = "pending"
+    tried: bool = False
+    skip_reason: str | None = None
+    last_error: str | None = None
+    article_url: str | None = None
+
+
+@dataclass(slots=True)
+class _MemoryFeed:
+    source: str
+    kind: str
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    total_failures: int = 0
+    last_error: str | None = None
+
+
+class MemoryFrontier:
+    """The frontier of one crawl held in memory (``warta crawl``, ``warta demo``): the same calls as
+    :class:`Frontier`, so one crawl loop serves both; nothing outlives the object.
+
+    Every URL is handed out at most once, in the order it was found; a failure is final here
+    (the fetcher has retried it already): ``failed`` when retryable, else ``gave_up``.
+    """
+
+    def __init__(self) -> None:
+        self._urls: dict[str, _MemoryRow] = {}
+        self._feeds: dict[str, _MemoryFeed] = {}
+
+    def add_many(
+        self,
+        links: Iterable[tuple[str, str, str | None]],
+        *,
+        source: str,
+        now: float | None = None,
+        revisit_after_s: float | None = None,
+        revisit_window_s: float = 0.0,
+    ) -> dict[str, str]:
+        """Record discovered article URLs (see :meth:`Frontier.add_many`; nothing is revisited)."""
+        out: dict[str, str] = {}
+        for url, fetch_url, _published in links:
+            if url not in out:
+                out[url] = "seen" if url in self._urls else "new"
+                self._urls.setdefault(url, _MemoryRow(url, fetch_url, source))
+        return out
+
+    def due(
+        self, source: str, *, now: float | None = None, limit: int = 1000, run_id: int | None = None
+    ) -> list[FrontierEntry]:
+        """Pending URLs of ``source`` not yet looked at, in the order found."""
+        out: list[FrontierEntry] = []
+        for row in self._urls.values():
+            if len(out) >= limit:
+                break
+            if row.source == source and row.status == "pending" and not row.tried:
+                out.append(FrontierEntry(row.url, row.fetch_url, source, "pending", 0, None, None))
+        return out
+
+    def _settle(self, url: str, status: str) -> _MemoryRow:
+        row = self._urls.setdefault(url, _MemoryRow(url, url, ""))
+        row.status, row.tried = status, True
+        return row
+
+    def mark_done(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_url: str | None = None,
+        run_id: int | None = None,
+        now: float | None = None,
+    ) -> None:
+        """The URL's article is stored (a URL never queued, such as a seed, becomes known as done)."""
+        self._settle(url, "done").article_url = article_url
+
+    def mark_tried(self, url: str, *, run_id: int | None = None) -> None:
+        """Looked at and left pending (outside the date window ...): not handed out again."""
+        if url in self._urls:
+            self._urls[url].tried = True
+
+    def mark_skipped(self, url: str, reason: str, *, run_id: int | None = None, now: float | None = None) -> None:
+        """Fetched but not kept."""
+        self._settle(url, "skipped").skip_reason = reason
+
+    def mark_failed(
+        self,
+        url: str,
+        error: str,
+        *,
+        retryable: bool,
+        max_attempts: int,
+        backoff_s: float,
+        run_id: int | None = None,
+        now: float | None = None,
+    ) -> str:
+        """Count the failure, final within one crawl: ``failed`` when retryable, else ``gave_up``."""
+        status = "failed" if retryable and max_attempts > 1 else "gave_up"
+        self._settle(url, status).last_error = error[:500]
+        return status
+
+    def counts(self, source: str | None = None) -> dict[str, int]:
+        """Number of URLs per status (all sources, or one)."""
+        out: dict[str, int] = {}
+        for row in self._urls.values():
+            if source is None or row.source == source:
+                out[row.status] = out.get(row.status, 0) + 1
+        return out
+
+    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
+        """``(etag, last_modified)`` of a discovery page fetched earlier through this object."""
+        feed = self._feeds.get(url)
+        return (feed.etag, feed.last_modified) if feed else (None, None)
+
+    def feed_ok(
+        self,
+        url: str,
+        *,
+        source: str,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: float | None = None,
+    ) -> None:
+        """A discovery page was fetched."""
+        feed = self._feeds.setdefault(url, _MemoryFeed(source, kind))
+        feed.etag, feed.last_modified = etag or feed.etag, last_modified or feed.last_modified
+        feed.failures, feed.last_error = 0, None
+
+    def feed_failed(self, url: str, error: str, *, source: str, kind: str, now: float | None = None) -> int:
+        """A discovery page failed; returns its failures in a row."""
+        feed = self._feeds.setdefault(url, _MemoryFeed(source, kind))
+        feed.failures += 1
+        feed.total_failures += 1
+        feed.last_error = error[:500]
+        return feed.failures
+
+    def failing_feeds(self, min_failures: int = 1, sources: Iterable[str] | None = None) -> list[FeedHealth]:
+        """Discovery pages that failed at least ``min_failures`` times in a row."""
+        wanted = set(sources) if sources is not None else None
+        return [FeedHealth(url, f.source, f.kind, f.failures, f.total_failures, None, f.last_error)
+                for url, f in self._feeds.items()
+                if f.failures >= min_failures and (wanted is None or f.source in wanted)]

@@ -37,7 +37,7 @@ class _Progress:
 
     def run_stats(self, stats: "RunStats") -> None:
         """Callback for the crawl runner."""
-        self(stats.articles, None, f" articles, {stats.failed} failed")
+        self(stats.articles, None, f" articles, {stats.failed_urls} failed")
 
     def close(self) -> None:
         if self.shown:
@@ -730,13 +730,16 @@ def reextract_command(db_path: str, since: str | None) -> None:
 def _print_run(stats: "RunStats") -> None:
     click.echo(
         f"articles: {stats.articles} (new {stats.inserted}, updated {stats.updated}, "
-        f"unchanged {stats.unchanged}), failed URLs: {stats.failed}, {stats.duration_s:.1f} s"
+        f"unchanged {stats.unchanged}), failed URLs: {stats.failed_urls}, {stats.duration_s:.1f} s"
     )
+    if stats.skipped:
+        click.echo("skipped: " + ", ".join(f"{reason} {n}" for reason, n in stats.skipped.most_common()))
     if stats.facts:
         click.echo("facts: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.facts.items())))
     for failure in stats.failures[:10]:
-        hint = _FAILURE_HINTS.get(failure["kind"], "")
-        click.echo(f"  failed {failure['url']}: {failure['kind']}: {failure['error']}{hint}", err=True)
+        hint = _FAILURE_HINTS.get(failure.get("error_kind", ""), "")
+        click.echo(f"  {'skipped' if failure.get('status') == 'skipped' else 'failed'} {failure['url']}: "
+                   f"{failure['error']}{hint}", err=True)
     if len(stats.failures) > 10:
         click.echo(f"  ... and {len(stats.failures) - 10} more failed URLs (warta stats --json lists them)", err=True)
 
@@ -824,7 +827,7 @@ def crawl_command(
     finally:
         bar.close()
     _print_run(stats)
-    if stats.articles == 0 and stats.failed:
+    if stats.articles == 0 and stats.failed_urls:
         sys.exit(1)
 
 

@@ -34,7 +34,7 @@ import logging
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,10 +150,15 @@ class Source:
 
     def wants(self, title: str, text: str) -> bool:
         """True when the article passes this source's keyword filter."""
-        if not self.settings.keywords:
-            return True
-        haystack = f"{title}\n{text}".casefold()
-        return any(k.casefold() in haystack for k in self.settings.keywords)
+        return keyword_match(self.settings.keywords, title, text)
+
+
+def keyword_match(keywords: Sequence[str], title: str, text: str) -> bool:
+    """True when ``title`` or ``text`` contains one of ``keywords`` (case-insensitive); none keeps all."""
+    if not keywords:
+        return True
+    haystack = f"{title}\n{text}".casefold()
+    return any(k.casefold() in haystack for k in keywords)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,20 +36,16 @@ import sqlite3
 import sys
 import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, cast
-from urllib.parse import urlsplit
 
-from db.exceptions import LoadError, StoreError
+from db.exceptions import StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
-from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage
-from pipeline.protocols import FactExtractor, Frontier, Loader, PageFetcher
-from pipeline.run import ItemFailed, extract_and_load
+from pipeline.engine import CrawlRules, DateWindow, SourceCrawl
+from pipeline.models import Article, ArticleFacts
+from pipeline.protocols import FactExtractor, Frontier, Loader
 from pipeline.stats import (
     EXIT_CODES,
     EXIT_CONFIG,
@@ -66,8 +62,6 @@ from pipeline.stats import (
 )
 
 if TYPE_CHECKING:
-    from db.frontier import FrontierEntry
-    from pipeline.models import ArticleFacts
     from scrapers.fetch import FetchSettings
 
 logger = logging.getLogger(__name__)
@@ -80,12 +74,6 @@ __all__ = [
     "EXIT_PARTIAL", "EXIT_STALE_LOCK", "EXIT_STORE", "ConfigError", "LockedError", "RunStats",
     "StaleLockError", "StoreError", "ingest", "run_ingest",
 ]
-
-#: Skip reason of URLs whose host asked for a long pause (Retry-After): they wait for a later run.
-_DEFERRED = "host asked to wait (Retry-After)"
-
-#: Discovery link kinds followed as discovery pages (the rest are articles or ignored).
-_NAV_KINDS = ("feed", "sitemap", "listing")
 
 
 class LockedError(RuntimeError):
@@ -255,290 +243,26 @@ def check_store(db_path: str | Path) -> None:
 # --------------------------------------------------------------------------- the run
 
 
-def _in_range(
-    published: dt.datetime | None, since: dt.date | None, until: dt.date | None, *, margin_days: int = 0
-) -> str | None:
-    """The skip reason when ``published`` falls outside [since, until] (dates inclusive), else None.
+def source_crawl(
+    source: Source,
+    *,
+    frontier: Frontier,
+    store: Loader,
+    stats: RunStats,
+    run_id: int,
+    window: DateWindow,
+    stop: Callable[[], bool],
+    progress: ProgressCallback | None,
+    clock: Callable[[], float],
+    ready_at: Callable[[str], float] | None = None,
+) -> SourceCrawl:
+    """The engine's crawl of one configured source into ``store`` over ``frontier``."""
 
-    The day is the one in ``published``'s own time zone (the outlet's, for a parsed article);
-    feeds often restate times in UTC, so links are checked with a day of margin and the
-    article itself decides.
-    """
-    if published is None:
-        return None
-    day = published.date()
-    margin = dt.timedelta(days=margin_days)
-    if since is not None and day < since - margin:
-        return "published before --since"
-    if until is not None and day > until + margin:
-        return "published after --until"
-    return None
+    def deliver(article: Article, facts: ArticleFacts | None) -> str:
+        return store.load(article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
 
-
-class _SourceRun:
-    """Ingest one source: discovery pages first, then every due article, within max_pages."""
-
-    def __init__(
-        self,
-        source: Source,
-        *,
-        fetcher: PageFetcher,
-        frontier: Frontier,
-        store: Loader,
-        extractor: FactExtractor,
-        summary: RunStats,
-        run_id: int,
-        since: dt.date | None,
-        until: dt.date | None,
-        stop: Callable[[], bool],
-        progress: ProgressCallback | None,
-        clock: Callable[[], float],
-    ) -> None:
-        self.source = source
-        self.fetcher = fetcher
-        self.frontier = frontier
-        self.store = store
-        self.extractor = extractor
-        self.summary = summary
-        self.run_id = run_id
-        self.since = since
-        self.until = until
-        self.stop = stop
-        self.progress = progress
-        self.clock = clock
-        self.budget = source.settings.max_pages
-
-    def _tick(self) -> None:
-        if self.progress is not None:
-            self.progress(self.summary)
-
-    def run(self) -> None:
-        self.discover()
-        if not self.stop():
-            self.articles()
-
-    # -- discovery -------------------------------------------------------------------
-
-    def discover(self) -> None:
-        from scrapers.canonical import canonicalize
-        from scrapers.discover import discover
-        from scrapers.exceptions import DiscoveryError, FetchError, HostDeferred
-
-        settings = self.source.settings
-        queue: deque[tuple[str, str]] = deque(self.source.seeds)
-        visited: set[str] = set()
-        # Discovery pages found on other discovery pages (sitemap children, listing pagers) may use
-        # at most half of the page budget, so a huge sitemap index never starves the articles.
-        nav_budget = max(len(queue), self.budget // 2)
-        while queue and self.budget > 0 and nav_budget > 0 and not self.stop():
-            url, kind = queue.popleft()
-            if url in visited:
-                continue
-            nav_budget -= 1
-            visited.add(url)
-            etag, last_modified = self.frontier.feed_validators(url)
-            self.budget -= 1
-            try:
-                with self.summary.timed("fetch"):
-                    page: FetchedPage = self.fetcher.fetch(
-                        url, etag=etag, last_modified=last_modified, conditional=bool(etag or last_modified)
-                    )
-            except HostDeferred as exc:  # the host asked for a long pause: not a failure of the feed
-                self.summary.skipped[_DEFERRED] += 1
-                logger.warning("deferred source=%s url=%s: %s", self.source.name, url, exc)
-                continue
-            except FetchError as exc:
-                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
-                continue
-            if page.not_modified:
-                self.summary.not_modified += 1
-                self.frontier.feed_ok(url, source=self.source.name, kind=kind, now=self.clock())
-                logger.info("not modified source=%s url=%s", self.source.name, url)
-                self._tick()
-                continue
-            self.summary.pages_fetched += 1
-            bad_links: list[FailedFetch] = []
-            try:
-                with self.summary.timed("discover"):
-                    links: list[DiscoveredLink] = discover(page, bad_links=bad_links)
-            except DiscoveryError as exc:
-                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
-                continue
-            except Exception as exc:  # a discovery bug on one document must not stop the run
-                logger.exception("discovery failed source=%s url=%s", self.source.name, url)
-                self._feed_failed(url, kind, f"{type(exc).__name__}: {exc}")
-                continue
-            for bad in bad_links:  # the document's other links are still used
-                self.summary.skipped["unusable link"] += 1
-                self.summary.failures.append({"url": bad.url, "error": f"{bad.kind}: {bad.error}",
-                                              "source": self.source.name, "status": "skipped"})
-            if not links:  # a news feed never lists nothing: it moved, or now serves another page
-                self._feed_failed(url, kind, f"no links found on {page.final_url}: check the URL in the config")
-                continue
-            hosts = self.source.hosts
-            articles: list[tuple[str, str, str | None]] = []
-            for link in links:
-                host = (urlsplit(link.url).hostname or "").lower()
-                if link.kind in _NAV_KINDS:
-                    # a child sitemap last changed before --since holds nothing this run wants
-                    stale = link.kind == "sitemap" and _in_range(link.published, self.since, None, margin_days=1)
-                    if host in hosts and link.url not in visited and not stale:
-                        queue.append((link.url, link.kind))
-                    continue
-                if link.kind != "article":
-                    continue
-                if host not in hosts:
-                    self.summary.skipped["other host"] += 1
-                    continue
-                reason = _in_range(link.published, self.since, self.until, margin_days=1)
-                if reason:
-                    self.summary.skipped[reason] += 1
-                    continue
-                published = link.published.isoformat() if link.published else None
-                articles.append((canonicalize(link.url), link.url, published))
-            outcome = self.frontier.add_many(
-                articles,
-                source=self.source.name,
-                now=self.clock(),
-                revisit_after_s=settings.revisit_after_hours * 3600 if settings.revisit_window_days else None,
-                revisit_window_s=settings.revisit_window_days * 86400,
-            )
-            new = sum(1 for v in outcome.values() if v == "new")
-            revisits = sum(1 for v in outcome.values() if v == "revisit")
-            self.summary.discovered += new
-            self.summary.revisits += revisits
-            # Validators only after the links are committed: a kill in between refetches the feed.
-            self.frontier.feed_ok(
-                url, source=self.source.name, kind=kind, etag=page.etag,
-                last_modified=page.last_modified, now=self.clock(),
-            )
-            logger.info(
-                "discovered source=%s url=%s links=%d new=%d revisits=%d",
-                self.source.name, url, len(links), new, revisits,
-            )
-            self._tick()
-
-    def _feed_failed(self, url: str, kind: str, error: str) -> None:
-        runs = self.frontier.feed_failed(url, error, source=self.source.name, kind=kind, now=self.clock())
-        self.summary.feeds_failed += 1
-        self.summary.failures.append({"url": url, "error": error, "source": self.source.name, "kind": kind})
-        logger.warning("feed failed source=%s url=%s runs_in_a_row=%d error=%s", self.source.name, url, runs, error)
-        self._tick()
-
-    # -- articles --------------------------------------------------------------------
-
-    def articles(self) -> None:
-        while self.budget > 0 and not self.stop():
-            batch = self.frontier.due(
-                self.source.name, now=self.clock(), limit=min(self.budget, 200), run_id=self.run_id
-            )
-            if not batch:
-                return
-            for entry in batch:
-                if self.budget <= 0 or self.stop():
-                    return
-                self.budget -= 1
-                self.article(entry)
-                self._tick()
-
-    def article(self, entry: FrontierEntry) -> None:
-        from scrapers.exceptions import FetchError, HostDeferred, NotAnArticle, ParseError
-
-        try:
-            with self.summary.timed("fetch"):
-                page: FetchedPage = self.fetcher.fetch(
-                    entry.fetch_url, etag=entry.etag, last_modified=entry.last_modified,
-                    conditional=bool(entry.etag or entry.last_modified),
-                )
-            if page.not_modified:
-                self.summary.not_modified += 1
-                self.frontier.mark_done(entry.url, run_id=self.run_id, now=self.clock())
-                logger.info("not modified url=%s", entry.url)
-                return
-            self.summary.pages_fetched += 1
-            with self.summary.timed("parse"):
-                article = _article_from_page(self.fetcher, page)
-        except HostDeferred as exc:  # left pending, no attempt counted: the host is asked again next run
-            self.frontier.mark_tried(entry.url, run_id=self.run_id)
-            self.summary.skipped[_DEFERRED] += 1
-            logger.info("deferred url=%s: %s", entry.url, exc)
-            return
-        except FetchError as exc:
-            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=exc.retryable)
-            return
-        except NotAnArticle as exc:
-            self._skip(entry, "not an article", str(exc))
-            return
-        except ParseError as exc:
-            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
-            return
-        except Exception as exc:  # a value no parser expected (a date in year 9999 ...): this URL only
-            logger.exception("parsing failed url=%s", entry.url)
-            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=False)
-            return
-        reason = _in_range(article.published, self.since, self.until)
-        if reason:  # a property of this run, not of the URL: it stays pending for runs without the range
-            self.frontier.mark_tried(entry.url, run_id=self.run_id)
-            self.summary.skipped[reason] += 1
-            logger.info("skipped url=%s reason=%r", entry.url, reason)
-            return
-        if not self.source.wants(article.title, article.text):
-            self._skip(entry, "keyword filter", article.title)
-            return
-        try:
-            facts, result = extract_and_load(article, self.extractor, self.store, run_id=self.run_id,
-                                             stats=self.summary)
-        except ItemFailed as failed:
-            cause = failed.__cause__
-            if not isinstance(cause, LoadError):  # an extractor bug must not stop a nightly run; logged in full
-                logger.error("extraction failed url=%s", entry.url, exc_info=cause)
-            self._failed(entry, f"{type(cause).__name__}: {cause}", retryable=True)
-            return
-        except sqlite3.Error as exc:  # as before the shared step: the store's busy moment costs this URL only
-            logger.exception("extraction failed url=%s", entry.url)
-            self._failed(entry, f"{type(exc).__name__}: {exc}", retryable=True)
-            return
-        # The load has committed; marking done afterwards is idempotent (a kill here reloads as unchanged).
-        self.frontier.mark_done(
-            entry.url, etag=page.etag, last_modified=page.last_modified,
-            article_url=article.canonical_url, run_id=self.run_id, now=self.clock(),
-        )
-        status = result.status
-        setattr(self.summary, status, getattr(self.summary, status) + 1)
-        self.summary.parsed += 1
-        if status != "unchanged":
-            self.summary.facts.update(facts.counts())
-        logger.info("%s url=%s facts=%d", status, article.canonical_url, sum(facts.counts().values()))
-
-    def _skip(self, entry: FrontierEntry, reason: str, detail: str) -> None:
-        self.frontier.mark_skipped(entry.url, reason, run_id=self.run_id, now=self.clock())
-        self.summary.skipped[reason] += 1
-        logger.info("skipped url=%s reason=%r detail=%r", entry.url, reason, detail[:200])
-
-    def _failed(self, entry: FrontierEntry, error: str, *, retryable: bool) -> None:
-        settings = self.source.settings
-        status = self.frontier.mark_failed(
-            entry.url, error, retryable=retryable, max_attempts=settings.max_attempts,
-            backoff_s=settings.retry_backoff_minutes * 60, run_id=self.run_id, now=self.clock(),
-        )
-        if status == "gave_up":
-            self.summary.gave_up += 1
-        else:
-            self.summary.failed += 1
-        self.summary.failures.append({"url": entry.fetch_url, "error": error, "source": self.source.name,
-                                      "status": status, "attempts": entry.attempts + 1})
-        logger.warning("fetch failed url=%s status=%s attempts=%d error=%s",
-                       entry.fetch_url, status, entry.attempts + 1, error)
-
-
-def _article_from_page(fetcher: PageFetcher, page: FetchedPage) -> Article:
-    """Parse a fetched article page, fetching and joining its further pages when it has any."""
-    from scrapers.crawl import assemble_article
-
-    article, failures = assemble_article(lambda u: fetcher.fetch(u, conditional=False), page.url, first=page)
-    for failure in failures:
-        logger.warning("incomplete article url=%s page=%s error=%s", page.url, failure.url, failure.error)
-    return article
+    return SourceCrawl(CrawlRules.from_source(source, window), frontier=frontier, deliver=deliver, stats=stats,
+                       run_id=run_id, stop=stop, progress=progress, clock=clock, ready_at=ready_at)
 
 
 class _LazyExtractor:
@@ -664,6 +388,7 @@ def ingest(
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}", path=config.path)
     check_store(db_path)
+    window = DateWindow(since, until)
     user_stop = stop or (lambda: False)
     summary = RunStats(sources=[s.name for s in selected])
     if max_run_seconds is None:
@@ -696,11 +421,9 @@ def ingest(
             def run_source(source: Source, stats: RunStats, frontier_: Frontier, store_: Loader,
                            extractor_: FactExtractor, progress_: ProgressCallback | None) -> None:
                 with Fetcher(settings[source.name], politeness=source.settings.politeness, gates=gates) as fetcher:
-                    _SourceRun(
-                        source, fetcher=fetcher, frontier=frontier_, store=store_, extractor=extractor_,
-                        summary=stats, run_id=run_id, since=since, until=until, stop=should_stop,
-                        progress=progress_, clock=clock,
-                    ).run()
+                    source_crawl(source, frontier=frontier_, store=store_, stats=stats, run_id=run_id,
+                                 window=window, stop=should_stop, progress=progress_, clock=clock,
+                                 ready_at=fetcher.ready_at).run(fetcher, extractor_)
 
             try:
                 if jobs <= 1:

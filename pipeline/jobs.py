@@ -12,7 +12,7 @@
 
 A *site group* joins the sources whose seeds share a politeness unit (``politeness = site``:
 every ``*.tribunnews.com`` source is one group), so two workers never fetch from one unit.
-The crawl loop is the same as the sequential run's (``pipeline.ingest._SourceRun``); only the
+The crawl loop is the same as the sequential run's (``pipeline.engine.SourceCrawl``); only the
 seams differ: the frontier and the loader are :class:`Coordinator` proxies, so every write
 happens on the coordinator's thread, in the order the worker asked for it (an article's load
 commits before its URL is marked done, as in the sequential run).

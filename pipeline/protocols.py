@@ -92,7 +92,7 @@ class Frontier(Protocol):
         """The URL's article is stored (called only after the load committed)."""
         ...
 
-    def mark_tried(self, url: str, *, run_id: int) -> None:
+    def mark_tried(self, url: str, *, run_id: int | None = None) -> None:
         """Leave the URL pending, but not again in this run."""
         ...
 

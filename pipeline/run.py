@@ -1,10 +1,9 @@
-"""The runner: a plain loop over the stages, discover/fetch/parse -> extract -> load.
+"""``warta crawl`` and ``warta demo``: seeds into the store through the crawl engine.
 
-Each stage is one typed callable from its own package; this module is the only place
-that ties ``scrapers``, ``extractors`` and ``db`` together (see ``pipeline/models.py``).
-Expected per-item outcomes (a failed fetch, a page that is not an article) are counted
-and logged, never raised out of the loop; so is any error extracting or loading one article.
-Only the store's own errors (disk full, damaged file) stop a run.
+The loop itself is ``pipeline/engine.py`` (shared with ``warta ingest``), here over an
+in-memory frontier. Expected per-item outcomes (a failed fetch, a page that is not an article)
+are counted and logged, never raised out of the loop; so is any error extracting or loading
+one article. Only the store's own errors (disk full, damaged file) stop a run.
 """
 
 from __future__ import annotations
@@ -16,132 +15,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from pipeline.models import Article, FailedFetch
+from pipeline.models import Article, ArticleFacts
 from pipeline.stats import ProgressCallback, RunStats
 
 if TYPE_CHECKING:
     from db.search import SearchHit
-    from db.store import LoadResult
-    from pipeline.models import ArticleFacts
-    from pipeline.protocols import FactExtractor, Loader
 
-__all__ = [
-    "DEMO_QUERY", "DemoReport", "ItemFailed", "ProgressCallback", "RunStats", "crawl", "demo", "extract_and_load",
-    "process_items",
-]
+__all__ = ["DEMO_QUERY", "DemoReport", "ProgressCallback", "RunStats", "crawl", "demo"]
 
 logger = logging.getLogger(__name__)
-
-def process_items(
-    items: Iterable[Article | FailedFetch],
-    store: Loader,
-    extractor: FactExtractor,
-    *,
-    run_id: int | None = None,
-    progress: ProgressCallback | None = None,
-) -> RunStats:
-    """Extract facts from each article and load both into ``store``; count failures.
-
-    Args:
-        items: what the crawler yields, articles and failed fetches.
-        store: where articles go (an open ``db.store.Store``).
-        extractor: makes the facts (an ``extractors.Extractor``).
-        run_id: the ``runs`` row this load belongs to.
-        progress: called after each item.
-
-    Returns:
-        The run's statistics.
-    """
-    stats = RunStats()
-    for item in items:
-        if isinstance(item, FailedFetch):
-            stats.failed += 1
-            stats.failures.append(
-                {"url": item.url, "kind": item.kind, "error": item.error, "status": item.status}
-            )
-            logger.info("failed %s: %s (%s)", item.url, item.error, item.kind)  # counted; the CLI prints them
-        else:
-            try:
-                facts, result = extract_and_load(item, extractor, store, run_id=run_id)
-            except ItemFailed as failed:  # one article's bad value must not end the run
-                cause = failed.__cause__
-                logger.error("could not extract or load %s", item.canonical_url, exc_info=cause)
-                stats.failed += 1
-                stats.failures.append(
-                    {"url": item.url, "kind": type(cause).__name__, "error": str(cause), "status": None}
-                )
-                if progress is not None:
-                    progress(stats)
-                continue
-            stats.articles += 1
-            status = result.status
-            setattr(stats, status, getattr(stats, status) + 1)
-            stats.facts.update(facts.counts())
-            logger.info("%s %s", status, item.canonical_url)
-        if progress is not None:
-            progress(stats)
-    stats.duration_s = time.monotonic() - stats.started
-    return stats
-
-
-class ItemFailed(Exception):
-    """Extracting or loading one article failed; the run goes on. ``__cause__`` is the error."""
-
-
-def extract_and_load(
-    article: Article, extractor: FactExtractor, store: Loader, *, run_id: int | None,
-    stats: RunStats | None = None,
-) -> tuple[ArticleFacts, LoadResult]:
-    """The step every crawl loop ends an article with: extract its facts, load both.
-
-    Args:
-        article: the parsed article.
-        extractor: makes the facts.
-        store: loads article and facts in one transaction.
-        run_id: the ``runs`` row the load belongs to.
-        stats: gets the time spent per stage (``extract``, ``load``).
-
-    Returns:
-        The facts and what the load did.
-
-    Raises:
-        ItemFailed: this article could not be extracted or loaded (a LoadError, an extractor
-            bug); nothing of it was stored.
-        StoreError, sqlite3.Error: the store itself failed (disk full, damaged): the run stops.
-    """
-    timing = stats if stats is not None else RunStats()
-    try:
-        with timing.timed("extract"):
-            facts = extractor.extract(article.text, article.published, article.outlet)
-        with timing.timed("load"):
-            result = store.load(article, facts, run_id=run_id)
-    except Exception as exc:
-        if _is_store_failure(exc):
-            raise
-        raise ItemFailed(str(exc)) from exc
-    return facts, result
-
-
-def _is_store_failure(exc: BaseException) -> bool:
-    """True for errors of the store itself (disk full, damaged file), which stop a run; a
-    LoadError is about one article and does not."""
-    import sqlite3
-
-    from db.exceptions import LoadError, StoreError
-
-    return isinstance(exc, sqlite3.Error) or (isinstance(exc, StoreError) and not isinstance(exc, LoadError))
-
-
-def _usable_url(url: str) -> bool:
-    """An http(s) URL with a host and a valid port ("http://[::1" and port 99999999 are not)."""
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises on a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def crawl(
@@ -176,38 +59,43 @@ def crawl(
         ValueError: a seed is not an http(s) URL (checked before anything loads).
         StoreError: ``db_path`` is not a warta store, or its folder is missing or read-only.
     """
+    from db.frontier import MemoryFrontier
     from db.store import Store, check_store_path
     from extractors import Extractor
-    from scrapers.crawl import Crawler
+    from pipeline.engine import CrawlRules, DateWindow, SourceCrawl, usable_url
     from scrapers.fetch import Fetcher, FetchSettings
 
-    seeds = list(seeds)
-    bad = [s for s in seeds if not _usable_url(s)]
+    seeds = [s.strip() for s in seeds if s.strip()]
+    bad = [s for s in seeds if not usable_url(s)]
     if bad:
         raise ValueError(f"not an http(s) URL: {', '.join(repr(s) for s in bad)}; give feed, sitemap, "
                          "listing or article URLs such as https://sumsel.tribunnews.com/rss")
     check_store_path(db_path)  # before the models load and anything is fetched
     settings = FetchSettings.from_mapping(dict(fetch_settings or {}))
+    rules = CrawlRules.for_seeds(seeds, name=command, allowed_hosts=allowed_hosts or (),
+                                 window=DateWindow(since, until), max_pages=max_pages)
     extractor = Extractor()
     with Fetcher(settings) as fetcher, Store.open(db_path) as store:
-        crawler = Crawler(
-            fetcher,
-            max_pages=max_pages,
-            since=since,
-            until=until,
-            allowed_hosts=list(allowed_hosts) if allowed_hosts else None,
-        )
         run_id = store.start_run(command)
-        status = "failed"
-        stats = RunStats()
+        stats = RunStats(run_id=run_id, sources=[command])
+
+        def deliver(article: Article, facts: ArticleFacts | None) -> str:
+            return store.load(article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
+
+        engine = SourceCrawl(rules, frontier=MemoryFrontier(), deliver=deliver, stats=stats, run_id=run_id,
+                             progress=progress, ready_at=fetcher.ready_at)
         try:
-            stats = process_items(crawler.crawl(seeds), store, extractor, run_id=run_id, progress=progress)
-            status = "partial" if stats.failed else "ok"
+            engine.run(fetcher, extractor)
+            stats.status = "partial" if stats.failed_urls else "ok"
         except KeyboardInterrupt:
-            status = "interrupted"
+            stats.status = "interrupted"
+            raise
+        except BaseException:
+            stats.status = "failed"
             raise
         finally:
-            store.finish_run(run_id, stats.as_dict(), status)
+            stats.duration_s = time.monotonic() - stats.started
+            store.finish_run(run_id, stats.as_dict(), stats.status)
     return stats
 
 

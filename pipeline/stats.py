@@ -46,6 +46,10 @@ EXIT_LABELS: dict[int, str] = {
 }
 
 
+#: Skip reason of a link on a discovery page that is no usable URL (``http://[::1``).
+UNUSABLE_LINK = "unusable link"
+
+
 @dataclass(slots=True)
 class RunStats:
     """What one crawl, demo or ingest run did; saved as the ``counts`` of its ``runs`` row."""
@@ -135,6 +139,12 @@ class RunStats:
     @articles.setter
     def articles(self, value: int) -> None:
         self.parsed = value
+
+    @property
+    def failed_urls(self) -> int:
+        """URLs that could not be fetched, read or parsed this run: failed (retried later), given
+        up, discovery pages that failed, and unusable links (what ``warta crawl`` reports)."""
+        return self.failed + self.gave_up + self.feeds_failed + self.skipped[UNUSABLE_LINK]
 
     @property
     def stored(self) -> int:

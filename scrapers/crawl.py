@@ -1,45 +1,28 @@
-"""Crawling: seeds (feeds, sitemaps, listing pages, articles) in, articles and failures out.
+"""One article from its pages: fetch, parse, and join the pages of a multi-page article.
 
-:class:`Crawler` is deliberately sequential: one thread, one frontier queue per host, and
-each step takes the host whose politeness delay (``FetchSettings.delay`` or robots.txt
-Crawl-delay, see :meth:`scrapers.fetch.Fetcher.ready_at`) ends first, so hosts are
-interleaved instead of waiting on one another, with no locks or thread pools to reason about.
-Every outcome is logged; every URL that fails becomes a :class:`~pipeline.models.FailedFetch`
-(with ``retryable`` and ``attempts``) in the output stream, and nothing a server sends ends
-the crawl.
+:func:`assemble_article` asks the site adapter for an all-pages variant (``?page=all``,
+``?single=1``) first; otherwise it follows ``next_page_urls`` and joins the pages with
+:func:`scrapers.adapters.join_pages`. :func:`failed_fetch` turns an error into the
+:class:`~pipeline.models.FailedFetch` record a crawl reports.
 
-Order: per host, articles already discovered are fetched before further feeds, sitemaps and
-listing pages (listing -> its articles -> next page), so ``max_pages`` is spent on articles.
-
-Deduplication: a URL is fetched at most once per crawl (keyed by
-:func:`scrapers.canonical.canonicalize`, or by :func:`scrapers.discover.strip_tracking` for
-feeds, sitemaps and listing pages, whose ``page=`` matters), and an article whose
-``canonical_url`` was already yielded is skipped (mirrors, rel=canonical).
-
-Multi-page articles: :func:`fetch_article` asks the site adapter for an all-pages variant
-(``?page=all``, ``?single=1``) first; otherwise it follows ``next_page_urls`` and joins the
-pages with :func:`scrapers.adapters.join_pages`.
+The crawl loop that uses them (frontier, budgets, filters, deduplication) is
+``pipeline/engine.py``, one for ``warta crawl``, ``demo`` and ``ingest``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from pipeline.models import Article, DiscoveredLink, FailedFetch, FetchedPage, LinkKind
+from pipeline.models import Article, FailedFetch, FetchedPage
 from scrapers.adapters import adapter_for, join_pages
-from scrapers.canonical import canonicalize
-from scrapers.discover import classify, discover, filter_links, in_window, site_key, strip_tracking
-from scrapers.exceptions import FetchError, ParseError, WartaScraperError
+from scrapers.exceptions import FetchError, ParseError
 from scrapers.fetch import Fetcher
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Crawler", "assemble_article", "failed_fetch", "fetch_article"]
+__all__ = ["MAX_ARTICLE_PAGES", "assemble_article", "failed_fetch", "fetch_article"]
 
 #: Most pages joined into one article (a pager that never ends is cut here).
 MAX_ARTICLE_PAGES = 20
@@ -155,195 +138,3 @@ def fetch_article(fetcher: Fetcher, url: str, *, max_pages: int = MAX_ARTICLE_PA
     for failure in failures:
         logger.warning("article %s is incomplete: %s failed (%s)", url, failure.url, failure.error)
     return article
-
-
-@dataclass(slots=True)
-class _Task:
-    url: str
-    kind: LinkKind | None
-    """None for seeds (classified after fetching)."""
-    source: str | None = None
-
-
-@dataclass(slots=True)
-class _HostQueue:
-    """One host's frontier: articles already found go before further feeds/sitemaps/listings,
-    so a page budget is spent on articles rather than on walking every index page first."""
-
-    articles: deque[_Task] = field(default_factory=deque)
-    documents: deque[_Task] = field(default_factory=deque)
-
-    def push(self, task: _Task) -> None:
-        (self.articles if task.kind == "article" else self.documents).append(task)
-
-    def pop(self) -> _Task:
-        return self.articles.popleft() if self.articles else self.documents.popleft()
-
-    def __len__(self) -> int:
-        return len(self.articles) + len(self.documents)
-
-
-class Crawler:
-    """Crawl seeds into a stream of articles and failed URLs.
-
-    Args:
-        fetcher: does every request (politeness, robots.txt, limits).
-        max_pages: most HTTP fetches in one crawl (every page of every document counts).
-        since: skip links and articles dated before this (naive = UTC).
-        until: skip links and articles dated after this.
-        allowed_hosts: other sites whose links may be followed; the seeds' sites always are.
-            A site is a registrable domain (``tribunnews.com`` covers every regional host).
-        max_article_pages: most pages joined into one article.
-    """
-
-    def __init__(
-        self,
-        fetcher: Fetcher,
-        *,
-        max_pages: int = 200,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-        allowed_hosts: Iterable[str] | None = None,
-        max_article_pages: int = MAX_ARTICLE_PAGES,
-    ) -> None:
-        if max_pages < 1:
-            raise ValueError(f"max_pages must be at least 1, got {max_pages}")
-        self.fetcher = fetcher
-        self.max_pages = max_pages
-        self.since = since
-        self.until = until
-        self.allowed_sites = {site_key(h if "//" in h else f"http://{h}/") for h in (allowed_hosts or ())}
-        self.max_article_pages = max_article_pages
-        self.pages_fetched = 0
-
-    # ---------------------------------------------------------------- public
-
-    def crawl(self, seeds: Iterable[str]) -> Iterator[Article | FailedFetch]:
-        """Crawl from ``seeds``, yielding each new article and each failed URL.
-
-        Args:
-            seeds: feed, sitemap, listing page or article URLs, in any mix.
-
-        Yields:
-            :class:`Article` for every distinct article (by canonical URL), and
-            :class:`FailedFetch` for every URL that could not be fetched, read or parsed.
-        """
-        self.pages_fetched = 0
-        sites = set(self.allowed_sites)
-        queues: dict[str, _HostQueue] = {}
-        seen: set[str] = set()
-        yielded: set[str] = set()
-
-        def enqueue(task: _Task) -> None:
-            key = canonicalize(task.url) if task.kind == "article" else strip_tracking(task.url)
-            if key in seen:
-                return
-            seen.add(key)
-            parts = urlsplit(task.url)
-            queues.setdefault(f"{parts.scheme}://{parts.netloc}", _HostQueue()).push(task)
-
-        for seed in seeds:
-            seed = seed.strip()
-            if not seed:
-                continue
-            try:
-                usable = urlsplit(seed).scheme in ("http", "https") and bool(site_key(seed))
-            except ValueError:  # "http://[::1", a port out of range
-                usable = False
-            if not usable:
-                yield FailedFetch(url=seed, error=f"seed {seed!r} is not an http(s) URL", kind="InvalidSeed")
-                continue
-            sites.add(site_key(seed))
-            enqueue(_Task(seed, None))
-
-        while any(queues.values()):
-            if self.pages_fetched >= self.max_pages:
-                left = sum(len(q) for q in queues.values())
-                logger.warning("max_pages=%d reached; %d queued URLs not fetched", self.max_pages, left)
-                return
-            host = min((h for h, q in queues.items() if q), key=lambda h: self.fetcher.ready_at(h + "/"))
-            task = queues[host].pop()
-            for item in self._process(task):
-                if isinstance(item, DiscoveredLink):
-                    if site_key(item.url) not in sites:
-                        logger.debug("off-site link not followed: %s (from %s)", item.url, item.source)
-                        continue
-                    enqueue(_Task(item.url, item.kind, item.source))
-                elif isinstance(item, Article):
-                    if item.canonical_url in yielded:
-                        logger.info("duplicate article %s (canonical %s) skipped", item.url, item.canonical_url)
-                        continue
-                    yielded.add(item.canonical_url)
-                    seen.add(canonicalize(item.url))
-                    yield item
-                else:
-                    yield item
-        logger.info("crawl done: %d pages fetched, %d articles", self.pages_fetched, len(yielded))
-
-    # ---------------------------------------------------------------- steps
-
-    def _fetch(self, url: str, *, conditional: bool = True) -> FetchedPage:
-        if self.pages_fetched >= self.max_pages:
-            raise _BudgetExhausted(url)
-        self.pages_fetched += 1
-        return self.fetcher.fetch(url, conditional=conditional)
-
-    def _process(self, task: _Task) -> Iterator[Article | FailedFetch | DiscoveredLink]:
-        """Handle one queued URL; never raises for anything a server sends."""
-        try:
-            if task.kind == "article":
-                yield from self._article(task.url, None)
-                return
-            page = self._fetch(task.url)
-            if page.not_modified:
-                logger.info("unchanged since the last crawl: %s", task.url)
-                return
-            kind = classify(page)
-            if kind == "article":
-                yield from self._article(task.url, page)
-            elif kind in ("feed", "sitemap", "listing"):
-                bad_links: list[FailedFetch] = []
-                links = discover(page, kind, bad_links=bad_links)
-                yield from bad_links  # one unusable link costs only itself
-                kept = filter_links(links, self.since, self.until)
-                if len(kept) < len(links):
-                    logger.info("%d of %d links on %s outside the date window", len(links) - len(kept), len(links), task.url)
-                yield from kept
-            else:
-                logger.info("not a feed, sitemap, listing or article, skipped: %s (%s)", task.url, page.content_type)
-        except _BudgetExhausted:
-            logger.info("max_pages reached before %s", task.url)
-        except WartaScraperError as exc:
-            logger.info("failed %s: %s: %s", task.url, type(exc).__name__, exc)  # the caller reports it
-            yield failed_fetch(task.url, exc)
-        except Exception as exc:  # a bug in a parser must not end the crawl: report it
-            logger.exception("unexpected error on %s", task.url)
-            yield failed_fetch(task.url, exc)
-
-    def _article(self, url: str, first: FetchedPage | None) -> Iterator[Article | FailedFetch]:
-        if first is None:
-            # conditional GET of the plain URL: an unchanged article is not parsed again
-            first = self._fetch(url)
-            if first.not_modified:
-                logger.info("article unchanged since the last crawl: %s", url)
-                return
-        article, failures = assemble_article(
-            lambda u: self._fetch(u, conditional=False), url, first, max_pages=self.max_article_pages
-        )
-        yield from failures
-        if not in_window(article.published, self.since, self.until):
-            logger.info("article %s published %s is outside the date window", url, article.published)
-            return
-        logger.info("article %s (%d page(s), adapter %s)", article.canonical_url, article.pages, article.adapter)
-        yield article
-
-
-#: Former private name, kept for callers written against it.
-
-
-class _BudgetExhausted(Exception):
-    """Internal: the crawl's max_pages is used up."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
-        self.url = url

@@ -23,7 +23,8 @@ from faultserver import (
 )
 from pipeline.models import Article, FailedFetch
 from scrapers.adapters import adapter_for
-from scrapers.crawl import Crawler, failed_fetch, fetch_article
+from pipeline.engine import Crawler
+from scrapers.crawl import failed_fetch, fetch_article
 from scrapers.exceptions import HTTPStatusError
 from scrapers.fetch import Fetcher, FetchSettings
 
@@ -138,7 +139,7 @@ def test_fault_matrix_every_fault_reported_nothing_crashes(srv: FaultServer, cap
     srv.route("/index-news?page=2", page("<html><body><p>kosong</p></body></html>"))
     seeds = [srv.url(p) for p in ("/rss.xml", "/bad-feed.xml", "/sitemap.xml", "/sitemap_news.xml.gz", "/index-news")]
 
-    with caplog.at_level(logging.INFO, "scrapers"):
+    with caplog.at_level(logging.INFO, "scrapers"), caplog.at_level(logging.INFO, "pipeline.engine"):
         articles, failures, crawler = run(seeds, obey_robots=True, max_bytes=200_000)
 
     assert sorted(a.title.split(":")[0] for a in articles) == [f"Berita {n}" for n in (1, 12, 13, 14, 15)]
@@ -209,7 +210,7 @@ def test_max_pages_bounds_the_crawl(srv: FaultServer, caplog: pytest.LogCaptureF
     for n in range(1, 6):
         srv.route(slug(n), page(article_html(n)))
     srv.route("/rss.xml", page(rss([(srv.url(slug(n)), date) for n in range(1, 6)]), "application/rss+xml"))
-    with caplog.at_level(logging.WARNING, "scrapers.crawl"):
+    with caplog.at_level(logging.WARNING, "pipeline.engine"):
         articles, _, crawler = run([srv.url("/rss.xml")], max_pages=3)
     assert len(articles) == 2 and crawler.pages_fetched == 3
     assert "max_pages=3 reached; 3 queued URLs not fetched" in caplog.text
@@ -238,7 +239,7 @@ def test_second_crawl_uses_conditional_get(srv: FaultServer, caplog: pytest.LogC
     fetcher = Fetcher(FetchSettings.from_mapping(FAST))
     crawler = Crawler(fetcher)
     first = list(crawler.crawl([srv.url(slug(1))]))
-    with caplog.at_level(logging.INFO, "scrapers.crawl"):
+    with caplog.at_level(logging.INFO, "pipeline.engine"):
         second = list(crawler.crawl([srv.url(slug(1))]))
     fetcher.close()
     assert len(first) == 1 and isinstance(first[0], Article)

@@ -8,7 +8,7 @@ import pytest
 
 from faultserver import FaultServer, page
 from pipeline.models import Article
-from scrapers.crawl import Crawler
+from pipeline.engine import Crawler
 from scrapers.fetch import Fetcher, FetchSettings
 
 FAST = {"delay": 0.0, "allow_private": True, "backoff": 0.01, "backoff_max": 0.02, "retries": 0,
