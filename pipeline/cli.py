@@ -846,9 +846,11 @@ def crawl_command(
 @click.option("--source", "sources", multiple=True, help="Run only this source (repeatable).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Sites crawled at once (each site still gets one request at a time, delay apart).")
+@click.option("--cluster", default=None, metavar="tcp://HOST:8786",
+              help="Visit pages on the workers of this Dask scheduler (pip install 'warta[cluster]').")
 def ingest_command(
     config_path: str | None, db_path: str, since: "datetime.datetime | None", until: "datetime.datetime | None",
-    log_file: str | None, quiet: bool, sources: tuple[str, ...], jobs: int,
+    log_file: str | None, quiet: bool, sources: tuple[str, ...], jobs: int, cluster: str | None,
 ) -> None:
     """Nightly ingestion of the configured sources: discover, fetch, parse, extract, load.
 
@@ -863,13 +865,14 @@ def ingest_command(
         warta ingest --config sources.toml --db warta.db --log-file ingest.log --quiet
         warta ingest --source tribunsumsel --since 2024-01-01 --db warta.db
         warta ingest --config sources.toml --db warta.db --jobs 4
+        warta ingest --config sources.toml --db warta.db --cluster tcp://10.0.0.5:8786
     """
     from pipeline import ingest as ing
 
     ing.configure_logging(log_file=log_file, quiet=quiet)
     show = ing.progress_line(sys.stderr) if sys.stderr.isatty() and not quiet else None
     try:
-        summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show, jobs=jobs,
+        summary = ing.run_ingest(config_path, db_path, sources=sources, progress=show, jobs=jobs, cluster=cluster,
                                  since=since.date() if since else None, until=until.date() if until else None)
     except (ing.ConfigError, ing.StoreError, ing.LockedError, KeyboardInterrupt) as exc:
         code = ing.exit_code_for(exc)

@@ -342,6 +342,7 @@ def ingest(
     max_run_seconds: float | None = None,
     jobs: int = 1,
     use_ner: bool = True,
+    cluster: str | None = None,
 ) -> RunStats:
     """Run one ingestion of the configured sources into the store at ``db_path``.
 
@@ -367,7 +368,10 @@ def ingest(
         jobs: site groups crawled at once (``pipeline/jobs.py``): 1 runs the sources one after
             another on this thread; more runs them on worker threads, the store and frontier
             written by this thread only, extraction in a process pool (or ``extractor`` under a lock).
-        use_ner: the extractor made here runs the statistical NER model too.
+        use_ner: the extractor made here (or on the cluster's workers) runs the statistical NER model too.
+        cluster: a Dask scheduler (``tcp://HOST:8786``): every page is visited on its workers, a site
+            on one worker at a time, and written here (``pipeline/cluster.py``); ``extractor`` is
+            not used (each worker loads its own).
 
     Returns:
         The run summary (also saved in the ``runs`` table).
@@ -383,6 +387,12 @@ def ingest(
 
     if jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, got {jobs}", path=config.path)
+    if cluster and jobs > 1:
+        raise ConfigError("give --jobs (threads on this machine) or --cluster (Dask workers), not both")
+    if cluster:
+        from pipeline.cluster import check_scheduler
+
+        check_scheduler(cluster)
     selected = config.select(list(sources) if sources else None)
     settings = {s.name: _fetch_settings(config, s) for s in selected}
     if since and until and since > until:
@@ -426,7 +436,16 @@ def ingest(
                                  ready_at=fetcher.ready_at).run(fetcher, extractor_)
 
             try:
-                if jobs <= 1:
+                if cluster:
+                    from pipeline.cluster import run_on_cluster
+
+                    run_on_cluster(
+                        cluster, selected, settings=settings, summary=summary, use_ner=use_ner,
+                        make_crawl=lambda source: source_crawl(
+                            source, frontier=frontier, store=store, stats=summary, run_id=run_id, window=window,
+                            stop=should_stop, progress=progress, clock=clock),
+                    )
+                elif jobs <= 1:
                     lazy = _LazyExtractor(extractor, use_ner=use_ner)
                     for source in selected:
                         if should_stop():
@@ -474,6 +493,7 @@ def run_ingest(
     until: dt.date | None = None,
     progress: ProgressCallback | None = None,
     jobs: int = 1,
+    cluster: str | None = None,
 ) -> RunStats:
     """Load the config and run :func:`ingest` with SIGTERM/SIGINT turned into a clean stop.
 
@@ -485,6 +505,7 @@ def run_ingest(
         until: skip articles published after this date.
         progress: called after every page.
         jobs: site groups crawled at once (see :func:`ingest`).
+        cluster: a Dask scheduler address (see :func:`ingest`).
 
     Returns:
         The run summary; its ``exit_code`` is the documented exit code.
@@ -495,7 +516,7 @@ def run_ingest(
     config = load_config(config_path)
     with GracefulStop() as stop:
         return ingest(config, db_path, sources=sources, since=since, until=until, progress=progress, stop=stop,
-                      jobs=jobs)
+                      jobs=jobs, cluster=cluster)
 
 
 # --------------------------------------------------------------------------- CLI helpers

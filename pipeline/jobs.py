@@ -226,7 +226,7 @@ def default_extract_processes(jobs: int) -> int:
 def merge_stats(total: RunStats, part: RunStats) -> None:
     """Add one worker's counts to the run's."""
     for name in ("discovered", "revisits", "pages_fetched", "not_modified", "parsed", "inserted", "updated",
-                 "unchanged", "failed", "gave_up", "feeds_failed"):
+                 "unchanged", "failed", "gave_up", "feeds_failed", "refetched"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     total.skipped.update(part.skipped)
     total.facts.update(part.facts)

@@ -77,6 +77,8 @@ class RunStats:
     """URLs that failed this run and reached max_attempts or a permanent error."""
     feeds_failed: int = 0
     """Discovery pages that failed this run."""
+    refetched: int = 0
+    """Visits run again after their worker was lost (``--cluster``): their pages may have been fetched twice."""
     deadline_reached: bool = False
     """The run stopped taking pages at its deadline (``max_run_seconds``); the rest waits for the next run."""
     facts: Counter[str] = field(default_factory=Counter)
@@ -168,6 +170,7 @@ class RunStats:
             "failed": self.failed,
             "gave_up": self.gave_up,
             "feeds_failed": self.feeds_failed,
+            "refetched": self.refetched,
             "deadline_reached": self.deadline_reached,
             "facts": dict(self.facts),
             "failures": self.failures[:100],
@@ -190,6 +193,8 @@ class RunStats:
             f"  failed {self.failed} (retried next run), gave up {self.gave_up}, feeds failed {self.feeds_failed}",
             "  facts stored: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
         ]
+        if self.refetched:
+            out.append(f"  refetched {self.refetched} pages after losing their worker (none stored twice)")
         if self.deadline_reached:
             out.append("  run deadline reached: the remaining pages wait for the next run")
         for failure in self.failures[:10]:
