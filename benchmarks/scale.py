@@ -13,8 +13,13 @@ sequential run extracts inline) and in a warmed process pool (``--extract pool``
 default of ``warta ingest --jobs``) or under a lock in this process (``--extract thread``) for
 more. NER is off unless ``--ner``.
 
+``--cluster 2,4`` adds rows for ``warta ingest --cluster`` on a Dask ``LocalCluster`` of that many
+worker processes (each with a thread per site group it holds, extraction warmed on every worker
+before the clock starts): the same sites, checks and speed-up against 1 worker.
+
 Usage:
-    python benchmarks/scale.py [--hosts 8] [--pages 15] [--delay 0.25] [--workers 1,2,4] [--ner] [--json]
+    python benchmarks/scale.py [--hosts 8] [--pages 15] [--delay 0.25] [--workers 1,2,4] [--cluster 2,4]
+                               [--ner] [--json]
 """
 
 from __future__ import annotations
@@ -66,13 +71,17 @@ def _config(path: Path, feeds: list[str], pages: int, delay: float) -> Path:
     return path
 
 
-def _one(config: Path, db: Path, workers: int, extractor: Any) -> dict[str, Any]:
+def _one(config: Path, db: Path, workers: int, extractor: Any, cluster: str | None = None,
+         ner: bool = False) -> dict[str, Any]:
     from pipeline.config import load_config
     from pipeline.ingest import ingest
 
     cpu0 = time.process_time()
     t0 = time.perf_counter()
-    summary = ingest(load_config(config), db, extractor=extractor, jobs=workers)
+    if cluster:
+        summary = ingest(load_config(config), db, cluster=cluster, use_ner=ner)
+    else:
+        summary = ingest(load_config(config), db, extractor=extractor, jobs=workers)
     wall = time.perf_counter() - t0
     with sqlite3.connect(db) as conn:
         rows, distinct = conn.execute("SELECT COUNT(*), COUNT(DISTINCT canonical_url) FROM articles").fetchone()
@@ -80,6 +89,8 @@ def _one(config: Path, db: Path, workers: int, extractor: Any) -> dict[str, Any]
     pages = summary.pages_fetched + summary.not_modified
     return {
         "workers": workers,
+        "engine": "cluster" if cluster else "jobs",
+        "refetched": summary.refetched,
         "wall_s": round(wall, 2),
         "pages": pages,
         "pages_per_s": round(pages / wall, 2),
@@ -92,6 +103,35 @@ def _one(config: Path, db: Path, workers: int, extractor: Any) -> dict[str, Any]
     }
 
 
+def _checked(row: dict[str, Any], here: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Add the server's view of one run: gaps below the delay, articles requested twice, missing."""
+    here.send("report")
+    report = here.recv()
+    row["gaps_below_delay"] = sum(1 for site in report for g in site["gaps"] if g < args.delay)
+    row["min_gap_s"] = round(min(g for site in report for g in site["gaps"]), 3)
+    row["article_requests"] = sum(site["article_requests"] for site in report)
+    row["articles_requested_twice"] = sum(site["article_requests"] - site["distinct_articles"]
+                                          for site in report)
+    row["missing"] = args.hosts * args.pages - row["articles"]
+    return row
+
+
+def _cluster_row(config: Path, db: Path, workers: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One run of ``warta ingest --cluster`` on a fresh LocalCluster of ``workers`` processes."""
+    from distributed import Client, LocalCluster
+
+    from pipeline.cluster import warm_worker
+
+    threads = -(-args.hosts // workers)  # a thread per site group a worker holds
+    with LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True, dashboard_address=None,
+                      silence_logs=40) as local, Client(local, set_as_default=False) as client:
+        client.run(warm_worker, args.ner)
+        row = _one(config, db, workers, None, cluster=local.scheduler_address, ner=args.ner)
+        rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    row["peak_rss_mb_per_worker"] = round(max(rss.values()), 1)
+    return row
+
+
 def main() -> None:
     """Run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,6 +142,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4", help="Comma-separated worker counts.")
     parser.add_argument("--extract", choices=("pool", "thread"), default="pool",
                         help="Extraction for more than 1 worker: process pool or this process under a lock.")
+    parser.add_argument("--cluster", default="", help="Comma-separated Dask LocalCluster worker counts (extra rows).")
     parser.add_argument("--ner", action="store_true", help="Run the statistical NER model too (slower).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object.")
     args = parser.parse_args()
@@ -132,15 +173,9 @@ def main() -> None:
             finally:
                 if pool is not None:
                     pool.close()
-            here.send("report")
-            report = here.recv()
-            row["gaps_below_delay"] = sum(1 for site in report for g in site["gaps"] if g < args.delay)
-            row["min_gap_s"] = round(min(g for site in report for g in site["gaps"]), 3)
-            row["article_requests"] = sum(site["article_requests"] for site in report)
-            row["articles_requested_twice"] = sum(site["article_requests"] - site["distinct_articles"]
-                                                  for site in report)
-            row["missing"] = args.hosts * args.pages - row["articles"]
-            rows.append(row)
+            rows.append(_checked(row, here, args))
+        for workers in [int(w) for w in args.cluster.split(",") if w]:
+            rows.append(_checked(_cluster_row(config, Path(tmp) / f"c{workers}.db", workers, args), here, args))
     here.send("stop")
     server.join(10)
     ceiling = args.hosts / args.delay
@@ -160,11 +195,11 @@ def main() -> None:
         return
     print(f"{args.hosts} hosts x {args.pages} articles, delay {args.delay} s, latency {args.latency} s, "
           f"NER {'on' if args.ner else 'off'}, extraction {args.extract}; ceiling {ceiling:.1f} pages/s")
-    print("| workers | wall s | pages/s | speed-up | ceiling share | gaps < delay | duplicate rows "
+    print("| engine | workers | wall s | pages/s | speed-up | ceiling share | gaps < delay | duplicate rows "
           "| pending/failed | missing | articles fetched twice |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['workers']} | {r['wall_s']} | {r['pages_per_s']} | {r['speedup']}x | {r['ceiling_share']:.0%} "
+        print(f"| {r['engine']} | {r['workers']} | {r['wall_s']} | {r['pages_per_s']} | {r['speedup']}x | {r['ceiling_share']:.0%} "
               f"| {r['gaps_below_delay']} | {r['duplicate_rows']} | {r['pending_or_failed']} | {r['missing']} "
               f"| {r['articles_requested_twice']} |")
 

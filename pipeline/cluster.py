@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["check_scheduler", "check_workers", "remote_visit", "run_on_cluster", "warta_version"]
+__all__ = ["check_scheduler", "check_workers", "remote_visit", "run_on_cluster", "warm_worker", "warta_version"]
 
 #: Seconds to wait for the scheduler to answer, and for the first worker.
 CONNECT_TIMEOUT = 20.0
@@ -161,6 +161,12 @@ def _state() -> _WorkerState:
         if _STATE is None:
             _STATE = _WorkerState()
         return _STATE
+
+
+def warm_worker(use_ner: bool = True) -> str:
+    """Load this worker's extractor now (``client.run(warm_worker)``; benchmarks start the clock after)."""
+    _state().extractor(use_ner)
+    return warta_version()
 
 
 def remote_visit(
