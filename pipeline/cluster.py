@@ -286,7 +286,7 @@ def run_on_cluster(
 
         def live_worker(group: _Group) -> str:
             """The group's worker, or (when it is gone) the least busy live worker of our version."""
-            alive = set(client.scheduler_info(n_workers=-1)["workers"])
+            alive = set(client.nthreads())
             if group.worker in alive:
                 return group.worker
             for addr in sorted(alive - vetted):
