@@ -98,6 +98,37 @@ def test_killed_worker_visits_rerun_elsewhere(cluster: Any, sites: list[Generate
     assert any("refetched" in line for line in summary.lines())
 
 
+def _coordinator(config: Path, db: Path, address: str) -> None:
+    summary = ingest(load_config(config), db, cluster=address, use_ner=False)
+    os._exit(summary.exit_code)
+
+
+def test_killed_coordinator_rerun_loses_nothing_and_stores_nothing_twice(
+    cluster: Any, sites: list[GeneratedSite], tmp_path: Path
+) -> None:
+    import multiprocessing
+
+    config = write_config(tmp_path / "sources.toml", sites)
+    db = tmp_path / "warta.db"
+    proc = multiprocessing.get_context("spawn").Process(target=_coordinator, args=(config, db, cluster.scheduler_address))
+    proc.start()
+    deadline = time.monotonic() + 120
+    while articles_in(db) < 6 and proc.is_alive():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert proc.pid is not None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(30)
+    assert proc.exitcode == -signal.SIGKILL
+    assert 6 <= articles_in(db) < 21
+    summary = ingest(load_config(config), db, cluster=cluster.scheduler_address, use_ner=False)
+    assert summary.exit_code == EXIT_OK, summary.failures
+    urls = stored(db)
+    assert urls == all_articles(sites) and len(urls) == len(set(urls))
+    assert not_done(db) == 0
+    check_polite(sites)  # the rerun's workers, new to the sites or not, kept the delay
+
+
 def test_workers_of_another_version_are_refused(cluster: Any) -> None:
     from pipeline.cluster import check_workers, warta_version
 
