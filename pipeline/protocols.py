@@ -1,7 +1,8 @@
 """The typed seams between the stages the runner ties together.
 
 ``scrapers``, ``extractors`` and ``db`` know only ``pipeline/models.py``; the runner
-(``pipeline/run.py``, ``pipeline/ingest.py``, ``pipeline/jobs.py``) holds one of each behind
+(``pipeline/engine.py``, ``pipeline/run.py``, ``pipeline/ingest.py``, ``pipeline/jobs.py``,
+``pipeline/cluster.py``) holds one of each behind
 these ``Protocol`` s instead of ``Any``, so a test double, a process-pool extractor or a
 coordinator proxy fits the same slot and mypy checks every call.
 """
@@ -49,7 +50,8 @@ class PageFetcher(Protocol):
 class Frontier(Protocol):
     """What the crawl loop asks of a frontier: which URLs are due, and what became of each.
 
-    ``db.frontier.Frontier`` (SQLite, for ``warta ingest``) implements it, and so does the
+    ``db.frontier.Frontier`` (SQLite, for ``warta ingest``) implements it, so do
+    ``db.frontier.MemoryFrontier`` (one run in memory, for ``warta crawl`` and ``demo``) and the
     coordinator's proxy that serialises every write in ``--jobs`` runs (``pipeline/jobs.py``).
     """
 
