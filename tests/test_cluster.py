@@ -144,3 +144,19 @@ def test_unreachable_scheduler_is_a_config_error(sites: list[GeneratedSite], tmp
         ingest(load_config(config), tmp_path / "warta.db", cluster="tcp://127.0.0.1:9", use_ner=False)
     assert not (tmp_path / "warta.db").exists()  # checked before anything was written
     assert not any(site.arrivals for site in sites)
+
+
+def test_cli_cluster_option_names_the_unreachable_scheduler(sites: list[GeneratedSite], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.ingest import EXIT_CONFIG
+
+    config = write_config(tmp_path / "sources.toml", sites)
+    args = ["ingest", "--config", str(config), "--db", str(tmp_path / "warta.db"), "--quiet"]
+    result = CliRunner().invoke(cli, [*args, "--cluster", "tcp://127.0.0.1:9"])
+    assert result.exit_code == EXIT_CONFIG
+    assert "configuration error: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+    both = CliRunner().invoke(cli, [*args, "--cluster", "tcp://127.0.0.1:9", "--jobs", "2"])
+    assert both.exit_code == EXIT_CONFIG and "not both" in both.output
+    assert not (tmp_path / "warta.db").exists()
