@@ -523,8 +523,8 @@ class MemoryFrontier:
         run_id: int | None = None,
         now: float | None = None,
     ) -> str:
-        """Count the failure, final within one crawl: ``failed`` when retryable, else ``gave_up``."""
-        status = "failed" if retryable and max_attempts > 1 else "gave_up"
+        """Count the failure, final within one crawl: ``failed`` when a later crawl may succeed, else ``gave_up``."""
+        status = "failed" if retryable else "gave_up"
         self._settle(url, status).last_error = error[:500]
         return status
 

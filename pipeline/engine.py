@@ -176,8 +176,7 @@ class CrawlRules:
         seeds = list(seeds)
         sites = {site_key(u) for u in seeds} | {site_key(h if "//" in h else f"http://{h}/") for h in allowed_hosts}
         return cls(name=name, seeds=tuple((u, None) for u in seeds), sites=frozenset(sites), window=window,
-                   max_pages=max_pages, max_article_pages=max_article_pages, max_attempts=1,
-                   remembered_validators=True)
+                   max_pages=max_pages, max_article_pages=max_article_pages, remembered_validators=True)
 
     def in_scope(self, url: str) -> bool:
         """True when links to ``url`` are followed."""

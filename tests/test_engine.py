@@ -40,8 +40,9 @@ def test_memory_frontier_hands_each_url_out_once() -> None:
     frontier.mark_done("u1")
     frontier.mark_tried("u2")
     assert frontier.due("s") == []
-    assert frontier.mark_failed("u3", "boom", retryable=True, max_attempts=1, backoff_s=0) == "gave_up"
-    assert frontier.counts() == {"done": 1, "pending": 1, "gave_up": 1}
+    assert frontier.mark_failed("u3", "timeout", retryable=True, max_attempts=5, backoff_s=0) == "failed"
+    assert frontier.mark_failed("u4", "404", retryable=False, max_attempts=5, backoff_s=0) == "gave_up"
+    assert frontier.counts() == {"done": 1, "pending": 1, "failed": 1, "gave_up": 1}
     assert frontier.feed_failed("f", "x", source="s", kind="feed") == 1
     frontier.feed_ok("f", source="s", kind="feed", etag='"e"')
     assert frontier.feed_validators("f") == ('"e"', None) and frontier.failing_feeds() == []
