@@ -31,7 +31,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import ConfigError
@@ -227,7 +227,6 @@ class _Group:
     delay: float = 0.0
     """The longest delay seen between its requests (Crawl-delay included): a new worker's first wait."""
     done: bool = False
-    visits: int = field(default=0)
 
 
 def run_on_cluster(
