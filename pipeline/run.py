@@ -21,10 +21,61 @@ from pipeline.stats import ProgressCallback, RunStats
 
 if TYPE_CHECKING:
     from db.search import SearchHit
+    from db.store import LoadResult
+    from pipeline.protocols import FactExtractor, Loader
 
-__all__ = ["DEMO_QUERY", "DemoReport", "ProgressCallback", "RunStats", "crawl", "demo"]
+__all__ = ["DEMO_QUERY", "DemoReport", "ItemFailed", "ProgressCallback", "RunStats", "crawl", "demo", "extract_and_load"]
 
 logger = logging.getLogger(__name__)
+
+
+class ItemFailed(Exception):
+    """Extracting or loading one article failed; the run goes on. ``__cause__`` is the error."""
+
+
+def extract_and_load(
+    article: Article, extractor: FactExtractor, store: Loader, *, run_id: int | None,
+    stats: RunStats | None = None,
+) -> tuple[ArticleFacts, LoadResult]:
+    """Extract an article's facts and load both (``warta import-warc`` ends each record with it; the crawl
+    engine's load step is ``pipeline.engine.SourceCrawl.apply``).
+
+    Args:
+        article: the parsed article.
+        extractor: makes the facts.
+        store: loads article and facts in one transaction.
+        run_id: the ``runs`` row the load belongs to.
+        stats: gets the time spent per stage (``extract``, ``load``).
+
+    Returns:
+        The facts and what the load did.
+
+    Raises:
+        ItemFailed: this article could not be extracted or loaded (a LoadError, an extractor
+            bug); nothing of it was stored.
+        StoreError, sqlite3.Error: the store itself failed (disk full, damaged): the run stops.
+    """
+    timing = stats if stats is not None else RunStats()
+    try:
+        with timing.timed("extract"):
+            facts = extractor.extract(article.text, article.published, article.outlet)
+        with timing.timed("load"):
+            result = store.load(article, facts, run_id=run_id)
+    except Exception as exc:
+        if _is_store_failure(exc):
+            raise
+        raise ItemFailed(str(exc)) from exc
+    return facts, result
+
+
+def _is_store_failure(exc: BaseException) -> bool:
+    """True for errors of the store itself (disk full, damaged file), which stop a run; a
+    LoadError is about one article and does not."""
+    import sqlite3
+
+    from db.exceptions import LoadError, StoreError
+
+    return isinstance(exc, sqlite3.Error) or (isinstance(exc, StoreError) and not isinstance(exc, LoadError))
 
 
 def crawl(
