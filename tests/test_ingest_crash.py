@@ -1,7 +1,7 @@
 """Crash safety of ingestion: a run killed with SIGKILL at any point, or stopped with SIGTERM.
 
-Each run is a real child process (forked from the test process, so the extraction models are
-already loaded) running the same ``ingest`` as ``warta ingest``; the store is polled from
+Each run is a real child process (started by a fork server, loading its own extraction models)
+running the same ``ingest`` as ``warta ingest``; the store is polled from
 here and the child is killed between, or in the middle of, its transactions. The next run
 must leave exactly the articles of an uninterrupted run, none twice.
 """
@@ -23,7 +23,10 @@ from pipeline.config import load_config
 from pipeline.ingest import EXIT_INTERRUPTED, EXIT_OK, GracefulStop, ingest
 from sitegen import GeneratedSite, articles_in, shared_extractor, write_config
 
-FORK = multiprocessing.get_context("fork")
+# Children start from a fork server, not a fork of this process: a fork inherits whatever lock
+# another thread of the test process holds (SQLite's, from a Datasette test's writer thread) and
+# can hang on it. Each child loads the extraction models itself.
+FORK = multiprocessing.get_context("forkserver")
 
 
 def _child(config: Path, db: Path) -> None:
@@ -59,7 +62,6 @@ def finish(config: Path, db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[GeneratedSite]:
-    shared_extractor()  # load the models before forking
     with GeneratedSite(24, latency=0.02) as s:
         yield s
 

@@ -25,7 +25,10 @@ from sitegen import GeneratedSite, articles_in, shared_extractor
 
 DELAY = 0.15
 CRAWL_DELAY = 0.3
-FORK = multiprocessing.get_context("fork")
+# Children start from a fork server, not a fork of this process: a fork inherits whatever lock
+# another thread of the test process holds (SQLite's, from a Datasette test's writer thread) and
+# can hang on it. Each child loads the extraction models itself.
+FORK = multiprocessing.get_context("forkserver")
 
 
 @pytest.fixture()
@@ -118,7 +121,6 @@ def _child(config: Path, db: Path) -> None:
 def test_kill_9_mid_run_then_rerun_loses_nothing_and_stores_nothing_twice(
     sites: list[GeneratedSite], tmp_path: Path
 ) -> None:
-    shared_extractor()  # loaded before forking
     config = write_config(tmp_path / "sources.toml", sites)
     db = tmp_path / "warta.db"
     proc = FORK.Process(target=_child, args=(config, db))
