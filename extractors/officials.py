@@ -57,6 +57,7 @@ _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
                   "koordinator", "manajer", "manager", "deputi", "komisaris", "kabid", "kasi", "kabag"}
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
+_LINK_WORDS = {"yang", "juga", "kini", "sekarang", "masih", "saat", "ini"}
 # a name the NER model does not tag is dropped when its first word scores below the first bound
 # and its words on average below the second (chosen on the real-news dev and train splits)
 _ABBREV_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z-]{1,14})\)")
@@ -500,6 +501,12 @@ class _Scanner:
             b -= 1
             if b >= 1 and toks[b - 1].bare.lower() in _WORKING_VERBS:
                 b -= 1
+            # "Romli yang juga menjabat Sekda ...", "Budi yang kini menjabat sebagai ..."
+            k = b
+            while k >= 1 and b - k < 3 and toks[k - 1].low in _LINK_WORDS:
+                k -= 1
+            if k < b and toks[k].low == "yang":
+                b = k
         if b == i:
             return None
         e2 = b
@@ -528,7 +535,7 @@ class _Scanner:
         before = toks[s2 - 1] if s2 >= 1 else None
         ok_before = before is None or not before.is_cap or before.text in _PUNCT or lexicon.is_title(before.text)
         has_title = s2 >= 1 and lexicon.is_title(toks[s2 - 1].text)
-        single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS
+        single_ok = toks[b].text == "(" or has_title or toks[b].bare.lower() in _WORKING_VERBS or toks[b].low == "yang"
         if not (ok_before and all(span[1] <= a or span[0] >= c for a, c in self.claimed)
                 and (e2 - s2 > 1 or single_ok)):
             return None
@@ -638,7 +645,8 @@ def find_officials(
             sc.claim(found, match)
             i = nxt
             continue
-        before = None if lower else sc.name_before(i, j)
+        # a position in lower case only after "selaku"/"sebagai"/"menjabat" ("Budi Santoso selaku kepala desa ...")
+        before = None if lower and not (i > 0 and toks[i - 1].low in _WORKING_VERBS) else sc.name_before(i, j)
         if before is not None:
             sc.trim_name(before)
         if before is not None and sc.name_like(before):

@@ -248,3 +248,18 @@ def test_a_unit_with_its_short_form_is_no_name_and_the_name_before_the_post_is_r
     assert [o.name for o in ex.extract(text, "2021-01-04").officials] == ["Agung Suganda"]
     assert [o.name for o in ex.extract("Anggota DPRD Rudi Hartono (PPP) hadir.", "2021-01-04").officials] == \
         ["Rudi Hartono"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Romli yang juga menjabat Sekda Muara Enim mengatakan hal itu.", "Romli", "sekda muara enim"),
+        ("Budi Santoso selaku kepala desa mengatakan hal itu.", "Budi Santoso", "kepala desa"),
+    ],
+)
+def test_name_first_with_a_linking_verb(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert (name, role) in [(o.name, o.role) for o in ex.extract(text, "2021-01-04").officials]
+
+
+def test_a_lower_case_post_without_a_linking_verb_still_needs_a_clear_name(ex: Extractor) -> None:
+    assert ex.extract("Para bupati dan wali kota selaku kepala daerah hadir.", "2021-01-04").officials == []
