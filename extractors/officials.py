@@ -57,6 +57,7 @@ _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
                   "koordinator", "manajer", "manager", "deputi", "komisaris", "kabid", "kasi", "kabag"}
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
+_LIST_MARKERS = {"yakni", "yaitu", "adalah", "masing-masing", "antara", "ialah"}
 _LINK_WORDS = {"yang", "juga", "kini", "sekarang", "masih", "saat", "ini"}
 # a name the NER model does not tag is dropped when its first word scores below the first bound
 # and its words on average below the second (chosen on the real-news dev and train splits)
@@ -551,6 +552,37 @@ class _Scanner:
                              " ".join(t.bare for t in toks[s2:e2]), self.role_text(i, j), org, titles, [], code,
                              span[0], span[1])
 
+    def names_listed(self, i: int, j: int) -> list[OfficialMatch]:
+        """People listed after a plural post: "Anggota DPRD yang hadir yakni Rudi Hartono (Partai
+        Golkar), Hasan Basri (PPP) dan Joko Susilo": each name tagged by a bracketed party or body."""
+        toks = self.toks
+        k = j
+        while k < len(toks) and k - j < 4 and toks[k].low in ("yang", "hadir", "terpilih", "tersebut", "itu"):
+            k += 1
+        if not (k < len(toks) and toks[k].low in _LIST_MARKERS):
+            return []
+        k += 1
+        if k < len(toks) and toks[k].text == ":":
+            k += 1
+        out: list[OfficialMatch] = []
+        while k < len(toks):
+            ns, ne, titles, degrees, nxt = self.name_at(k)
+            if ne <= ns or not (nxt + 2 < len(toks) and toks[nxt].text == "("):
+                break
+            close = next((x for x in range(nxt + 1, min(len(toks), nxt + 8)) if toks[x].text == ")"), None)
+            if close is None or not self._names_a_body_or_post(" ".join(t.bare for t in toks[nxt + 1 : close])):
+                break
+            match = self.make(i, j, ns, ne, titles, degrees, close + 1)
+            if match is None:
+                break
+            out.append(match)
+            k = close + 1
+            if k < len(toks) and toks[k].text == ",":
+                k += 1
+            if k < len(toks) and toks[k].low in ("dan", "serta"):
+                k += 1
+        return out if len(out) >= 2 else []
+
     def role_text(self, a: int, b: int) -> str:
         toks = self.toks
         words = []
@@ -646,6 +678,13 @@ def find_officials(
             i = nxt
             continue
         # a position in lower case only after "selaku"/"sebagai"/"menjabat" ("Budi Santoso selaku kepala desa ...")
+        listed = sc.names_listed(i, j) if not lower else []
+        if listed:  # "Anggota DPRD yang hadir yakni Rudi (Partai Golkar), Hasan (PPP) dan ..."
+            for match in listed:
+                sc.claim(found, match)
+            last_end = max(m.end for m in listed)
+            i = next((x for x in range(j, len(toks)) if toks[x].start >= last_end), len(toks))
+            continue
         before = None if lower and not (i > 0 and toks[i - 1].low in _WORKING_VERBS) else sc.name_before(i, j)
         if before is not None:
             sc.trim_name(before)

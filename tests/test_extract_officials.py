@@ -263,3 +263,9 @@ def test_name_first_with_a_linking_verb(ex: Extractor, text: str, name: str, rol
 
 def test_a_lower_case_post_without_a_linking_verb_still_needs_a_clear_name(ex: Extractor) -> None:
     assert ex.extract("Para bupati dan wali kota selaku kepala daerah hadir.", "2021-01-04").officials == []
+
+
+def test_people_listed_with_party_tags_after_a_plural_post(ex: Extractor) -> None:
+    text = "Anggota DPRD yang hadir yakni Rudi Hartono (Partai Golkar), Hasan Basri (PPP) dan Joko Susilo (PDIP)."
+    assert [(o.name, o.role) for o in ex.extract(text, "2021-01-04").officials] == [
+        ("Rudi Hartono", "anggota dprd"), ("Hasan Basri", "anggota dprd"), ("Joko Susilo", "anggota dprd")]
