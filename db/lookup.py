@@ -195,7 +195,7 @@ def _prefilter(conn: sqlite3.Connection, tokens: list[str], kind: str | None) ->
         FROM names n JOIN entities e ON e.id = n.entity_id
         WHERE {likes} {kind_sql}
         GROUP BY e.id
-        ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC
+        ORDER BY (SELECT coalesce(sum(c.n), 0) FROM entity_mention_counts c WHERE c.entity_id = e.id) DESC
         LIMIT {MAX_COMPARED}
         """,
         [*params, *([kind] if kind else [])],
@@ -208,7 +208,7 @@ def _rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str,
         return {}
     marks = ",".join("?" * len(ids))
     counts = dict(conn.execute(
-        f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id", ids
+        f"SELECT entity_id, sum(n) FROM entity_mention_counts WHERE entity_id IN ({marks}) GROUP BY entity_id", ids
     ).fetchall())
     return {
         int(i): (k, n, rc, int(counts.get(i, 0)))

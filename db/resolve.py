@@ -558,7 +558,8 @@ def match_entities(conn: sqlite3.Connection, name: str, kind: str | None = None)
         return []
     marks = ",".join("?" * len(found))
     counts = dict(conn.execute(
-        f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IN ({marks}) GROUP BY entity_id", list(found)
+        f"SELECT entity_id, sum(n) FROM entity_mention_counts WHERE entity_id IN ({marks}) GROUP BY entity_id",
+        list(found),
     ).fetchall())
     order = sorted(found, key=lambda i: (-counts.get(i, 0), i))
     return [(i, found[i]) for i in order]

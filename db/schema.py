@@ -20,6 +20,10 @@ Version history:
    ``INSERT ... SELECT`` over the rows it inserted, about three times cheaper than the
    per-row insert trigger, which is dropped); the index's in-memory buffer (``hashsize``) is
    raised to 16 MB so a batch is written as one segment. Update and delete triggers stay.
+4. Mentions per entity and link reason (``entity_mention_counts``), kept by triggers on
+   ``mentions``, so entity pages, name lookups and search filters read counts instead of
+   counting every mention of a popular entity; a narrow index ``articles(id, published_utc)``
+   so date filters and entity pages read dates without the (wide) article rows.
 """
 
 from __future__ import annotations
@@ -300,8 +304,47 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,))
 
 
+V4_SQL = """
+CREATE TABLE IF NOT EXISTS entity_mention_counts (
+    entity_id INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, reason)
+) WITHOUT ROWID;
+DROP TRIGGER IF EXISTS mentions_count_ai;
+CREATE TRIGGER mentions_count_ai AFTER INSERT ON mentions BEGIN
+  INSERT INTO entity_mention_counts (entity_id, reason, n) VALUES (new.entity_id, coalesce(new.reason, ''), 1)
+    ON CONFLICT (entity_id, reason) DO UPDATE SET n = n + 1;
+END;
+DROP TRIGGER IF EXISTS mentions_count_ad;
+CREATE TRIGGER mentions_count_ad AFTER DELETE ON mentions BEGIN
+  UPDATE entity_mention_counts SET n = n - 1 WHERE entity_id = old.entity_id AND reason = coalesce(old.reason, '');
+  DELETE FROM entity_mention_counts WHERE entity_id = old.entity_id AND reason = coalesce(old.reason, '') AND n <= 0;
+END;
+DROP TRIGGER IF EXISTS mentions_count_au;
+CREATE TRIGGER mentions_count_au AFTER UPDATE OF entity_id, reason ON mentions BEGIN
+  UPDATE entity_mention_counts SET n = n - 1 WHERE entity_id = old.entity_id AND reason = coalesce(old.reason, '');
+  DELETE FROM entity_mention_counts WHERE entity_id = old.entity_id AND reason = coalesce(old.reason, '') AND n <= 0;
+  INSERT INTO entity_mention_counts (entity_id, reason, n) VALUES (new.entity_id, coalesce(new.reason, ''), 1)
+    ON CONFLICT (entity_id, reason) DO UPDATE SET n = n + 1;
+END;
+CREATE INDEX IF NOT EXISTS idx_articles_id_published ON articles(id, published_utc);
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    conn.executescript(V4_SQL)
+    if not conn.in_transaction:  # executescript() commits: back-fill and version bump in one transaction
+        conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM entity_mention_counts")
+    conn.execute(
+        "INSERT INTO entity_mention_counts (entity_id, reason, n) "
+        "SELECT entity_id, coalesce(reason, ''), count(*) FROM mentions GROUP BY 1, 2"
+    )
+
+
 #: One function per schema version; ``MIGRATIONS[i]`` takes a store from version i to i + 1.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 #: The schema version this warta writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,6 +10,7 @@ parameters only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import sqlite3
@@ -39,6 +40,11 @@ MAX_LIMIT = 10_000
 #: without scoring) are ranked. With fewer matches the ranking is the full BM25 ranking.
 #: None ranks every match (the exhaustive ranking, for comparisons).
 CANDIDATES: int | None = 2000
+#: A filter (outlet, dates, person ...) keeping fewer articles than this is read as a set of
+#: ids once; a larger one is checked by an index look-up per match instead, which a search
+#: stops after :data:`CANDIDATES` matches. (At a million articles an outlet keeps 125,000:
+#: reading them all cost more than the whole search should.)
+FILTER_SET_MAX = 50_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -159,22 +165,89 @@ class SearchHit:
         return asdict(self)
 
 
+@dataclass(slots=True, frozen=True)
+class _Filter:
+    """One search filter as SQL on ``articles_fts.rowid``, in the two forms :func:`search` chooses from."""
+
+    ids_sql: str
+    """``SELECT`` of the ids of the articles it keeps (read in full, then looked up per match)."""
+    probe_sql: str
+    """A condition on ``articles_fts.rowid`` checked by one index look-up per match."""
+    params: list[Any]
+    size: int
+    """How many articles it keeps, or :data:`FILTER_SET_MAX` when at least that many."""
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The cheaper form: the id set when small, else a look-up per match."""
+        if self.size < FILTER_SET_MAX:
+            return f"+rowid IN ({self.ids_sql})", self.params
+        return self.probe_sql, self.params
+
+
+def _counted(conn: sqlite3.Connection, ids_sql: str, params: list[Any]) -> int:
+    """How many rows ``ids_sql`` gives, counting at most :data:`FILTER_SET_MAX`."""
+    return int(conn.execute(f"SELECT count(*) FROM ({ids_sql} LIMIT ?)", [*params, FILTER_SET_MAX]).fetchone()[0])
+
+
+def _outlet_hosts(conn: sqlite3.Connection, outlet: str) -> list[str]:
+    """The stored outlet hosts ``outlet`` names: itself and its subdomains."""
+    pattern = outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [r[0] for r in conn.execute(
+        "SELECT host FROM outlets WHERE host = ? OR host LIKE '%.' || ? ESCAPE '\\'", (outlet, pattern)
+    )]
+
+
 def _article_filters(
-    since: dt.datetime | dt.date | str | None, until: dt.datetime | dt.date | str | None, outlet: str | None
-) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``articles`` (and their parameters) for the date and outlet filters."""
-    article_where: list[str] = []
-    article_params: list[Any] = []
+    conn: sqlite3.Connection,
+    since: dt.datetime | dt.date | str | None,
+    until: dt.datetime | dt.date | str | None,
+    outlet: str | None,
+) -> list[_Filter] | None:
+    """The date and outlet filters; None when the outlet is not in the store (nothing can match)."""
+    filters: list[_Filter] = []
+    dates: list[str] = []
+    params: list[Any] = []
     if since is not None:
-        article_where.append("published_utc >= ?")
-        article_params.append(iso_bound(since))
+        dates.append("published_utc >= ?")
+        params.append(iso_bound(since))
     if until is not None:
-        article_where.append("published_utc < ?")
-        article_params.append(iso_bound(until, end=True))
+        dates.append("published_utc < ?")
+        params.append(iso_bound(until, end=True))
+    if dates:
+        ids_sql = f"SELECT id FROM articles WHERE {' AND '.join(dates)}"
+        filters.append(_Filter(
+            ids_sql,
+            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_id_published "
+            f"WHERE a.id = articles_fts.rowid AND {' AND '.join(dates)})",
+            params, _counted(conn, ids_sql, params),
+        ))
     if outlet:
-        article_where.append("(outlet = ? OR outlet LIKE '%.' || ? ESCAPE '\\')")
-        article_params += [outlet, outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
-    return article_where, article_params
+        hosts = _outlet_hosts(conn, outlet)
+        if not hosts:
+            return None
+        marks = ",".join("?" * len(hosts))
+        ids_sql = f"SELECT id FROM articles WHERE outlet IN ({marks})"
+        filters.append(_Filter(
+            ids_sql,
+            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_outlet "
+            f"WHERE a.outlet IN ({marks}) AND a.id = articles_fts.rowid)",
+            hosts, _counted(conn, ids_sql, hosts),
+        ))
+    return filters
+
+
+def _entity_filter(conn: sqlite3.Connection, ids: list[int]) -> _Filter:
+    """Articles mentioning any of the entities ``ids``."""
+    marks = ",".join("?" * len(ids))
+    mentions = conn.execute(
+        f"SELECT coalesce(sum(n), 0) FROM entity_mention_counts WHERE entity_id IN ({marks})", ids
+    ).fetchone()[0]
+    return _Filter(
+        f"SELECT article_id FROM mentions WHERE entity_id IN ({marks})",
+        "EXISTS (SELECT 1 FROM mentions m INDEXED BY idx_mentions_entity "
+        f"WHERE m.entity_id IN ({marks}) AND m.article_id = articles_fts.rowid)",
+        list(ids), min(int(mentions), FILTER_SET_MAX),
+    )
 
 
 def search(
@@ -223,12 +296,10 @@ def search(
     fts = to_fts_query(query)
     # Filters narrow the rowids inside the FTS query, so BM25 ranking and the LIMIT happen
     # there and only the hits' article rows are read (joining first reads every match).
-    where = ["articles_fts MATCH ?"]
-    params: list[Any] = [fts]
-    article_where, article_params = _article_filters(since, until, outlet)
-    if article_where:
-        where.append(f"+rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})")
-        params += article_params
+    filters = _article_filters(conn, since, until, outlet)
+    if filters is None:
+        logger.info("no outlet matches %r: no hits", outlet)
+        return []
     for kind, name in (("person", person), ("institution", institution), ("place", place),
                        ("programme", programme)):
         if not name:
@@ -237,21 +308,33 @@ def search(
         if not ids:
             logger.info("no %s matches %r: no hits", kind, name)
             return []
-        marks = ",".join("?" * len(ids))
-        where.append(f"+rowid IN (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))")
-        params += ids
+        filters.append(_entity_filter(conn, ids))
+    where = ["articles_fts MATCH ?"]
+    params: list[Any] = [fts]
+    for f in filters:
+        sql, values = f.sql()
+        where.append(sql)
+        params += values
     try:
         if candidates is not None:
-            # The candidates-th newest match, read in rowid order from the doclists (no scoring):
-            # when it exists, only matches from it on are ranked.
-            oldest = conn.execute(
-                f"SELECT rowid FROM articles_fts WHERE {' AND '.join(where)} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                [*params, candidates - 1],
-            ).fetchone()
-            if oldest is not None:
-                where.append("rowid >= ?")
-                params.append(oldest[0])
+            # The newest matches, read in rowid order from the doclists (no scoring): when there
+            # are more than `candidates`, only the newest that many are ranked.
+            newest = [r[0] for r in conn.execute(
+                f"SELECT rowid FROM articles_fts WHERE {' AND '.join(where)} ORDER BY rowid DESC LIMIT ?",
+                [*params, candidates],
+            )]
+            if not newest:
+                return []
+            if len(newest) == candidates:
                 logger.info("search %r: more than %d matches, the newest %d ranked", query, candidates, candidates)
+            if filters:
+                # ranking reads only the candidates' rowid range, checked against the candidates
+                # themselves instead of the filters again
+                where = ["articles_fts MATCH ?", "rowid BETWEEN ? AND ?", "+rowid IN (SELECT value FROM json_each(?))"]
+                params = [fts, newest[-1], newest[0], json.dumps(newest)]
+            elif len(newest) == candidates:
+                where.append("rowid >= ?")
+                params.append(newest[-1])
         # A top-level ORDER BY ... LIMIT lets SQLite compute snippets for the kept rows only
         # (inside a subquery it computes one per match), so articles are fetched in a second query.
         sql = f"""
@@ -298,10 +381,13 @@ def count_matches(
     """
     sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
     params: list[Any] = [to_fts_query(query)]
-    article_where, article_params = _article_filters(since, until, outlet)
-    if article_where:
-        sql += f" AND +rowid IN (SELECT id FROM articles WHERE {' AND '.join(article_where)})"
-        params += article_params
+    filters = _article_filters(conn, since, until, outlet)
+    if filters is None:
+        return 0
+    for f in filters:
+        condition, values = f.sql()
+        sql += f" AND {condition}"
+        params += values
     try:
         return int(conn.execute(sql, params).fetchone()[0])
     except sqlite3.OperationalError as exc:

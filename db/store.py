@@ -47,6 +47,11 @@ BATCH_SIZE = 5000
 PREPARE_CHUNK = 500
 #: Page cache per connection, MB (SQLite's default is 2 MB; indexes of a large store need more).
 CACHE_MB = 64
+#: Page cache while :meth:`Store.load_many` writes, MB. A batch inserts keys all over the
+#: random-key indexes (LSH keys, canonical URLs, mentions by entity); with every page it
+#: touches held in memory each is read once and written once per batch, not spilled and
+#: read back. Only what a load touches is allocated (a store only searched keeps :data:`CACHE_MB`).
+LOAD_CACHE_MB = 1024
 #: Seconds a connection waits for another writer's lock before failing.
 BUSY_TIMEOUT_S = 30.0
 #: Texts sharing at least this share of word 3-shingles are copies whatever their titles.
@@ -594,6 +599,8 @@ class Store:
         values, compressed HTML) in a worker process started on first use (a thread where
         no process can start), so on a multi-core machine that work costs little wall time.
         """
+        # kept for the connection's life: the next call touches the same index pages
+        self.conn.execute(f"PRAGMA cache_size = -{max(CACHE_MB, LOAD_CACHE_MB) * 1024}")
         stream = iter(items)
         chunk_size = min(batch_size, PREPARE_CHUNK)
         chunk = list(itertools.islice(stream, chunk_size))

@@ -170,3 +170,94 @@ def test_updates_and_reextraction_keep_candidates_in_step(db_path: Path) -> None
     assert sorted(ids(bounded(10, store, "banjir", person="Ahmad Yani", limit=5))) == [3, 28]
     assert sorted(ids(bounded(None, store, "banjir", person="Ahmad Yani", limit=5))) == [3, 28]
     store.close()
+
+
+@pytest.mark.parametrize("set_max", [0, 10**9])
+def test_filters_read_as_sets_or_looked_up_per_match_give_the_same_hits(
+    generated: tuple[Store, list[str]], set_max: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #16: a large filter is checked per match (index look-up), a small one read as a set;
+    both keep the newest matches that pass it, ranked as the exhaustive ranking ranks them."""
+    store, _ = generated
+    bench = _bench()
+    corpus = bench.Corpus()
+    person, place = corpus.people[0][0], corpus.regions[0][0]
+    person_ids = store.conn.execute(
+        "SELECT article_id FROM mentions WHERE entity_id IN (SELECT id FROM entities WHERE name = ?)", (person,)
+    ).fetchall()
+    assert person_ids
+    monkeypatch.setattr(search_mod, "FILTER_SET_MAX", set_max)
+    cases: list[tuple[str, dict[str, Any], str, tuple[object, ...]]] = [
+        ("bupati", {"outlet": "sumeks.co"}, "AND rowid IN (SELECT id FROM articles WHERE outlet = ?)", ("sumeks.co",)),
+        ("bupati", {"outlet": "tribunnews.com"},
+         "AND rowid IN (SELECT id FROM articles WHERE outlet LIKE '%.tribunnews.com')", ()),
+        ("jalan", {"since": "2017-01-03", "until": "2017-01-09"},
+         "AND rowid IN (SELECT id FROM articles WHERE published_utc >= ? AND published_utc < ?)",
+         ("2017-01-03", "2017-01-10")),
+        ("kota", {"person": person},
+         "AND rowid IN (SELECT article_id FROM mentions WHERE entity_id IN (SELECT id FROM entities WHERE name = ?))",
+         (person,)),
+        ("warga", {"place": place, "outlet": "sumsel.tribunnews.com"},
+         "AND rowid IN (SELECT article_id FROM mentions WHERE entity_id IN (SELECT id FROM entities WHERE name = ?)) "
+         "AND rowid IN (SELECT id FROM articles WHERE outlet = ?)", (place, "sumsel.tribunnews.com")),
+    ]
+    for query, filters, extra, params in cases:
+        for cap in (50, None):
+            hits = bounded(cap, store, query, **filters)
+            assert hits, (query, filters)
+            assert same(ranked(hits), expected(store.conn, query, cap or 10**9, extra=extra, params=params)), (query, filters)
+    assert bounded(50, store, "bupati", outlet="example.com") == []
+
+
+def test_mention_counts_follow_loads_updates_merges_and_reextraction(db_path: Path) -> None:
+    """Issue #16: entity pages and lookups read per-entity mention counts kept by triggers; they
+    must equal a count of the mentions after every kind of write."""
+    store = Store(db_path)
+
+    def check() -> None:
+        counted = store.conn.execute(
+            "SELECT entity_id, coalesce(reason, ''), count(*) FROM mentions GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+        kept = store.conn.execute("SELECT entity_id, reason, n FROM entity_mention_counts ORDER BY 1, 2").fetchall()
+        assert kept == counted
+
+    def officials(*names: str) -> ArticleFacts:
+        return ArticleFacts(officials=[Official(n, "bupati", "Kabupaten Muara Enim", n, P) for n in names])
+
+    store.load(_article(1, "Bupati Yani membuka rapat."), officials("Yani"))
+    check()
+    # the full name arrives: the surname-only entity may be merged into it (an UPDATE of mentions)
+    store.load(_article(2, "Bupati Ahmad Yani meninjau jalan."), officials("Ahmad Yani", "Herman Deru"))
+    store.load(_article(3, "Bupati Ahmad Yani dan Herman Deru."), officials("Ahmad Yani", "Herman Deru"))
+    check()
+    # a changed article replaces its facts (DELETE then INSERT)
+    store.load(_article(3, "Herman Deru saja."), officials("Herman Deru"))
+    check()
+    store.reextract(lambda text, published: officials("Ahmad Yani") if "Yani" in text else ArticleFacts(), "3.0")
+    check()
+    store.replace_facts(2, ArticleFacts())
+    check()
+    report = store.entity("Ahmad Yani")
+    assert report is not None and report.n_mentions == sum(n for _, n in report.link_reasons) == store.conn.execute(
+        "SELECT count(*) FROM mentions WHERE entity_id = ?", (report.id,)).fetchone()[0]
+    store.conn.execute("DELETE FROM articles WHERE id = 1")  # facts go by cascade
+    check()
+    store.close()
+
+
+def test_entity_articles_walked_by_date_or_gathered_agree(generated: tuple[Store, list[str]]) -> None:
+    """Issue #16: a popular entity's first articles are found by walking articles in date order,
+    a rare one's by reading all of its articles; both give the oldest ones, in date order."""
+    from db import reports
+
+    store, _ = generated
+    walked = 0
+    for (entity_id,) in store.conn.execute("SELECT id FROM entities").fetchall():
+        want = [r[0] for r in store.conn.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT article_id FROM mentions WHERE entity_id = ?) "
+            "ORDER BY coalesce(published_utc, ''), id LIMIT ?", (entity_id, reports.MAX_ARTICLES))]
+        n = store.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()[0]
+        walked += n * n >= reports.MAX_ARTICLES * 1500
+        for forced in (0, 10**9):  # each way, whatever the entity's size
+            assert [a.id for a in reports._entity_articles(store.conn, entity_id, forced)] == want
+    assert walked >= 5
