@@ -2,12 +2,15 @@
 
 The model is a spaCy pipeline with one self-contained ``ner`` component (its tok2vec
 inside it), trained by :mod:`extractors.train_ner` and shipped in
-``extractors/models/id_news_ner/``. It loads offline and needs no vectors.
+``extractors/models/id_news_ner/``. It loads offline; its static vectors (floret, trained on
+real news by :mod:`extractors.news_vectors`) ship inside it, in ``vocab/``.
 
-Other extractors can reuse the component in their own pipeline::
+Other extractors can reuse the component in their own pipeline, sharing the model's vectors::
 
+    model = load_model()
     nlp = spacy.blank("id", config=TOKENIZER_CONFIG)
-    nlp.add_pipe("ner", source=load_model())
+    nlp.vocab.vectors = model.vocab.vectors
+    nlp.add_pipe("ner", source=model)
 
 Only plain tuples and strings leave this module; no spaCy ``Doc`` does.
 """
