@@ -111,3 +111,14 @@ def test_a_name_broken_across_lines_is_no_mention_and_no_crash() -> None:
     facts = extract("Direktur PT\n\nPLN\n\n(Persero) hadir. Kata PT  PLN (Persero) kemarin.", "2019-09-10")
     assert [i.name for i in facts.institutions] == ["Perusahaan Listrik Negara"]
     assert not any("\n" in i.surface or "\n" in alias for i in facts.institutions for alias in i.aliases)
+
+
+def test_model_org_span_naming_a_programme_stage_is_no_institution() -> None:
+    """A model ORG span "Sekolah Penggerak fase 2" is a programme stage (issue #12: the 0.3.0 model tags it)."""
+    from extractors.institutions import add_model_spans
+
+    text = "Kabupaten Empat Lawang juga tercatat ikut Sekolah Penggerak fase 2. Yayasan Assalaam membantu."
+    stage = text.index("Sekolah")
+    body = text.index("Yayasan")
+    spans = [(stage, stage + len("Sekolah Penggerak fase 2")), (body, body + len("Yayasan Assalaam"))]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Assalaam"]
