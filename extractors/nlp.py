@@ -157,9 +157,9 @@ def build_pipeline(use_ner: bool = False) -> Language:
     if use_ner:
         ner_nlp = _load_ner()
         if ner_nlp is not None:
-            # A model trained with static vectors reads them from the pipeline's vocab: share them.
-            nlp.vocab.vectors = ner_nlp.vocab.vectors
-            nlp.add_pipe("ner", source=ner_nlp, first=True)
+            from extractors.ner import add_ner
+
+            add_ner(nlp, ner_nlp)  # with a copy of its static vectors
     for name in COMPONENTS:
         nlp.add_pipe(name)
     lexicon.regions()  # load the gazetteer now, not inside the first article

@@ -13,7 +13,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from extractors.ner import MODEL_DIR, evaluate_sentences, load_model, ner_spans, tag_sentences
+from extractors.ner import MODEL_DIR, add_ner, evaluate_sentences, load_model, ner_spans, tag_sentences
 from extractors.ner_eval import (
     CORPORA,
     NerDataError,
@@ -248,11 +248,15 @@ def test_spans_never_cross_line_breaks() -> None:
 @needs_model
 def test_model_component_can_be_sourced_into_a_blank_pipeline(blank_id: spacy.language.Language) -> None:
     model = load_model()
-    blank_id.add_pipe("ner", source=model)
+    assert model is not None
+    add_ner(blank_id, model)
     text = "Gubernur Sumatera Selatan Herman Deru tiba di Palembang bersama Bupati Ahmad Yani."
     found = [(e.start_char, e.end_char, e.label_) for e in blank_id(text).ents]
     assert found == [(e.start_char, e.end_char, e.label_) for e in model(text).ents]
     assert "PER" in {label for _, _, label in found}
+    # the model keeps its own vectors table (a vocab taking a table re-points it at its strings)
+    assert model.vocab.vectors is not blank_id.vocab.vectors
+    assert tag_sentences(model, [["Gubernur", "Herman", "Deru", "tiba", "."]])[0][1] == "B-PER"
 
 
 @needs_model
