@@ -1,10 +1,12 @@
 """Train warta's Indonesian news NER model (PER, ORG, LOC) from the shared corpora.
 
-Recipe (reproducible, CPU only, no pretrained vectors):
+Recipe (reproducible, CPU only; static vectors only with ``vectors=``/``--vectors``):
 
 1. Read the train splits listed in :data:`TRAIN_SOURCES` (idner-news-2k ``train.txt`` twice,
    IndoLEM NER UGM ``train.01.tsv``, NERGrit and NERP ``train_preprocess.txt``), each with its
-   corpus's label map from :data:`extractors.ner_eval.CORPORA` (types outside PER/ORG/LOC -> O).
+   corpus's label map from :data:`extractors.ner_eval.CORPORA` (types outside PER/ORG/LOC -> O),
+   and the real-news gold set's train split with its gold names aligned as spans
+   (:class:`GoldSpanSource`, :mod:`extractors.gold_spans`; tokens outside them missing).
    NERP annotates no organisations, so its tokens outside PER/LOC entities are left *missing*
    (spaCy's ``-``), never ``O``. Casing augmentation adds a lower-cased copy of 30% of the
    cased sentences and a copy of half of NERP's with the first and the entity tokens
@@ -203,7 +205,7 @@ def without_corpora(sources: tuple[_S, ...], names: Iterable[str]) -> tuple[_S, 
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.2.0"
+MODEL_VERSION = "0.3.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -578,6 +580,15 @@ CORPUS_META: dict[str, dict[str, str]] = {
 }
 
 
+def _vectors_note(nlp: spacy.language.Language) -> str:
+    """How the model's vectors read in its description."""
+    vectors = nlp.vocab.vectors
+    if not vectors.shape[0] or not vectors.shape[1]:
+        return "no vectors"
+    return (f"{vectors.mode} static vectors ({vectors.shape[0]:,} x {vectors.shape[1]}, "
+            "trained on ../shared/data/news, see extractors/news_vectors.py)")
+
+
 def _set_meta(
     nlp: spacy.language.Language,
     train_sources: tuple[Source, ...] = TRAIN_SOURCES,
@@ -590,8 +601,9 @@ def _set_meta(
             "name": MODEL_NAME,
             "version": MODEL_VERSION,
             "description": "Indonesian news NER (PER, ORG, LOC): hash-embedding CNN + "
-            "transition-based NER, CPU, no vectors. Trained on the train splits of "
-            f"{', '.join(names)} (with casing augmentation); checkpoint chosen on their dev splits.",
+            f"transition-based NER, CPU, {_vectors_note(nlp)}. Trained on the train splits of "
+            f"{', '.join(names)} (with casing augmentation); checkpoint chosen on the dev splits of "
+            f"{', '.join(dict.fromkeys(s.corpus for s in dev_sources))}.",
             "license": "MIT (model); training data: "
             + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources)
             + (" (whether share-alike reaches a model trained on the data is unsettled; see README)"
