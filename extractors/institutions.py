@@ -597,6 +597,13 @@ _MODEL_HEADS = {"yayasan", "koalisi", "komunitas", "pondok", "ponpes", "partai",
                 "forum", "dewan", "majelis", "gereja", "huria", "koperasi", "perusahaan", "klub", "persatuan"}
 
 
+def _names_a_stage(words: list[str]) -> bool:
+    """True when a stage word is followed by a number ("Sekolah Penggerak fase 2"): a programme, not a body."""
+    stages, ordinals, cardinals = lexicon.stage_words()
+    return any(word.lower() in stages and (nxt.isdigit() or nxt.lower() in ordinals or nxt.lower() in cardinals)
+               for word, nxt in zip(words, words[1:]))
+
+
 def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tuple[int, int]],
                     places: list[PlaceMatch]) -> list[InstitutionMatch]:
     """The rules' institutions plus the NER model's ORG spans that open with an organisation's head
@@ -606,7 +613,7 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
     for s, e in org_spans:
         surface = text[s:e].strip(" ,.;:")
         words = surface.split()
-        if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS:
+        if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS or _names_a_stage(words):
             continue
         if any(s < b and a < e for a, b in taken):
             continue

@@ -2,12 +2,14 @@
 
 The model is a spaCy pipeline with one self-contained ``ner`` component (its tok2vec
 inside it), trained by :mod:`extractors.train_ner` and shipped in
-``extractors/models/id_news_ner/``. It loads offline and needs no vectors.
+``extractors/models/id_news_ner/``. It loads offline; its static vectors (floret, trained on
+real news by :mod:`extractors.news_vectors`) ship inside it, in ``vocab/``.
 
-Other extractors can reuse the component in their own pipeline::
+Other extractors can reuse the component in their own pipeline, with a copy of the model's
+vectors (:func:`add_ner`)::
 
     nlp = spacy.blank("id", config=TOKENIZER_CONFIG)
-    nlp.add_pipe("ner", source=load_model())
+    add_ner(nlp, load_model())
 
 Only plain tuples and strings leave this module; no spaCy ``Doc`` does.
 """
@@ -129,6 +131,26 @@ def ner_spans(text: str) -> list[tuple[int, int, str]]:
             if span is not None:
                 spans.append(span)
     return spans
+
+
+def add_ner(nlp: Language, model: Language, first: bool = True) -> None:
+    """Add ``model``'s ``ner`` component to ``nlp``, with a copy of the model's static vectors.
+
+    The component reads the vectors from the pipeline's vocab, and ``add_pipe(source=...)``
+    does not bring them along (spaCy warns W113). A copy, not the model's own table: a vocab
+    that takes a vectors table re-points it at its own strings, which would break the model.
+
+    Args:
+        nlp: The pipeline to add the component to.
+        model: A loaded NER model (:func:`load_model`).
+        first: Put the component first.
+    """
+    from spacy.vectors import Vectors
+
+    vectors = Vectors(strings=nlp.vocab.strings)
+    vectors.from_bytes(model.vocab.vectors.to_bytes())
+    nlp.vocab.vectors = vectors
+    nlp.add_pipe("ner", source=model, first=first)
 
 
 def tag_sentences(

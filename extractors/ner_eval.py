@@ -41,6 +41,10 @@ CorpusFormat = Literal["conll", "tsv"]
 Split = Literal["train", "dev", "test"]
 
 
+#: The tag of a token whose annotation is missing (neither entity nor ``O``), as spaCy writes it.
+MISSING = "-"
+
+
 class TaggedSentence(NamedTuple):
     """One sentence: its tokens and one IOB2 tag per token."""
 

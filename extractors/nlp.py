@@ -157,7 +157,9 @@ def build_pipeline(use_ner: bool = False) -> Language:
     if use_ner:
         ner_nlp = _load_ner()
         if ner_nlp is not None:
-            nlp.add_pipe("ner", source=ner_nlp, first=True)
+            from extractors.ner import add_ner
+
+            add_ner(nlp, ner_nlp)  # with a copy of its static vectors
     for name in COMPONENTS:
         nlp.add_pipe(name)
     lexicon.regions()  # load the gazetteer now, not inside the first article

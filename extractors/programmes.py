@@ -553,8 +553,9 @@ def find_programmes(
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
             prev_part_sentence, prev_part = si, (prog_name, year)
             continue
-        for reg in regions:
-            parts.append(ParticipantMatch(reg[0], reg[1], text[reg[0]:reg[1]], reg[2], prog_name, year, stage_no, reg[3]))
+        for region in regions:
+            parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name, year,
+                                          stage_no, region[3]))
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)

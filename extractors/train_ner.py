@@ -1,10 +1,12 @@
 """Train warta's Indonesian news NER model (PER, ORG, LOC) from the shared corpora.
 
-Recipe (reproducible, CPU only, no pretrained vectors):
+Recipe (reproducible, CPU only; static vectors only with ``vectors=``/``--vectors``):
 
 1. Read the train splits listed in :data:`TRAIN_SOURCES` (idner-news-2k ``train.txt`` twice,
    IndoLEM NER UGM ``train.01.tsv``, NERGrit and NERP ``train_preprocess.txt``), each with its
-   corpus's label map from :data:`extractors.ner_eval.CORPORA` (types outside PER/ORG/LOC -> O).
+   corpus's label map from :data:`extractors.ner_eval.CORPORA` (types outside PER/ORG/LOC -> O),
+   and the real-news gold set's train split with its gold names aligned as spans
+   (:class:`GoldSpanSource`, :mod:`extractors.gold_spans`; tokens outside them missing).
    NERP annotates no organisations, so its tokens outside PER/LOC entities are left *missing*
    (spaCy's ``-``), never ``O``. Casing augmentation adds a lower-cased copy of 30% of the
    cased sentences and a copy of half of NERP's with the first and the entity tokens
@@ -43,14 +45,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from extractors.exceptions import ModelFolderError, TrainingDataMissing, UntrainedModelError
-from extractors.ner_eval import CORPORA, LABELS, NerCorpus, NerScores, Split, TaggedSentence, TypeScore, score_tags
+from extractors.ner_eval import CORPORA, LABELS, MISSING, NerCorpus, NerScores, Split, TaggedSentence, TypeScore, score_tags
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +103,65 @@ class TrainSource:
         corpus = self.ner_corpus
         return f"data/ner/{corpus.name}/{corpus.files[self.split]}"
 
+    def read(self, shared: Path) -> list[TaggedSentence]:
+        """The split's sentences, label-mapped, tokens outside the corpus's types :data:`MISSING`."""
+        corpus = self.ner_corpus
+        _check_file(Path(shared) / self.relative)
+        return [partial_labels(s, corpus.labels) for s in corpus.read(shared, self.split)]
+
+
+#: The real-news extraction gold set's train split (texts joined from ``../shared/data/news``).
+REALNEWS_TRAIN = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "realnews" / "train.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpanSource:
+    """An extraction gold file whose gold strings are aligned to its texts as PER/ORG/LOC spans.
+
+    Officials' names become PER, institutions' names ORG, places' names LOC; every other token
+    is :data:`MISSING` (the gold set annotates officials, not every person). See
+    :mod:`extractors.gold_spans`. The records' texts are joined from the shared news corpus by
+    :func:`extractors.evaluate.read_gold`. Only a train split may be read here: the dev and
+    test splits of the real-news gold set tune and measure the extractors.
+
+    Attributes:
+        corpus: A name for the source (``--without`` takes it).
+        gold: The gold JSON-lines file.
+        split: Always ``"train"``.
+        copies, lower_fraction, recase_fraction: As in :class:`TrainSource`.
+    """
+
+    corpus: str
+    gold: Path
+    split: Split = "train"
+    copies: int = 1
+    lower_fraction: float = 0.0
+    recase_fraction: float = 0.0
+
+    def read(self, shared: Path) -> list[TaggedSentence]:
+        """The aligned sentences of every record (those with at least one span)."""
+        from extractors.evaluate import read_gold
+        from extractors.gold_spans import align_records
+        from extractors.tokenizer import TOKENIZER_CONFIG
+
+        if not Path(self.gold).is_file():
+            raise TrainingDataMissing(f"{self.gold} not found: the real-news gold set's train split "
+                                      "ships with warta (tests/fixtures/realnews/train.jsonl)")
+        try:
+            records = read_gold(self.gold, shared)
+        except ValueError as exc:  # BadInputError: texts absent from the shared news corpus
+            raise TrainingDataMissing(f"{exc}; or leave it out with --without {self.corpus}") from exc
+        tokenizer = spacy.blank("id", config=TOKENIZER_CONFIG).tokenizer
+        return align_records(records, tokenizer)
+
+
+#: A training source: a split of a shared NER corpus or an aligned extraction gold file.
+Source = TrainSource | GoldSpanSource
+_S = TypeVar("_S", TrainSource, GoldSpanSource, Source)
+
+
+#: The name of the real-news train split as a training source.
+REALNEWS_CORPUS = "realnews-train"
 
 #: Training data. idner-news-2k is read twice: it is the hand-standardised set (acronyms such
 #: as KPK, TNI, DPRD are ORG), while NER UGM often leaves such acronyms ``O``; doubling idner
@@ -108,11 +169,12 @@ class TrainSource:
 #: names from outside news; NERP (news, lower-cased, no ORG class) adds PER/LOC on lower-cased
 #: text with ORG left missing. A lower-cased copy of 30% of the cased sentences and a
 #: re-capitalised copy of half of NERP's make casing matter less.
-TRAIN_SOURCES: tuple[TrainSource, ...] = (
+TRAIN_SOURCES: tuple[Source, ...] = (
     TrainSource("idner-news-2k", "train", copies=2, lower_fraction=0.3),
     TrainSource("indolem-nerugm", "train", lower_fraction=0.3),
     TrainSource("nergrit-indonlu", "train", lower_fraction=0.3),
     TrainSource("nerp-indonlu", "train", recase_fraction=0.5),
+    GoldSpanSource(REALNEWS_CORPUS, REALNEWS_TRAIN, lower_fraction=0.3),
 )
 #: Checkpoints are chosen on the dev splits of all four corpora (no augmentation).
 DEV_SOURCES: tuple[TrainSource, ...] = (
@@ -123,28 +185,27 @@ DEV_SOURCES: tuple[TrainSource, ...] = (
 )
 
 
-def _as_files(sources: tuple[TrainSource, ...]) -> tuple[tuple[str, str, int], ...]:
-    return tuple((s.relative, s.ner_corpus.fmt, s.copies) for s in sources)
+def _as_files(sources: tuple[Source, ...]) -> tuple[tuple[str, str, int], ...]:
+    return tuple((s.relative, s.ner_corpus.fmt, s.copies) for s in sources if isinstance(s, TrainSource))
 
 
-#: ``(path, format, copies)`` of :data:`TRAIN_SOURCES` / :data:`DEV_SOURCES`.
+#: ``(path, format, copies)`` of the shared NER corpus files in :data:`TRAIN_SOURCES` / :data:`DEV_SOURCES`.
 TRAIN_FILES: tuple[tuple[str, str, int], ...] = _as_files(TRAIN_SOURCES)
 DEV_FILES: tuple[tuple[str, str, int], ...] = _as_files(DEV_SOURCES)
 
 
-def without_corpora(sources: tuple[TrainSource, ...], names: Iterable[str]) -> tuple[TrainSource, ...]:
+def without_corpora(sources: tuple[_S, ...], names: Iterable[str]) -> tuple[_S, ...]:
     """``sources`` minus the corpora in ``names`` (leave-one-corpus-out runs)."""
     names = set(names)
-    unknown = names - {c.name for c in CORPORA}
+    known = [*(c.name for c in CORPORA), REALNEWS_CORPUS]
+    unknown = names - set(known)
     if unknown:
-        raise TrainingDataMissing(
-            f"unknown corpus {', '.join(sorted(unknown))}: use one of {', '.join(c.name for c in CORPORA)}"
-        )
+        raise TrainingDataMissing(f"unknown corpus {', '.join(sorted(unknown))}: use one of {', '.join(known)}")
     return tuple(s for s in sources if s.corpus not in names)
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.2.0"
+MODEL_VERSION = "0.3.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -371,9 +432,6 @@ def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
     logger.info("installed %s as %s", new, target)
 
 
-#: The tag of a token whose annotation is missing (neither entity nor ``O``), as spaCy writes it.
-MISSING = "-"
-
 
 def repair_iob(tags: list[str]) -> list[str]:
     """Turn a stray ``I-X`` (not continuing an ``X`` entity) into ``B-X`` so spaCy accepts the tags."""
@@ -437,15 +495,13 @@ def _check_file(path: Path) -> None:
         )
 
 
-def read_sources(shared: Path, sources: tuple[TrainSource, ...]) -> list[TaggedSentence]:
+def read_sources(shared: Path, sources: tuple[Source, ...]) -> list[TaggedSentence]:
     """The sentences of ``sources`` as training sees them: label-mapped, partial labels as
     :data:`MISSING`, repeated ``copies`` times, then the casing-augmented copies (chosen with
     :data:`AUGMENT_SEED`, the same on every run)."""
     sentences: list[TaggedSentence] = []
     for source in sources:
-        corpus = source.ner_corpus
-        _check_file(Path(shared) / source.relative)
-        read = [partial_labels(s, corpus.labels) for s in corpus.read(shared, source.split)]
+        read = source.read(shared)
         # A partially labelled sentence without entities teaches nothing: every token is missing.
         read = [s for s in read if any(tag != MISSING for tag in s.tags)]
         sentences.extend(read * source.copies)
@@ -462,7 +518,7 @@ def read_sources(shared: Path, sources: tuple[TrainSource, ...]) -> list[TaggedS
 def convert_corpora(
     shared: Path,
     out_dir: Path,
-    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
+    train_sources: tuple[Source, ...] = TRAIN_SOURCES,
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
 ) -> tuple[Path, Path, int, int]:
     """Write the training and dev corpora as ``train.spacy`` and ``dev.spacy`` DocBins.
@@ -509,6 +565,13 @@ CORPUS_META: dict[str, dict[str, str]] = {
                    "must be included, commercial use allowed)",
         "author": "Wilie et al. (AACL-IJCNLP 2020); NERGRIT by PT Gria Inovasi Teknologi (2019)",
     },
+    REALNEWS_CORPUS: {
+        "name": "warta real-news gold set, train split (gold facts aligned as spans)",
+        "url": "tests/fixtures/realnews/README.md",
+        "license": "annotations: warta's; texts: CC-BY-4.0 (CLICK-ID) and no licence stated "
+                   "(lampung-, ciletuh-; see ../shared/data/news/SOURCE.md)",
+        "author": "warta annotators (two passes)",
+    },
     "nerp-indonlu": {
         "name": "NERP (IndoNLU)", "url": "https://github.com/IndoNLP/indonlu",
         "license": "CC-BY-SA-4.0 (NusaCrowd loader; IndoNLU repository: Apache-2.0)",
@@ -517,9 +580,18 @@ CORPUS_META: dict[str, dict[str, str]] = {
 }
 
 
+def _vectors_note(nlp: spacy.language.Language) -> str:
+    """How the model's vectors read in its description."""
+    vectors = nlp.vocab.vectors
+    if not vectors.shape[0] or not vectors.shape[1]:
+        return "no vectors"
+    return (f"{vectors.mode} static vectors ({vectors.shape[0]:,} x {vectors.shape[1]}, "
+            "trained on ../shared/data/news, see extractors/news_vectors.py)")
+
+
 def _set_meta(
     nlp: spacy.language.Language,
-    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
+    train_sources: tuple[Source, ...] = TRAIN_SOURCES,
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
 ) -> None:
     names = list(dict.fromkeys(s.corpus for s in train_sources))
@@ -529,8 +601,9 @@ def _set_meta(
             "name": MODEL_NAME,
             "version": MODEL_VERSION,
             "description": "Indonesian news NER (PER, ORG, LOC): hash-embedding CNN + "
-            "transition-based NER, CPU, no vectors. Trained on the train splits of "
-            f"{', '.join(names)} (with casing augmentation); checkpoint chosen on their dev splits.",
+            f"transition-based NER, CPU, {_vectors_note(nlp)}. Trained on the train splits of "
+            f"{', '.join(names)} (with casing augmentation); checkpoint chosen on the dev splits of "
+            f"{', '.join(dict.fromkeys(s.corpus for s in dev_sources))}.",
             "license": "MIT (model); training data: "
             + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources)
             + (" (whether share-alike reaches a model trained on the data is unsettled; see README)"
@@ -548,10 +621,11 @@ def train_model(
     max_minutes: float = 25.0,
     config_path: Path = CONFIG_PATH,
     overrides: dict[str, object] | None = None,
-    train_sources: tuple[TrainSource, ...] = TRAIN_SOURCES,
+    train_sources: tuple[Source, ...] = TRAIN_SOURCES,
     shipped: Path = SHIPPED_MODEL,
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
     progress: Callable[[int, float, float], None] | None = None,
+    vectors: Path | None = None,
 ) -> TrainResult:
     """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
 
@@ -570,6 +644,8 @@ def train_model(
         train_sources: The training splits (see :func:`read_sources`).
         shipped: The shipped model, never written here.
         dev_sources: The dev splits the checkpoint is chosen on.
+        vectors: A spaCy vectors folder (``spacy init vectors``, e.g. :func:`build_vectors`):
+            the tok2vec then also reads these static vectors, and the model ships them.
 
     Returns:
         A :class:`TrainResult` with the best dev F1 and the run's size.
@@ -601,6 +677,9 @@ def train_model(
                 f"no sentences to {'train on' if not n_train else 'evaluate on'}: check the corpus files under {shared}"
             )
         settings: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
+        if vectors is not None:
+            settings.update({"paths.vectors": str(vectors),
+                             "components.ner.model.tok2vec.embed.include_static_vectors": True})
         settings.update(overrides or {})
         config = load_config(config_path, overrides=settings, interpolate=False)
         nlp = init_nlp(config)
@@ -683,13 +762,14 @@ def main() -> None:
                         help="new or empty folder [default: id_news_ner-YYYYMMDD-HHMMSS beside the shipped model]")
     parser.add_argument("--max-minutes", type=float, default=25.0)
     parser.add_argument("--config", type=Path, default=CONFIG_PATH)
+    parser.add_argument("--vectors", type=Path, default=None, help="spaCy vectors folder to train with")
     parser.add_argument("--without", action="append", default=[], metavar="CORPUS",
                         help="leave this corpus out of training and dev (leave-one-corpus-out); repeatable")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result = train_model(args.shared, args.output, args.max_minutes, args.config,
                          train_sources=without_corpora(TRAIN_SOURCES, args.without),
-                         dev_sources=without_corpora(DEV_SOURCES, args.without))
+                         dev_sources=without_corpora(DEV_SOURCES, args.without), vectors=args.vectors)
     logger.info("model written to %s", result.output)
 
 

@@ -251,15 +251,20 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
               help="The model --replace compares with and replaces [default: the shipped "
                    "extractors/models/id_news_ner].")
 @click.option("--without", "without", multiple=True, metavar="CORPUS",
-              help="Leave this corpus (a folder under data/ner) out of training and dev: a "
-                   "leave-one-corpus-out run to score on it with benchmarks/ner.py. Repeatable.")
+              help="Leave this corpus (a folder under data/ner, or realnews-train) out of training and "
+                   "dev: a leave-one-corpus-out run to score on it with benchmarks/ner.py. Repeatable.")
+@click.option("--vectors", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Static vectors folder to train with and ship in the model (make it with "
+                   "`python -m extractors.news_vectors --output DIR`) [default: none].")
 def train_ner_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
-                      replace: bool, force: bool, model_path: str | None, without: tuple[str, ...]) -> None:
+                      replace: bool, force: bool, model_path: str | None, without: tuple[str, ...],
+                      vectors: str | None) -> None:
     """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
 
-    Trains on the train splits of idner-news-2k, IndoLEM NER UGM (fold 1), NERGrit and
-    NERP (PER/LOC only, ORG left unannotated) with lower-cased and re-capitalised copies,
-    selects the best checkpoint on their dev sets and writes it to a new folder; the shipped model is
+    Trains on the train splits of idner-news-2k, IndoLEM NER UGM (fold 1), NERGrit,
+    NERP (PER/LOC only, ORG left unannotated) and the real-news gold set (its gold names
+    aligned to the texts, other tokens unannotated) with lower-cased and re-capitalised copies,
+    optionally with static vectors, selects the best checkpoint on their dev sets and writes it to a new folder; the shipped model is
     replaced only with --replace. Folders holding anything but a warta model are never
     written, and a run that ends before its first update writes nothing.
 
@@ -269,6 +274,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         warta train-ner --shared ../shared --output /tmp/ner-try
         warta train-ner --shared ../shared --replace
         warta train-ner --shared ../shared --without nergrit-indonlu
+        warta train-ner --shared ../shared --vectors /tmp/news-vectors --max-minutes 45
     """
     from extractors.exceptions import ExtractionError
     from extractors.train_ner import (
@@ -298,6 +304,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
                                  overrides=overrides, shipped=shipped,
                                  train_sources=without_corpora(TRAIN_SOURCES, without),
                                  dev_sources=without_corpora(DEV_SOURCES, without),
+                                 vectors=Path(vectors) if vectors else None,
                                  progress=lambda step, secs, best: bar(
                                      step, None, f", {secs / 60:.1f} of {max_minutes:g} min, best dev F1 {best:.3f}"))
         finally:

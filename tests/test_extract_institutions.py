@@ -151,3 +151,14 @@ def test_a_short_form_the_text_defines_in_lower_case_is_not_the_institution_of_t
 )
 def test_bodies_named_after_a_head_word_or_a_kecamatan(ex: Extractor, text: str, name: str) -> None:
     assert name in _names(ex, text)
+
+
+def test_model_org_span_naming_a_programme_stage_is_no_institution() -> None:
+    """A model ORG span "Sekolah Penggerak fase 2" is a programme stage (issue #12: the 0.3.0 model tags it)."""
+    from extractors.institutions import add_model_spans
+
+    text = "Kabupaten Empat Lawang juga tercatat ikut Sekolah Penggerak fase 2. Yayasan Assalaam membantu."
+    stage = text.index("Sekolah")
+    body = text.index("Yayasan")
+    spans = [(stage, stage + len("Sekolah Penggerak fase 2")), (body, body + len("Yayasan Assalaam"))]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Assalaam"]

@@ -13,7 +13,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from extractors.ner import MODEL_DIR, evaluate_sentences, load_model, ner_spans, tag_sentences
+from extractors.ner import MODEL_DIR, add_ner, evaluate_sentences, load_model, ner_spans, tag_sentences
 from extractors.ner_eval import (
     CORPORA,
     NerDataError,
@@ -32,6 +32,7 @@ from extractors.train_ner import (
     DEV_FILES,
     DEV_SOURCES,
     MISSING,
+    REALNEWS_CORPUS,
     TRAIN_FILES,
     TRAIN_SOURCES,
     convert_corpora,
@@ -180,13 +181,14 @@ def test_convert_corpora_writes_docbins_and_names_missing_files(tmp_path: Path) 
     for relative, fmt, _copies in TRAIN_FILES:
         (shared / relative).parent.mkdir(parents=True, exist_ok=True)
         (shared / relative).write_bytes((CONLL_CRLF if fmt == "conll" else TSV).encode("utf-8"))
+    sources = without_corpora(TRAIN_SOURCES, [REALNEWS_CORPUS])  # the shared NER files alone
     with pytest.raises(TrainingDataMissing, match="--shared"):
-        convert_corpora(shared, tmp_path)
+        convert_corpora(shared, tmp_path, sources)
     for relative, fmt, _copies in DEV_FILES:
         (shared / relative).write_bytes((CONLL_CRLF if fmt == "conll" else TSV).encode("utf-8"))
-    train_path, dev_path, n_train, n_dev = convert_corpora(shared, tmp_path)
+    train_path, dev_path, n_train, n_dev = convert_corpora(shared, tmp_path, sources)
     assert train_path.is_file() and dev_path.is_file()
-    assert n_train == len(read_sources(shared, TRAIN_SOURCES)) >= sum(copies * 2 for _r, _f, copies in TRAIN_FILES
+    assert n_train == len(read_sources(shared, sources)) >= sum(copies * 2 for _r, _f, copies in TRAIN_FILES
                                                                        if "nerp" not in _r)
     assert n_dev == len(read_sources(shared, DEV_SOURCES))
 
@@ -208,7 +210,9 @@ def test_casing_copies_keep_the_tags() -> None:
 
 def test_training_sources_cover_every_corpus_and_leave_one_out() -> None:
     names = {c.name for c in CORPORA}
-    assert {s.corpus for s in TRAIN_SOURCES} == names == {s.corpus for s in DEV_SOURCES}
+    assert {s.corpus for s in TRAIN_SOURCES} == names | {REALNEWS_CORPUS}
+    assert {s.corpus for s in DEV_SOURCES} == names  # the real-news dev split tunes the extractors, never the NER
+    assert REALNEWS_CORPUS not in {s.corpus for s in without_corpora(TRAIN_SOURCES, [REALNEWS_CORPUS])}
     assert all(s.split == "train" for s in TRAIN_SOURCES) and all(s.split == "dev" for s in DEV_SOURCES)
     assert "nerp-indonlu" not in {s.corpus for s in without_corpora(TRAIN_SOURCES, ["nerp-indonlu"])}
     with pytest.raises(TrainingDataMissing, match="unknown corpus"):
@@ -244,11 +248,15 @@ def test_spans_never_cross_line_breaks() -> None:
 @needs_model
 def test_model_component_can_be_sourced_into_a_blank_pipeline(blank_id: spacy.language.Language) -> None:
     model = load_model()
-    blank_id.add_pipe("ner", source=model)
+    assert model is not None
+    add_ner(blank_id, model)
     text = "Gubernur Sumatera Selatan Herman Deru tiba di Palembang bersama Bupati Ahmad Yani."
     found = [(e.start_char, e.end_char, e.label_) for e in blank_id(text).ents]
     assert found == [(e.start_char, e.end_char, e.label_) for e in model(text).ents]
     assert "PER" in {label for _, _, label in found}
+    # the model keeps its own vectors table (a vocab taking a table re-points it at its strings)
+    assert model.vocab.vectors is not blank_id.vocab.vectors
+    assert tag_sentences(model, [["Gubernur", "Herman", "Deru", "tiba", "."]])[0][1] == "B-PER"
 
 
 @needs_model

@@ -18,7 +18,13 @@ from extractors.ner import MODEL_DIR
 from extractors.train_ner import (
     DEV_FILES,
     MODEL_NAME,
+    REALNEWS_CORPUS,
+    REALNEWS_TRAIN,
     TRAIN_FILES,
+    TRAIN_SOURCES,
+    GoldSpanSource,
+    TrainingDataMissing,
+    MISSING,
     ModelFolderError,
     UntrainedModelError,
     check_model_folder,
@@ -27,6 +33,7 @@ from extractors.train_ner import (
     is_warta_model,
     new_model_dir,
     train_model,
+    without_corpora,
 )
 from pipeline.cli import cli
 
@@ -55,8 +62,29 @@ def _tsv(sentences: list[list[tuple[str, str]]], types: dict[str, str] = _UGM_TY
     return "".join("".join(f"{w}\t{tag(t)}\n" for w, t in s) + "\n" for s in sentences)
 
 
+def write_news_texts(shared: Path) -> Path:
+    """Write ``shared/data/news/articles.jsonl`` with a short text for every record of the real-news
+    train split (which keeps only ids): a sentence naming its first official, institution and place."""
+    lines = []
+    for line in REALNEWS_TRAIN.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        gold = record["gold"]
+        first = {key: (gold.get(key) or [{"name": ["Warga"]}])[0]["name"][0]
+                 for key in ("officials", "institutions", "places")}
+        text = (f"Menurut {first['officials']}, {first['institutions']} bekerja di {first['places']}.\n\n"
+                "Acara itu ramai.")
+        lines.append(json.dumps({"id": record["id"], "outlet": "example.id", "url": None,
+                                 "published": record.get("published"), "title": "Judul", "text": text}))
+    path = shared / "data" / "news" / "articles.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def write_shared(root: Path) -> Path:
-    """A shared data folder holding the training and dev files, each a few sentences."""
+    """A shared data folder holding the training and dev files, each a few sentences, and a
+    stand-in news corpus for the real-news train split."""
+    write_news_texts(root)
     for relative, fmt, _copies in (*TRAIN_FILES, *DEV_FILES):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +195,8 @@ def test_empty_training_corpus_is_refused(tmp_path: Path) -> None:
     for relative, _fmt, _copies in TRAIN_FILES:
         (shared / relative).write_text("", encoding="utf-8")
     with pytest.raises(UntrainedModelError, match="no sentences"):
-        train_model(shared, tmp_path / "out", overrides=QUICK, shipped=tmp_path / "shipped")
+        train_model(shared, tmp_path / "out", overrides=QUICK, shipped=tmp_path / "shipped",
+                    train_sources=without_corpora(TRAIN_SOURCES, [REALNEWS_CORPUS]))
     assert not (tmp_path / "out").exists()
 
 
@@ -256,3 +285,20 @@ def test_cli_replace_refuses_a_worse_model_unless_forced(tmp_path: Path) -> None
                         "--replace", "--force", "--model", str(target))
     assert code == 0, output
     assert _snapshot(target) == _snapshot(tmp_path / "new")
+
+
+def test_real_news_train_split_is_aligned_and_its_missing_texts_named(tmp_path: Path) -> None:
+    source = GoldSpanSource(REALNEWS_CORPUS, REALNEWS_TRAIN)
+    with pytest.raises(TrainingDataMissing, match=f"--without {REALNEWS_CORPUS}"):
+        source.read(tmp_path / "no-shared")
+    shared = tmp_path / "shared"
+    write_news_texts(shared)
+    sentences = source.read(shared)
+    first = sentences[0]
+    # "Menurut Listyo Sigit Prabowo, Polri bekerja di Bandar Lampung." (the first record's gold)
+    assert first.tokens[:5] == ["Menurut", "Listyo", "Sigit", "Prabowo", ","]
+    assert first.tags[:5] == [MISSING, "B-PER", "I-PER", "I-PER", MISSING]
+    assert {t for s in sentences for t in s.tags} <= {MISSING, "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"}
+    assert all(tag == MISSING for s in sentences for tok, tag in zip(s.tokens, s.tags) if tok in ("ramai", "."))
+    with pytest.raises(TrainingDataMissing, match="not found"):
+        GoldSpanSource(REALNEWS_CORPUS, tmp_path / "absent.jsonl").read(shared)
