@@ -88,6 +88,9 @@ def places_component(doc: Doc) -> Doc:
         if label != "LOC" or any(p.start <= start < p.end for p in found):
             continue
         surface = doc.text[start:end]
+        before = doc.text[max(0, start - 20) : start].split()
+        if before and before[-1].lower().rstrip(".") in places.VENUE_WORDS:
+            continue  # "Geopark Pangandaran", "Jalan Sudirman": the rules' venue words hold for the model too
         regs = idx.bare.get(surface.lower())
         if regs and len(regs) == 1:
             r = regs[0]

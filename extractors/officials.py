@@ -64,11 +64,13 @@ _LINK_WORDS = {"yang", "juga", "kini", "sekarang", "masih", "saat", "ini"}
 _ABBREV_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z-]{1,14})\)")
 _NAME_FIRST_MIN = 0.25
 _NAME_MEAN_MIN = 0.4
-# a name's leading words up to the last one scoring under this are the body's, when a word
-# scoring at least the second bound is left
-_NAME_TRIM_MAX = 0.15
+# a name's leading words up to the last one scoring under _NAME_TRIM_MAX are the body's, when a
+# word scoring at least _NAME_KEEP_MIN is left ("Panca", 0.09, stays part of "Panca Wijaya Akbar")
+_NAME_TRIM_MAX = 0.05
 _NAME_KEEP_MIN = 0.5
-# words after at least two words all scoring this much, scoring under 0.2 themselves, end the name
+# a common word scoring under _NAME_TAIL_MAX after at least two words all scoring _NAME_HEAD_MIN
+# ends the name ("Agus Ambo Djiwa Pimpin Rapat")
+_NAME_TAIL_MAX = 0.2
 _NAME_HEAD_MIN = 0.4
 
 
@@ -387,7 +389,7 @@ class _Scanner:
         scores = [lexicon.name_score(w) if len(w) > 2 else 1.0 for w in words]  # "Uu", "Ir": too short to judge
         # a headline's words after a whole name: "Bupati Agus Ambo Djiwa Pimpin Rapat" (the first
         # of them a common word)
-        tail = next((k for k in range(2, len(words)) if scores[k] < _NAME_TRIM_MAX + 0.05
+        tail = next((k for k in range(2, len(words)) if scores[k] < _NAME_TAIL_MAX
                      and min(scores[:k]) >= _NAME_HEAD_MIN), None)
         if tail is not None:
             last = words[tail - 1]

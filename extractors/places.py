@@ -29,7 +29,7 @@ _PREFIX = {
 _LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
                  "kel": "Kelurahan", "kampung": "Kampung", "distrik": "Distrik", "dusun": "Dusun"}
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
-_VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
+VENUE_WORDS = _VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
           "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik", "masjid", "gereja",
           "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit", "teluk", "selat", "tanjung",
           # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba", "Suku Sunda"
