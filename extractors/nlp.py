@@ -42,6 +42,8 @@ class ExtractionState:
     """What the components hand to one another, one field per stage, in pipeline order."""
 
     published: dt.datetime | None = None
+    text: str = ""
+    """The document's text, read once (spaCy joins its tokens again on every read of ``doc.text``)."""
     entities: list[tuple[int, int, str]] = field(default_factory=list)
     """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (see ``ner.fix_person_spans``)."""
     sentences: list[tuple[int, int]] = field(default_factory=list)
@@ -66,9 +68,10 @@ def _state(doc: Doc) -> ExtractionState:
 def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
-    st.entities = ner.fix_person_spans(doc.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
-    st.sentences = text.sentence_spans(doc.text)
-    st.tokens = text.tokens(doc.text)
+    st.text = doc.text
+    st.entities = ner.fix_person_spans(st.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    st.sentences = text.sentence_spans(st.text)
+    st.tokens = text.tokens(st.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")
     for s, _ in st.sentences:
         span = doc.char_span(s, s + 1, alignment_mode="expand")
@@ -81,14 +84,15 @@ def sentences_component(doc: Doc) -> Doc:
 def places_component(doc: Doc) -> Doc:
     """Find provinces, kabupaten/kota, kecamatan, desa, towns and countries."""
     st = _state(doc)
-    found = places.find_places(doc.text, st.tokens)
+    body = st.text
+    found = places.find_places(body, st.tokens)
     # LOC spans from the statistical model that the region list knows and the rules missed
     idx = lexicon.regions()
     for start, end, label in st.entities:
         if label != "LOC" or any(p.start <= start < p.end for p in found):
             continue
-        surface = doc.text[start:end]
-        before = doc.text[max(0, start - 20) : start].split()
+        surface = body[start:end]
+        before = body[max(0, start - 20) : start].split()
         if before and before[-1].lower().rstrip(".") in places.VENUE_WORDS:
             continue  # "Geopark Pangandaran", "Jalan Sudirman": the rules' venue words hold for the model too
         regs = idx.bare.get(surface.lower())
@@ -103,9 +107,9 @@ def places_component(doc: Doc) -> Doc:
 def institutions_component(doc: Doc) -> Doc:
     """Find ministries, agencies, regional governments, offices, associations and media groups."""
     st = _state(doc)
-    found = institutions.find_institutions(doc.text, st.tokens, st.places)
+    found = institutions.find_institutions(st.text, st.tokens, st.places)
     org = [(s, e) for s, e, label in st.entities if label == "ORG"]
-    st.institutions = institutions.add_model_spans(doc.text, found, org, st.places)
+    st.institutions = institutions.add_model_spans(st.text, found, org, st.places)
     return doc
 
 
@@ -113,7 +117,7 @@ def institutions_component(doc: Doc) -> Doc:
 def dates_component(doc: Doc) -> Doc:
     """Find and resolve calendar references against ``doc._.warta["published"]``."""
     st = _state(doc)
-    st.dates = dates.find_dates(doc.text, st.published)
+    st.dates = dates.find_dates(st.text, st.published)
     return doc
 
 
@@ -122,9 +126,9 @@ def officials_component(doc: Doc) -> Doc:
     """Find officials (PER spans from the NER model help when the rules find no name)."""
     st = _state(doc)
     per = [(s, e) for s, e, label in st.entities if label == "PER"]
-    found = officials.find_officials(doc.text, st.tokens, st.places, st.institutions, per)
+    found = officials.find_officials(st.text, st.tokens, st.places, st.institutions, per)
     st.officials = officials.dedupe(found)
-    st.relations = officials.find_relations(doc.text, st.sentences, found)
+    st.relations = officials.find_relations(st.text, st.sentences, found)
     return doc
 
 
@@ -134,7 +138,7 @@ def programmes_component(doc: Doc) -> Doc:
     st = _state(doc)
     pub = st.published
     stages, parts = programmes.find_programmes(
-        doc.text, st.tokens, st.sentences, st.places, st.institutions, st.dates,
+        st.text, st.tokens, st.sentences, st.places, st.institutions, st.dates,
         [(o.start, o.end) for o in st.officials], pub.year if pub else None,
     )
     st.program_stages = stages
