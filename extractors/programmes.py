@@ -14,6 +14,7 @@ A participant is a kabupaten/kota said to be chosen for, take part in or sign up
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass, field
@@ -372,15 +373,15 @@ def find_programmes(
             i += 1
         return i
 
+    tok_starts = [t.start for t in toks]
     scanned = 0
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
     list_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
-        sent_toks = [i for i, t in enumerate(toks) if s <= t.start < e]
-        if not sent_toks:
+        first, last = bisect.bisect_left(tok_starts, s), bisect.bisect_left(tok_starts, e)
+        if first >= last:
             continue
-        first, last = sent_toks[0], sent_toks[-1] + 1
         scanned = max(scanned, first)
         # stages, left to right, registering programme mentions on the way
         sent_stages: list[StageMatch] = []

@@ -21,12 +21,12 @@ from extractors.evaluate import format_table, predict_rows, read_gold, read_json
 CORPUS = Path(__file__).parent / "fixtures" / "realnews"
 REGIONAL = {"lampung", "ciletuh", "posmetro", "sindonews-daerah"}
 
-# dev and train: measured in the fourth round (dev 0.811 overall, train 0.850), a little under each
+# measured at the end of the fourth round (dev 0.811 overall, train 0.850, test 0.781), a little under each
 DEV_FLOORS = {"officials": 0.86, "institutions": 0.78, "places": 0.89, "dates": 0.95, "program_stages": 0.70,
               "program_participants": 0.50}
 TRAIN_FLOORS = {"officials": 0.84, "institutions": 0.74, "places": 0.89, "dates": 0.94, "program_stages": 0.70,
                 "program_participants": 0.80}
-TEST_FLOORS = {"officials": 0.80, "institutions": 0.76, "places": 0.87, "dates": 0.92, "program_stages": 0.75}
+TEST_FLOORS = {"officials": 0.82, "institutions": 0.78, "places": 0.89, "dates": 0.94, "program_stages": 0.77}
 
 
 def test_corpus_shape() -> None:
