@@ -257,6 +257,12 @@ def named_heads() -> dict[tuple[str, ...], tuple[str, bool]]:
 
 
 @functools.cache
+def participant_nouns() -> tuple[tuple[str, ...], ...]:
+    """Nouns naming those taking part on a region's behalf (``data/participant_nouns.txt``), as word tuples."""
+    return tuple(tuple(line.lower().split()) for line in _lines("participant_nouns.txt"))
+
+
+@functools.cache
 def programme_actions() -> frozenset[str]:
     """Lead words naming what is done with a programme ("pencairan", "penyaluran")."""
     return frozenset(w.lower() for w in _lines("programme_actions.txt"))

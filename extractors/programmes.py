@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "3"
+VERSION = "4"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
@@ -215,8 +215,8 @@ def _cap_run_fwd(text: str, toks: list[Token], j: int, places: dict[int, PlaceMa
 
 
 def _clean(text: str, toks: list[Token], a: int, b: int) -> tuple[str, int | None] | None:
-    while a < b and toks[a].bare.lower() in _GENERIC_LEAD:
-        a += 1
+    while a < b and (toks[a].bare.lower() in _GENERIC_LEAD or (toks[a].bare.isdigit() and b - a > 1)):
+        a += 1  # "lokakarya 9 Pendidikan Guru Penggerak": the number is the workshop's
     while a < b and (toks[a].low,) in lexicon.positions():
         a += 1  # "Ketua Koordinator Guru Penggerak Angkatan 4": the post is not the programme's name
     year = None
@@ -662,14 +662,25 @@ def _participant_regions(
             if w in _RESET or toks[k].start in region_starts:
                 break
             if w in ("di", "ke"):
-                # "pada 6 kabupaten/kota, yaitu di Kabupaten Asahan, ...": the list names the regions
-                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET)
+                # "pada 6 kabupaten/kota, yaitu di Kabupaten Asahan, ...": the list names the regions;
+                # "22 satuan pendidikan di Kabupaten Buleleng dinyatakan lulus": those who take part
+                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET) \
+                    and not (w == "di" and _after_participant_noun(toks, first, k))
                 break
             k -= 1
             steps += 1
         if not adjunct:
             out.append(c)
     return out
+
+
+def _after_participant_noun(toks: list[Token], first: int, k: int) -> bool:
+    """The words before token ``k`` (skipping one bracketed short form) end with a participant noun."""
+    j = k
+    if j - 3 >= first and toks[j - 1].text == ")" and toks[j - 3].text == "(":
+        j -= 3
+    words = tuple(t.bare.lower() for t in toks[max(first, j - 3) : j])
+    return any(words[-len(noun):] == noun for noun in lexicon.participant_nouns() if len(noun) <= len(words))
 
 
 def _between(toks: list[Token], a: int, b: int) -> str:

@@ -203,3 +203,11 @@ def test_regions_listed_after_a_count_of_regions_take_part(ex: Extractor) -> Non
 def test_amounts_after_a_stage_are_no_further_stages(ex: Extractor) -> None:
     text = "Mekanisme pencairan Dana Desa tahun 2021: 40 persen tahap pertama, 40 persen tahap kedua dan 20 persen tahap ketiga."
     assert sorted(s for _, s, _ in _stages(ex, text)) == [1, 2, 3]
+
+
+def test_those_taking_part_in_a_region_and_a_workshop_number_before_the_programme(ex: Extractor) -> None:
+    text = ("Para calon guru penggerak (CGP) di Kabupaten Lombok Utara mengikuti lokakarya 9 "
+            "Pendidikan Guru Penggerak Angkatan 4 tahun 2022.")
+    facts = ex.extract(text, PUB)
+    assert [(s.program, s.stage) for s in facts.program_stages] == [("Pendidikan Guru Penggerak", 4)]
+    assert [p.region for p in facts.program_participants] == ["Kabupaten Lombok Utara"]
