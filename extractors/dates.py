@@ -53,8 +53,6 @@ _YEAR_RANGE = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")\s*[-–/]\s*(" + _Y + r
 _REFERENCE_YEAR = re.compile(r"[\w.\-]*(?:/[\w.\-]*)*/(" + _Y + r")(?!\d)(?:/[\w.\-]+)*")
 _RELATIVE = re.compile(r"\b(kemarin|kemarin lusa|hari ini|besok|lusa)\b", re.I)
 _BEHIND = re.compile(r"\s*(?:lalu|silam|kemarin)\b", re.I)
-_QUANTITY_BEFORE = re.compile(r"\b(?:\d+|satu|se|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
-                              r"belasan|puluhan|ratusan|beberapa|berapa)\s+$", re.I)
 _MONTH_BEFORE = re.compile(r"\b" + _M + r"\s+$", re.I)
 _WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6}
 _WEEKDAY_BEFORE = re.compile(_DAYNAME + r",?\s*$")
@@ -278,6 +276,13 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
     return sorted(out, key=lambda d: d.start)
 
 
+@functools.cache
+def _quantity_before() -> re.Pattern[str]:
+    """A number or a quantity word right before a period: "satu bulan ini" is a duration."""
+    words = "|".join([*lexicon.number_words(), "belasan", "puluhan", "ratusan", "beberapa", "berapa"])
+    return re.compile(r"\b(?:\d+|" + words + r")\s+$", re.I)
+
+
 def _relative_periods(text: str, anchor: dt.date, taken: list[tuple[int, int]]) -> list[DateMatch]:
     """"tahun ini", "bulan lalu", "tiga tahun lalu" resolved against publication (``data/relative_periods.tsv``)."""
     out: list[DateMatch] = []
@@ -288,11 +293,11 @@ def _relative_periods(text: str, anchor: dt.date, taken: list[tuple[int, int]]) 
                 continue
             if unit == "year" and _MONTH_BEFORE.search(text, max(0, s - 12), s):
                 continue  # "Januari tahun ini": the month's year, given with the month
-            if not offset.endswith("N") and _QUANTITY_BEFORE.search(text, max(0, s - 12), s):
+            if not offset.endswith("N") and _quantity_before().search(text, max(0, s - 12), s):
                 continue  # "sudah satu bulan ini", "lima tahun mendatang", "belasan tahun lalu": a duration
             if offset.endswith("N"):
                 raw = m.group("n").lower()
-                n = int(raw) if raw.isdigit() else lexicon.NUMBER_WORDS[raw]
+                n = int(raw) if raw.isdigit() else lexicon.number_words()[raw]
                 delta = -n if offset.startswith("-") else n
             else:
                 delta = int(offset)

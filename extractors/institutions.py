@@ -48,7 +48,6 @@ _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kep
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
                 "Gabungan", "Serikat", "Forum", "Komunitas"}
-_DAY_NAMES = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
 
 
 @dataclass(slots=True)
@@ -169,12 +168,10 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
         # "Polsek Medan Sunggal": a kecamatan whose name begins with the city's
         districts = lexicon.regions().district
         for n in (2, 1):
-            if k + n <= len(toks) and all(x.is_cap for x in toks[k : k + n]) \
-                    and " ".join([p.surface] + [x.bare for x in toks[k : k + n]]).lower() in districts:
-                end = toks[k + n - 1].end
-                return k + n, PlaceMatch(p.start, end, " ".join([p.surface] + [x.bare for x in toks[k : k + n]]),
-                                         " ".join([p.surface] + [x.bare for x in toks[k : k + n]]), "district",
-                                         None, False), False
+            if k + n <= len(toks) and all(x.is_cap for x in toks[k : k + n]):
+                name = " ".join([p.surface] + [x.bare for x in toks[k : k + n]])
+                if name.lower() in districts:
+                    return k + n, PlaceMatch(p.start, toks[k + n - 1].end, name, name, "district", None, False), False
         return k, p, False
     if j < len(toks) and toks[j].text.lower() == "setempat":
         return j + 1, None, True
@@ -229,10 +226,6 @@ def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
             kind, titled = heads[words]
             return n, kind, titled
     return None
-
-
-def _position_word(toks: list[Token], j: int) -> bool:
-    return (toks[j].low,) in lexicon.positions() or toks[j].low in {"direktur", "kepala", "ketua", "rektor", "dekan"}
 
 
 def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
@@ -571,14 +564,14 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))) \
                     and toks[j].text not in ("(", ")", ",") and j - i <= 4 + n \
                     and (titled or not lexicon.is_title(toks[j].text)) and not lexicon.is_degree(toks[j].text) \
-                    and not _position_word(toks, j):
+                    and (toks[j].low,) not in lexicon.positions():
                 place = at.get(toks[j].start)
                 if place is not None and j > i + n:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
                     break
                 j += 1
-            while j > i + n and toks[j - 1].bare.lower() in _DAY_NAMES:
+            while j > i + n and toks[j - 1].bare.lower() in lexicon.DAY_NAMES:
                 j -= 1  # "RS Rupit Kamis (4/1)": the day is the sentence's
             if j > i + n:
                 named_body(t.start, j, kind)

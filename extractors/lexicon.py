@@ -232,16 +232,21 @@ def rank_words() -> frozenset[str]:
     return frozenset(w.lower() for w in _lines("rank_words.txt"))
 
 
-#: Number words for relative periods ("tiga tahun lalu").
-NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-                "delapan": 8, "sembilan": 9, "sepuluh": 10}
+#: Day names, which close a name or a body's name ("RS Rupit Kamis (4/1)").
+DAY_NAMES = frozenset({"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"})
+
+
+@functools.cache
+def number_words() -> dict[str, int]:
+    """Number words ("tiga tahun lalu"): the cardinals of ``data/stage_words.tsv`` and "se" (one)."""
+    return {**stage_words()[2], "se": 1}
 
 
 @functools.cache
 def relative_periods() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """Relative years and months (``data/relative_periods.tsv``): (pattern, unit, offset); a
     pattern written with N captures the number as group ``n``."""
-    number = r"(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+    number = r"(?P<n>\d{1,2}|" + "|".join(number_words()) + r")"
     out = []
     for pattern, unit, offset in _rows("relative_periods.tsv", 3):
         if unit not in ("year", "month"):

@@ -51,7 +51,6 @@ _PUNCT = {"(", ")", ",", ";", ":", '"', "“", "”", "."}
 _CONNECT = {"dan", ",", "&", "/"}
 _STATUS = {"nonaktif", "terpilih", "definitif", "terpilih,", "demisioner"}
 _RETIRED = {"purn", "purnawirawan", "ret"}
-_DAY_NAMES = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
 _LOCAL_HEADS = {"camat", "lurah", "kades", "desa", "sekcam"}
 # positions that need the body they head before a one-word name counts ("Kepala Darah beserta")
 _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota", "asisten", "staf", "pimpinan",
@@ -59,9 +58,10 @@ _GENERIC_HEADS = {"kepala", "ketua", "wakil", "direktur", "sekretaris", "anggota
 _WORKING_VERBS = {"menjabat", "sebagai", "selaku"}
 _LIST_MARKERS = {"yakni", "yaitu", "adalah", "masing-masing", "antara", "ialah"}
 _LINK_WORDS = {"yang", "juga", "kini", "sekarang", "masih", "saat", "ini"}
+# a bracketed short form right after a "name": "Kepala Pusat Veteriner Farma (Pusvetma)"
+_ABBREV_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z-]{1,14})\)")
 # a name the NER model does not tag is dropped when its first word scores below the first bound
 # and its words on average below the second (chosen on the real-news dev and train splits)
-_ABBREV_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z-]{1,14})\)")
 _NAME_FIRST_MIN = 0.25
 _NAME_MEAN_MIN = 0.4
 # a name's leading words up to the last one scoring under _NAME_TRIM_MAX are the body's, when a
@@ -281,7 +281,7 @@ class _Scanner:
                 while j + hit < len(toks) and hit < 3 and _is_name_word(toks[j + hit]):
                     hit += 1
                 if not (hit and j + hit + 1 < len(toks) and toks[j + hit].text == ","
-                        and _is_name_word(toks[j + hit + 1]) and toks[j + hit + 1].low not in _DAY_NAMES):
+                        and _is_name_word(toks[j + hit + 1]) and toks[j + hit + 1].low not in lexicon.DAY_NAMES):
                     hit = 0
                     for n in (3, 2, 1):
                         if " ".join(x.low for x in toks[j : j + n]) in idx.district and j + n < len(toks) \
@@ -679,7 +679,6 @@ def find_officials(
             sc.claim(found, match)
             i = nxt
             continue
-        # a position in lower case only after "selaku"/"sebagai"/"menjabat" ("Budi Santoso selaku kepala desa ...")
         listed = sc.names_listed(i, j) if not lower else []
         if listed:  # "Anggota DPRD yang hadir yakni Rudi (Partai Golkar), Hasan (PPP) dan ..."
             for match in listed:
@@ -687,6 +686,7 @@ def find_officials(
             last_end = max(m.end for m in listed)
             i = next((x for x in range(j, len(toks)) if toks[x].start >= last_end), len(toks))
             continue
+        # a position in lower case only after "selaku"/"sebagai"/"menjabat" ("Budi Santoso selaku kepala desa ...")
         before = None if lower and not (i > 0 and toks[i - 1].low in _WORKING_VERBS) else sc.name_before(i, j)
         if before is not None:
             sc.trim_name(before)

@@ -29,11 +29,12 @@ _PREFIX = {
 _LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
                  "kel": "Kelurahan", "kampung": "Kampung", "distrik": "Distrik", "dusun": "Dusun"}
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
-VENUE_WORDS = _VENUE = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara", "pelabuhan",
-          "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik", "masjid", "gereja",
-          "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit", "teluk", "selat", "tanjung",
-          # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba", "Suku Sunda"
-          "geopark", "batak", "suku", "bahasa", "etnis"}
+VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara",
+               "pelabuhan", "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik",
+               "masjid", "gereja", "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit",
+               "teluk", "selat", "tanjung",
+               # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba"
+               "geopark", "batak", "suku", "bahasa", "etnis"}
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
 _PROGRAMME_WORDS = {"program", "programme", "gerakan", "kegiatan", "lomba", "penghargaan", "predikat", "kategori"}
 _PROGRAMME_NAME = re.compile(r"\b(?:[Pp]rogram|[Gg]erakan)\s+((?:Desa|Kampung|Kelurahan)\s+[A-Z][\w-]+)")
@@ -127,16 +128,21 @@ def _villages(text: str, toks: list[Token], found: list[PlaceMatch], context: se
     regencies = sorted(c for c in context if c in lexicon.regions().by_code)
     if not regencies:
         return []
-    names: dict[str, Region] = {}
-    for code in regencies:
-        for name, regs in lexicon.villages_of(code).items():
-            names.setdefault(name, regs[0])
+
+    def village(name: str) -> Region | None:
+        """The village of that name in the first of the article's regions that has one."""
+        for code in regencies:
+            regs = lexicon.villages_of(code).get(name.lower())
+            if regs:
+                return regs[0]
+        return None
+
     for m in found:  # "Desa Mandrajaya Agustina Abdul ...": the village ends where its known name does
         head, _, rest = m.name.partition(" ")
-        if head in ("Desa", "Kelurahan") and m.code is None and rest.lower() not in names:
+        if head in ("Desa", "Kelurahan") and m.code is None and village(rest) is None:
             words = rest.split()
             for n in range(len(words) - 1, 0, -1):
-                if " ".join(words[:n]).lower() in names:
+                if village(" ".join(words[:n])) is not None:
                     cut = m.surface.find(words[n - 1], len(head)) + len(words[n - 1])
                     m.end, m.surface = m.start + cut, m.surface[:cut]
                     m.name = f"{head} {' '.join(words[:n])}"
@@ -155,9 +161,9 @@ def _villages(text: str, toks: list[Token], found: list[PlaceMatch], context: se
         k = i + len(run)
         whole = k >= len(toks) or not (toks[k].is_cap and _is_word(toks[k]))
         after_word = prev is not None and prev.is_cap and _is_word(prev) and prev.end + 1 == t.start
-        hit = names.get(_join(run).lower()) if run and whole else None
+        hit = village(_join(run)) if run and whole else None
         if hit is not None and not after_word and _join(run).lower() not in common \
-                and not (prev is not None and ((prev.low,) in lexicon.positions() or prev.low in _VENUE)) \
+                and not (prev is not None and ((prev.low,) in lexicon.positions() or prev.low in VENUE_WORDS)) \
                 and not any(a < run[-1].end and t.start < b for a, b in taken):
             end = run[-1].end
             out.append(PlaceMatch(t.start, end, text[t.start:end], text[t.start:end], "village", hit.code))
@@ -256,7 +262,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             if regs and form.lower() in lexicon.needs_prefix() and not _known_here(form, text) \
                     and (prev_low,) not in lexicon.positions():
                 regs = None
-            if regs and prev_low in _VENUE:
+            if regs and prev_low in VENUE_WORDS:
                 regs = None
             if regs and (form[0].isupper()):
                 if n == 1 and form.isupper() and len(form) > 4 and form.lower() not in idx.bare:

@@ -486,7 +486,7 @@ def find_programmes(
         scanned = last
         # participants
         for st in sent_stages:  # "PPGP Angkatan 4 Kabupaten Garut": the stage of that region
-            after_stage = _region_after_stage(toks, st.end, at, official_spans)
+            after_stage = _region_after_stage(toks, bisect.bisect_left(tok_starts, st.end), at, official_spans)
             if after_stage is not None:
                 parts.append(ParticipantMatch(after_stage.start, after_stage.end,
                                               text[after_stage.start:after_stage.end], after_stage.name, st.program,
@@ -563,11 +563,10 @@ def find_programmes(
     return _dedupe_stages(stages), _dedupe_parts(parts)
 
 
-def _region_after_stage(toks: list[Token], end: int, at: dict[int, PlaceMatch],
+def _region_after_stage(toks: list[Token], j: int, at: dict[int, PlaceMatch],
                         official_spans: list[tuple[int, int]]) -> PlaceMatch | None:
-    """A kabupaten/kota written with its prefix right after a stage ("Angkatan 9 Kabupaten Blora",
-    "Tahap 3 Tahun 2019 Kota Bogor"), not as part of an official's title."""
-    j = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+    """A kabupaten/kota written with its prefix at token ``j``, right after a stage ("Angkatan 9
+    Kabupaten Blora", "Tahap 3 Tahun 2019 Kota Bogor"), not as part of an official's title."""
     if j + 1 < len(toks) and toks[j].low == "tahun" and re.fullmatch(r"(19|20)\d\d", toks[j + 1].text):
         j += 2
     if j >= len(toks):
