@@ -203,6 +203,28 @@ def name_score(word: str) -> float:
 
 
 @functools.cache
+def generic_fields() -> frozenset[str]:
+    """Words that after an office head name no field ("Badan Pengelola", "Biro Pelayanan"), lower case
+    (``data/generic_fields.txt``)."""
+    return frozenset(w.lower() for w in _lines("generic_fields.txt"))
+
+
+@functools.cache
+def office_area_words() -> frozenset[str]:
+    """Last words of an office's field after which the area it serves follows ("Balai Wilayah Sungai
+    Kalimantan II"), lower case (``data/office_area_words.txt``)."""
+    return frozenset(w.lower() for w in _lines("office_area_words.txt"))
+
+
+@functools.cache
+def name_continuations() -> re.Pattern[str]:
+    """Words that, right after a known body's name, make the whole another name (a designation, a
+    title): "UNESCO Global Geopark" names a status, not UNESCO (``data/name_continuations.txt``)."""
+    words = "|".join(f"(?:{line})" for line in _lines("name_continuations.txt"))
+    return re.compile(r"[^\S\n]+(?:" + words + r")\b")
+
+
+@functools.cache
 def media_cues() -> re.Pattern[str]:
     """Words before the name of a medium the article quotes (``data/media_cues.txt``); group 1 is
     the capitalised name (up to three words, or a domain such as "detik.com")."""
