@@ -20,7 +20,7 @@ from extractors.text import Token, norm
 logger = logging.getLogger(__name__)
 
 NAME = "warta.institutions"
-VERSION = "2"
+VERSION = "3"
 
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}
@@ -71,7 +71,7 @@ def field_key(words: str) -> str:
     for w in norm(words).split():
         if w in ("dan", "serta"):
             continue
-        out.extend(_EXPAND.get(w, w).split())
+        out.extend(_EXPAND.get(w, _near_field(w) or w).split())
     return " ".join(out)
 
 
@@ -83,6 +83,23 @@ def _known_table() -> dict[str, lexicon.InstitutionEntry]:
         for a in e.aliases:
             table[a.lower()] = e
     return table
+
+
+@functools.cache
+def _caps_only() -> frozenset[str]:
+    """Short acronyms of the gazetteer only ever written in capitals ("AJI", "PKB"), lower case: written
+    otherwise ("Aji", "Bin") the word is a name or another word."""
+    caps, other = set(), set()
+    for e in lexicon.institutions():
+        for a in e.aliases:
+            (caps if a.isupper() and a.isalpha() and len(a) <= 4 else other).add(a)
+    return frozenset(a.lower() for a in caps) - {a.lower() for a in other}
+
+
+@functools.cache
+def _known_names() -> dict[str, str]:
+    """Every alias of the gazetteer, normalised, with its entry's canonical name."""
+    return {norm(a): name for a, e in _known_table().items() for name in (e.name,)}
 
 
 def _entry(table: dict[str, lexicon.InstitutionEntry], matched: str) -> lexicon.InstitutionEntry:
@@ -228,6 +245,68 @@ def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
     return None
 
 
+_JOINERS = ("dan", ",", "&")
+#: Standalone office heads that, followed by a proper name, are that body's own name ("Rumah Sakit Umum
+#: Daerah Abdul Moeloek"): the named-head rule (data/named_heads.tsv) reads them.
+_NAMED_STANDALONE = {"Rumah Sakit Umum Daerah"}
+_NUMERAL = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_field(word: str) -> str | None:
+    """The field word that ``word`` writes one letter off ("Olahrag", "Kebudayan", "Hidul", "Perhuhungan"),
+    a typo that is still the office's field; None otherwise. Lower-case ``word``; words of the common
+    list are not typos."""
+    if len(word) < 6 or not word.isalpha() or word in lexicon.common_words() or word in lexicon.field_words():
+        return None
+    for f in sorted(lexicon.field_words()):
+        if abs(len(f) - len(word)) > 1 or len(f) < 6 or f[0] != word[0]:
+            continue
+        if len(f) == len(word):
+            if sum(a != b for a, b in zip(f, word)) == 1:
+                return f
+            continue
+        short, long_ = (word, f) if len(word) < len(f) else (f, word)
+        if any(long_[:n] + long_[n + 1 :] == short for n in range(len(long_))):
+            return f
+    return None
+
+
+def _region_level_at(places: dict[int, PlaceMatch], toks: list[Token], j: int) -> bool:
+    p = _place_at(places, toks, j)
+    return p is not None and p.level == "region"
+
+
+def _office_area(toks: list[Token], j: int, places: dict[int, PlaceMatch], common: frozenset[str]) -> int | None:
+    """End of the area an office's name closes with at ``j`` ("Jawa Bagian Barat", "Kalimantan II",
+    "Cimanuk Cisanggarung", "III Jawa Barat"): capitalised words, "Bagian" and a numeral (which ends it),
+    up to four tokens; None when there is none."""
+    a = j
+    while a < len(toks) and a - j < 4:
+        w = toks[a]
+        if _NUMERAL.match(w.text):
+            a += 1
+            if a - j > 1:
+                break
+            continue
+        if not w.is_cap or w.text in ("(", ")", ",") or lexicon.is_title(w.text) or lexicon.is_degree(w.text) \
+                or (w.low,) in lexicon.positions() or (a == j and w.bare.lower() in common):
+            break
+        if w.bare.lower() in lexicon.field_words() and w.bare != "Bagian":
+            break
+        a += 1
+    return a if a > j else None
+
+
+def _named_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> bool:
+    """A proper name (not a region) follows at ``j``, after an optional "(ABBR)"."""
+    if _paren_abbrev(toks, j):
+        while j < len(toks) and toks[j].text != ")":
+            j += 1
+        j += 1
+    return j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and places.get(toks[j].start) is None
+
+
 def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
     """Find institution mentions.
 
@@ -247,6 +326,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     offices = _office_table()
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
+    generic_fields = lexicon.generic_fields()
+    area_words = lexicon.office_area_words()
+    near_field = _near_field
     common = lexicon.common_words()  # capitalised after an office head, a common noun is a field word
     head_words = {h[0]: True for h in heads}
 
@@ -256,6 +338,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     # known ministries, agencies, associations, media ...
     table = _known_table()
     other_meaning = lower_case_definitions(text)
+    continuation = lexicon.name_continuations()
     for m in known_matches(text):
         s, e = m.span()
         if not free(s, e):
@@ -265,12 +348,16 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         entry = _entry(table, m.group(1))
         if m.group(1).isupper() is False and m.group(1)[0].islower():
             continue
+        if m.group(1).lower() in _caps_only() and not m.group(1).isupper():
+            continue  # "Y Wahyu Aji": a short acronym ("AJI") is written in capitals
+        if continuation.match(text, e):
+            continue  # "UNESCO Global Geopark": a status named after the body
         if re.match(r"\s+Daerah\b", text[e : e + 8]):
             continue  # "Dewan Perwakilan Rakyat Daerah" is a regional legislature
         rank = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, s - 20) : s])
         if entry.kind in ("military", "police") and rank and lexicon.is_title(rank.group(1)):
             continue  # "Letjen TNI (Purn) ...": part of a rank, not a mention of the body
-        match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
+        match = InstitutionMatch(s, e, m.group(1), " ".join(m.group(1).split()), entry.kind, ("known", entry.name))
         if entry.kind in ("ministry", "agency"):
             # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
             # "Kementerian Luar Negeri Iran" (another country's)
@@ -418,19 +505,27 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if at.get(w.start) is not None:
                     break
                 if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common and not head_words.get(w.bare))
-                                 or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)):
+                                 or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)
+                                 or near_field(wl)):
                     last = j
                     j += 1
                     continue
-                if wl in ("dan", ",", "&"):
-                    k2 = j
-                    while k2 < len(toks) and toks[k2].bare.lower() in ("dan", ",", "&"):
+                if wl in _JOINERS or (not w.is_cap and wl in fields and last >= i + head_len):
+                    # "Pemuda dan Olahraga", "Umum, Penataan Ruang perumahan dan Kawasan Permukiman",
+                    # "Perindustrian dan perdagangan Provinsi Lampung" (a field word written in lower case)
+                    k2, low_last = j, None
+                    while k2 < len(toks) and (toks[k2].bare.lower() in _JOINERS
+                                              or (not toks[k2].is_cap and toks[k2].bare.lower() in fields)):
+                        if toks[k2].bare.lower() not in _JOINERS:
+                            low_last = k2
                         k2 += 1
-                    if k2 < len(toks) and toks[k2].is_cap and (toks[k2].bare.lower() in fields
-                                                               or toks[k2].bare.lower() in common) \
-                            and at.get(toks[k2].start) is None:
+                    nxt = toks[k2] if k2 < len(toks) else None
+                    if nxt is not None and nxt.is_cap and at.get(nxt.start) is None and not head_words.get(nxt.bare) \
+                            and (nxt.bare.lower() in fields or nxt.bare.lower() in common or near_field(nxt.bare.lower())):
                         j = k2
                         continue
+                    if nxt is not None and low_last == k2 - 1 and at.get(nxt.start) is not None:
+                        last = low_last  # the region closes the name
                 break
             head_phrase = " ".join(x.bare for x in toks[i : i + head_len])
             if last < i + head_len and head_phrase in _AREA_HEADS and at.get(toks[i + head_len].start) is None \
@@ -444,6 +539,14 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     i = a
                     continue
             standalone = last < i + head_len and head_phrase in _STANDALONE
+            if standalone and head_phrase in _NAMED_STANDALONE and _named_after(toks, i + head_len, at):
+                standalone = False  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo": the hospital's own name follows
+                last = i + head_len - 1
+            generic = all(x.bare.lower() in generic_fields or x.bare.lower() in _JOINERS
+                          for x in toks[i + head_len : last + 1])
+            if last >= i + head_len and generic and _place_at(at, toks, last + 1) is None:
+                i = last + 1  # "Badan Pengelola", "Biro Pelayanan": a head and a generic word name no body
+                continue
             if last >= i + head_len or standalone:
                 field_text = text[toks[i + head_len].start : toks[last].end] if not standalone else ""
                 head_text = virtual_head or text[t.start : toks[i + head_len - 1].end]
@@ -451,6 +554,15 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 k, place, _ = _region_after(toks, last + 1, at)
                 if abbr and place is None:
                     k = last + 1 + len(abbr.split()) + 2  # the "(ABBR)" belongs to this mention
+                area_end = _office_area(toks, k if abbr and place is None else last + 1, at, common) \
+                    if place is None and not standalone and (toks[last].bare.lower() in area_words or
+                                                             _region_level_at(at, toks, k if abbr else last + 1)) \
+                    else None
+                if area_end is not None:
+                    # "Balai Wilayah Sungai (BWS) Kalimantan II", "Balai Teknik Perkeretaapian Wilayah Jawa Bagian Barat"
+                    a0 = k if abbr else last + 1
+                    field_text = f"{field_text} {text[toks[a0].start : toks[area_end - 1].end]}"
+                    k = area_end
                 fk = (aliases.get(field_key(field_text)) or aliases.get(field_key(head_text + " " + field_text))
                       or ("office", field_key(head_text + " " + field_text)))
                 if abbr:
@@ -490,6 +602,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 break
         if hit is None and (t.bare.lower() in aliases) and t.is_cap:
             hit = (1, None)
+        if hit is not None and hit[0] == 1 and _named_head(toks, i) is not None and i + 1 < len(toks) \
+                and lexicon.is_title(toks[i + 1].text) and at.get(toks[i + 1].start) is None:
+            hit = None  # "RSUD Dr Soetomo": the hospital's own name, read by the named-head rule below
         if hit is not None:
             n, office = hit
             j = i + n
@@ -560,21 +675,34 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         head = _named_head(toks, i) if t.is_cap and not known_at(text, t.start) else None
         if head is not None:
             n, kind, titled = head
-            j = i + n
+            p0 = i + n
+            head_abbr = _paren_abbrev(toks, p0)
+            if head_abbr:  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo"
+                p0 += len(head_abbr.split()) + 2
+            j = key_end = p0
             while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))) \
-                    and toks[j].text not in ("(", ")", ",") and j - i <= 4 + n \
+                    and toks[j].text not in ("(", ")", ",") and j - p0 <= 4 \
                     and (titled or not lexicon.is_title(toks[j].text)) and not lexicon.is_degree(toks[j].text) \
                     and (toks[j].low,) not in lexicon.positions():
                 place = at.get(toks[j].start)
-                if place is not None and j > i + n:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
+                if place is not None and j > p0:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
                     break
                 j += 1
-            while j > i + n and toks[j - 1].bare.lower() in lexicon.DAY_NAMES:
+                key_end = j
+            while j > p0 and toks[j - 1].bare.lower() in lexicon.DAY_NAMES:
                 j -= 1  # "RS Rupit Kamis (4/1)": the day is the sentence's
-            if j > i + n:
+            key_end = min(key_end, j)
+            if j > p0:
                 named_body(t.start, j, kind)
+                body = out[-1]
+                if kind == "hospital":
+                    # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo Surabaya", "RSUD Dr Soetomo": one hospital
+                    body.key = ("hospital", norm(" ".join(x.text for x in toks[p0:key_end]
+                                                         if not lexicon.is_title(x.text))))
+                if head_abbr:
+                    aliases[head_abbr.lower()] = body.key
                 i = j
                 continue
         i += 1
@@ -615,22 +743,51 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
     return sorted(out, key=lambda m: m.start)
 
 
+_ACRONYM = re.compile(r"^[A-Z]{3,6}$")
+
+
+def _abbreviates(acro: str, name: str) -> bool:
+    """``acro`` is the initials of the words opening ``name`` ("BBWS", "Balai Besar Wilayah Sungai Cimanuk
+    Cisanggarung"), and what follows them does not make another body of the name ("DPR", "Dewan
+    Perwakilan Rakyat Daerah": "Daerah" is a generic word, so that is another body)."""
+    words = [w for w in re.findall(r"[\w-]+", name) if w.lower() not in ("dan", "&")]
+    if len(words) < len(acro) or "".join(w[0] for w in words[: len(acro)]).upper() != acro \
+            or not all(w[:1].isupper() for w in words[: len(acro)]):
+        return False
+    rest = words[len(acro)] if len(words) > len(acro) else None
+    return rest is None or (rest[:1].isupper() and rest.lower() not in lexicon.generic_fields()
+                            and rest.lower() != "daerah")
+
+
 def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
     """One entry per body: same key, and an office without region joins the one with a region.
 
     The reported name is that of the first mention naming its region (else the first mention).
     """
     groups: dict[tuple[str, ...], list[InstitutionMatch]] = {}
+    known = _known_names()
+    entry_names = set(known.values())
     for m in matches:
+        if m.key[0] == "known" and not m.has_region and norm(m.name) in known:
+            m.key = ("known", known[norm(m.name)])  # "Lembaga Kebijakan ... Pemerintah" found by its head word
         groups.setdefault(m.key + ((m.region_code or "?"),) if m.key[0] == "office" else m.key, []).append(m)
     # attach region-less office mentions to the only same-field office with a region
     for key in [k for k in groups if k[0] == "office" and k[-1] == "?"]:
         same = [k for k in groups if k[:-1] == key[:-1] and k[-1] != "?"]
         if len(same) == 1:
             groups[same[0]].extend(groups.pop(key))
+    # "BBWS" after "Balai Besar Wilayah Sungai Cimanuk Cisanggarung": a short form of one body found
+    for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].name)]:
+        acro = groups[key][0].name
+        hosts = [k for k, ms in groups.items() if k != key and any(_abbreviates(acro, m.name) for m in ms)]
+        if len(hosts) == 1:
+            groups[hosts[0]].extend(groups.pop(key))
     out = []
     for ms in groups.values():
         best = next((m for m in ms if m.has_region), ms[0])
+        canonical = ms[0].key[1] if ms[0].key[0] == "known" and ms[0].key[1] in entry_names else None
+        if canonical and not best.has_region and best.name != canonical and any(norm(m.surface) == norm(canonical) for m in ms):
+            best.name = canonical  # a known body's full name, where the text writes it
         best.aliases = sorted({m.surface for m in ms if m.surface != best.name})
         out.append(best)
     return sorted(out, key=lambda m: m.start)
