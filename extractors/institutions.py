@@ -89,7 +89,8 @@ def _known_table() -> dict[str, lexicon.InstitutionEntry]:
 def _caps_only() -> frozenset[str]:
     """Short acronyms of the gazetteer only ever written in capitals ("AJI", "PKB"), lower case: written
     otherwise ("Aji", "Bin") the word is a name or another word."""
-    caps, other = set(), set()
+    caps: set[str] = set()
+    other: set[str] = set()
     for e in lexicon.institutions():
         for a in e.aliases:
             (caps if a.isupper() and a.isalpha() and len(a) <= 4 else other).add(a)
@@ -246,6 +247,8 @@ def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
 
 
 _JOINERS = ("dan", ",", "&")
+#: An acronym written with a lower-case letter inside or at its end ("CPUGGp", "BPKAD"-like forms).
+_MIXED_ACRONYM = re.compile(r"^[A-Z]{3,}[a-z]{1,2}$|^[A-Z]{2,}[a-z][A-Z]+$")
 #: Standalone office heads that, followed by a proper name, are that body's own name ("Rumah Sakit Umum
 #: Daerah Abdul Moeloek"): the named-head rule (data/named_heads.tsv) reads them.
 _NAMED_STANDALONE = {"Rumah Sakit Umum Daerah"}
@@ -304,7 +307,8 @@ def _named_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> bo
         while j < len(toks) and toks[j].text != ")":
             j += 1
         j += 1
-    return j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and places.get(toks[j].start) is None
+    return j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") \
+        and places.get(toks[j].start) is None
 
 
 def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) -> list[InstitutionMatch]:
@@ -505,7 +509,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if at.get(w.start) is not None:
                     break
                 if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common and not head_words.get(w.bare))
-                                 or (w.text.isupper() and len(w.text) >= 2 and wl not in offices)
+                                 or ((w.text.isupper() or _MIXED_ACRONYM.match(w.text)) and len(w.text) >= 2
+                                     and wl not in offices)
                                  or near_field(wl)):
                     last = j
                     j += 1
@@ -521,7 +526,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         k2 += 1
                     nxt = toks[k2] if k2 < len(toks) else None
                     if nxt is not None and nxt.is_cap and at.get(nxt.start) is None and not head_words.get(nxt.bare) \
-                            and (nxt.bare.lower() in fields or nxt.bare.lower() in common or near_field(nxt.bare.lower())):
+                            and (nxt.bare.lower() in fields or nxt.bare.lower() in common
+                                 or near_field(nxt.bare.lower())):
                         j = k2
                         continue
                     if nxt is not None and low_last == k2 - 1 and at.get(nxt.start) is not None:
@@ -559,7 +565,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                                                              _region_level_at(at, toks, k if abbr else last + 1)) \
                     else None
                 if area_end is not None:
-                    # "Balai Wilayah Sungai (BWS) Kalimantan II", "Balai Teknik Perkeretaapian Wilayah Jawa Bagian Barat"
+                    # "Balai Wilayah Sungai (BWS) Kalimantan II", "Balai Teknik Perkeretaapian Wilayah Jawa
+                    # Bagian Barat"
                     a0 = k if abbr else last + 1
                     field_text = f"{field_text} {text[toks[a0].start : toks[area_end - 1].end]}"
                     k = area_end
@@ -706,7 +713,26 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i = j
                 continue
         i += 1
-    return sorted(out, key=lambda x: x.start)
+    return sorted(_cut_at_line_breaks(out), key=lambda x: x.start)
+
+
+def _cut_at_line_breaks(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """A name never runs across a line break ("RSUD Alimuddin Umar\n\nRumah" is page layout): cut it
+    there, and drop what is left when that is a bare head word ("SMK Negeri")."""
+    out = []
+    for m in found:
+        cut = m.surface.find("\n")
+        if cut >= 0:
+            head = m.surface[:cut].rstrip()
+            if len(head.split()) < 2 or (head.split()[-1].lower() in lexicon.generic_fields()
+                                         or tuple(head.split()) in lexicon.named_heads()
+                                         or tuple(head.split()) in lexicon.office_heads()):
+                continue
+            if m.name == m.surface:
+                m.name = head
+            m.surface, m.end = head, m.start + len(head)
+        out.append(m)
+    return out
 
 
 #: Words that open an organisation's name, so an ORG span of the NER model that starts with one
@@ -734,11 +760,17 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
     for s, e in org_spans:
         surface = text[s:e].strip(" ,.;:")
         words = surface.split()
+        for n, w in enumerate(words[2:], 2):  # "partai Gerindra H. Anda Suhanda": a person follows the name
+            if (lexicon.is_title(w) and w.endswith(".")) or lexicon.is_degree(w):
+                words = words[:n]
+                surface = surface[: surface.find(w)].rstrip(" ,")
+                break
         if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS or _names_a_stage(words):
             continue
         if any(s < b and a < e for a, b in taken):
             continue
-        out.append(InstitutionMatch(s, s + len(surface), surface, surface, "organisation", ("known", norm(surface))))
+        out.extend(_cut_at_line_breaks([InstitutionMatch(s, s + len(surface), surface, surface, "organisation",
+                                                         ("known", norm(surface)))]))
         taken.append((s, e))
     return sorted(out, key=lambda m: m.start)
 
@@ -786,7 +818,8 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
     for ms in groups.values():
         best = next((m for m in ms if m.has_region), ms[0])
         canonical = ms[0].key[1] if ms[0].key[0] == "known" and ms[0].key[1] in entry_names else None
-        if canonical and not best.has_region and best.name != canonical and any(norm(m.surface) == norm(canonical) for m in ms):
+        if canonical and not best.has_region and best.name != canonical \
+                and any(norm(m.surface) == norm(canonical) for m in ms):
             best.name = canonical  # a known body's full name, where the text writes it
         best.aliases = sorted({m.surface for m in ms if m.surface != best.name})
         out.append(best)

@@ -161,3 +161,53 @@ def test_model_org_span_naming_a_programme_stage_is_no_institution() -> None:
     body = text.index("Yayasan")
     spans = [(stage, stage + len("Sekolah Penggerak fase 2")), (body, body + len("Yayasan Assalaam"))]
     assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Assalaam"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kepala Dinas Pemuda dan Olahrag Kabupaten Lahat Budi Santoso hadir.",
+         "Dinas Pemuda dan Olahrag Kabupaten Lahat"),
+        ("Dinas Perindustrian dan perdagangan Provinsi Jambi memeriksa beras.",
+         "Dinas Perindustrian dan perdagangan Provinsi Jambi"),
+        ("Kepala Balai Teknik Perkeretaapian Wilayah Jawa Bagian Barat, Andi Wijaya, datang.",
+         "Balai Teknik Perkeretaapian Wilayah Jawa Bagian Barat"),
+        ("Balai Wilayah Sungai (BWS) Kalimantan II menyerahkan saluran irigasi.", "Balai Wilayah Sungai Kalimantan II"),
+    ],
+)
+def test_office_names_are_read_whole(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
+
+
+def test_two_offices_joined_by_dan_are_two_bodies(ex: Extractor) -> None:
+    assert _names(ex, "Bupati meminta Dinas Pendidikan dan Dinas Kesehatan membentuk satgas.") == [
+        "Dinas Pendidikan", "Dinas Kesehatan"]
+
+
+def test_a_head_with_only_a_generic_word_is_no_body(ex: Extractor) -> None:
+    assert _names(ex, "Dana dikelola Badan Pengelola dan Biro Pelayanan setiap tahun.") == []
+    assert _names(ex, "Ketua Badan Pengelola CPUGGp, Ahmad Rifai, membuka acara.") == ["Badan Pengelola CPUGGp"]
+
+
+def test_a_short_acronym_in_lower_case_is_a_person_s_name(ex: Extractor) -> None:
+    assert _names(ex, "Kepala Seksi Budi Aji mengatakan jalan rusak. AJI mengecam kekerasan.") == ["AJI"]
+
+
+def test_a_status_named_after_a_body_is_no_mention_of_it(ex: Extractor) -> None:
+    assert _names(ex, "Kawasan itu ditetapkan sebagai UNESCO Global Geopark pada 2018.") == []
+
+
+def test_hospital_long_form_abbreviation_and_short_form_are_one_body(ex: Extractor) -> None:
+    text = ("Rumah Sakit Umum Daerah (RSUD) Dr Soetomo Surabaya merawat pasien. "
+            "Direktur RSUD Dr Soetomo, Andi Wijaya, menjelaskan.")
+    assert _names(ex, text) == ["Rumah Sakit Umum Daerah (RSUD) Dr Soetomo Surabaya"]
+
+
+def test_an_acronym_joins_the_body_it_abbreviates(ex: Extractor) -> None:
+    text = ("Balai Besar Wilayah Sungai Cimanuk Cisanggarung membangun saluran. "
+            "Tim teknis BBWS mendampingi petani.")
+    assert _names(ex, text) == ["Balai Besar Wilayah Sungai Cimanuk Cisanggarung"]
+
+
+def test_a_name_stops_at_a_line_break(ex: Extractor) -> None:
+    assert _names(ex, "Pasien dirujuk ke RSUD Alimuddin Umar\n\nRumah warga rusak.") == ["RSUD Alimuddin Umar"]
