@@ -131,6 +131,7 @@ def _known_by_first_word() -> dict[str, re.Pattern[str]]:
 
 
 _WORD = re.compile(r"(?<![\w-])\w+")
+_PAIR = re.compile(r"(?<![\w-])([A-Z]\w+)-([A-Z]\w+)(?![\w-])")
 
 
 def known_at(text: str, pos: int = 0, *, full: bool = False) -> re.Match[str] | None:
@@ -146,6 +147,10 @@ def known_matches(text: str) -> list[re.Match[str]]:
     """Known names in ``text``, left to right, longest alias first, not overlapping; each alias is
     tried only where a word opens it (one small pattern per first word, not one for all)."""
     groups = _known_by_first_word()
+    table = _known_table()
+    for pair in _PAIR.finditer(text):  # "TNI-Polri": two bodies written as one word
+        if pair.group(1).lower() in table and pair.group(2).lower() in table:
+            text = text[: pair.end(1)] + " " + text[pair.end(1) + 1 :]
     out: list[re.Match[str]] = []
     end = 0
     for w in _WORD.finditer(text):
@@ -253,6 +258,13 @@ _MIXED_ACRONYM = re.compile(r"^[A-Z]{3,}[a-z]{1,2}$|^[A-Z]{2,}[a-z][A-Z]+$")
 #: Daerah Abdul Moeloek"): the named-head rule (data/named_heads.tsv) reads them.
 _NAMED_STANDALONE = {"Rumah Sakit Umum Daerah"}
 _NUMERAL = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})$")
+
+
+def _unit_key(head: str, area: str) -> tuple[str, ...]:
+    """Identity of a unit named by its area or number: "Kodam XVII/Cenderawasih" and "Kodam XVII/Canderawasih"
+    are one command (its number decides), "Polsek Percut Sei Tuan" is its area."""
+    number = re.match(r"^([\dIVX]+)(?:/|\s|$)", area)
+    return ("office", field_key(f"{head} {number.group(1) if number else area}"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -592,6 +604,17 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         office_of = lexicon.position_offices().get(t.low)
         if office_of and t.is_cap:
             k, place, _ = _region_after(toks, i + 1, at)
+            a = _area_run(toks, i + 1, common) if place is None and office_of.lower() in _AREA_NAMED else i + 1
+            if a > i + 1 and re.match(r"^[\dIVX]", toks[i + 1].text):
+                # "Dandim 1701/Jayapura" names "Kodim 1701/Jayapura", "Pangdam XVII/Cenderawasih" "Kodam ..."
+                headed = offices[office_of.lower()]
+                end = toks[a - 1].end
+                name = f"{office_of} {text[toks[i + 1].start : end]}"
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], name, headed.kind,
+                                            _unit_key(office_of, text[toks[i + 1].start : end]), None, True))
+                taken.append((t.start, end))
+                i = a
+                continue
             if place is not None:
                 headed = offices[office_of.lower()]
                 end = toks[k - 1].end
@@ -607,6 +630,10 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if len(toks[i : i + n]) == n and joined.lower() in offices and joined[:1].isupper():
                 hit = (n, offices[joined.lower()])
                 break
+        headquarters = hit is None and t.bare.startswith("Ma") and t.bare[2:].lower() in offices \
+            and offices[t.bare[2:].lower()].kind in ("police", "military")
+        if headquarters:  # "Mapolresta Bandar Lampung": the headquarters of the Polresta
+            hit = (1, offices[t.bare[2:].lower()])
         if hit is None and (t.bare.lower() in aliases) and t.is_cap:
             hit = (1, None)
         if hit is not None and hit[0] == 1 and _named_head(toks, i) is not None and i + 1 < len(toks) \
@@ -628,7 +655,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                         break
                 if a > j:
                     area = text[toks[j].start : toks[a - 1].end]
-                    fk = ("office", field_key(surface_head + " " + area))
+                    fk = _unit_key(surface_head, area)
                     kind = office.kind if office is not None else "office"
                     out.append(InstitutionMatch(t.start, toks[a - 1].end, text[t.start : toks[a - 1].end],
                                                 f"{surface_head} {area}", kind, fk, None, True))
@@ -641,7 +668,16 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             else:
                 fk = aliases[surface_head.lower()]
                 kind = "office"
+            if headquarters and place is None:
+                i += 1
+                continue
+            if headquarters:
+                surface_head = office.abbrev if office is not None else surface_head
             name = surface_head + (" " + place.surface if place is not None else "")
+            if place is not None and kind == "police" and k < len(toks) and toks[k].bare == "Kota" \
+                    and place.level != "city":
+                name += " Kota"  # "Polres Bekasi Kota": the police of the city of Bekasi
+                k += 1
             end = toks[k - 1].end if place is not None else toks[j - 1].end
             out.append(InstitutionMatch(t.start, end, text[t.start:end], name, kind, fk,
                                         place.code if place else None, place is not None))

@@ -90,7 +90,7 @@ def test_associations_by_head_word_and_regional_chapters(ex: Extractor) -> None:
                        "Kamar Dagang dan Industri (Kadin) Aceh ikut mendukung. Polres Metro Bekasi Kota siaga.")
     assert "Lembaga Perlindungan Anak Indonesia" in names
     assert "Kamar Dagang dan Industri Aceh" in names
-    assert "Polres Metro Bekasi" in names
+    assert "Polres Metro Bekasi Kota" in names  # the city's police, not the regency's
     assert not any(n == "Polres" for n in names)
 
 
@@ -211,3 +211,17 @@ def test_an_acronym_joins_the_body_it_abbreviates(ex: Extractor) -> None:
 
 def test_a_name_stops_at_a_line_break(ex: Extractor) -> None:
     assert _names(ex, "Pasien dirujuk ke RSUD Alimuddin Umar\n\nRumah warga rusak.") == ["RSUD Alimuddin Umar"]
+
+
+def test_two_bodies_written_as_one_hyphenated_word(ex: Extractor) -> None:
+    assert _names(ex, "Tim gabungan TNI-Polri menyisir pantai.") == ["TNI", "Polri"]
+
+
+def test_a_commander_s_title_names_the_numbered_unit(ex: Extractor) -> None:
+    names = _names(ex, "Mobil Dandim 1701/Jayapura rusak. Pangdam XVII/Cenderawasih meninjau Kodam XVII/Cenderawasih.")
+    assert names == ["Kodim 1701/Jayapura", "Kodam XVII/Cenderawasih"]
+
+
+def test_police_headquarters_and_city_police(ex: Extractor) -> None:
+    assert _names(ex, "Ia melapor ke Mapolresta Bandar Lampung, Kamis.") == ["Polresta Bandar Lampung"]
+    assert _names(ex, "Apel digelar di halaman Polres Bekasi Kota pada Senin.") == ["Polres Bekasi Kota"]
