@@ -260,6 +260,18 @@ _NAMED_STANDALONE = {"Rumah Sakit Umum Daerah"}
 _NUMERAL = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})$")
 
 
+def _own_abbrev(toks: list[Token], j: int, table: dict[str, lexicon.InstitutionEntry],
+                entry: lexicon.InstitutionEntry) -> int:
+    """Tokens of the body's own "(Kemenag)" or "(Ditjen Aptika)" right at ``j`` (0 when there is none)."""
+    abbr = _paren_abbrev(toks, j)
+    if abbr:
+        return len(abbr.split()) + 2
+    if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")" \
+            and table.get(toks[j + 1].text.lower()) is entry:
+        return 3
+    return 0
+
+
 def _unit_key(head: str, area: str) -> tuple[str, ...]:
     """Identity of a unit named by its area or number: "Kodam XVII/Cenderawasih" and "Kodam XVII/Canderawasih"
     are one command (its number decides), "Polsek Percut Sei Tuan" is its area."""
@@ -378,12 +390,18 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
             # "Kementerian Luar Negeri Iran" (another country's)
             j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
+            name_end = e
+            skip = _own_abbrev(toks, j, table, entry) if j < len(toks) and toks[j].start - e <= 1 else 0
+            if skip:  # "Kementerian Agama (Kemenag) Lebak"
+                j += skip
+                e = toks[j - 1].end
             place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
             if place is not None and place.level in ("regency", "city", "province", "country", "other") \
                     and place.name != "Indonesia" and (entry.kind == "ministry" or place.level != "country"):
                 lead = _OFFICE_LEAD.search(text, max(0, s - 20), s)
                 s0 = lead.start() if lead is not None else s
-                match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:e]} {place.surface}", "office",
+                match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:name_end]} {place.surface}",
+                                         "office",
                                          ("known", norm(f"{entry.name} {place.name}")), place.code, True)
                 s, e = s0, place.end
         if entry.kind == "association":
@@ -393,6 +411,10 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             _, place, _ = _region_after(toks, j, at)
             if place is not None and place.level in _GOV_NAME:
                 match.name, match.has_region, match.region_code = f"{m.group(1)} {place.surface}", True, place.code
+            elif not m.group(1).endswith("Indonesia"):
+                country = _place_at(at, toks, j + _own_abbrev(toks, j, table, entry))
+                if country is not None and country.name == "Indonesia":
+                    match.name = f"{m.group(1)} {country.surface}"  # "Kamar Dagang dan Industri (Kadin) Indonesia"
         out.append(match)
         taken.append((s, e))
     for m in _SCHOOL.finditer(text):
@@ -711,7 +733,20 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if closing is not None and closing.level == "country":
                 j += 1  # "... Anak Indonesia": the country closes the name
             if j - i >= 3:
-                named_body(t.start, j, "association")
+                abbr = _paren_abbrev(toks, j)
+                chapter = _place_at(at, toks, j + len(abbr.split()) + 2) if abbr else None
+                if chapter is not None and chapter.level in _GOV_NAME:
+                    # "Lembaga Penjamin Mutu Pendidikan (LPMP) Sumatera Utara": a body of that region
+                    named_body(t.start, j, "association")
+                    body = out[-1]
+                    body.end = chapter.end
+                    body.surface = text[t.start : chapter.end]
+                    body.name = f"{body.name} {chapter.surface}"
+                    taken[-1] = (t.start, chapter.end)
+                    while j < len(toks) and toks[j].start < chapter.end:
+                        j += 1
+                else:
+                    named_body(t.start, j, "association")
                 i = j
                 continue
         # universities, hospitals, pesantren: "Universitas X", "RSUP Haji Adam Malik" (data/named_heads.tsv)
@@ -836,7 +871,7 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
     known = _known_names()
     entry_names = set(known.values())
     for m in matches:
-        if m.key[0] == "known" and not m.has_region and norm(m.name) in known:
+        if m.key[0] == "known" and m.key[1] not in entry_names and not m.has_region and norm(m.name) in known:
             m.key = ("known", known[norm(m.name)])  # "Lembaga Kebijakan ... Pemerintah" found by its head word
         groups.setdefault(m.key + ((m.region_code or "?"),) if m.key[0] == "office" else m.key, []).append(m)
     # attach region-less office mentions to the only same-field office with a region
@@ -854,7 +889,7 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
     for ms in groups.values():
         best = next((m for m in ms if m.has_region), ms[0])
         canonical = ms[0].key[1] if ms[0].key[0] == "known" and ms[0].key[1] in entry_names else None
-        if canonical and not best.has_region and best.name != canonical \
+        if canonical and not best.has_region and norm(best.name) == norm(best.surface) and best.name != canonical \
                 and any(norm(m.surface) == norm(canonical) for m in ms):
             best.name = canonical  # a known body's full name, where the text writes it
         best.aliases = sorted({m.surface for m in ms if m.surface != best.name})

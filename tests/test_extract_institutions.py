@@ -225,3 +225,11 @@ def test_a_commander_s_title_names_the_numbered_unit(ex: Extractor) -> None:
 def test_police_headquarters_and_city_police(ex: Extractor) -> None:
     assert _names(ex, "Ia melapor ke Mapolresta Bandar Lampung, Kamis.") == ["Polresta Bandar Lampung"]
     assert _names(ex, "Apel digelar di halaman Polres Bekasi Kota pada Senin.") == ["Polres Bekasi Kota"]
+
+
+def test_a_body_s_own_abbreviation_does_not_hide_its_region(ex: Extractor) -> None:
+    assert _names(ex, "Humas Kementerian Agama (Kemenag) Lebak mendampingi jemaah.") == ["Kementerian Agama Lebak"]
+    assert _names(ex, "Ketua Umum Kamar Dagang dan Industri (Kadin) Indonesia hadir. Kadin mendukung.") == [
+        "Kamar Dagang dan Industri Indonesia"]
+    assert _names(ex, "Tim Lembaga Penjamin Mutu Pendidikan (LPMP) Sumatera Utara datang.") == [
+        "Lembaga Penjamin Mutu Pendidikan Sumatera Utara"]
