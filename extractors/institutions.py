@@ -38,7 +38,7 @@ _AREA_NAMED = {"polres", "polsek", "polresta", "polrestabes", "polda", "kodim", 
 _AREA_HEADS = {"Pengadilan Negeri", "Pengadilan Agama", "Pengadilan Tinggi", "Kejaksaan Negeri", "Kejaksaan Tinggi",
                "Kepolisian Sektor", "Kepolisian Resor", "Kantor Pertanahan"}
 #: Schools: "SMAN 4 Lubuklinggau", "SMK Negeri 2 Rantauprapat", "SDN 01/02 Kampung Melayu".
-_SCHOOL = re.compile(r"\b(?:SDN|SMPN|SMAN|SMKN|SD|SMP|SMA|SMK|SLB|MTsN|MTs|MAN|MIN|MI)(?:\s+(?:Negeri|Swasta|IT))?"
+_SCHOOL = re.compile(r"\b(?:SDN|SMPN|SMAN|SMKN|SD|SMP|SMA|SMK|SLB|MTsN|MTs|MAN|MIN|MI)(?:\s+(?:Negeri|Swasta|IT|N))?"
                      r"\s+\d{1,3}(?:/\d{1,3})?(?:\s+([A-Z][\w-]*)(?:\s+([A-Z][\w-]*))?)?")
 #: A head word followed by these names a building, not a body ("Balai Desa", "Balai Kota").
 _BUILDINGS = {("Balai", "Desa"), ("Balai", "Kota"), ("Balai", "Kelurahan"), ("Balai", "Pertemuan"), ("Balai", "Adat")}
@@ -260,6 +260,16 @@ _NAMED_STANDALONE = {"Rumah Sakit Umum Daerah"}
 _NUMERAL = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})$")
 
 
+def _field_abbrev(word: str) -> bool:
+    """A field written as an office abbreviation's tail: "Dinas Dikbud" (Disdikbud), "Kadis Kominfo"
+    (Diskominfo), "Dinas Dukcapil" (Disdukcapil)."""
+    if len(word) < 3 or not word[:1].isupper():
+        return False
+    offices = _office_table()
+    low = word.lower()
+    return f"dis{low}" in offices or f"din{low}" in offices
+
+
 def _own_abbrev(toks: list[Token], j: int, table: dict[str, lexicon.InstitutionEntry],
                 entry: lexicon.InstitutionEntry) -> int:
     """Tokens of the body's own "(Kemenag)" or "(Ditjen Aptika)" right at ``j`` (0 when there is none)."""
@@ -420,7 +430,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     for m in _SCHOOL.finditer(text):
         s, e = m.span()
         if m.group(2) and f"{m.group(1)} {m.group(2)}".lower() not in idx.bare \
-                and f"{m.group(1)} {m.group(2)}".lower() not in idx.district:
+                and f"{m.group(1)} {m.group(2)}".lower() not in idx.district \
+                and not (m.group(1) in ("Kota", "Kabupaten") and m.group(2).lower() in idx.bare):
             e = m.end(1)  # "SMAN 4 Lubuklinggau Erwin Susanto": one word of area, unless two name a place
         if free(s, e):
             out.append(InstitutionMatch(s, e, text[s:e], text[s:e], "school", ("known", norm(text[s:e]))))
@@ -525,7 +536,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # long office names: Dinas/Badan/Kantor ... + field words (+ (ABBR)) (+ region)
         head_len = 0
         virtual_head = None
-        if t.bare in ("Kadis", "Kadin") and i + 1 < len(toks) and toks[i + 1].is_cap and toks[i + 1].low in fields:
+        if t.bare in ("Kadis", "Kadin") and i + 1 < len(toks) and toks[i + 1].is_cap \
+                and (toks[i + 1].low in fields or _field_abbrev(toks[i + 1].bare)):
             virtual_head = "Dinas"
             head_len = 1
         for h in heads if virtual_head is None else ():
@@ -545,7 +557,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common and not head_words.get(w.bare))
                                  or ((w.text.isupper() or _MIXED_ACRONYM.match(w.text)) and len(w.text) >= 2
                                      and wl not in offices)
-                                 or near_field(wl)):
+                                 or near_field(wl) or _field_abbrev(w.bare)):
                     last = j
                     j += 1
                     continue
@@ -591,6 +603,10 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 field_text = text[toks[i + head_len].start : toks[last].end] if not standalone else ""
                 head_text = virtual_head or text[t.start : toks[i + head_len - 1].end]
                 abbr = _paren_abbrev(toks, last + 1)
+                if abbr is None and last + 3 < len(toks) and toks[last + 1].text == "(" and toks[last + 3].text == ")" \
+                        and toks[last + 2].is_cap and toks[last + 2].text[:1].lower() in \
+                        {x.bare[:1].lower() for x in toks[i : last + 1]}:
+                    abbr = toks[last + 2].text  # "Dinas Pendidikan, Kebudayan, Pemuda dan Olahraga (Dikbudpora)"
                 k, place, _ = _region_after(toks, last + 1, at)
                 if abbr and place is None:
                     k = last + 1 + len(abbr.split()) + 2  # the "(ABBR)" belongs to this mention

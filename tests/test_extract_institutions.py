@@ -233,3 +233,22 @@ def test_a_body_s_own_abbreviation_does_not_hide_its_region(ex: Extractor) -> No
         "Kamar Dagang dan Industri Indonesia"]
     assert _names(ex, "Tim Lembaga Penjamin Mutu Pendidikan (LPMP) Sumatera Utara datang.") == [
         "Lembaga Penjamin Mutu Pendidikan Sumatera Utara"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lokakarya digelar di SMP N 1 Gerung pekan lalu.", "SMP N 1 Gerung"),
+        ("Kegiatan bertempat di SMK N 3 Kota Bima kemarin.", "SMK N 3 Kota Bima"),
+        ("Plt Kadis Dikbud Lebong, Elvian Komar menjelaskan.", "Dinas Dikbud Lebong"),
+        ("Hadir pula Kepala KCD Pendidikan Wilayah XI Jawa Barat.", "KCD Pendidikan Wilayah XI Jawa Barat"),
+    ],
+)
+def test_schools_abbreviated_fields_and_branch_offices(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
+
+
+def test_an_office_s_one_word_abbreviation_joins_it(ex: Extractor) -> None:
+    text = ("Kepala Dinas Pendidikan, Kebudayaan, Pemuda dan Olahraga (Dikbudpora) membuka acara. "
+            "Kadis Dikbudpora mengatakan guru harus bergerak.")
+    assert _names(ex, text) == ["Dinas Pendidikan, Kebudayaan, Pemuda dan Olahraga"]
