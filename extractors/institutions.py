@@ -226,6 +226,36 @@ def _paren_abbrev(toks: list[Token], j: int) -> str | None:
 
 
 _DEFINITION = re.compile(r"((?:\b[a-z][a-z-]*\s+){1,8})\(([A-Z]{2,6})\)")
+_CAP_DEFINITION = re.compile(r"((?:\b[A-Z][\w-]*[^\S\n]+){2,8})\(([A-Z]{2,6})\)")
+
+
+@functools.cache
+def _body_words() -> frozenset[str]:
+    """Words that open an organisation's name (lower case): a phrase opening with one names a body."""
+    words = {h[0].lower() for h in lexicon.office_heads()} | {h[0].lower() for h in lexicon.named_heads()}
+    return frozenset(words | {w.lower() for w in _ASSOC_HEADS} | _MODEL_HEADS
+                     | {"kementerian", "komisi", "badan", "dewan", "majelis", "partai", "kantor", "pusat"})
+
+
+def other_definitions(text: str, table: dict[str, lexicon.InstitutionEntry]) -> dict[str, str]:
+    """Acronyms the text spells out as a capitalised phrase that is no name of the gazetteer body the
+    acronym stands for: "Kawasan Perdesaan Prioritas Nasional (KPPN)" is no "KPPN" office. Acronym ->
+    the phrase."""
+    found = {}
+    for m in _CAP_DEFINITION.finditer(text):
+        abbr, words = m.group(2), m.group(1).split()
+        entry: object = table.get(abbr.lower()) or _office_table().get(abbr.lower())
+        if entry is None:
+            continue
+        for n in range(len(abbr), len(words) + 1):  # the phrase's last words, as many as the acronym needs
+            phrase = " ".join(words[-n:])
+            initials = "".join(w[0] for w in phrase.split() if w.lower() not in ("dan", "&")).upper()
+            if initials == abbr:
+                if table.get(phrase.lower()) is not entry and words[-n].lower() not in _body_words() \
+                        and getattr(entry, "long", "").lower() != phrase.lower():
+                    found[abbr] = phrase
+                break
+    return found
 
 
 def lower_case_definitions(text: str) -> frozenset[str]:
@@ -252,6 +282,7 @@ def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
 
 
 _JOINERS = ("dan", ",", "&")
+_STREET = {"Jalan", "Jl", "Jln", "JL"}
 #: An acronym written with a lower-case letter inside or at its end ("CPUGGp", "BPKAD"-like forms).
 _MIXED_ACRONYM = re.compile(r"^[A-Z]{3,}[a-z]{1,2}$|^[A-Z]{2,}[a-z][A-Z]+$")
 #: Standalone office heads that, followed by a proper name, are that body's own name ("Rumah Sakit Umum
@@ -375,7 +406,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
 
     # known ministries, agencies, associations, media ...
     table = _known_table()
-    other_meaning = lower_case_definitions(text)
+    other_meaning = lower_case_definitions(text) | frozenset(other_definitions(text, table))
     continuation = lexicon.name_continuations()
     for m in known_matches(text):
         s, e = m.span()
@@ -442,6 +473,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         alone = first == m.group(1) and re.match(r"\s*[,.;)]", text[e : e + 2]) is not None  # "dari Antara, Minggu"
         numbered = re.match(r"\s+\d", text[e : e + 3]) is not None  # "mengutip Pasal 5": a law's article
         if not free(s, e) or numbered or (first.lower() in common and not alone) or lexicon.is_title(first) \
+                or first.lower() in lexicon.DAY_NAMES \
                 or (first.lower(),) in lexicon.positions() or any(p.start == s for p in places):
             continue
         out.append(InstitutionMatch(s, e, m.group(1), m.group(1), "media", ("known", norm(m.group(1)))))
@@ -674,6 +706,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             hit = (1, offices[t.bare[2:].lower()])
         if hit is None and (t.bare.lower() in aliases) and t.is_cap:
             hit = (1, None)
+        if hit is not None and hit[0] == 1 and t.bare in other_meaning:
+            hit = None  # "Kawasan Perdesaan Prioritas Nasional (KPPN)": this text's KPPN is no office
         if hit is not None and hit[0] == 1 and _named_head(toks, i) is not None and i + 1 < len(toks) \
                 and lexicon.is_title(toks[i + 1].text) and at.get(toks[i + 1].start) is None:
             hit = None  # "RSUD Dr Soetomo": the hospital's own name, read by the named-head rule below
@@ -686,9 +720,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             k, place, setempat = _region_after(toks, j, at)
             if place is None and surface_head.lower() in _AREA_NAMED:
                 a = _area_run(toks, j, common)
-                for n in (4, 3, 2):  # "Polsek Percut Sei Tuan": a kecamatan's whole name
-                    if j + n <= len(toks) and " ".join(x.bare for x in toks[j : j + n]).lower() \
-                            in lexicon.regions().district:
+                for n in (4, 3, 2, 1):  # "Polsek Percut Sei Tuan", "KSOP Panjang": a kecamatan's whole name
+                    if j + n <= len(toks) and all(x.is_cap for x in toks[j : j + n]) \
+                            and " ".join(x.bare for x in toks[j : j + n]).lower() in lexicon.regions().district:
                         a = max(a, j + n)
                         break
                 if a > j:
@@ -725,7 +759,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)"
         if t.bare == "PT" and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
-            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 3 \
+            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
                     and not lexicon.is_title(toks[j].text) and toks[j].low not in _BRANCH:
                 j += 1
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
@@ -766,7 +800,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i = j
                 continue
         # universities, hospitals, pesantren: "Universitas X", "RSUP Haji Adam Malik" (data/named_heads.tsv)
-        head = _named_head(toks, i) if t.is_cap and not known_at(text, t.start) else None
+        head = _named_head(toks, i) if t.is_cap and not known_at(text, t.start) \
+            and not (i > 0 and toks[i - 1].bare in _STREET) else None  # "Jalan RS Fatmawati": a street
         if head is not None:
             n, kind, titled = head
             p0 = i + n

@@ -252,3 +252,24 @@ def test_an_office_s_one_word_abbreviation_joins_it(ex: Extractor) -> None:
     text = ("Kepala Dinas Pendidikan, Kebudayaan, Pemuda dan Olahraga (Dikbudpora) membuka acara. "
             "Kadis Dikbudpora mengatakan guru harus bergerak.")
     assert _names(ex, text) == ["Dinas Pendidikan, Kebudayaan, Pemuda dan Olahraga"]
+
+
+def test_an_acronym_the_text_spells_out_otherwise_is_no_body(ex: Extractor) -> None:
+    text = ("Klungkung ditetapkan sebagai Kawasan Perdesaan Prioritas Nasional (KPPN). Status KPPN "
+            "membuka anggaran baru.")
+    assert _names(ex, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Uji coba jalur di Jalan RS Fatmawati Raya dimulai besok.",
+     "Hal itu disampaikan dalam rilis, dikutip Jumat (2/8)."],
+)
+def test_streets_and_days_are_no_bodies(ex: Extractor, text: str) -> None:
+    assert _names(ex, text) == []
+
+
+def test_companies_and_area_named_offices(ex: Extractor) -> None:
+    assert _names(ex, "Kemarin PT Sumber Makmur Bakti Mulia mengekspor serabut kelapa.") == [
+        "PT Sumber Makmur Bakti Mulia"]
+    assert _names(ex, "Gerai dibuka bersama KSOP Panjang di pelabuhan.") == ["KSOP Panjang"]
