@@ -283,6 +283,8 @@ def _named_head(toks: list[Token], i: int) -> tuple[int, str, bool] | None:
 
 _JOINERS = ("dan", ",", "&")
 _STREET = {"Jalan", "Jl", "Jln", "JL"}
+#: A name with its number inside a field ("Satgas Penanganan Covid-19").
+_NAMED_NUMBER = re.compile(r"^[A-Z][A-Za-z]+-\d{1,4}$")
 #: An acronym written with a lower-case letter inside or at its end ("CPUGGp", "BPKAD"-like forms).
 _MIXED_ACRONYM = re.compile(r"^[A-Z]{3,}[a-z]{1,2}$|^[A-Z]{2,}[a-z][A-Z]+$")
 #: Standalone office heads that, followed by a proper name, are that body's own name ("Rumah Sakit Umum
@@ -499,6 +501,31 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             while i < len(toks) and toks[i].start < inside:
                 i += 1
             continue
+        # village, district and national governments: "Pemerintah Desa Sukorahayu", "Pemdes Anrihua",
+        # "Pemerintah Kecamatan Labuhan Maringgai", "Pemerintah Republik Indonesia"
+        lower_gov = 2 if low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare in ("Desa", "Kecamatan") \
+            else 1 if t.bare == "Pemdes" else 0
+        if lower_gov and t.is_cap:
+            a = _area_run(toks, i + lower_gov, frozenset())
+            if a > i + lower_gov:
+                end = toks[a - 1].end
+                area = text[toks[i + lower_gov].start : end]
+                level = "Kecamatan" if lower_gov == 2 and toks[i + 1].bare == "Kecamatan" else "Desa"
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], text[t.start:end], "regional_government",
+                                            ("gov", level, norm(area))))
+                taken.append((t.start, end))
+                i = a
+                continue
+        if t.bare == "Pemerintah":
+            nation = re.match(r"[^\S\n]+(?:Republik[^\S\n]+Indonesia|RI|Indonesia)\b", text[t.end : t.end + 22])
+            if nation is not None:
+                end = t.end + nation.end()
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], text[t.start:end], "government",
+                                            ("gov", "national")))
+                taken.append((t.start, end))
+                while i < len(toks) and toks[i].start < end:
+                    i += 1
+                continue
         # regional governments
         if low == "pemda" or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
             # "Pemda Lahat", "Pemerintah Daerah (Pemda) Lahat": the level comes from the region
@@ -587,6 +614,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if at.get(w.start) is not None:
                     break
                 if w.is_cap and (wl in fields or (j > i + head_len - 1 and wl in common and not head_words.get(w.bare))
+                                 or (j > i + head_len and _NAMED_NUMBER.match(w.text))
                                  or ((w.text.isupper() or _MIXED_ACRONYM.match(w.text)) and len(w.text) >= 2
                                      and wl not in offices)
                                  or near_field(wl) or _field_abbrev(w.bare)):
@@ -930,6 +958,13 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
         same = [k for k in groups if k[:-1] == key[:-1] and k[-1] != "?"]
         if len(same) == 1:
             groups[same[0]].extend(groups.pop(key))
+    # "Dinas Pendidikan Kabupaten Siak" after "Dinas Pendidikan dan Kebudayaan Kabupaten Siak": a region has
+    # one office of a field, so a shorter field of the same region names the same office
+    for key in sorted((k for k in groups if k[0] == "office" and k[-1] != "?"), key=lambda k: len(k[1])):
+        longer = [k for k in groups if k[0] == "office" and k != key and k[-1] == key[-1]
+                  and k[1].startswith(key[1] + " ")]
+        if len(longer) == 1 and len(key[1].split()) >= 2:
+            groups[longer[0]].extend(groups.pop(key))
     # "BBWS" after "Balai Besar Wilayah Sungai Cimanuk Cisanggarung": a short form of one body found
     for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].name)]:
         acro = groups[key][0].name

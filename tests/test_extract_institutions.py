@@ -273,3 +273,16 @@ def test_companies_and_area_named_offices(ex: Extractor) -> None:
     assert _names(ex, "Kemarin PT Sumber Makmur Bakti Mulia mengekspor serabut kelapa.") == [
         "PT Sumber Makmur Bakti Mulia"]
     assert _names(ex, "Gerai dibuka bersama KSOP Panjang di pelabuhan.") == ["KSOP Panjang"]
+
+
+def test_village_district_and_national_governments(ex: Extractor) -> None:
+    text = ("Pemerintah Desa Sukamaju dan Pemerintah Kecamatan Labuhan Ratu menyambut program itu. "
+            "Pemerintah Republik Indonesia mendukung.")
+    assert _names(ex, text) == ["Pemerintah Desa Sukamaju", "Pemerintah Kecamatan Labuhan Ratu",
+                                "Pemerintah Republik Indonesia"]
+
+
+def test_a_shorter_field_of_the_same_region_is_the_same_office(ex: Extractor) -> None:
+    text = ("Dinas Pendidikan dan Kebudayaan Kabupaten Siak menggelar lokakarya. "
+            "Dinas Pendidikan Kabupaten Siak menyiapkan tempat.")
+    assert _names(ex, text) == ["Dinas Pendidikan dan Kebudayaan Kabupaten Siak"]
