@@ -303,6 +303,22 @@ def _field_abbrev(word: str) -> bool:
     return f"dis{low}" in offices or f"din{low}" in offices
 
 
+def _through_abbrev(toks: list[Token], last: int, places: dict[int, PlaceMatch]) -> int:
+    """``last`` moved over up to two capitalised words that the "(ABBR)" after them ends with:
+    "Guru dan Tenaga Kependidikan (Dirjen GTK)" ("K" is Kependidikan's)."""
+    for n in (1, 2):
+        k = last + n
+        if k + 2 < len(toks) and toks[k + 1].text == "(" and all(
+                x.is_cap and x.text not in ("(", ")", ",") and places.get(x.start) is None
+                and not lexicon.is_title(x.text) for x in toks[last + 1 : k + 1]):
+            close = next((c for c in range(k + 2, min(k + 6, len(toks))) if toks[c].text == ")"), None)
+            abbr = toks[close - 1].text if close is not None else ""
+            if abbr.isupper() and len(abbr) >= n + 1 \
+                    and abbr.endswith("".join(x.text[0] for x in toks[last + 1 : k + 1]).upper()):
+                return k
+    return last
+
+
 def _own_abbrev(toks: list[Token], j: int, table: dict[str, lexicon.InstitutionEntry],
                 entry: lexicon.InstitutionEntry) -> int:
     """Tokens of the body's own "(Kemenag)" or "(Ditjen Aptika)" right at ``j`` (0 when there is none)."""
@@ -639,6 +655,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     if nxt is not None and low_last == k2 - 1 and at.get(nxt.start) is not None:
                         last = low_last  # the region closes the name
                 break
+            last = _through_abbrev(toks, last, at) if last >= i + head_len else last
             head_phrase = " ".join(x.bare for x in toks[i : i + head_len])
             if last < i + head_len and head_phrase in _AREA_HEADS and at.get(toks[i + head_len].start) is None \
                     if i + head_len < len(toks) else False:

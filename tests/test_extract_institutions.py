@@ -286,3 +286,8 @@ def test_a_shorter_field_of_the_same_region_is_the_same_office(ex: Extractor) ->
     text = ("Dinas Pendidikan dan Kebudayaan Kabupaten Siak menggelar lokakarya. "
             "Dinas Pendidikan Kabupaten Siak menyiapkan tempat.")
     assert _names(ex, text) == ["Dinas Pendidikan dan Kebudayaan Kabupaten Siak"]
+
+
+def test_an_office_name_reads_through_the_words_its_abbreviation_ends_with(ex: Extractor) -> None:
+    text = "Program itu dijalankan Direktorat Jenderal Guru dan Tenaga Kependidikan (Dirjen GTK) tahun ini."
+    assert _names(ex, text) == ["Direktorat Jenderal Guru dan Tenaga Kependidikan"]
