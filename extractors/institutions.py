@@ -444,7 +444,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         rank = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, s - 20) : s])
         if entry.kind in ("military", "police") and rank and lexicon.is_title(rank.group(1)):
             continue  # "Letjen TNI (Purn) ...": part of a rank, not a mention of the body
-        match = InstitutionMatch(s, e, m.group(1), " ".join(m.group(1).split()), entry.kind, ("known", entry.name))
+        match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
         if entry.kind in ("ministry", "agency"):
             # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
             # "Kementerian Luar Negeri Iran" (another country's)
@@ -983,18 +983,20 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
         if len(longer) == 1 and len(key[1].split()) >= 2:
             groups[longer[0]].extend(groups.pop(key))
     # "BBWS" after "Balai Besar Wilayah Sungai Cimanuk Cisanggarung": a short form of one body found
-    for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].name)]:
-        acro = groups[key][0].name
-        hosts = [k for k, ms in groups.items() if k != key and any(_abbreviates(acro, m.name) for m in ms)]
+    for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].surface)]:
+        acro = groups[key][0].surface
+        hosts = [k for k, ms in groups.items() if k != key and any(_abbreviates(acro, m.surface) for m in ms)]
         if len(hosts) == 1:
             groups[hosts[0]].extend(groups.pop(key))
     out = []
     for ms in groups.values():
         best = next((m for m in ms if m.has_region), ms[0])
         canonical = ms[0].key[1] if ms[0].key[0] == "known" and ms[0].key[1] in entry_names else None
-        if canonical and not best.has_region and norm(best.name) == norm(best.surface) and best.name != canonical \
-                and any(norm(m.surface) == norm(canonical) for m in ms):
-            best.name = canonical  # a known body's full name, where the text writes it
-        best.aliases = sorted({m.surface for m in ms if m.surface != best.name})
+        if canonical and best.name == canonical and not any(norm(m.surface) == norm(canonical) for m in ms):
+            # a gazetteer body is named as the text writes it ("Kemenkominfo"), its full name where the
+            # text writes that; the full name stays among its aliases (an official's body uses it)
+            best.name = " ".join(best.surface.split())
+        best.aliases = sorted({m.surface for m in ms if m.surface != best.name}
+                              | ({canonical} if canonical and canonical != best.name else set()))
         out.append(best)
     return sorted(out, key=lambda m: m.start)
