@@ -173,6 +173,19 @@ def needs_prefix() -> frozenset[str]:
 
 
 @functools.cache
+def place_stopwords() -> frozenset[str]:
+    """Kecamatan/desa names that alone are months, days or diseases (``data/place_stopwords.txt``), lower case."""
+    return frozenset(w.lower() for w in _lines("place_stopwords.txt"))
+
+
+@functools.cache
+def village_kind_words() -> tuple[tuple[str, ...], ...]:
+    """Words after Desa/Kampung naming a kind of village ("Desa Wisata"), as lower-case word tuples, longest first."""
+    kinds = {tuple(w.lower().split()) for w in _lines("village_kind_words.txt")}
+    return tuple(sorted(kinds, key=len, reverse=True))
+
+
+@functools.cache
 def programme_heads() -> frozenset[str]:
     """Lower-case nouns heading a programme name."""
     return frozenset(w.lower() for w in _lines("programme_heads.txt"))

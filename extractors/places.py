@@ -19,7 +19,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.places"
-VERSION = "2"
+VERSION = "3"
 
 _PREFIX = {
     "kabupaten": "regency", "kab": "regency",
@@ -79,6 +79,12 @@ def _ends_with_region(idx: lexicon.RegionIndex, run: list[Token]) -> bool:
     return key in idx.regency or key in idx.city
 
 
+def _kind_of_village(run: list[Token]) -> bool:
+    """Whether ``run`` (the words after Desa/Kampung ...) opens with a kind of village ("Wisata", "Adat")."""
+    words = tuple(t.bare.lower() for t in run)
+    return any(words[: len(k)] == k for k in lexicon.village_kind_words())
+
+
 def _join(run: list[Token]) -> str:
     return " ".join(t.bare for t in run)
 
@@ -115,7 +121,7 @@ def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None
     return surface, "other", None
 
 
-def _known_here(form: str, text: str) -> bool:
+def known_here(form: str, text: str) -> bool:
     """True when the article also writes the name with its prefix ("Kabupaten Luwu ... Luwu")."""
     return any(f"{p} {form}" in text for p in ("Kabupaten", "Kota", "Kab.", "Kab", "Pemkab", "Pemkot"))
 
@@ -163,6 +169,7 @@ def _villages(text: str, toks: list[Token], found: list[PlaceMatch], context: se
         after_word = prev is not None and prev.is_cap and _is_word(prev) and prev.end + 1 == t.start
         hit = village(_join(run)) if run and whole else None
         if hit is not None and not after_word and _join(run).lower() not in common \
+                and _join(run).lower() not in lexicon.place_stopwords() \
                 and not (prev is not None and ((prev.low,) in lexicon.positions() or prev.low in VENUE_WORDS)) \
                 and not any(a < run[-1].end and t.start < b for a, b in taken):
             end = run[-1].end
@@ -237,6 +244,9 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                     break
             while run and run[-1].bare in _NOT_NAME:
                 run.pop()
+            if run and (_kind_of_village(run) or (len(run) == 1 and run[0].bare.isupper() and len(run[0].bare) > 2)):
+                i += 1 + len(run)  # "Desa Wisata", "Kampung Adat ...", "Kelurahan DPMD": no village's name
+                continue
             after = i + 1 + len(run)
             if run and after + 2 < len(toks) and toks[after].text == "(" and toks[after + 2].text == ")" \
                     and toks[after + 1].text.isupper() and len(run) > 1:
@@ -259,7 +269,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             form = _join(run[:n])
             regs = idx.bare.get(form.lower())
             prev_low = toks[i - 1].low if i > 0 else ""
-            if regs and form.lower() in lexicon.needs_prefix() and not _known_here(form, text) \
+            if regs and form.lower() in lexicon.needs_prefix() and not known_here(form, text) \
                     and (prev_low,) not in lexicon.positions():
                 regs = None
             if regs and prev_low in VENUE_WORDS:
@@ -276,7 +286,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             dregs = idx.district.get(form.lower())
             prev_cap = (i > 0 and toks[i - 1].is_cap and _is_word(toks[i - 1]) and toks[i - 1].end + 1 == t.start
                         and (toks[i - 1].bare.lower(),) not in lexicon.positions())
-            if dregs and not prev_cap:
+            if dregs and not prev_cap and form.lower() not in lexicon.place_stopwords():
                 pending.append((t.start, run[n - 1].end, dregs, i == 0 or toks[i - 1].bare.lower() in ("di", "ke", "dari")))
                 i += n
                 matched = True
@@ -336,4 +346,9 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     for m in final:
         if not m.prefixed and m.name.lower() in local:
             m.name = local[m.name.lower()]
+    # one name a region: "DKI Jakarta ... di Jakarta" is one place, named as first written
+    first: dict[str, str] = {}
+    for m in final:
+        if m.code and m.level in ("province", "regency", "city", "country"):
+            m.name = first.setdefault(m.code, m.name)
     return final
