@@ -35,6 +35,8 @@ VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapan
                "teluk", "selat", "tanjung",
                # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba"
                "geopark", "batak", "suku", "bahasa", "etnis"}
+# a hyphenated name after these is one road's or venue's name, not a list of places
+_ROUTE_WORDS = VENUE_WORDS | {"tol", "ruas", "jalur", "rute", "trayek", "koridor"}
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
 _PROGRAMME_WORDS = {"program", "programme", "gerakan", "kegiatan", "lomba", "penghargaan", "predikat", "kategori"}
 _PROGRAMME_NAME = re.compile(r"\b(?:[Pp]rogram|[Gg]erakan)\s+((?:Desa|Kampung|Kelurahan)\s+[A-Z][\w-]+)")
@@ -59,7 +61,41 @@ class PlaceMatch:
 
 
 def _is_word(t: Token) -> bool:
-    return t.text not in {"(", ")", ",", ";", ":", '"', "“", "”", "."}
+    return t.text not in {"(", ")", ",", ";", ":", '"', "“", "”", ".", "-"}
+
+
+def _in_route_name(toks: list[Token], k: int) -> bool:
+    """Whether ``toks[k]`` continues a name opened by a road or venue word ("Geopark Nasional X")."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if toks[j].low in _ROUTE_WORDS:
+            return True
+        if not toks[j].is_cap:
+            return False
+    return False
+
+
+def _split_joined(toks: list[Token]) -> list[Token]:
+    """Names joined by hyphens ("Cikembar-Jampangtengah-Lengkong", "Desa Taman Jaya-Ciwaru", "Nabire-") as
+    separate words with a "-" between; a part in lower case keeps the word whole ("Karo-karo"), and so
+    does a road's or a venue's name ("Jalan Tol Bogor-Ciawi", "Geopark Ciletuh-Palabuhanratu")."""
+    out: list[Token] = []
+    for k, t in enumerate(toks):
+        if "-" not in t.text or not t.is_cap or t.text.startswith("-") or _in_route_name(toks, k):
+            out.append(t)
+            continue
+        parts = t.text.split("-")
+        if any(p and not p[0].isupper() for p in parts) or sum(1 for p in parts if p) < 1:
+            out.append(t)
+            continue
+        pos = t.start
+        for k, part in enumerate(parts):
+            if k:
+                out.append(Token("-", pos, pos + 1))
+                pos += 1
+            if part:
+                out.append(Token(part, pos, pos + len(part)))
+                pos += len(part)
+    return out
 
 
 def _cap_run(toks: list[Token], i: int, limit: int = 5) -> list[Token]:
@@ -191,6 +227,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         Mentions in text order, non-overlapping.
     """
     idx = lexicon.regions()
+    toks = _split_joined(toks)
     # "program Desa Digital ... ikut Desa Digital fase 2": every mention of that name is the programme
     named = {m.group(1) for m in _PROGRAMME_NAME.finditer(text)}
     programme_named = {m.start() for n in named for m in re.finditer(re.escape(n) + r"\b", text)}
