@@ -407,8 +407,12 @@ def regions() -> RegionIndex:
         extra = Region(extra_code, name, name, level)
         for f in forms:
             idx.bare[f.lower()] = [extra]
+    kecamatan = {d.code: d for regs in idx.district.values() for d in regs if d.level == "district"}
     for town, code in _rows("towns.tsv", 2):
         if town.lower() in idx.bare:
+            continue
+        if code in kecamatan:  # another spelling of a kecamatan ("Pelabuhanratu"): one place, its name
+            idx.district.setdefault(town.lower(), []).append(kecamatan[code])
             continue
         idx.district.setdefault(town.lower(), []).append(Region(code, _title(town), town, "town"))
     logger.debug("region gazetteer: %d bare forms, %d district names", len(idx.bare), len(idx.district))

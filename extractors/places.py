@@ -74,7 +74,17 @@ def _in_route_name(toks: list[Token], k: int) -> bool:
     return False
 
 
-def _split_joined(toks: list[Token]) -> list[Token]:
+def _after_local_prefix(toks: list[Token], k: int) -> bool:
+    """Whether ``toks[k]`` continues a name after Desa/Kecamatan ... ("Desa Taman Jaya-Ciwaru")."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        if toks[j].low in _LOCAL_PREFIX:
+            return True
+        if not toks[j].is_cap:
+            return False
+    return False
+
+
+def _split_joined(toks: list[Token], idx: lexicon.RegionIndex) -> list[Token]:
     """Names joined by hyphens ("Cikembar-Jampangtengah-Lengkong", "Desa Taman Jaya-Ciwaru", "Nabire-") as
     separate words with a "-" between; a part in lower case keeps the word whole ("Karo-karo"), and so
     does a road's or a venue's name ("Jalan Tol Bogor-Ciawi", "Geopark Ciletuh-Palabuhanratu")."""
@@ -84,7 +94,9 @@ def _split_joined(toks: list[Token]) -> list[Token]:
             out.append(t)
             continue
         parts = t.text.split("-")
-        if any(p and not p[0].isupper() for p in parts) or sum(1 for p in parts if p) < 1:
+        first = parts[0].lower()
+        known = first in idx.bare or first in idx.district or _after_local_prefix(toks, k)
+        if any(p and not p[0].isupper() for p in parts) or not known:
             out.append(t)
             continue
         pos = t.start
@@ -227,7 +239,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         Mentions in text order, non-overlapping.
     """
     idx = lexicon.regions()
-    toks = _split_joined(toks)
+    toks = _split_joined(toks, idx)
     # "program Desa Digital ... ikut Desa Digital fase 2": every mention of that name is the programme
     named = {m.group(1) for m in _PROGRAMME_NAME.finditer(text)}
     programme_named = {m.start() for n in named for m in re.finditer(re.escape(n) + r"\b", text)}
@@ -347,7 +359,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             d = inside[0]
             surface = text[start:end]
             # a kecamatan sharing its name with a kabupaten elsewhere is reported as written
-            name = surface if d.level == "district" else d.name
+            name = surface if d.level == "district" and d.name.lower() == surface.lower() else d.name
             if name.isupper():
                 name = name.title()
             out.append(PlaceMatch(start, end, surface, name, "district", d.code))
