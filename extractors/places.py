@@ -343,6 +343,10 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         if not matched:
             i += 1
     context = {m.code[:5] for m in out if m.code and len(m.code) >= 5}
+    # "Jakarta" is a city made of kota: their kelurahan ("Senayan, Jakarta") are in context
+    for m in out:
+        if m.level == "city" and m.code and len(m.code) == 2:
+            context.update(r.code for r in idx.by_code.values() if r.code and len(r.code) == 5 and r.code[:2] == m.code)
     # "Sukabumi" alone may be the kota or the kabupaten: the kecamatan of either are in context
     for m in out:
         if not m.prefixed:
