@@ -26,8 +26,8 @@ _PREFIX = {
     "kota": "city",
     "provinsi": "province", "prov": "province", "propinsi": "province",
 }
-_LOCAL_PREFIX = {"kecamatan": "Kecamatan", "kec": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
-                 "kel": "Kelurahan", "kampung": "Kampung", "distrik": "Distrik", "dusun": "Dusun"}
+_LOCAL_PREFIX = lexicon.local_prefixes()
+_VILLAGE_HEADS = set(_LOCAL_PREFIX.values()) - {"Kecamatan", "Distrik"}
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
 VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara",
                "pelabuhan", "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik",
@@ -186,14 +186,15 @@ def _villages(text: str, toks: list[Token], found: list[PlaceMatch], context: se
     def village(name: str) -> Region | None:
         """The village of that name in the first of the article's regions that has one."""
         for code in regencies:
-            regs = lexicon.villages_of(code).get(name.lower())
+            table = lexicon.villages_of(code)
+            regs = table.get(name.lower()) or table.get(name.lower().replace(" ", ""))
             if regs:
                 return regs[0]
         return None
 
     for m in found:  # "Desa Mandrajaya Agustina Abdul ...": the village ends where its known name does
         head, _, rest = m.name.partition(" ")
-        if head in ("Desa", "Kelurahan") and m.code is None and village(rest) is None:
+        if head in _VILLAGE_HEADS and m.code is None and village(rest) is None:
             words = rest.split()
             for n in range(len(words) - 1, 0, -1):
                 if village(" ".join(words[:n])) is not None:
