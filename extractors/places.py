@@ -28,11 +28,13 @@ _PREFIX = {
 }
 _LOCAL_PREFIX = lexicon.local_prefixes()
 _VILLAGE_HEADS = set(_LOCAL_PREFIX.values()) - {"Kecamatan", "Distrik"}
+# "Balai Desa Kota Agung", "Kantor Desa X": the hall is named by the village, which is still a place
+_VILLAGE_HALLS = {"balai", "kantor", "aula"}
 # a region name right after these is part of a street or venue name ("Jalan Medan Merdeka")
 VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapangan", "stadion", "bandara",
                "pelabuhan", "terminal", "stasiun", "hotel", "rs", "rsud", "universitas", "institut", "politeknik",
                "masjid", "gereja", "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit",
-               "teluk", "selat", "tanjung",
+               "teluk", "selat", "tanjung", "dermaga", "lake", "beach", "puncak", "curug", "pantai",
                # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba"
                "geopark", "batak", "suku", "bahasa", "etnis"}
 # a hyphenated name after these is one road's or venue's name, not a list of places
@@ -124,13 +126,18 @@ def _cap_run(toks: list[Token], i: int, limit: int = 5) -> list[Token]:
 def _ends_with_region(idx: lexicon.RegionIndex, run: list[Token]) -> bool:
     """Whether the whole of ``run`` is a kabupaten/kota name ("Lampung Timur")."""
     key = _join(run).lower()
-    return key in idx.regency or key in idx.city
+    return (key in idx.regency or key in idx.city) and key not in lexicon.needs_prefix()
 
 
 def _kind_of_village(run: list[Token]) -> bool:
     """Whether ``run`` (the words after Desa/Kampung ...) opens with a kind of village ("Wisata", "Adat")."""
     words = tuple(t.bare.lower() for t in run)
     return any(words[: len(k)] == k for k in lexicon.village_kind_words())
+
+
+def _name_goes_on(toks: list[Token], k: int) -> bool:
+    """Whether a capitalised word follows right at ``toks[k]`` (sentence punctuation ends a name)."""
+    return k < len(toks) and toks[k].is_cap and _is_word(toks[k])
 
 
 def _join(run: list[Token]) -> str:
@@ -240,6 +247,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         Mentions in text order, non-overlapping.
     """
     idx = lexicon.regions()
+    common = lexicon.common_words()
     toks = _split_joined(toks, idx)
     # "program Desa Digital ... ikut Desa Digital fase 2": every mention of that name is the programme
     named = {m.group(1) for m in _PROGRAMME_NAME.finditer(text)}
@@ -281,13 +289,16 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         sentence_initial = prev is not None and (i < 2 or toks[i - 2].text in (".", "!", "?", '"', "“", "”")
                                                  or "\n" in text[toks[i - 2].end : prev.start])
         in_name = (prev is not None and prev.is_cap and _is_word(prev) and low in ("desa", "kampung", "kelurahan")
-                   and (prev.low,) not in lexicon.positions() and not sentence_initial)
+                   and (prev.low,) not in lexicon.positions() and prev.low not in _VILLAGE_HALLS and not sentence_initial)
+        if low in _LOCAL_PREFIX and i + 1 < len(toks) and toks[i + 1].low == low:
+            i += 1  # "di Kelurahan Kelurahan Rancamaya": the word written twice
+            continue
         if (prev is not None and prev.low in _PROGRAMME_WORDS) or t.start in programme_named:
             in_name = True
         if low in _LOCAL_PREFIX and not in_name:
             run = _cap_run(toks, i + 1, 4)
             for k, tok in enumerate(run):  # "Desa Ciwaru Kecamatan Ciemas", "Kecamatan X Lampung Timur": two places
-                if tok.bare.lower() in _LOCAL_PREFIX or tok.bare.lower() in _PREFIX or \
+                if ((k or tok.low not in ("kampung", "kota")) and (tok.low in _LOCAL_PREFIX or tok.low in _PREFIX)) or \
                         (k and "\n" in text[run[k - 1].end : tok.start]) or \
                         (k and _ends_with_region(idx, run[k:])):
                     del run[k:]
@@ -320,8 +331,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             regs = idx.bare.get(form.lower())
             prev_low = toks[i - 1].low if i > 0 else ""
             if regs and form.lower() in lexicon.needs_prefix() and not known_here(form, text) \
-                    and (prev_low,) not in lexicon.positions():
-                regs = None
+                    and ((prev_low,) not in lexicon.positions() or _name_goes_on(toks, i + n)):
+                regs = None  # "Polda Metro Jaya", "Kapolres Metro Bekasi": part of a longer name
             if regs and prev_low in VENUE_WORDS:
                 regs = None
             if regs and (form[0].isupper()):
@@ -335,8 +346,9 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                 break
             dregs = idx.district.get(form.lower())
             prev_cap = (i > 0 and toks[i - 1].is_cap and _is_word(toks[i - 1]) and toks[i - 1].end + 1 == t.start
-                        and (toks[i - 1].bare.lower(),) not in lexicon.positions())
-            if dregs and not prev_cap and form.lower() not in lexicon.place_stopwords():
+                        and (toks[i - 1].bare.lower(),) not in lexicon.positions()
+                        and not (sentence_initial and toks[i - 1].low in common))  # "Seperti Kota Agung"
+            if dregs and not prev_cap and form.lower() not in lexicon.place_stopwords() and prev_low not in VENUE_WORDS:
                 pending.append((t.start, run[n - 1].end, dregs, i == 0 or toks[i - 1].bare.lower() in ("di", "ke", "dari")))
                 i += n
                 matched = True
@@ -354,7 +366,6 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             context.update(r.code[:5] for r in idx.bare.get(m.surface.lower(), ())
                            if r.code and len(r.code) >= 5 and r.level in ("regency", "city"))
     provinces = {m.code[:2] for m in out if m.code}
-    common = lexicon.common_words()
     for start, end, dregs, after_di in pending:
         inside = [d for d in dregs if d.code and d.code[:5] in context]
         if not inside and len(dregs) == 1 and dregs[0].code and dregs[0].code[:2] in provinces \
@@ -403,6 +414,6 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     # one name a region: "DKI Jakarta ... di Jakarta" is one place, named as first written
     first: dict[str, str] = {}
     for m in final:
-        if m.code and m.level in ("province", "regency", "city", "country"):
+        if m.code and not (m.level in ("district", "village", "town") and len(m.code) <= 5):  # not a town
             m.name = first.setdefault(m.code, m.name)
     return final
