@@ -284,6 +284,13 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                 out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, reg.level, reg.code, True))
                 i += 1 + n
                 continue
+            town = _lookup(idx.regency, run) if low == "kota" else None
+            if town and town[0] == len(run):  # "Kota Manokwari": the kabupaten's town, as written
+                end_tok = run[town[0] - 1]
+                surface = text[t.start : end_tok.end]
+                out.append(PlaceMatch(t.start, end_tok.end, surface, "Kota " + _join(run), "town", town[1].code, True))
+                i += 1 + town[0]
+                continue
         # "Kecamatan X", "Desa X" ... (not inside a name: "Program Desa Digital", "Dana Desa")
         prev = toks[i - 1] if i > 0 else None
         sentence_initial = prev is not None and (i < 2 or toks[i - 2].text in (".", "!", "?", '"', "“", "”")
