@@ -140,6 +140,14 @@ def _name_goes_on(toks: list[Token], k: int) -> bool:
     return k < len(toks) and toks[k].is_cap and _is_word(toks[k])
 
 
+def _abbreviates_other_name(toks: list[Token], i: int, n: int, found: list[PlaceMatch]) -> bool:
+    """Whether ``toks[i:i+n]`` stands in brackets right after a capitalised name that is no place found."""
+    if i < 2 or i + n >= len(toks) or toks[i - 1].text != "(" or toks[i + n].text != ")":
+        return False
+    before = toks[i - 2]
+    return before.is_cap and _is_word(before) and not (found and found[-1].end == before.end)
+
+
 def _join(run: list[Token]) -> str:
     return " ".join(t.bare for t in run)
 
@@ -254,6 +262,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     programme_named = {m.start() for n in named for m in re.finditer(re.escape(n) + r"\b", text)}
     out: list[PlaceMatch] = []
     pending: list[tuple[int, int, list[Region], bool]] = []  # district candidates
+    other_names: set[str] = set()  # short forms the article gives to a name that is no place
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -341,6 +350,10 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                     and ((prev_low,) not in lexicon.positions() or _name_goes_on(toks, i + n)):
                 regs = None  # "Polda Metro Jaya", "Kapolres Metro Bekasi": part of a longer name
             if regs and prev_low in VENUE_WORDS:
+                regs = None
+            if regs and all(form.lower() != r.bare.lower() for r in regs) and \
+                    (form.lower() in other_names or _abbreviates_other_name(toks, i, n, out)):
+                other_names.add(form.lower())  # "Kelompok Sipil Bersenjata (KSB) ... KSB": not Sumbawa Barat
                 regs = None
             if regs and (form[0].isupper()):
                 if n == 1 and form.isupper() and len(form) > 4 and form.lower() not in idx.bare:
