@@ -23,7 +23,7 @@ from extractors import lexicon
 logger = logging.getLogger(__name__)
 
 NAME = "warta.dates"
-VERSION = "2"
+VERSION = "3"
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
@@ -100,11 +100,19 @@ def _resolve(expr: str, base: dt.datetime, future: bool = False) -> tuple[str, s
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}", "day"
 
 
+#: (near, far): a weekday that fits only a date more than ``far`` days from publication, written
+#: beside a day and month within ``near`` days of it, is taken for a slip.
+_WEEKDAY_SLIP_DAYS = (60, 300)
+
+
 def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekday: int | None) -> str:
     """Re-anchor a day-month date without a year to the year that puts it nearest to publication.
 
-    A weekday written beside it ("Selasa (28/8)") must match; "lalu" allows only past dates and
-    "mendatang" only future ones. Falls back to ``value`` when no year fits.
+    A weekday written beside it ("Selasa (28/8)") must match, unless only a date about a year away
+    would while the day is near publication: then the writer slipped on the weekday ("Rabu (24/7)"
+    in a paper of Thursday 24 July).
+    "lalu" allows only past dates and "mendatang" only future ones. Falls back to ``value`` when no
+    year fits.
     """
     month, day = int(value[5:7]), int(value[8:10])
     ref = base.date()
@@ -118,6 +126,10 @@ def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekd
             continue
         if best is None or abs((cand - ref).days) < abs((best - ref).days):
             best = cand
+    if weekday is not None and (best is None or abs((best - ref).days) > _WEEKDAY_SLIP_DAYS[1]):
+        near = _nearest_year(value, base, future, past, None)
+        if abs((dt.date.fromisoformat(near) - ref).days) <= _WEEKDAY_SLIP_DAYS[0]:
+            return near
     return best.isoformat() if best else value
 
 
