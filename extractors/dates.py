@@ -35,6 +35,8 @@ _FULL_MONTHS = {"januari", "februari", "pebruari", "maret", "april", "mei", "jun
                 "oktober", "november", "nopember", "desember"}
 _M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _Y = r"(?:19[5-9]\d|20\d\d)"
+# a year after a day and month may be older ("lahir 10 Juli 1936")
+_Y_DAY = r"(?:19\d\d|20\d\d)"
 _RANGE = r"(?:-|–|—|s\.?d\.?|sampai(?:\s+dengan)?|hingga|dan|,)"
 _D = r"(?:[12]\d|3[01]|0?[1-9])"
 
@@ -44,8 +46,14 @@ _NUMERIC_BARE = re.compile(r"\b" + _DAYNAME + r",?\s+(" + _D + r")\s*[/-]\s*(0?[
 _NUMERIC_FULL = re.compile(r"(?<![\d/.])(" + _D + r")/(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\d/])")
 _MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio|sebelum|menjelang)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
 _DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
-_DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
+_DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y_DAY + r"))?", re.I)
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
+# "Maret, April dan Mei", "periode Januari-Agustus": two or more months named without a year
+_FULL_M = r"(?:Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Nopember|Desember)"
+_BARE_MONTH_LIST = re.compile(r"\b" + _FULL_M + r"(?:\s*(?:,|-|–|hingga|sampai|s\.?d\.?)?\s*(?:dan\s+)?" + _FULL_M + r")+\b"
+                              r"(?!\s*,?\s*(?:tahun\s+)?" + _Y + r")")
+_YEAR_BEFORE_LIST = re.compile(r"\btahun\s+(" + _Y + r")\s+(?:periode\s+|bulan\s+)?$", re.I)
+_THIS_YEAR_AFTER = re.compile(r"\s*,?\s*tahun\s+ini\b", re.I)
 _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%|-an\b)")
 _AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
@@ -248,6 +256,20 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             if word.lower() in ("dan",):
                 continue
             emit(m.start(1) + mm.start(), m.start(1) + mm.end(), f"{word} {year}")
+        taken.append(m.span())
+    for m in _BARE_MONTH_LIST.finditer(text):
+        if not free(*m.span()):
+            continue
+        year = _YEAR_BEFORE_LIST.search(text, max(0, m.start() - 30), m.start())
+        this_year = anchor is not None and _THIS_YEAR_AFTER.match(text, m.end())
+        for mm in re.finditer(_FULL_M, m.group(0)):
+            s, e = m.start() + mm.start(), m.start() + mm.end()
+            if year:
+                emit(s, e, f"{mm.group(0)} {year.group(1)}")
+            elif this_year and anchor is not None:
+                emit(s, e, f"{mm.group(0)} {anchor.year}")
+            else:
+                emit(s, e, mm.group(0))
         taken.append(m.span())
     for m in _MONTH_ONLY.finditer(text):
         word = m.group(1)
