@@ -36,7 +36,9 @@ VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapan
                "masjid", "gereja", "pasar", "mal", "taman", "plaza", "hutan", "sungai", "danau", "gunung", "bukit",
                "teluk", "selat", "tanjung", "dermaga", "lake", "beach", "puncak", "curug", "pantai",
                # a geopark, a people or a language named after a region: "Geopark Pangandaran", "Batak Toba"
-               "geopark", "batak", "suku", "bahasa", "etnis"}
+               "geopark", "batak", "suku", "bahasa", "etnis", "budaya"}
+# "Sumatera Bagian Selatan", "Jawa bagian barat": a part of an island or a region
+_PART_OF_REGION = re.compile(r"\s+([Bb]agian\s+(?:[Uu]tara|[Ss]elatan|[Bb]arat|[Tt]imur|[Tt]engah))\b")
 # a hyphenated name after these is one road's or venue's name, not a list of places
 _ROUTE_WORDS = VENUE_WORDS | {"tol", "ruas", "jalur", "rute", "trayek", "koridor"}
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
@@ -146,6 +148,19 @@ def _abbreviates_other_name(toks: list[Token], i: int, n: int, found: list[Place
         return False
     before = toks[i - 2]
     return before.is_cap and _is_word(before) and not (found and found[-1].end == before.end)
+
+
+def _in_initials_list(toks: list[Token], i: int, n: int) -> bool:
+    """Whether the short capitalised form at ``toks[i:i+n]`` stands in a list of other initials ("ID, IZ, AS, dan DP")."""
+    def initials(k: int) -> bool:
+        return 0 <= k < len(toks) and toks[k].text.isupper() and len(toks[k].text) <= 3 and toks[k].text.isalpha()
+    def joined(k: int, step: int) -> int:
+        """The word across a list's comma and/or "dan" from ``k`` (-1 when none is there)."""
+        seen = False
+        while 0 <= k < len(toks) and (toks[k].text == "," or toks[k].low == "dan"):
+            k, seen = k + step, True
+        return k if seen else -1
+    return initials(joined(i - 1, -1)) or initials(joined(i + n, 1))
 
 
 def _join(run: list[Token]) -> str:
@@ -355,11 +370,17 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
                     (form.lower() in other_names or _abbreviates_other_name(toks, i, n, out)):
                 other_names.add(form.lower())  # "Kelompok Sipil Bersenjata (KSB) ... KSB": not Sumbawa Barat
                 regs = None
+            if regs and form.isupper() and len(form) <= 3 and _in_initials_list(toks, i, n):
+                regs = None  # "empat orang, yakni ID, IZ, AS, dan DP": initials, not Amerika Serikat
             if regs and (form[0].isupper()):
                 if n == 1 and form.isupper() and len(form) > 4 and form.lower() not in idx.bare:
                     continue
                 name, level, code = _report_name(regs, form)
                 end_tok = run[n - 1]
+                part = _PART_OF_REGION.match(text, end_tok.end)
+                if part and level == "region":  # "Sumatera Bagian Selatan": the part is the place
+                    name, level, code = f"{name} {text[part.start(1):part.end()]}", "region", None
+                    end_tok = Token(part.group(0), end_tok.end, part.end())
                 out.append(PlaceMatch(t.start, end_tok.end, text[t.start : end_tok.end], name, level, code))
                 i += n
                 matched = True
