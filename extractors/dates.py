@@ -261,7 +261,7 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
         if not free(*m.span()):
             continue
         year = _YEAR_BEFORE_LIST.search(text, max(0, m.start() - 30), m.start())
-        this_year = anchor is not None and _THIS_YEAR_AFTER.match(text, m.end())
+        this_year = _THIS_YEAR_AFTER.match(text, m.end()) if anchor is not None else None
         for mm in re.finditer(_FULL_M, m.group(0)):
             s, e = m.start() + mm.start(), m.start() + mm.end()
             if year:
@@ -270,6 +270,9 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
                 emit(s, e, f"{mm.group(0)} {anchor.year}")
             else:
                 emit(s, e, mm.group(0))
+        if this_year and anchor is not None:  # "... dan November tahun ini": the year is named too
+            emit(this_year.start() + this_year.group(0).lower().index("tahun"), this_year.end(), str(anchor.year))
+            taken.append(this_year.span())
         taken.append(m.span())
     for m in _MONTH_ONLY.finditer(text):
         word = m.group(1)

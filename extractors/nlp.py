@@ -98,6 +98,8 @@ def places_component(doc: Doc) -> Doc:
         low = surface.lower()
         if low in lexicon.place_stopwords() or (low in lexicon.needs_prefix() and not places.known_here(surface, body)):
             continue  # "Batu Batik", "Karo-karo", "25 Juli": the rules' word lists hold for the model too
+        if surface.isupper() and len(surface) <= 3:
+            continue  # a short form ("AS", "NTB") the rules did not take: initials in a list, another name's
         regs = idx.bare.get(low)
         if regs and len(regs) == 1:
             r = regs[0]
