@@ -453,8 +453,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
         if not m.prefixed and m.name.lower() in local:
             m.name = local[m.name.lower()]
     # one name a region: "DKI Jakarta ... di Jakarta" is one place, named as first written
-    first: dict[str, str] = {}
+    first_name: dict[str, str] = {}
     for m in final:
         if m.code and not (m.level in ("district", "village", "town") and len(m.code) <= 5):  # not a town
-            m.name = first.setdefault(m.code, m.name)
+            m.name = first_name.setdefault(m.code, m.name)
     return final
