@@ -179,6 +179,12 @@ def local_prefixes() -> dict[str, str]:
 
 
 @functools.cache
+def headline_small_words() -> frozenset[str]:
+    """Words a headline writes in lower case (``data/headline_small_words.txt``)."""
+    return frozenset(w.lower() for w in _lines("headline_small_words.txt"))
+
+
+@functools.cache
 def place_stopwords() -> frozenset[str]:
     """Kecamatan/desa names that alone are months, days or diseases (``data/place_stopwords.txt``), lower case."""
     return frozenset(w.lower() for w in _lines("place_stopwords.txt"))

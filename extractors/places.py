@@ -457,4 +457,30 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     for m in final:
         if m.code and not (m.level in ("district", "village", "town") and len(m.code) <= 5):  # not a town
             m.name = first_name.setdefault(m.code, m.name)
-    return final
+    return _off_headlines(text, final)
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines shaped like another story's headline (see ``data/headline_small_words.txt``)."""
+    small = lexicon.headline_small_words()
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        words = line.split()
+        if len(words) >= 5 and not line.rstrip().endswith((".", "!", "?", '"', "”", ":", ",", ")")):
+            if all(w[0].isupper() or w[0].isdigit() or w.lower() in small for w in words):
+                spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _off_headlines(text: str, found: list[PlaceMatch]) -> list[PlaceMatch]:
+    """``found`` without the mentions on headline lines, unless the article names that place elsewhere too."""
+    if "\n" not in text:
+        return found
+    spans = _headline_lines(text)
+    if not spans:
+        return found
+    on = [any(a <= m.start < b for a, b in spans) for m in found]
+    elsewhere = {m.name for m, h in zip(found, on) if not h}
+    return [m for m, h in zip(found, on) if not h or m.name in elsewhere]
