@@ -54,6 +54,9 @@ _BARE_MONTH_LIST = re.compile(r"\b" + _FULL_M + r"(?:\s*(?:,|-|–|hingga|sampai
                               r"(?!\s*,?\s*(?:tahun\s+)?" + _Y + r")")
 _YEAR_BEFORE_LIST = re.compile(r"\btahun\s+(" + _Y + r")\s+(?:periode\s+|bulan\s+)?$", re.I)
 _THIS_YEAR_AFTER = re.compile(r"\s*,?\s*tahun\s+ini\b", re.I)
+# timestamp lines: "Rabu, 23 Juli 2025 5:25 WIB" (the article's own, then other stories' in a list)
+_TIMESTAMP_LINE = re.compile(r"(?m)^[^\S\n]*" + _DAYNAME + r",?[^\S\n]+\d{1,2}[^\S\n]+" + _FULL_M +
+                             r"[^\S\n]+\d{4}[^\S\n]+\d{1,2}[:.]\d{2}[^\S\n]*(?:WIB|Wib|wib|WITA|WIT)?[^\S\n]*$")
 _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%|-an\b)")
 _AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
@@ -186,7 +189,9 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
     anchor = _base(published, text)
     base = anchor or dt.datetime(2000, 1, 1)  # only used for dates that carry their year
     out: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    stamps = [m.span() for m in _TIMESTAMP_LINE.finditer(text)]
+    # a list of timestamps after the article's own (the first) is other stories' page clutter
+    taken: list[tuple[int, int]] = stamps[1:] if len(stamps) >= 3 else []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)

@@ -132,3 +132,9 @@ def test_months_named_without_a_year(ex: Extractor, text: str, pub: str, expecte
 
 def test_a_full_date_before_1950(ex: Extractor) -> None:
     assert _dates(ex, "Ia lahir di Jakarta pada 10 Juli 1936.", "2019-09-10") == {"1936-07-10": "day"}
+
+
+def test_other_stories_timestamps_are_no_dates(ex: Extractor) -> None:
+    text = ("Rabu, 23 Juli 2025 5:25 WIB\n\nLomba digelar Selasa (22/7/2025).\n\n"
+            "Jumat, 18 Juli 2025 22:13 Wib\n\nRabu, 9 Juli 2025 5:45 Wib\n")
+    assert _dates(ex, text, "2025-07-23") == {"2025-07-23": "day", "2025-07-22": "day"}

@@ -188,3 +188,9 @@ def test_a_short_form_given_to_another_name(ex: Extractor) -> None:
 def test_part_of_an_island_and_initials_in_a_list(ex: Extractor) -> None:
     got = _places(ex, "Himpunan itu berkantor di Sumatera Bagian Selatan. Polisi menahan ID, AS, dan DP.")
     assert got == {"Sumatera Bagian Selatan": None}
+
+
+def test_another_storys_headline_names_no_place(ex: Extractor) -> None:
+    text = ("Bupati Pesawaran meninjau pasar.\n\nTiga Pria di Lampung Utara Ngaku Wartawan Peras Pemilik Toko\n\n"
+            "Pasar itu ramai.")
+    assert "Kabupaten Lampung Utara" not in _places(ex, text)
