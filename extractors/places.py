@@ -39,6 +39,8 @@ VENUE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "simpang", "bundaran", "lapan
                "geopark", "batak", "suku", "bahasa", "etnis", "budaya"}
 # "Sumatera Bagian Selatan", "Jawa bagian barat": a part of an island or a region
 _PART_OF_REGION = re.compile(r"\s+([Bb]agian\s+(?:[Uu]tara|[Ss]elatan|[Bb]arat|[Tt]imur|[Tt]engah))\b")
+# prefixes written short with a dot ("Kab. Bima", "Kec. Langgam"), which the tokenizer splits
+_ABBREVIATED_PREFIX = {"Kab", "Prov", "Kec", "Kel"}
 # a hyphenated name after these is one road's or venue's name, not a list of places
 _ROUTE_WORDS = VENUE_WORDS | {"tol", "ruas", "jalur", "rute", "trayek", "koridor"}
 # "program Desa Digital", "gerakan Kampung Siaga": a programme name, not a village
@@ -69,7 +71,10 @@ def _is_word(t: Token) -> bool:
 
 
 def _in_route_name(toks: list[Token], k: int) -> bool:
-    """Whether ``toks[k]`` continues a name opened by a road or venue word ("Geopark Nasional X")."""
+    """Whether ``toks[k]`` continues a name opened by a road or venue word ("Geopark Nasional X"),
+    not a village's ("Desa Taman Jaya-Ciwaru")."""
+    if _after_local_prefix(toks, k):
+        return False
     for j in range(k - 1, max(-1, k - 4), -1):
         if toks[j].low in _ROUTE_WORDS:
             return True
@@ -94,6 +99,12 @@ def _split_joined(toks: list[Token], idx: lexicon.RegionIndex) -> list[Token]:
     does a road's or a venue's name ("Jalan Tol Bogor-Ciawi", "Geopark Ciletuh-Palabuhanratu")."""
     out: list[Token] = []
     for k, t in enumerate(toks):
+        if t.text in _ABBREVIATED_PREFIX and k + 2 < len(toks) and toks[k + 1].text == "." \
+                and toks[k + 1].start == t.end and toks[k + 2].is_cap:
+            out.append(Token(t.text + ".", t.start, t.end + 1))  # "Kab. Bima": the prefix with its dot
+            continue
+        if t.text == "." and out and out[-1].text in {a + "." for a in _ABBREVIATED_PREFIX} and out[-1].end == t.end:
+            continue
         if "-" not in t.text or not t.is_cap or t.text.startswith("-") or _in_route_name(toks, k):
             out.append(t)
             continue
@@ -161,6 +172,16 @@ def _in_initials_list(toks: list[Token], i: int, n: int) -> bool:
             k, seen = k + step, True
         return k if seen else -1
     return initials(joined(i - 1, -1)) or initials(joined(i + n, 1))
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,|dan|serta|,\s*dan)\s*")
+
+
+def _listed_after_region(text: str, start: int, found: list[PlaceMatch]) -> bool:
+    """Whether the word at ``start`` goes on a list of kabupaten/kota ("Lombok Utara, Lombok Timur dan Bima")."""
+    if not found or found[-1].level not in ("regency", "city"):
+        return False
+    return _LIST_GLUE.fullmatch(text, found[-1].end, start) is not None
 
 
 def _join(run: list[Token]) -> str:
@@ -362,7 +383,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             regs = idx.bare.get(form.lower())
             prev_low = toks[i - 1].low if i > 0 else ""
             if regs and form.lower() in lexicon.needs_prefix() and not known_here(form, text) \
-                    and ((prev_low,) not in lexicon.positions() or _name_goes_on(toks, i + n)):
+                    and ((prev_low,) not in lexicon.positions() or _name_goes_on(toks, i + n)) \
+                    and not (_listed_after_region(text, t.start, out) and not _name_goes_on(toks, i + n)):
                 regs = None  # "Polda Metro Jaya", "Kapolres Metro Bekasi": part of a longer name
             if regs and prev_low in VENUE_WORDS:
                 regs = None

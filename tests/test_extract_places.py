@@ -194,3 +194,18 @@ def test_another_storys_headline_names_no_place(ex: Extractor) -> None:
     text = ("Bupati Pesawaran meninjau pasar.\n\nTiga Pria di Lampung Utara Ngaku Wartawan Peras Pemilik Toko\n\n"
             "Pasar itu ramai.")
     assert "Kabupaten Lampung Utara" not in _places(ex, text)
+
+
+def test_prefix_written_short_with_a_dot(ex: Extractor) -> None:
+    got = _places(ex, "Lokakarya digelar di Kab. Bima, lalu di Kec. Langgam, Kabupaten Pelalawan.")
+    assert {"Kabupaten Bima", "Kecamatan Langgam", "Kabupaten Pelalawan"} <= set(got)
+
+
+def test_a_village_opening_with_a_venue_word_splits_at_its_hyphen(ex: Extractor) -> None:
+    got = _places(ex, "Warga berdomisili di Desa Taman Jaya-Ciwaru, Kabupaten Sukabumi.")
+    assert {"Desa Taman Jaya", "Ciwaru", "Kabupaten Sukabumi"} <= set(got)
+
+
+def test_a_needs_prefix_name_in_a_list_of_kabupaten(ex: Extractor) -> None:
+    got = _places(ex, "Lokakarya serentak di tiga kabupaten, yaitu Lombok Utara, Lombok Timur dan Bima.")
+    assert got == {"Kabupaten Lombok Utara": "52.08", "Kabupaten Lombok Timur": "52.03", "Bima": None}
