@@ -93,6 +93,14 @@ def _after_local_prefix(toks: list[Token], k: int) -> bool:
     return False
 
 
+def _prefix_decides(prefix: str, word: Token, idx: lexicon.RegionIndex) -> bool:
+    """Whether a dotted prefix ("Kab.") is needed to read the name after it: always for a kecamatan or a
+    kelurahan; for a kabupaten or province when the bare name is ambiguous or needs a prefix ("Kab. Bima")."""
+    if prefix in ("Kec", "Kel"):
+        return True
+    return word.low in lexicon.needs_prefix() or len(idx.bare.get(word.low, ())) > 1
+
+
 def _split_joined(toks: list[Token], idx: lexicon.RegionIndex) -> list[Token]:
     """Names joined by hyphens ("Cikembar-Jampangtengah-Lengkong", "Desa Taman Jaya-Ciwaru", "Nabire-") as
     separate words with a "-" between; a part in lower case keeps the word whole ("Karo-karo"), and so
@@ -100,7 +108,7 @@ def _split_joined(toks: list[Token], idx: lexicon.RegionIndex) -> list[Token]:
     out: list[Token] = []
     for k, t in enumerate(toks):
         if t.text in _ABBREVIATED_PREFIX and k + 2 < len(toks) and toks[k + 1].text == "." \
-                and toks[k + 1].start == t.end and toks[k + 2].is_cap:
+                and toks[k + 1].start == t.end and toks[k + 2].is_cap and _prefix_decides(t.text, toks[k + 2], idx):
             out.append(Token(t.text + ".", t.start, t.end + 1))  # "Kab. Bima": the prefix with its dot
             continue
         if t.text == "." and out and out[-1].text in {a + "." for a in _ABBREVIATED_PREFIX} and out[-1].end == t.end:
