@@ -23,7 +23,7 @@ from extractors import lexicon
 logger = logging.getLogger(__name__)
 
 NAME = "warta.dates"
-VERSION = "2"
+VERSION = "3"
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
@@ -35,6 +35,8 @@ _FULL_MONTHS = {"januari", "februari", "pebruari", "maret", "april", "mei", "jun
                 "oktober", "november", "nopember", "desember"}
 _M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _Y = r"(?:19[5-9]\d|20\d\d)"
+# a year after a day and month may be older ("lahir 10 Juli 1936")
+_Y_DAY = r"(?:19\d\d|20\d\d)"
 _RANGE = r"(?:-|–|—|s\.?d\.?|sampai(?:\s+dengan)?|hingga|dan|,)"
 _D = r"(?:[12]\d|3[01]|0?[1-9])"
 
@@ -44,8 +46,17 @@ _NUMERIC_BARE = re.compile(r"\b" + _DAYNAME + r",?\s+(" + _D + r")\s*[/-]\s*(0?[
 _NUMERIC_FULL = re.compile(r"(?<![\d/.])(" + _D + r")/(0?[1-9]|1[0-2])/((?:19|20)\d\d)(?![\d/])")
 _MONTH_ONLY = re.compile(r"\b(?:pada|sejak|hingga|sampai|akhir|awal|pertengahan|medio|sebelum|menjelang)\s+(" + _M + r")\b(?!\s+" + _Y + r")(?!\s*\d)", re.I)
 _DAY_RANGE = re.compile(r"\b(" + _D + r")\s*" + _RANGE + r"\s*(" + _D + r")\s+(" + _M + r")\b(?:\s+(" + _Y + r"))?", re.I)
-_DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y + r"))?", re.I)
+_DAY = re.compile(r"\b(" + _D + r")\s+(" + _M + r")\b\.?(?:\s+(" + _Y_DAY + r"))?", re.I)
 _MONTH_LIST = re.compile(r"\b(" + _M + r"(?:\s*(?:,|" + _RANGE + r")\s*(?:dan\s+)?" + _M + r")*)\s+(" + _Y + r")\b", re.I)
+# "Maret, April dan Mei", "periode Januari-Agustus": two or more months named without a year
+_FULL_M = r"(?:Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Nopember|Desember)"
+_BARE_MONTH_LIST = re.compile(r"\b" + _FULL_M + r"(?:\s*(?:,|-|–|hingga|sampai|s\.?d\.?)?\s*(?:dan\s+)?" + _FULL_M + r")+\b"
+                              r"(?!\s*,?\s*(?:tahun\s+)?" + _Y + r")")
+_YEAR_BEFORE_LIST = re.compile(r"\btahun\s+(" + _Y + r")\s+(?:periode\s+|bulan\s+)?$", re.I)
+_THIS_YEAR_AFTER = re.compile(r"\s*,?\s*tahun\s+ini\b", re.I)
+# timestamp lines: "Rabu, 23 Juli 2025 5:25 WIB" (the article's own, then other stories' in a list)
+_TIMESTAMP_LINE = re.compile(r"(?m)^[^\S\n]*" + _DAYNAME + r",?[^\S\n]+\d{1,2}[^\S\n]+" + _FULL_M +
+                             r"[^\S\n]+\d{4}[^\S\n]+\d{1,2}[:.]\d{2}[^\S\n]*(?:WIB|Wib|wib|WITA|WIT)?[^\S\n]*$")
 _BULAN = re.compile(r"\bbulan\s+(" + _M + r")\b(?!\s+" + _Y + ")", re.I)
 _YEAR = re.compile(r"(?<![\d.,/:\w-])(" + _Y + r")(?![\d.,]\d|\w|/|%|-an\b)")
 _AHEAD = re.compile(r"\s*(?:yang\s+akan\s+datang|mendatang|depan|nanti)\b", re.I)
@@ -100,11 +111,19 @@ def _resolve(expr: str, base: dt.datetime, future: bool = False) -> tuple[str, s
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}", "day"
 
 
+#: (near, far): a weekday that fits only a date more than ``far`` days from publication, written
+#: beside a day and month within ``near`` days of it, is taken for a slip.
+_WEEKDAY_SLIP_DAYS = (60, 300)
+
+
 def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekday: int | None) -> str:
     """Re-anchor a day-month date without a year to the year that puts it nearest to publication.
 
-    A weekday written beside it ("Selasa (28/8)") must match; "lalu" allows only past dates and
-    "mendatang" only future ones. Falls back to ``value`` when no year fits.
+    A weekday written beside it ("Selasa (28/8)") must match, unless only a date about a year away
+    would while the day is near publication: then the writer slipped on the weekday ("Rabu (24/7)"
+    in a paper of Thursday 24 July).
+    "lalu" allows only past dates and "mendatang" only future ones. Falls back to ``value`` when no
+    year fits.
     """
     month, day = int(value[5:7]), int(value[8:10])
     ref = base.date()
@@ -118,6 +137,10 @@ def _nearest_year(value: str, base: dt.datetime, future: bool, past: bool, weekd
             continue
         if best is None or abs((cand - ref).days) < abs((best - ref).days):
             best = cand
+    if weekday is not None and (best is None or abs((best - ref).days) > _WEEKDAY_SLIP_DAYS[1]):
+        near = _nearest_year(value, base, future, past, None)
+        if abs((dt.date.fromisoformat(near) - ref).days) <= _WEEKDAY_SLIP_DAYS[0]:
+            return near
     return best.isoformat() if best else value
 
 
@@ -166,7 +189,9 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
     anchor = _base(published, text)
     base = anchor or dt.datetime(2000, 1, 1)  # only used for dates that carry their year
     out: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    stamps = [m.span() for m in _TIMESTAMP_LINE.finditer(text)]
+    # a list of timestamps after the article's own (the first) is other stories' page clutter
+    taken: list[tuple[int, int]] = stamps[1:] if len(stamps) >= 3 else []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
@@ -236,6 +261,23 @@ def find_dates(text: str, published: dt.datetime | None) -> list[DateMatch]:
             if word.lower() in ("dan",):
                 continue
             emit(m.start(1) + mm.start(), m.start(1) + mm.end(), f"{word} {year}")
+        taken.append(m.span())
+    for m in _BARE_MONTH_LIST.finditer(text):
+        if not free(*m.span()):
+            continue
+        year = _YEAR_BEFORE_LIST.search(text, max(0, m.start() - 30), m.start())
+        this_year = _THIS_YEAR_AFTER.match(text, m.end()) if anchor is not None else None
+        for mm in re.finditer(_FULL_M, m.group(0)):
+            s, e = m.start() + mm.start(), m.start() + mm.end()
+            if year:
+                emit(s, e, f"{mm.group(0)} {year.group(1)}")
+            elif this_year and anchor is not None:
+                emit(s, e, f"{mm.group(0)} {anchor.year}")
+            else:
+                emit(s, e, mm.group(0))
+        if this_year and anchor is not None:  # "... dan November tahun ini": the year is named too
+            emit(this_year.start() + this_year.group(0).lower().index("tahun"), this_year.end(), str(anchor.year))
+            taken.append(this_year.span())
         taken.append(m.span())
     for m in _MONTH_ONLY.finditer(text):
         word = m.group(1)

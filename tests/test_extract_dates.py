@@ -105,3 +105,36 @@ def test_relative_periods_need_a_publication_date() -> None:
     from extractors import Extractor
 
     assert Extractor().extract("Anggaran tahun ini naik.", None).dates == []
+
+
+def test_a_weekday_slip_keeps_the_date_near_publication(ex: Extractor) -> None:
+    # 24 July 2025 is a Thursday; the weekday fits only 2024, a year from publication
+    assert _dates(ex, "Paguyuban itu memperingati hari jadinya, Rabu (24/7).", "2025-07-24") == {"2025-07-24": "day"}
+
+
+def test_a_weekday_still_picks_the_year_when_both_are_far(ex: Extractor) -> None:
+    # published in February, the day in August: the weekday (Sunday 25 August 2019) decides
+    assert _dates(ex, "Kata dia di Sukabumi, Ahad (25/8).", "2019-02-20") == {"2019-08-25": "day"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "expected"),
+    [("Bantuan diberikan selama 3 bulan yakni Maret, April dan Mei.", "2020-06-25",
+      {"2020-03": "month", "2020-04": "month", "2020-05": "month"}),
+     ("Menurut data tahun 2018 periode Januari-Agustus, ekspor naik.", "2019-09-10",
+      {"2018": "year", "2018-01": "month", "2018-08": "month"}),
+     ("Bansos berlaku September, Oktober, dan November tahun ini.", "2023-09-21",
+      {"2023-09": "month", "2023-10": "month", "2023-11": "month", "2023": "year"})],
+)
+def test_months_named_without_a_year(ex: Extractor, text: str, pub: str, expected: dict[str, str]) -> None:
+    assert _dates(ex, text, pub) == expected
+
+
+def test_a_full_date_before_1950(ex: Extractor) -> None:
+    assert _dates(ex, "Ia lahir di Jakarta pada 10 Juli 1936.", "2019-09-10") == {"1936-07-10": "day"}
+
+
+def test_other_stories_timestamps_are_no_dates(ex: Extractor) -> None:
+    text = ("Rabu, 23 Juli 2025 5:25 WIB\n\nLomba digelar Selasa (22/7/2025).\n\n"
+            "Jumat, 18 Juli 2025 22:13 Wib\n\nRabu, 9 Juli 2025 5:45 Wib\n")
+    assert _dates(ex, text, "2025-07-23") == {"2025-07-23": "day", "2025-07-22": "day"}

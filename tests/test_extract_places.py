@@ -109,3 +109,103 @@ def test_a_geopark_or_a_people_named_after_a_region_is_no_place() -> None:
     text = "Kawasan itu adalah Geopark Pangandaran. Festival menampilkan ritual adat Batak Toba."
     names = {p.name for p in Extractor().extract(text, "2024-06-04").places}
     assert not names & {"Kabupaten Pangandaran", "Pangandaran", "Kabupaten Toba", "Toba"}
+
+
+def test_one_name_a_region_as_first_written(ex: Extractor) -> None:
+    got = _places(ex, "Pemprov DKI Jakarta menata trotoar. Warga Jakarta menyambut baik.")
+    assert got == {"DKI Jakarta": "31"}
+
+
+def test_kinds_of_village_and_acronyms_after_desa_are_no_village(ex: Extractor) -> None:
+    got = _places(ex, "Kabupaten Lahat membina Desa Wisata dan Kampung Adat. Kabid Pemerintahan Desa dan "
+                      "Kelurahan DPMD Lahat hadir.")
+    assert got == {"Kabupaten Lahat": "16.04"}
+
+
+def test_months_and_diseases_are_no_bare_kecamatan(ex: Extractor) -> None:
+    got = _places(ex, "Bupati Aceh Utara meninjau PIN Polio pada Kamis, 25 Juli 2019.")
+    assert got == {"Kabupaten Aceh Utara": "11.08"}
+
+
+def test_names_joined_by_hyphens_are_separate_places(ex: Extractor) -> None:
+    got = _places(ex, "Jalan rusak di Cikembar-Jampangtengah, Kabupaten Sukabumi, dan kereta Bogor-Sukabumi terhenti.")
+    assert {"Cikembar", "Jampangtengah", "Bogor", "Kabupaten Sukabumi"} <= set(got)
+
+
+def test_a_hyphenated_road_or_geopark_name_stays_whole(ex: Extractor) -> None:
+    got = _places(ex, "Jalan Tol Bogor-Ciawi dibangun dekat Geopark Nasional Ciletuh-Palabuhanratu, Kabupaten Sukabumi.")
+    assert got == {"Kabupaten Sukabumi": "32.02"}
+
+
+def test_kabupaten_seat_and_another_spelling_of_a_kecamatan(ex: Extractor) -> None:
+    got = _places(ex, "Liwa (Lampost.co) - Pemkab Lampung Barat membuka pasar. Di Kabupaten Sukabumi, "
+                      "warga Pelabuhanratu ikut.")
+    assert got.get("Liwa") == "18.04"
+    assert got.get("Palabuhanratu") == "32.02.01"
+
+
+def test_foreign_countries_and_a_country_after_a_city(ex: Extractor) -> None:
+    got = _places(ex, "Sidang digelar di Paris Perancis, lalu delegasi terbang ke Vanuatu dan Maladewa.")
+    assert {"Paris", "Prancis", "Vanuatu", "Maladewa"} <= set(got)
+
+
+def test_kelurahan_of_jakarta(ex: Extractor) -> None:
+    got = _places(ex, "Rapat digelar di Kompleks Parlemen, Senayan, Jakarta, Selasa.")
+    assert "Senayan" in got and "Jakarta" in got
+
+
+def test_local_words_for_a_village(ex: Extractor) -> None:
+    got = _places(ex, "Perampokan terjadi di Pekon Wonosari, Kecamatan Gadingrejo, Kabupaten Pringsewu.")
+    assert "Pekon Wonosari" in got and "Kecamatan Gadingrejo" in got
+
+
+def test_village_written_with_a_space_and_a_name_after_it(ex: Extractor) -> None:
+    got = _places(ex, "Bupati Lampung Barat menyerahkan bibit. Warga Pekon Suka Pura Sulastri berterima kasih.")
+    assert "Pekon Suka Pura" in got
+
+
+def test_village_named_kampung_or_kota_and_a_village_hall(ex: Extractor) -> None:
+    got = _places(ex, "Warga Desa Kampung Baru, Kecamatan Bilah Barat, berkumpul di Balai Desa Kota Agung, "
+                      "Kecamatan Tegineneng.")
+    assert {"Desa Kampung Baru", "Desa Kota Agung"} <= set(got)
+
+
+def test_a_needs_prefix_name_inside_a_longer_name(ex: Extractor) -> None:
+    assert "Kota Metro" not in _places(ex, "Surat itu ditujukan kepada Kapolda Metro Jaya kemarin.")
+
+
+def test_yogyakarta_alone_is_kept_as_written_and_kota_of_a_kabupaten(ex: Extractor) -> None:
+    got = _places(ex, "Peselancar datang dari Bali dan Yogyakarta. Korban ditemukan di Kota Manokwari, Papua Barat.")
+    assert "Yogyakarta" in got and "Kota Yogyakarta" not in got
+    assert "Kota Manokwari" in got and "Kabupaten Manokwari" not in got
+
+
+def test_a_short_form_given_to_another_name(ex: Extractor) -> None:
+    got = _places(ex, "Kelompok Sipil Bersenjata (KSB) menembak warga di Kabupaten Puncak. KSB lalu kabur.")
+    assert got == {"Kabupaten Puncak": "94.05"}
+
+
+def test_part_of_an_island_and_initials_in_a_list(ex: Extractor) -> None:
+    got = _places(ex, "Himpunan itu berkantor di Sumatera Bagian Selatan. Polisi menahan ID, AS, dan DP.")
+    assert got == {"Sumatera Bagian Selatan": None}
+
+
+def test_another_storys_headline_names_no_place(ex: Extractor) -> None:
+    text = ("Bupati Pesawaran meninjau pasar.\n\nTiga Pria di Lampung Utara Ngaku Wartawan Peras Pemilik Toko\n\n"
+            "Pasar itu ramai.")
+    assert "Kabupaten Lampung Utara" not in _places(ex, text)
+
+
+def test_prefix_written_short_with_a_dot(ex: Extractor) -> None:
+    got = _places(ex, "Lokakarya digelar di Kab. Bima, lalu di Kec. Langgam, Kabupaten Pelalawan.")
+    assert {"Kabupaten Bima", "Kecamatan Langgam", "Kabupaten Pelalawan"} <= set(got)
+
+
+def test_a_village_opening_with_a_venue_word_splits_at_its_hyphen(ex: Extractor) -> None:
+    got = _places(ex, "Warga berdomisili di Desa Taman Jaya-Ciwaru, Kabupaten Sukabumi.")
+    assert {"Desa Taman Jaya", "Ciwaru", "Kabupaten Sukabumi"} <= set(got)
+
+
+def test_a_needs_prefix_name_in_a_list_of_kabupaten(ex: Extractor) -> None:
+    got = _places(ex, "Lokakarya serentak di tiga kabupaten, yaitu Lombok Utara, Lombok Timur dan Bima.")
+    assert got == {"Kabupaten Lombok Utara": "52.08", "Kabupaten Lombok Timur": "52.03", "Bima": None}
