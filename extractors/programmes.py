@@ -305,8 +305,16 @@ def find_programmes(
     sent_of = _sentence_index(sentences)
     tok_sent = [sent_of(t.start) for t in toks]
 
-    def dates_before(pos: int) -> list[DateMatch]:
-        return [d for d in dates if d.end <= pos]
+    def fallback_year(pos: int) -> int | None:
+        """The year of the last date before ``pos``, else the publication year, else (an article
+        without one) the year of the first date written with numbers."""
+        before = [d for d in dates if d.end <= pos]
+        if before:
+            return int(before[-1].value[:4])
+        if published_year is not None:
+            return published_year
+        written = [d for d in dates if any(c.isdigit() for c in d.surface)]
+        return int(written[0].value[:4]) if written else None
 
     def sentence_year(si: int, near: int) -> int | None:
         s, e = sentences[si]
@@ -394,11 +402,13 @@ def find_programmes(
             scan_mentions(t.start, scanned)
             scanned = i
             prev = toks[i - 1].bare.lower() if i > first else ""
-            if prev.isdigit() or prev in cardinals or prev in ("beberapa", "semua", "seluruh", "total") \
-                    or prev in _ROUNDS:
-                i += 1  # "empat tahap" is a count; "seleksi tahap dua" a selection round, not a stage
-                continue
             num = _number(toks, i + 1)
+            counted = (prev.isdigit() or prev in cardinals) and num is None
+            if counted or prev in ("beberapa", "semua", "seluruh", "total") or prev in _ROUNDS:
+                # "empat tahap" is a count ("lokakarya 7 angkatan 4" is no count: a number follows);
+                # "seleksi tahap dua" a selection round, not a stage
+                i += 1
+                continue
             if num is None:
                 i += 1
                 continue
@@ -409,7 +419,7 @@ def find_programmes(
                 continue
             values = [num[0]]
             j = i + 1 + num[1]
-            while j + 1 < last and toks[j].low in ("dan", ",", "serta", "sampai", "hingga", "s.d", "s/d") \
+            while j + 1 < last and toks[j].low in ("dan", ",", "serta", "maupun", "atau", "sampai", "hingga", "s.d", "s/d") \
                     and _number(toks, j + 1):
                 more = _number(toks, j + 1)
                 assert more is not None
@@ -474,8 +484,7 @@ def find_programmes(
                 if year is None and prog.year is not None and prog.start < t.start and tok_sent[i] == sent_of(prog.start):
                     year = prog.year
                 if year is None:
-                    before = dates_before(t.start)
-                    year = int(before[-1].value[:4]) if before else published_year
+                    year = fallback_year(t.start)
                 state.memory.setdefault((canon, v), year)
                 sm = StageMatch(t.start, toks[j - 1].end, text[t.start : toks[j - 1].end], canon, v, year)
                 stages.append(sm)
@@ -546,8 +555,7 @@ def find_programmes(
                 if year is None:
                     year = chosen.year
                 if year is None:
-                    before = dates_before(tpos)
-                    year = int(before[-1].value[:4]) if before else published_year
+                    year = fallback_year(tpos)
             else:
                 continue
         if not regions:
@@ -596,6 +604,8 @@ def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True
             break
         if re.fullmatch(r"(19|20)\d\d", toks[k].text):
             break
+        if toks[k].text.isdigit() and k + 1 < len(toks) and toks[k + 1].low in _AMOUNT_UNITS:
+            break  # "pencairan 15 persen tahap kedua": an amount, not part of the name
         k += 1
     if k == i + 1 and toks[i].text.lower() not in _SELF_STANDING:
         return None
@@ -726,12 +736,16 @@ def _initials_cover(abbr: str, initials: str) -> bool:
 
 
 def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
+    """One stage per (programme, number, year); a mention without a year gives way to the same stage
+    with one."""
     out: list[StageMatch] = []
     for st in stages:
         if any(o.stage == st.stage and o.year == st.year and same_programme(o.program, st.program) for o in out):
             continue
         out.append(st)
-    return out
+    dated = [o for o in out if o.year is not None]
+    return [o for o in out if o.year is not None
+            or not any(d.stage == o.stage and same_programme(d.program, o.program) for d in dated)]
 
 
 def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:
