@@ -436,7 +436,10 @@ def find_programmes(
             if fwd is not None and toks[fwd[0]].bare.lower() in ("program", "gerakan"):
                 prog = add_prog(*fwd)
             if prog is None:
-                back = _cap_run_back(text, toks, i, at)
+                # "penyaluran dana desa 40 persen tahap dua": the amount stands between name and stage
+                name_end = i - 2 if i - 2 >= first and toks[i - 1].low in _AMOUNT_UNITS \
+                    and toks[i - 2].text.replace(",", "").replace(".", "").isdigit() else i
+                back = _cap_run_back(text, toks, name_end, at)
                 if back is not None and back[1] - back[0] == 1 and toks[back[0]].text.islower() \
                         and toks[back[0]].low not in _SELF_STANDING \
                         and (current(t.start) is not None or state.last_stage is not None):
@@ -444,7 +447,8 @@ def find_programmes(
                 if back is not None:
                     # "Pelatihan Teknis (Pelatek) tahap 2 penyusunan Rencana Induk Kota"
                     tail = j
-                    if j + 1 < last and toks[j].text.islower() and toks[j].text in heads and toks[j + 1].is_cap:
+                    if name_end == i and j + 1 < last and toks[j].text.islower() and toks[j].text in heads \
+                            and toks[j + 1].is_cap:
                         fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j, strict=False)
                         if fwd2 is not None:
                             tail = fwd2[1]
@@ -607,9 +611,24 @@ def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True
         if toks[k].text.isdigit() and k + 1 < len(toks) and toks[k + 1].low in _AMOUNT_UNITS:
             break  # "pencairan 15 persen tahap kedua": an amount, not part of the name
         k += 1
+        # "vaksinasi Sub Pekan Imunisasi Nasional (Sub PIN) Polio": a short form inside the name
+        close = _bracket_end(toks, k)
+        if close is not None and close + 1 < len(toks) and toks[close + 1].is_cap \
+                and not _newline_between(text, toks, close, close + 1):
+            k = close + 1
     if k == i + 1 and toks[i].text.lower() not in _SELF_STANDING:
         return None
     return i, k
+
+
+def _bracket_end(toks: list[Token], k: int) -> int | None:
+    """Index of the ")" closing a short bracketed group that opens at token ``k``."""
+    if k >= len(toks) or toks[k].text != "(":
+        return None
+    e = k + 1
+    while e < len(toks) and e - k < 6 and toks[e].text not in (")", "(", "."):
+        e += 1
+    return e if e < len(toks) and toks[e].text == ")" and e > k + 1 else None
 
 
 def _sentence_index(sentences: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
