@@ -400,3 +400,15 @@ def regions() -> RegionIndex:
         idx.district.setdefault(town.lower(), []).append(Region(code, _title(town), town, "town"))
     logger.debug("region gazetteer: %d bare forms, %d district names", len(idx.bare), len(idx.district))
     return idx
+
+
+@functools.cache
+def resident_nouns() -> frozenset[str]:
+    """Words for a region's people ("masyarakat Tuban"): the people, not the region, are meant."""
+    return frozenset(w.lower() for w in _lines("resident_nouns.txt"))
+
+
+@functools.cache
+def aid_words() -> frozenset[str]:
+    """Words naming money or goods handed out ("dana", "bantuan", "BLT"): such a programme's areas receive it."""
+    return frozenset(w.lower() for w in _lines("aid_words.txt"))

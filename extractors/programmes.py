@@ -44,6 +44,8 @@ _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
 # a stage word after these numbers a round of selection or testing, not a programme's stage
 _ROUNDS = {"seleksi", "tes", "ujian", "verifikasi", "wawancara", "pendaftaran", "penilaian", "lokakarya"}
+# what an agreement is about: "MoU tentang ..."
+_ABOUT = {"tentang", "terkait", "mengenai", "soal", "perihal"}
 _SIGNING = re.compile(r"(?:menandatangani|meneken|menandatanganan|teken)\b", re.I)
 # words that never belong to a programme written in lower case
 _LOWER_STOP = {"di", "ke", "dari", "yang", "dan", "untuk", "dengan", "pada", "dalam", "ini", "itu", "tersebut",
@@ -382,6 +384,23 @@ def find_programmes(
         return i
 
     tok_starts = [t.start for t in toks]
+
+    def signed_programme(pos: int, end: int) -> None:
+        """Register what an agreement signed at ``pos`` is about: "menandatangani MoU Kerja Sama
+        Pengembangan Geopark X" names the programme right after the agreement's name."""
+        k = bisect.bisect_left(tok_starts, pos)
+        close = _bracket_end(toks, k)  # "Nota Kesepahaman (MoU) tentang ..."
+        if close is not None:
+            k = close + 1
+        if k < len(toks) and toks[k].low in _ABOUT:
+            k += 1
+        run = _name_run(text, toks, k, at)
+        if run is None or toks[run[0]].start >= end:
+            return
+        a, b = toks[run[0]].start, toks[run[1] - 1].end
+        if not any(a <= p.start < b for p in state.progs):
+            add_prog(*run)
+
     scanned = 0
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
@@ -517,6 +536,15 @@ def find_programmes(
             list_intro = sent_stages[-1]
         trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
         signing = bool(trig and _SIGNING.match(trig.group(0)))
+        if trig is None and sent_stages:
+            # "para calon guru penggerak (CGP) di Kabupaten X akhirnya sampai pada lokakarya 9 PGP
+            # Angkatan 4": those taking part in a region, in the sentence naming the stage
+            st = sent_stages[0]
+            led = [] if is_aid(st.program) else \
+                _participant_regions(toks, first, last, places, insts, official_spans, noun_led=True)
+            for region in led:
+                parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
+                                              st.program, st.year, st.stage, region[3]))
         regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
@@ -528,6 +556,8 @@ def find_programmes(
         else:
             assert trig is not None
             tpos = s + trig.start()
+            if signing:
+                signed_programme(s + trig.end(), e)
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
@@ -621,6 +651,27 @@ def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True
     return i, k
 
 
+def _name_run(text: str, toks: list[Token], k: int, at: dict[int, PlaceMatch]) -> tuple[int, int] | None:
+    """Capitalised words (digits, hyphenated words, an inner "dan" or bracketed short form) from ``k``."""
+    j = k
+    while j < len(toks) and not (j > k and _newline_between(text, toks, j - 1, j)):
+        t = toks[j]
+        if j > k and t.start in at and at[t.start].prefixed:
+            break  # "... dengan Kabupaten X": the partner, not the programme
+        close = _bracket_end(toks, j)
+        if close is not None and j > k:
+            j = close + 1
+            continue
+        if t.text.lower() in _INNER_LOWER and j > k and j + 1 < len(toks) and toks[j + 1].is_cap:
+            j += 1
+            continue
+        if (t.is_cap or re.fullmatch(r"\d+|Covid-19|COVID-19", t.text)) and not re.fullmatch(r"(19|20)\d\d", t.text):
+            j += 1
+            continue
+        break
+    return (k, j) if j > k else None
+
+
 def _bracket_end(toks: list[Token], k: int) -> int | None:
     """Index of the ")" closing a short bracketed group that opens at token ``k``."""
     if k >= len(toks) or toks[k].text != "(":
@@ -650,9 +701,11 @@ def _participant_regions(
     insts: list[InstitutionMatch],
     official_spans: list[tuple[int, int]],
     signing: bool = False,
+    noun_led: bool = False,
 ) -> list[tuple[int, int, str, str | None]]:
     """Regions of a sentence that take part; with ``signing`` ("Bupati Lebong menandatangani MoU ..."),
-    a region in its head's title signs for it."""
+    a region in its head's title signs for it; with ``noun_led`` only the regions of those taking
+    part ("para calon guru penggerak di Kabupaten X")."""
     s, e = toks[first].start, toks[last - 1].end
     blocked = [(m.start, m.end) for m in insts if m.kind != "regional_government"]
     if not signing:
@@ -682,8 +735,11 @@ def _participant_regions(
             continue
         # a location phrase: "di Four Points by Sheraton, Kota Makassar"
         idx = next(k for k in range(first, last) if toks[k].start >= c[0])
+        if idx > first and toks[idx - 1].low in lexicon.resident_nouns():
+            continue  # "masyarakat Tuban mengikuti ...": the people, not the region, take part
         k = idx - 1
         adjunct = False
+        by_noun = False
         steps = 0
         while k >= first and steps < 7:
             w = toks[k].bare.lower()
@@ -692,12 +748,12 @@ def _participant_regions(
             if w in ("di", "ke"):
                 # "pada 6 kabupaten/kota, yaitu di Kabupaten Asahan, ...": the list names the regions;
                 # "22 satuan pendidikan di Kabupaten Buleleng dinyatakan lulus": those who take part
-                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET) \
-                    and not (w == "di" and _after_participant_noun(toks, first, k))
+                by_noun = w == "di" and _after_participant_noun(toks, first, k)
+                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET) and not by_noun
                 break
             k -= 1
             steps += 1
-        if not adjunct:
+        if not adjunct and (by_noun or not noun_led):
             out.append(c)
     return out
 
@@ -718,6 +774,15 @@ def _between(toks: list[Token], a: int, b: int) -> str:
 def _text_after(toks: list[Token], end: int) -> str:
     nxt = next((t for t in toks if t.start >= end), None)
     return nxt.text if nxt is not None else ""
+
+
+def is_aid(name: str) -> bool:
+    """True for a programme that hands out money or goods ("Dana Desa", "pencairan BLT"): the areas
+    it reaches receive it, they do not take part in it."""
+    words = re.findall(r"[\w-]+", name.lower())
+    aid = lexicon.aid_words()
+    return bool(words) and (words[0] in lexicon.programme_actions() and words[0] not in ("program", "kegiatan")
+                            or any(w in aid for w in words))
 
 
 def programme_core(name: str) -> tuple[str, str, str]:
