@@ -401,6 +401,19 @@ def find_programmes(
         if not any(a <= p.start < b for p in state.progs):
             add_prog(*run)
 
+    def designation(pos: int) -> bool:
+        """"ditetapkan sebagai Kawasan Strategis Pariwisata Nasional": the region was given a status
+        named right after the trigger, which is no programme mention."""
+        k = bisect.bisect_left(tok_starts, pos)
+        if k > 0 and toks[k - 1].low not in ("sebagai", "menjadi"):
+            if k >= len(toks) or toks[k].low not in ("sebagai", "menjadi"):
+                return False
+            k += 1
+        if k >= len(toks) or not toks[k].is_cap or toks[k].low in heads:
+            return False
+        return not any(p.start == toks[k].start for p in state.progs) and toks[k].start not in at
+
+    pending: list[tuple[str, list[tuple[int, int, str, str | None]], int | None]] = []
     scanned = 0
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
@@ -558,6 +571,8 @@ def find_programmes(
             tpos = s + trig.start()
             if signing:
                 signed_programme(s + trig.end(), e)
+            elif designation(s + trig.end()):
+                continue
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
@@ -565,6 +580,11 @@ def find_programmes(
                          or any(prev_s <= p.start < s for p in state.progs)
                          or any(prev_s <= x.start < s for x in stages))
             if not named:
+                # "dinyatakan lulus menjadi sekolah penggerak": the words after the trigger may name,
+                # in lower case, a programme the article names in full further on
+                tail = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
+                if tail and regions:
+                    pending.append((tail, regions, sentence_year(si, tpos) or fallback_year(tpos)))
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
             if chosen is None and state.last_stage is not None:
@@ -602,7 +622,32 @@ def find_programmes(
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)
+    for tail, regions, year in pending:
+        named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(tail) + r"\b", norm(p.canon or p.name))),
+                           None)
+        if named_later is None:
+            continue
+        for region in regions:
+            parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
+                                          named_later.canon or named_later.name, year, None, region[3]))
     return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+# words between a participation trigger and what the region takes part in
+_OBJECT_LEAD = {"menjadi", "sebagai", "peserta", "penerima", "dalam", "ke", "di", "program", "salah", "satu", "daerah"}
+
+
+def _trigger_object(toks: list[Token], k: int, last: int) -> str:
+    """The lower-case words right after a trigger ("lulus menjadi sekolah penggerak" -> "sekolah
+    penggerak"), at least two of them, normalised; "" when there are none."""
+    while k < last and toks[k].low in _OBJECT_LEAD:
+        k += 1
+    words: list[str] = []
+    while k < last and len(words) < 4 and toks[k].text.isalpha() and toks[k].text.islower() \
+            and toks[k].low not in _LOWER_STOP:
+        words.append(toks[k].low)
+        k += 1
+    return " ".join(words) if len(words) >= 2 else ""
 
 
 def _region_after_stage(toks: list[Token], j: int, at: dict[int, PlaceMatch],
