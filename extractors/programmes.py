@@ -44,6 +44,7 @@ _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
 # a stage word after these numbers a round of selection or testing, not a programme's stage
 _ROUNDS = {"seleksi", "tes", "ujian", "verifikasi", "wawancara", "pendaftaran", "penilaian", "lokakarya"}
+_DELEGATES = re.compile(r"peserta\s+(?:dari|asal)\b", re.I)
 # what an agreement is about: "MoU tentang ..."
 _ABOUT = {"tentang", "terkait", "mengenai", "soal", "perihal"}
 _SIGNING = re.compile(r"(?:menandatangani|meneken|menandatanganan|teken)\b", re.I)
@@ -576,7 +577,9 @@ def find_programmes(
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
-            named = bool(in_sent or sent_stages or _REFERENCE.search(sent_text)
+            # "diikuti 54 peserta dari Kabupaten Bima": delegates of the staged programme the article is about
+            delegates = state.last_stage is not None and _DELEGATES.search(sent_text) is not None
+            named = bool(in_sent or sent_stages or delegates or _REFERENCE.search(sent_text)
                          or any(prev_s <= p.start < s for p in state.progs)
                          or any(prev_s <= x.start < s for x in stages))
             if not named:
