@@ -44,6 +44,9 @@ _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
 # a stage word after these numbers a round of selection or testing, not a programme's stage
 _ROUNDS = {"seleksi", "tes", "ujian", "verifikasi", "wawancara", "pendaftaran", "penilaian", "lokakarya"}
+# a count of regions a stage runs in: "serentak di 6 kabupaten/kota"
+_REGION_COUNT = re.compile(r"\b(?:\d{1,3}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+"
+                           r"(?:kabupaten/kota|kabupaten|kota|provinsi|daerah)\b", re.I)
 _DELEGATES = re.compile(r"peserta\s+(?:dari|asal)\b", re.I)
 # what an agreement is about: "MoU tentang ..."
 _ABOUT = {"tentang", "terkait", "mengenai", "soal", "perihal"}
@@ -419,6 +422,7 @@ def find_programmes(
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
     list_intro: StageMatch | None = None
+    area_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
         first, last = bisect.bisect_left(tok_starts, s), bisect.bisect_left(tok_starts, e)
         if first >= last:
@@ -538,6 +542,14 @@ def find_programmes(
                                               text[after_stage.start:after_stage.end], after_stage.name, st.program,
                                               st.year, st.stage, after_stage.code))
         sent_text = text[s:e]
+        if sent_stages and _REGION_COUNT.search(sent_text):
+            area_intro = sent_stages[-1]
+        # "... serentak di 6 kabupaten/kota" and then paragraphs "Kabupaten Lombok Barat: bertempat di ..."
+        head = at.get(toks[first].start)
+        if area_intro is not None and head is not None and head.prefixed and head.level in ("regency", "city") \
+                and text[head.end:head.end + 1] == ":" and "\n" in text[max(0, s - 3):s]:
+            parts.append(ParticipantMatch(head.start, head.end, head.surface, head.name, area_intro.program,
+                                          area_intro.year, area_intro.stage, head.code))
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
