@@ -536,7 +536,8 @@ def find_programmes(
         scanned = last
         # participants
         for st in sent_stages:  # "PPGP Angkatan 4 Kabupaten Garut": the stage of that region
-            after_stage = _region_after_stage(toks, bisect.bisect_left(tok_starts, st.end), at, official_spans)
+            after_stage = _region_after_stage(toks, bisect.bisect_left(tok_starts, st.end), at, official_spans,
+                                              not is_aid(st.program))
             if after_stage is not None:
                 parts.append(ParticipantMatch(after_stage.start, after_stage.end,
                                               text[after_stage.start:after_stage.end], after_stage.name, st.program,
@@ -666,11 +667,15 @@ def _trigger_object(toks: list[Token], k: int, last: int) -> str:
 
 
 def _region_after_stage(toks: list[Token], j: int, at: dict[int, PlaceMatch],
-                        official_spans: list[tuple[int, int]]) -> PlaceMatch | None:
+                        official_spans: list[tuple[int, int]], held_in: bool = True) -> PlaceMatch | None:
     """A kabupaten/kota written with its prefix at token ``j``, right after a stage ("Angkatan 9
-    Kabupaten Blora", "Tahap 3 Tahun 2019 Kota Bogor"), not as part of an official's title."""
+    Kabupaten Blora", "Tahap 3 Tahun 2019 Kota Bogor", "Angkatan 9 tingkat Kabupaten Manggarai Barat"),
+    not as part of an official's title; with ``held_in`` also the region the stage is held in
+    ("Bimbingan Teknis ... Tahap 1 di Kabupaten Tegal")."""
     if j + 1 < len(toks) and toks[j].low == "tahun" and re.fullmatch(r"(19|20)\d\d", toks[j + 1].text):
         j += 2
+    if j < len(toks) and (toks[j].low == "tingkat" or (held_in and toks[j].low == "di")):
+        j += 1
     if j >= len(toks):
         return None
     p = at.get(toks[j].start)
