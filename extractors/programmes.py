@@ -123,8 +123,9 @@ def _number(toks: list[Token], j: int) -> tuple[int, int] | None:
     m = re.fullmatch(r"(?:ke-?)?(\d{1,2})", low)
     if m:
         return int(m.group(1)), 1
-    if low == "ke" and j + 1 < len(toks) and toks[j + 1].bare.isdigit():
-        return int(toks[j + 1].bare), 2
+    if low == "ke" and j + 1 < len(toks):  # "tahap ke 3", "tahap ke III"
+        after = _number(toks, j + 1) if toks[j + 1].low != "ke" else None
+        return (after[0], after[1] + 1) if after is not None else None
     if w in _ROMAN:
         return _ROMAN[w], 1
     if low in ordinals:
@@ -446,8 +447,8 @@ def find_programmes(
                 # "seleksi tahap dua" a selection round, not a stage
                 i += 1
                 continue
-            if num is None:
-                i += 1
+            if num is None or (i > first and sent_stages and sent_stages[-1].end == toks[i - 1].end):
+                i += 1  # "Tahap Kedua Termin Pertama": a part of the stage just read, not a stage of its own
                 continue
             nxt = i + 1 + num[1]
             if t.is_cap and toks[i + num[1]].is_cap and nxt + 2 < len(toks) and toks[nxt].text == "(" \
@@ -870,10 +871,19 @@ def same_programme(a: str, b: str) -> bool:
     if ca[0] and ca[0] == cb[0]:
         return True
     for short, other in ((a, cb), (b, ca)):
-        bare = re.sub(r"[()]", "", short).strip()
+        bare = _without_actions(re.sub(r"[()]", "", short).strip())  # "pencairan DD" -> "DD"
         if re.fullmatch(r"[A-Z]{2,6}", bare) and any(_initials_cover(bare.lower(), i) for i in other[1:]):
             return True
     return False
+
+
+def _without_actions(name: str) -> str:
+    """A name without its lead action words, case kept ("pencairan DD" -> "DD")."""
+    words = name.split()
+    actions = lexicon.programme_actions()
+    while len(words) > 1 and words[0].lower() in actions:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _initials_cover(abbr: str, initials: str) -> bool:
