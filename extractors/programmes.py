@@ -515,8 +515,9 @@ def find_programmes(
                 i = j
                 continue
             canon = prog.canon or prog.name
-            for v in values:
-                year = _year_after(toks, j, 4, published_year)
+            paired = _paired_years(toks, j, len(values))
+            for n, v in enumerate(values):
+                year = paired[n] if paired else _year_after(toks, j, 4, published_year)
                 if year is None and fwd is not None and prog.start >= toks[j].start:
                     year = prog.year or _year_after(toks, fwd[1], 3)
                 if year is None and (canon, v) in state.memory:
@@ -665,6 +666,22 @@ def _trigger_object(toks: list[Token], k: int, last: int) -> str:
         words.append(toks[k].low)
         k += 1
     return " ".join(words) if len(words) >= 2 else ""
+
+
+def _paired_years(toks: list[Token], j: int, n: int) -> list[int] | None:
+    """One year for each of ``n`` coordinated stages: "angkatan I dan II di tahun 2020 dan 2021"."""
+    if n < 2:
+        return None
+    k = j
+    while k < len(toks) and k - j < 2 and toks[k].low in ("di", "pada", "tahun"):
+        k += 1
+    years: list[int] = []
+    while k < len(toks) and re.fullmatch(r"(19|20)\d\d", toks[k].text):
+        years.append(int(toks[k].text))
+        k += 1
+        if k < len(toks) and toks[k].low in ("dan", ",", "serta"):
+            k += 1
+    return years if len(years) == n else None
 
 
 def _region_after_stage(toks: list[Token], j: int, at: dict[int, PlaceMatch],
