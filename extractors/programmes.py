@@ -183,6 +183,16 @@ def _cap_run_back(text: str, toks: list[Token], i: int, places: dict[int, PlaceM
     # a lower-case head noun right before the capitalised phrase
     if j >= 0 and toks[j].text.lower() in heads and toks[j].end + 1 >= toks[start].start:
         start = j
+    elif j >= 0 and toks[j].text.isalpha() and toks[j].text.islower():
+        # "proyek pembangunan jembatan Pasar baru tempel Rejo tahap pertama": a name written in mixed
+        # case, back to its lower-case head noun
+        k = j
+        while k >= 0 and j - k < 5 and toks[k].text.isalpha() and toks[k].low not in heads \
+                and toks[k].low not in _LOWER_STOP and toks[k].low not in _GENERIC_LEAD \
+                and toks[k].start not in places and not _newline_between(text, toks, k, k + 1):
+            k -= 1
+        if k >= 0 and toks[k].text.islower() and toks[k].low in heads and not _newline_between(text, toks, k, k + 1):
+            start = k
     return start, i
 
 
@@ -210,8 +220,8 @@ def _cap_run_fwd(text: str, toks: list[Token], j: int, places: dict[int, PlaceMa
         if t.bare.lower() == "tahun":
             break
         if t.is_cap or re.fullmatch(r"\d+|Covid-19|COVID-19", t.text):
-            if re.fullmatch(r"(19|20)\d\d", t.text):
-                break
+            if re.fullmatch(r"(19|20)\d\d", t.text) or (t.text in _ROMAN and k > j + 1):
+                break  # a year; "Dana Desa III": the third stage written without its stage word
             k += 1
             continue
         if t.text.lower() in _INNER_LOWER and k + 1 < len(toks) and toks[k + 1].is_cap:
@@ -723,6 +733,8 @@ def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True
             break
         if toks[k].text.isdigit() and k + 1 < len(toks) and toks[k + 1].low in _AMOUNT_UNITS:
             break  # "pencairan 15 persen tahap kedua": an amount, not part of the name
+        if toks[k].text in _ROMAN and k > i + 1:
+            break  # "penyaluran Dana Desa III": the third stage written without its stage word
         k += 1
         # "vaksinasi Sub Pekan Imunisasi Nasional (Sub PIN) Polio": a short form inside the name
         close = _bracket_end(toks, k)
