@@ -517,6 +517,12 @@ def find_programmes(
                     if prog is None:
                         prog = add_prog(*back)
             if prog is None:
+                # "Fase pertama pengadaan kapal riset ini", "tahap tiga dana desa 2018": a lower-case
+                # name led by a head or action noun right after the stage
+                lower = _lower_run_fwd(toks, j, last)
+                if lower is not None:
+                    prog = add_prog(*lower)
+            if prog is None:
                 prog = current(t.start)
             if prog is None and state.last_stage is not None:
                 # "pada tahap pertama tahun 2017 ...", paragraphs after the programme was named
@@ -719,6 +725,20 @@ def _newline_between(text: str, toks: list[Token], a: int, b: int) -> bool:
     if b >= len(toks):
         return False
     return "\n" in text[toks[a].end : toks[b].start]
+
+
+def _lower_run_fwd(toks: list[Token], j: int, last: int) -> tuple[int, int] | None:
+    """A lower-case head or action noun at ``j`` and the lower-case words after it, at least two
+    words in all ("pengadaan kapal riset", "penggunaan dana desa")."""
+    if j >= last or not toks[j].text.islower() or not toks[j].text.isalpha():
+        return None
+    if toks[j].low not in lexicon.programme_heads() and toks[j].low not in lexicon.programme_actions():
+        return None
+    k = j + 1
+    while k < last and k - j < 5 and toks[k].text.isalpha() and toks[k].text.islower() \
+            and toks[k].low not in _LOWER_STOP and toks[k].low not in _GENERIC_LEAD:
+        k += 1
+    return (j, k) if k - j >= 2 else None
 
 
 def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True) -> tuple[int, int] | None:
