@@ -326,6 +326,8 @@ def find_programmes(
         """The year of the last date before ``pos``, else the publication year, else (an article
         without one) the year of the first date written with numbers."""
         before = [d for d in dates if d.end <= pos]
+        if published_year is None:  # "tahun lalu" has no anchor: a date written with its numbers first
+            before = [d for d in before if any(c.isdigit() for c in d.surface)] or before
         if before:
             return int(before[-1].value[:4])
         if published_year is not None:
