@@ -264,7 +264,10 @@ def _canon(state: _State, name: str, before: int) -> str:
         pn = norm(p.canon or p.name)
         if pn == n:
             return p.canon or p.name
-        if re.search(r"\b" + re.escape(n) + r"\b", pn):
+        m = re.search(r"\b" + re.escape(n) + r"\b", pn)
+        # "Dana Desa" in "Bantuan Langsung Tunai Dana Desa": aid paid out of a fund is a programme
+        # of its own, the fund is not short for it
+        if m and not any(w in lexicon.aid_words() for w in pn[: m.start()].split()):
             best = p.canon or p.name
     return best or name
 
