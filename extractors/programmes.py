@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "4"
+VERSION = "5"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
@@ -835,7 +835,7 @@ def _participant_regions(
     for p in places:
         if s <= p.start < e and (p.level in ("regency", "city", "other")
                                  or (p.prefixed and p.name.split(" ", 1)[0] in _VILLAGE_PREFIX)):
-            cands.append((p.start, p.end, p.name, p.code))
+            cands.append(_headed_region(toks, first, p) if signing else (p.start, p.end, p.name, p.code))
     for m in insts:
         if s <= m.start < e and m.kind == "regional_government" and m.region_code and len(m.region_code) == 5:
             name = m.name.removeprefix("Pemerintah ")
@@ -876,6 +876,20 @@ def _participant_regions(
         if not adjunct and (by_noun or not noun_led):
             out.append(c)
     return out
+
+
+def _headed_region(toks: list[Token], first: int, p: PlaceMatch) -> tuple[int, int, str, str | None]:
+    """A bare region name in its head's title read as the kabupaten or kota he or she heads
+    ("Bupati Bogor" -> Kabupaten Bogor, "Wali Kota Bogor" -> Kota Bogor)."""
+    if p.prefixed or p.level in ("regency", "city"):
+        return p.start, p.end, p.name, p.code
+    k = next((k for k in range(first, len(toks)) if toks[k].start >= p.start), first)
+    level = {"bupati": "regency", "walikota": "city", "kota": "city"}.get(toks[k - 1].low if k > first else "")
+    index = lexicon.regions()
+    region = (index.regency if level == "regency" else index.city if level == "city" else {}).get(p.surface.lower())
+    if region is None:
+        return p.start, p.end, p.name, p.code
+    return p.start, p.end, region.name, region.code
 
 
 def _after_participant_noun(toks: list[Token], first: int, k: int) -> bool:
