@@ -621,9 +621,9 @@ def find_programmes(
             if not named:
                 # "dinyatakan lulus menjadi sekolah penggerak": the words after the trigger may name,
                 # in lower case, a programme the article names in full further on
-                tail = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
-                if tail and regions:
-                    pending.append((tail, regions, sentence_year(si, tpos) or fallback_year(tpos)))
+                obj = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
+                if obj and regions:
+                    pending.append((obj, regions, sentence_year(si, tpos) or fallback_year(tpos)))
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
             if chosen is None and state.last_stage is not None:
@@ -661,8 +661,8 @@ def find_programmes(
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)
-    for tail, regions, year in pending:
-        named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(tail) + r"\b", norm(p.canon or p.name))),
+    for obj, regions, year in pending:
+        named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(obj) + r"\b", norm(p.canon or p.name))),
                            None)
         if named_later is None:
             continue
