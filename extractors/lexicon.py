@@ -409,6 +409,7 @@ def resident_nouns() -> frozenset[str]:
 
 
 @functools.cache
-def aid_words() -> frozenset[str]:
-    """Words naming money or goods handed out ("dana", "bantuan", "BLT"): such a programme's areas receive it."""
-    return frozenset(w.lower() for w in _lines("aid_words.txt"))
+def aid_words(kind: str | None = None) -> frozenset[str]:
+    """Words naming what a programme hands out (``data/aid_words.tsv``): money or goods ("dana",
+    "bantuan", "BLT") or services ("vaksinasi"); ``kind`` keeps one of the two."""
+    return frozenset(w.lower() for w, k in _rows("aid_words.tsv", 2) if kind is None or k == kind)

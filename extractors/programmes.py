@@ -183,16 +183,6 @@ def _cap_run_back(text: str, toks: list[Token], i: int, places: dict[int, PlaceM
     # a lower-case head noun right before the capitalised phrase
     if j >= 0 and toks[j].text.lower() in heads and toks[j].end + 1 >= toks[start].start:
         start = j
-    elif j >= 0 and toks[j].text.isalpha() and toks[j].text.islower():
-        # "proyek pembangunan jembatan Pasar baru tempel Rejo tahap pertama": a name written in mixed
-        # case, back to its lower-case head noun
-        k = j
-        while k >= 0 and j - k < 5 and toks[k].text.isalpha() and toks[k].low not in heads \
-                and toks[k].low not in _LOWER_STOP and toks[k].low not in _GENERIC_LEAD \
-                and toks[k].start not in places and not _newline_between(text, toks, k, k + 1):
-            k -= 1
-        if k >= 0 and toks[k].text.islower() and toks[k].low in heads and not _newline_between(text, toks, k, k + 1):
-            start = k
     return start, i
 
 
@@ -267,7 +257,7 @@ def _canon(state: _State, name: str, before: int) -> str:
         m = re.search(r"\b" + re.escape(n) + r"\b", pn)
         # "Dana Desa" in "Bantuan Langsung Tunai Dana Desa": aid paid out of a fund is a programme
         # of its own, the fund is not short for it
-        if m and not any(w in lexicon.aid_words() for w in pn[: m.start()].split()):
+        if m and not any(w in lexicon.aid_words("money") for w in pn[: m.start()].split()):
             best = p.canon or p.name
     return best or name
 
@@ -521,9 +511,9 @@ def find_programmes(
                             state.progs.append(prog)
                     if prog is None:
                         prog = add_prog(*back)
-            if prog is None:
+            if prog is None and current(t.start) is None and state.last_stage is None:
                 # "Fase pertama pengadaan kapal riset ini", "tahap tiga dana desa 2018": a lower-case
-                # name led by a head or action noun right after the stage
+                # name led by a head or action noun right after the stage, when no programme is current
                 lower = _lower_run_fwd(toks, j, last)
                 if lower is not None:
                     prog = add_prog(*lower)
@@ -751,8 +741,9 @@ def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True
     if strict and toks[i].low in _CAPITAL_ONLY_HEADS:
         return None
     k = i + 1
+    stage_words = lexicon.stage_words()[0]
     while k < len(toks) and (toks[k].is_cap or re.fullmatch(r"Covid-19|COVID-19|\d+", toks[k].text)):
-        if _newline_between(text, toks, k - 1, k):
+        if _newline_between(text, toks, k - 1, k) or toks[k].low in stage_words:
             break
         if re.fullmatch(r"(19|20)\d\d", toks[k].text):
             break

@@ -242,11 +242,6 @@ def test_lower_case_name_after_the_stage(ex: Extractor) -> None:
     assert _stages(ex, text) == {("pengadaan kapal riset", 1, 2020)}
 
 
-def test_mixed_case_name_reaches_back_to_its_head_noun(ex: Extractor) -> None:
-    text = "Proyek itu berlanjut: pembangunan jembatan Pasar baru Sukamaju tahap pertama dianggarkan tahun 2019."
-    assert _stages(ex, text) == {("pembangunan jembatan Pasar baru Sukamaju", 1, 2019)}
-
-
 def test_a_fund_inside_an_aid_programme_is_its_own_programme(ex: Extractor) -> None:
     text = ("Penyaluran Bantuan Langsung Tunai Dana Desa tahap keempat tahun 2020 ditunda karena "
             "Dana Desa tahap kedua belum cair.")
