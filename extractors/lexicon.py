@@ -455,3 +455,16 @@ def regions() -> RegionIndex:
         idx.district.setdefault(town.lower(), []).append(Region(code, _title(town), town, "town"))
     logger.debug("region gazetteer: %d bare forms, %d district names", len(idx.bare), len(idx.district))
     return idx
+
+
+@functools.cache
+def resident_nouns() -> frozenset[str]:
+    """Words for a region's people ("masyarakat Tuban"): the people, not the region, are meant."""
+    return frozenset(w.lower() for w in _lines("resident_nouns.txt"))
+
+
+@functools.cache
+def aid_words(kind: str | None = None) -> frozenset[str]:
+    """Words naming what a programme hands out (``data/aid_words.tsv``): money or goods ("dana",
+    "bantuan", "BLT") or services ("vaksinasi"); ``kind`` keeps one of the two."""
+    return frozenset(w.lower() for w, k in _rows("aid_words.tsv", 2) if kind is None or k == kind)

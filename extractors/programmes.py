@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "4"
+VERSION = "5"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
@@ -44,6 +44,12 @@ _CURRENT_REACH = 4
 _INNER_LOWER = {"dan", "menuju"}
 # a stage word after these numbers a round of selection or testing, not a programme's stage
 _ROUNDS = {"seleksi", "tes", "ujian", "verifikasi", "wawancara", "pendaftaran", "penilaian", "lokakarya"}
+# a count of regions a stage runs in: "serentak di 6 kabupaten/kota"
+_REGION_COUNT = re.compile(r"\b(?:\d{1,3}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+"
+                           r"(?:kabupaten/kota|kabupaten|kota|provinsi|daerah)\b", re.I)
+_DELEGATES = re.compile(r"peserta\s+(?:dari|asal)\b", re.I)
+# what an agreement is about: "MoU tentang ..."
+_ABOUT = {"tentang", "terkait", "mengenai", "soal", "perihal"}
 _SIGNING = re.compile(r"(?:menandatangani|meneken|menandatanganan|teken)\b", re.I)
 # words that never belong to a programme written in lower case
 _LOWER_STOP = {"di", "ke", "dari", "yang", "dan", "untuk", "dengan", "pada", "dalam", "ini", "itu", "tersebut",
@@ -117,8 +123,9 @@ def _number(toks: list[Token], j: int) -> tuple[int, int] | None:
     m = re.fullmatch(r"(?:ke-?)?(\d{1,2})", low)
     if m:
         return int(m.group(1)), 1
-    if low == "ke" and j + 1 < len(toks) and toks[j + 1].bare.isdigit():
-        return int(toks[j + 1].bare), 2
+    if low == "ke" and j + 1 < len(toks):  # "tahap ke 3", "tahap ke III"
+        after = _number(toks, j + 1) if toks[j + 1].low != "ke" else None
+        return (after[0], after[1] + 1) if after is not None else None
     if w in _ROMAN:
         return _ROMAN[w], 1
     if low in ordinals:
@@ -203,8 +210,8 @@ def _cap_run_fwd(text: str, toks: list[Token], j: int, places: dict[int, PlaceMa
         if t.bare.lower() == "tahun":
             break
         if t.is_cap or re.fullmatch(r"\d+|Covid-19|COVID-19", t.text):
-            if re.fullmatch(r"(19|20)\d\d", t.text):
-                break
+            if re.fullmatch(r"(19|20)\d\d", t.text) or (t.text in _ROMAN and k > j + 1):
+                break  # a year; "Dana Desa III": the third stage written without its stage word
             k += 1
             continue
         if t.text.lower() in _INNER_LOWER and k + 1 < len(toks) and toks[k + 1].is_cap:
@@ -247,7 +254,10 @@ def _canon(state: _State, name: str, before: int) -> str:
         pn = norm(p.canon or p.name)
         if pn == n:
             return p.canon or p.name
-        if re.search(r"\b" + re.escape(n) + r"\b", pn):
+        m = re.search(r"\b" + re.escape(n) + r"\b", pn)
+        # "Dana Desa" in "Bantuan Langsung Tunai Dana Desa": aid paid out of a fund is a programme
+        # of its own, the fund is not short for it
+        if m and not any(w in lexicon.aid_words("money") for w in pn[: m.start()].split()):
             best = p.canon or p.name
     return best or name
 
@@ -305,8 +315,18 @@ def find_programmes(
     sent_of = _sentence_index(sentences)
     tok_sent = [sent_of(t.start) for t in toks]
 
-    def dates_before(pos: int) -> list[DateMatch]:
-        return [d for d in dates if d.end <= pos]
+    def fallback_year(pos: int) -> int | None:
+        """The year of the last date before ``pos``, else the publication year, else (an article
+        without one) the year of the first date written with numbers."""
+        before = [d for d in dates if d.end <= pos]
+        if published_year is None:  # "tahun lalu" has no anchor: a date written with its numbers first
+            before = [d for d in before if any(c.isdigit() for c in d.surface)] or before
+        if before:
+            return int(before[-1].value[:4])
+        if published_year is not None:
+            return published_year
+        written = [d for d in dates if any(c.isdigit() for c in d.surface)]
+        return int(written[0].value[:4]) if written else None
 
     def sentence_year(si: int, near: int) -> int | None:
         s, e = sentences[si]
@@ -374,10 +394,41 @@ def find_programmes(
         return i
 
     tok_starts = [t.start for t in toks]
+
+    def signed_programme(pos: int, end: int) -> None:
+        """Register what an agreement signed at ``pos`` is about: "menandatangani MoU Kerja Sama
+        Pengembangan Geopark X" names the programme right after the agreement's name."""
+        k = bisect.bisect_left(tok_starts, pos)
+        close = _bracket_end(toks, k)  # "Nota Kesepahaman (MoU) tentang ..."
+        if close is not None:
+            k = close + 1
+        if k < len(toks) and toks[k].low in _ABOUT:
+            k += 1
+        run = _name_run(text, toks, k, at)
+        if run is None or toks[run[0]].start >= end:
+            return
+        a, b = toks[run[0]].start, toks[run[1] - 1].end
+        if not any(a <= p.start < b for p in state.progs):
+            add_prog(*run)
+
+    def designation(pos: int) -> bool:
+        """"ditetapkan sebagai Kawasan Strategis Pariwisata Nasional": the region was given a status
+        named right after the trigger, which is no programme mention."""
+        k = bisect.bisect_left(tok_starts, pos)
+        if k > 0 and toks[k - 1].low not in ("sebagai", "menjadi"):
+            if k >= len(toks) or toks[k].low not in ("sebagai", "menjadi"):
+                return False
+            k += 1
+        if k >= len(toks) or not toks[k].is_cap or toks[k].low in heads:
+            return False
+        return not any(p.start == toks[k].start for p in state.progs) and toks[k].start not in at
+
+    pending: list[tuple[str, list[tuple[int, int, str, str | None]], int | None]] = []
     scanned = 0
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
     list_intro: StageMatch | None = None
+    area_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
         first, last = bisect.bisect_left(tok_starts, s), bisect.bisect_left(tok_starts, e)
         if first >= last:
@@ -394,13 +445,15 @@ def find_programmes(
             scan_mentions(t.start, scanned)
             scanned = i
             prev = toks[i - 1].bare.lower() if i > first else ""
-            if prev.isdigit() or prev in cardinals or prev in ("beberapa", "semua", "seluruh", "total") \
-                    or prev in _ROUNDS:
-                i += 1  # "empat tahap" is a count; "seleksi tahap dua" a selection round, not a stage
-                continue
             num = _number(toks, i + 1)
-            if num is None:
+            counted = (prev.isdigit() or prev in cardinals) and num is None
+            if counted or prev in ("beberapa", "semua", "seluruh", "total") or prev in _ROUNDS:
+                # "empat tahap" is a count ("lokakarya 7 angkatan 4" is no count: a number follows);
+                # "seleksi tahap dua" a selection round, not a stage
                 i += 1
+                continue
+            if num is None or (i > first and sent_stages and sent_stages[-1].end == toks[i - 1].end):
+                i += 1  # "Tahap Kedua Termin Pertama": a part of the stage just read, not a stage of its own
                 continue
             nxt = i + 1 + num[1]
             if t.is_cap and toks[i + num[1]].is_cap and nxt + 2 < len(toks) and toks[nxt].text == "(" \
@@ -409,7 +462,7 @@ def find_programmes(
                 continue
             values = [num[0]]
             j = i + 1 + num[1]
-            while j + 1 < last and toks[j].low in ("dan", ",", "serta", "sampai", "hingga", "s.d", "s/d") \
+            while j + 1 < last and toks[j].low in ("dan", ",", "serta", "maupun", "atau", "sampai", "hingga", "s.d", "s/d") \
                     and _number(toks, j + 1):
                 more = _number(toks, j + 1)
                 assert more is not None
@@ -426,7 +479,10 @@ def find_programmes(
             if fwd is not None and toks[fwd[0]].bare.lower() in ("program", "gerakan"):
                 prog = add_prog(*fwd)
             if prog is None:
-                back = _cap_run_back(text, toks, i, at)
+                # "penyaluran dana desa 40 persen tahap dua": the amount stands between name and stage
+                name_end = i - 2 if i - 2 >= first and toks[i - 1].low in _AMOUNT_UNITS \
+                    and toks[i - 2].text.replace(",", "").replace(".", "").isdigit() else i
+                back = _cap_run_back(text, toks, name_end, at)
                 if back is not None and back[1] - back[0] == 1 and toks[back[0]].text.islower() \
                         and toks[back[0]].low not in _SELF_STANDING \
                         and (current(t.start) is not None or state.last_stage is not None):
@@ -434,7 +490,8 @@ def find_programmes(
                 if back is not None:
                     # "Pelatihan Teknis (Pelatek) tahap 2 penyusunan Rencana Induk Kota"
                     tail = j
-                    if j + 1 < last and toks[j].text.islower() and toks[j].text in heads and toks[j + 1].is_cap:
+                    if name_end == i and j + 1 < last and toks[j].text.islower() and toks[j].text in heads \
+                            and toks[j + 1].is_cap:
                         fwd2 = _cap_run_fwd(text, toks, j + 1, at) or _cap_run_fwd_lower(text, toks, j, strict=False)
                         if fwd2 is not None:
                             tail = fwd2[1]
@@ -454,6 +511,12 @@ def find_programmes(
                             state.progs.append(prog)
                     if prog is None:
                         prog = add_prog(*back)
+            if prog is None and current(t.start) is None and state.last_stage is None:
+                # "Fase pertama pengadaan kapal riset ini", "tahap tiga dana desa 2018": a lower-case
+                # name led by a head or action noun right after the stage, when no programme is current
+                lower = _lower_run_fwd(toks, j, last)
+                if lower is not None:
+                    prog = add_prog(*lower)
             if prog is None:
                 prog = current(t.start)
             if prog is None and state.last_stage is not None:
@@ -463,8 +526,9 @@ def find_programmes(
                 i = j
                 continue
             canon = prog.canon or prog.name
-            for v in values:
-                year = _year_after(toks, j, 4, published_year)
+            paired = _paired_years(toks, j, len(values))
+            for n, v in enumerate(values):
+                year = paired[n] if paired else _year_after(toks, j, 4, published_year)
                 if year is None and fwd is not None and prog.start >= toks[j].start:
                     year = prog.year or _year_after(toks, fwd[1], 3)
                 if year is None and (canon, v) in state.memory:
@@ -474,8 +538,7 @@ def find_programmes(
                 if year is None and prog.year is not None and prog.start < t.start and tok_sent[i] == sent_of(prog.start):
                     year = prog.year
                 if year is None:
-                    before = dates_before(t.start)
-                    year = int(before[-1].value[:4]) if before else published_year
+                    year = fallback_year(t.start)
                 state.memory.setdefault((canon, v), year)
                 sm = StageMatch(t.start, toks[j - 1].end, text[t.start : toks[j - 1].end], canon, v, year)
                 stages.append(sm)
@@ -486,12 +549,21 @@ def find_programmes(
         scanned = last
         # participants
         for st in sent_stages:  # "PPGP Angkatan 4 Kabupaten Garut": the stage of that region
-            after_stage = _region_after_stage(toks, bisect.bisect_left(tok_starts, st.end), at, official_spans)
+            after_stage = _region_after_stage(toks, bisect.bisect_left(tok_starts, st.end), at, official_spans,
+                                              not is_aid(st.program))
             if after_stage is not None:
                 parts.append(ParticipantMatch(after_stage.start, after_stage.end,
                                               text[after_stage.start:after_stage.end], after_stage.name, st.program,
                                               st.year, st.stage, after_stage.code))
         sent_text = text[s:e]
+        if sent_stages and _REGION_COUNT.search(sent_text):
+            area_intro = sent_stages[-1]
+        # "... serentak di 6 kabupaten/kota" and then paragraphs "Kabupaten Lombok Barat: bertempat di ..."
+        head = at.get(toks[first].start)
+        if area_intro is not None and head is not None and head.prefixed and head.level in ("regency", "city") \
+                and text[head.end:head.end + 1] == ":" and "\n" in text[max(0, s - 3):s]:
+            parts.append(ParticipantMatch(head.start, head.end, head.surface, head.name, area_intro.program,
+                                          area_intro.year, area_intro.stage, head.code))
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
@@ -504,6 +576,15 @@ def find_programmes(
             list_intro = sent_stages[-1]
         trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
         signing = bool(trig and _SIGNING.match(trig.group(0)))
+        if trig is None and sent_stages:
+            # "para calon guru penggerak (CGP) di Kabupaten X akhirnya sampai pada lokakarya 9 PGP
+            # Angkatan 4": those taking part in a region, in the sentence naming the stage
+            st = sent_stages[0]
+            led = [] if is_aid(st.program) else \
+                _participant_regions(toks, first, last, places, insts, official_spans, noun_led=True)
+            for region in led:
+                parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
+                                              st.program, st.year, st.stage, region[3]))
         regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
@@ -515,13 +596,24 @@ def find_programmes(
         else:
             assert trig is not None
             tpos = s + trig.start()
+            if signing:
+                signed_programme(s + trig.end(), e)
+            elif designation(s + trig.end()):
+                continue
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
-            named = bool(in_sent or sent_stages or _REFERENCE.search(sent_text)
+            # "diikuti 54 peserta dari Kabupaten Bima": delegates of the staged programme the article is about
+            delegates = state.last_stage is not None and _DELEGATES.search(sent_text) is not None
+            named = bool(in_sent or sent_stages or delegates or _REFERENCE.search(sent_text)
                          or any(prev_s <= p.start < s for p in state.progs)
                          or any(prev_s <= x.start < s for x in stages))
             if not named:
+                # "dinyatakan lulus menjadi sekolah penggerak": the words after the trigger may name,
+                # in lower case, a programme the article names in full further on
+                obj = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
+                if obj and regions:
+                    pending.append((obj, regions, sentence_year(si, tpos) or fallback_year(tpos)))
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
             if chosen is None and state.last_stage is not None:
@@ -546,8 +638,7 @@ def find_programmes(
                 if year is None:
                     year = chosen.year
                 if year is None:
-                    before = dates_before(tpos)
-                    year = int(before[-1].value[:4]) if before else published_year
+                    year = fallback_year(tpos)
             else:
                 continue
         if not regions:
@@ -560,15 +651,60 @@ def find_programmes(
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)
+    for obj, regions, year in pending:
+        named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(obj) + r"\b", norm(p.canon or p.name))),
+                           None)
+        if named_later is None:
+            continue
+        for region in regions:
+            parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
+                                          named_later.canon or named_later.name, year, None, region[3]))
     return _dedupe_stages(stages), _dedupe_parts(parts)
 
 
+# words between a participation trigger and what the region takes part in
+_OBJECT_LEAD = {"menjadi", "sebagai", "peserta", "penerima", "dalam", "ke", "di", "program", "salah", "satu", "daerah"}
+
+
+def _trigger_object(toks: list[Token], k: int, last: int) -> str:
+    """The lower-case words right after a trigger ("lulus menjadi sekolah penggerak" -> "sekolah
+    penggerak"), at least two of them, normalised; "" when there are none."""
+    while k < last and toks[k].low in _OBJECT_LEAD:
+        k += 1
+    words: list[str] = []
+    while k < last and len(words) < 4 and toks[k].text.isalpha() and toks[k].text.islower() \
+            and toks[k].low not in _LOWER_STOP:
+        words.append(toks[k].low)
+        k += 1
+    return " ".join(words) if len(words) >= 2 else ""
+
+
+def _paired_years(toks: list[Token], j: int, n: int) -> list[int] | None:
+    """One year for each of ``n`` coordinated stages: "angkatan I dan II di tahun 2020 dan 2021"."""
+    if n < 2:
+        return None
+    k = j
+    while k < len(toks) and k - j < 2 and toks[k].low in ("di", "pada", "tahun"):
+        k += 1
+    years: list[int] = []
+    while k < len(toks) and re.fullmatch(r"(19|20)\d\d", toks[k].text):
+        years.append(int(toks[k].text))
+        k += 1
+        if k < len(toks) and toks[k].low in ("dan", ",", "serta"):
+            k += 1
+    return years if len(years) == n else None
+
+
 def _region_after_stage(toks: list[Token], j: int, at: dict[int, PlaceMatch],
-                        official_spans: list[tuple[int, int]]) -> PlaceMatch | None:
+                        official_spans: list[tuple[int, int]], held_in: bool = True) -> PlaceMatch | None:
     """A kabupaten/kota written with its prefix at token ``j``, right after a stage ("Angkatan 9
-    Kabupaten Blora", "Tahap 3 Tahun 2019 Kota Bogor"), not as part of an official's title."""
+    Kabupaten Blora", "Tahap 3 Tahun 2019 Kota Bogor", "Angkatan 9 tingkat Kabupaten Manggarai Barat"),
+    not as part of an official's title; with ``held_in`` also the region the stage is held in
+    ("Bimbingan Teknis ... Tahap 1 di Kabupaten Tegal")."""
     if j + 1 < len(toks) and toks[j].low == "tahun" and re.fullmatch(r"(19|20)\d\d", toks[j + 1].text):
         j += 2
+    if j < len(toks) and (toks[j].low == "tingkat" or (held_in and toks[j].low == "di")):
+        j += 1
     if j >= len(toks):
         return None
     p = at.get(toks[j].start)
@@ -586,20 +722,75 @@ def _newline_between(text: str, toks: list[Token], a: int, b: int) -> bool:
     return "\n" in text[toks[a].end : toks[b].start]
 
 
+def _lower_run_fwd(toks: list[Token], j: int, last: int) -> tuple[int, int] | None:
+    """A lower-case head or action noun at ``j`` and the lower-case words after it, at least two
+    words in all ("pengadaan kapal riset", "penggunaan dana desa")."""
+    if j >= last or not toks[j].text.islower() or not toks[j].text.isalpha():
+        return None
+    if toks[j].low not in lexicon.programme_heads() and toks[j].low not in lexicon.programme_actions():
+        return None
+    k = j + 1
+    while k < last and k - j < 5 and toks[k].text.isalpha() and toks[k].text.islower() \
+            and toks[k].low not in _LOWER_STOP and toks[k].low not in _GENERIC_LEAD:
+        k += 1
+    return (j, k) if k - j >= 2 else None
+
+
 def _cap_run_fwd_lower(text: str, toks: list[Token], i: int, strict: bool = True) -> tuple[int, int] | None:
     """A lower-case head noun with the capitalised words after it ("vaksinasi Covid-19")."""
     if strict and toks[i].low in _CAPITAL_ONLY_HEADS:
         return None
     k = i + 1
+    stage_words = lexicon.stage_words()[0]
     while k < len(toks) and (toks[k].is_cap or re.fullmatch(r"Covid-19|COVID-19|\d+", toks[k].text)):
-        if _newline_between(text, toks, k - 1, k):
+        if _newline_between(text, toks, k - 1, k) or toks[k].low in stage_words:
             break
         if re.fullmatch(r"(19|20)\d\d", toks[k].text):
             break
+        if toks[k].text.isdigit() and k + 1 < len(toks) and toks[k + 1].low in _AMOUNT_UNITS:
+            break  # "pencairan 15 persen tahap kedua": an amount, not part of the name
+        if toks[k].text in _ROMAN and k > i + 1:
+            break  # "penyaluran Dana Desa III": the third stage written without its stage word
         k += 1
+        # "vaksinasi Sub Pekan Imunisasi Nasional (Sub PIN) Polio": a short form inside the name
+        close = _bracket_end(toks, k)
+        if close is not None and close + 1 < len(toks) and toks[close + 1].is_cap \
+                and not _newline_between(text, toks, close, close + 1):
+            k = close + 1
     if k == i + 1 and toks[i].text.lower() not in _SELF_STANDING:
         return None
     return i, k
+
+
+def _name_run(text: str, toks: list[Token], k: int, at: dict[int, PlaceMatch]) -> tuple[int, int] | None:
+    """Capitalised words (digits, hyphenated words, an inner "dan" or bracketed short form) from ``k``."""
+    j = k
+    while j < len(toks) and not (j > k and _newline_between(text, toks, j - 1, j)):
+        t = toks[j]
+        if j > k and t.start in at and at[t.start].prefixed:
+            break  # "... dengan Kabupaten X": the partner, not the programme
+        close = _bracket_end(toks, j)
+        if close is not None and j > k:
+            j = close + 1
+            continue
+        if t.text.lower() in _INNER_LOWER and j > k and j + 1 < len(toks) and toks[j + 1].is_cap:
+            j += 1
+            continue
+        if (t.is_cap or re.fullmatch(r"\d+|Covid-19|COVID-19", t.text)) and not re.fullmatch(r"(19|20)\d\d", t.text):
+            j += 1
+            continue
+        break
+    return (k, j) if j > k else None
+
+
+def _bracket_end(toks: list[Token], k: int) -> int | None:
+    """Index of the ")" closing a short bracketed group that opens at token ``k``."""
+    if k >= len(toks) or toks[k].text != "(":
+        return None
+    e = k + 1
+    while e < len(toks) and e - k < 6 and toks[e].text not in (")", "(", "."):
+        e += 1
+    return e if e < len(toks) and toks[e].text == ")" and e > k + 1 else None
 
 
 def _sentence_index(sentences: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
@@ -621,9 +812,11 @@ def _participant_regions(
     insts: list[InstitutionMatch],
     official_spans: list[tuple[int, int]],
     signing: bool = False,
+    noun_led: bool = False,
 ) -> list[tuple[int, int, str, str | None]]:
     """Regions of a sentence that take part; with ``signing`` ("Bupati Lebong menandatangani MoU ..."),
-    a region in its head's title signs for it."""
+    a region in its head's title signs for it; with ``noun_led`` only the regions of those taking
+    part ("para calon guru penggerak di Kabupaten X")."""
     s, e = toks[first].start, toks[last - 1].end
     blocked = [(m.start, m.end) for m in insts if m.kind != "regional_government"]
     if not signing:
@@ -633,7 +826,7 @@ def _participant_regions(
     for p in places:
         if s <= p.start < e and (p.level in ("regency", "city", "other")
                                  or (p.prefixed and p.name.split(" ", 1)[0] in _VILLAGE_PREFIX)):
-            cands.append((p.start, p.end, p.name, p.code))
+            cands.append(_headed_region(toks, first, p) if signing else (p.start, p.end, p.name, p.code))
     for m in insts:
         if s <= m.start < e and m.kind == "regional_government" and m.region_code and len(m.region_code) == 5:
             name = m.name.removeprefix("Pemerintah ")
@@ -653,8 +846,11 @@ def _participant_regions(
             continue
         # a location phrase: "di Four Points by Sheraton, Kota Makassar"
         idx = next(k for k in range(first, last) if toks[k].start >= c[0])
+        if idx > first and toks[idx - 1].low in lexicon.resident_nouns():
+            continue  # "masyarakat Tuban mengikuti ...": the people, not the region, take part
         k = idx - 1
         adjunct = False
+        by_noun = False
         steps = 0
         while k >= first and steps < 7:
             w = toks[k].bare.lower()
@@ -663,14 +859,28 @@ def _participant_regions(
             if w in ("di", "ke"):
                 # "pada 6 kabupaten/kota, yaitu di Kabupaten Asahan, ...": the list names the regions;
                 # "22 satuan pendidikan di Kabupaten Buleleng dinyatakan lulus": those who take part
-                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET) \
-                    and not (w == "di" and _after_participant_noun(toks, first, k))
+                by_noun = w == "di" and _after_participant_noun(toks, first, k)
+                adjunct = not (k - 1 >= first and toks[k - 1].bare.lower() in _RESET) and not by_noun
                 break
             k -= 1
             steps += 1
-        if not adjunct:
+        if not adjunct and (by_noun or not noun_led):
             out.append(c)
     return out
+
+
+def _headed_region(toks: list[Token], first: int, p: PlaceMatch) -> tuple[int, int, str, str | None]:
+    """A bare region name in its head's title read as the kabupaten or kota he or she heads
+    ("Bupati Bogor" -> Kabupaten Bogor, "Wali Kota Bogor" -> Kota Bogor)."""
+    if p.prefixed or p.level in ("regency", "city"):
+        return p.start, p.end, p.name, p.code
+    k = next((k for k in range(first, len(toks)) if toks[k].start >= p.start), first)
+    level = {"bupati": "regency", "walikota": "city", "kota": "city"}.get(toks[k - 1].low if k > first else "")
+    index = lexicon.regions()
+    region = (index.regency if level == "regency" else index.city if level == "city" else {}).get(p.surface.lower())
+    if region is None:
+        return p.start, p.end, p.name, p.code
+    return p.start, p.end, region.name, region.code
 
 
 def _after_participant_noun(toks: list[Token], first: int, k: int) -> bool:
@@ -689,6 +899,15 @@ def _between(toks: list[Token], a: int, b: int) -> str:
 def _text_after(toks: list[Token], end: int) -> str:
     nxt = next((t for t in toks if t.start >= end), None)
     return nxt.text if nxt is not None else ""
+
+
+def is_aid(name: str) -> bool:
+    """True for a programme that hands out money or goods ("Dana Desa", "pencairan BLT"): the areas
+    it reaches receive it, they do not take part in it."""
+    words = re.findall(r"[\w-]+", name.lower())
+    aid = lexicon.aid_words()
+    return bool(words) and (words[0] in lexicon.programme_actions() and words[0] not in ("program", "kegiatan")
+                            or any(w in aid for w in words))
 
 
 def programme_core(name: str) -> tuple[str, str, str]:
@@ -711,10 +930,19 @@ def same_programme(a: str, b: str) -> bool:
     if ca[0] and ca[0] == cb[0]:
         return True
     for short, other in ((a, cb), (b, ca)):
-        bare = re.sub(r"[()]", "", short).strip()
+        bare = _without_actions(re.sub(r"[()]", "", short).strip())  # "pencairan DD" -> "DD"
         if re.fullmatch(r"[A-Z]{2,6}", bare) and any(_initials_cover(bare.lower(), i) for i in other[1:]):
             return True
     return False
+
+
+def _without_actions(name: str) -> str:
+    """A name without its lead action words, case kept ("pencairan DD" -> "DD")."""
+    words = name.split()
+    actions = lexicon.programme_actions()
+    while len(words) > 1 and words[0].lower() in actions:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _initials_cover(abbr: str, initials: str) -> bool:
@@ -726,12 +954,16 @@ def _initials_cover(abbr: str, initials: str) -> bool:
 
 
 def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
+    """One stage per (programme, number, year); a mention without a year gives way to the same stage
+    with one."""
     out: list[StageMatch] = []
     for st in stages:
         if any(o.stage == st.stage and o.year == st.year and same_programme(o.program, st.program) for o in out):
             continue
         out.append(st)
-    return out
+    dated = [o for o in out if o.year is not None]
+    return [o for o in out if o.year is not None
+            or not any(d.stage == o.stage and same_programme(d.program, o.program) for d in dated)]
 
 
 def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:

@@ -211,3 +211,109 @@ def test_those_taking_part_in_a_region_and_a_workshop_number_before_the_programm
     facts = ex.extract(text, PUB)
     assert [(s.program, s.stage) for s in facts.program_stages] == [("Pendidikan Guru Penggerak", 4)]
     assert [p.region for p in facts.program_participants] == ["Kabupaten Lombok Utara"]
+
+
+def test_a_workshop_number_before_the_stage_is_no_count(ex: Extractor) -> None:
+    text = "Program Guru Penggerak tahun 2022 berlanjut. Balai menggelar lokakarya 7 angkatan 4 di Mataram."
+    assert ("Program Guru Penggerak", 4, 2022) in _stages(ex, text)
+
+
+def test_coordinated_stages_take_coordinated_years(ex: Extractor) -> None:
+    text = ("Program Sekolah Penggerak tahun 2022 memasuki angkatan ketiga. "
+            "Pada angkatan I dan II di tahun 2020 dan 2021, sekolah belum memahami kebijakan itu.")
+    got = _stages(ex, text)
+    assert {("Program Sekolah Penggerak", 1, 2020), ("Program Sekolah Penggerak", 2, 2021)} <= got
+
+
+def test_stage_number_after_ke_and_parts_of_a_stage(ex: Extractor) -> None:
+    assert _stages(ex, "Pencairan Dana Desa tahap ke III tahun 2019 sudah dilakukan.") == {
+        ("Pencairan Dana Desa", 3, 2019)}
+    assert _stages(ex, "Alokasi Vaksin Covid-19 Tahap Kedua Termin Pertama tahun 2021 sudah terbit.") == {
+        ("Alokasi Vaksin Covid-19", 2, 2021)}
+
+
+def test_amount_between_the_name_and_the_stage(ex: Extractor) -> None:
+    text = "Menurut aturan itu, penyaluran dana desa 40 persen tahap dua tahun 2020 dibagi tiga kali."
+    assert _stages(ex, text) == {("dana desa", 2, 2020)}
+
+
+def test_lower_case_name_after_the_stage(ex: Extractor) -> None:
+    text = "Fase pertama pengadaan kapal riset ini dimulai tahun 2020."
+    assert _stages(ex, text) == {("pengadaan kapal riset", 1, 2020)}
+
+
+def test_a_fund_inside_an_aid_programme_is_its_own_programme(ex: Extractor) -> None:
+    text = ("Penyaluran Bantuan Langsung Tunai Dana Desa tahap keempat tahun 2020 ditunda karena "
+            "Dana Desa tahap kedua belum cair.")
+    got = _stages(ex, text)
+    assert ("Dana Desa", 2, 2020) in got
+    assert ("Penyaluran Bantuan Langsung Tunai Dana Desa", 4, 2020) in got
+
+
+def test_undated_stage_gives_way_to_the_same_stage_with_a_year(ex: Extractor) -> None:
+    text = ("Kementerian memulai vaksinasi Covid-19 tahap ketiga, Rabu. "
+            "Vaksinasi Covid-19 tahap ketiga dijadwalkan sampai Juni 2021.")
+    got = {(s.program, s.stage, s.year) for s in ex.extract(text, None).program_stages}
+    assert got == {("vaksinasi Covid-19", 3, 2021)}
+
+
+def test_a_region_signs_for_the_programme_named_after_the_agreement(ex: Extractor) -> None:
+    text = ("Sekda Kabupaten Sukabumi bersama Bupati Bogor menandatangani MoU Kerja Sama Pengembangan "
+            "Geopark Cibodas-Pelabuhan tahun 2019.")
+    assert _parts(ex, text) == {
+        ("Kabupaten Sukabumi", "Kerja Sama Pengembangan Geopark Cibodas-Pelabuhan", 2019),
+        ("Kabupaten Bogor", "Kerja Sama Pengembangan Geopark Cibodas-Pelabuhan", 2019),
+    }
+
+
+def test_those_taking_part_in_a_region_in_the_stage_sentence(ex: Extractor) -> None:
+    text = ("Para calon guru penggerak di Kabupaten Bima akhirnya sampai pada lokakarya 9 "
+            "Pendidikan Guru Penggerak Angkatan 4 tahun 2022.")
+    assert _parts(ex, text) == {("Kabupaten Bima", "Pendidikan Guru Penggerak", 2022)}
+
+
+def test_villages_receiving_a_fund_in_a_stage_sentence_do_not_take_part(ex: Extractor) -> None:
+    text = "Baru 20 desa di Kabupaten Temanggung yang melaporkan penggunaan dana desa tahap I tahun 2019."
+    assert _parts(ex, text) == set()
+
+
+def test_a_regions_people_are_not_the_region(ex: Extractor) -> None:
+    text = "Antusiasme masyarakat Tuban dalam mengikuti Program Kartu Prakerja tahap 4 tahun 2021 cukup tinggi."
+    assert _parts(ex, text) == set()
+
+
+def test_a_status_given_to_a_region_is_no_programme(ex: Extractor) -> None:
+    text = ("Program Pembangunan Kawasan Pedesaan tahun 2024 diusulkan. Kabupaten Klungkung telah ditetapkan "
+            "sebagai Kawasan Strategis Pariwisata Nasional.")
+    assert _parts(ex, text) == set()
+
+
+def test_lower_case_programme_after_the_trigger_named_in_full_later(ex: Extractor) -> None:
+    text = ("Sebanyak 12 sekolah di Kabupaten Buleleng dinyatakan lulus menjadi sekolah penggerak. "
+            "Penetapan itu sesuai keputusan tentang pelaksana Program Sekolah Penggerak.")
+    assert _parts(ex, text, "2021-05-03") == {("Kabupaten Buleleng", "Program Sekolah Penggerak", 2021)}
+
+
+def test_delegates_take_part_in_the_staged_programme_of_the_article(ex: Extractor) -> None:
+    text = ("Lokakarya 9 Program Guru Penggerak Angkatan 4 tahun 2022 ditutup Minggu.\n\n"
+            "Wabup berpesan agar guru menjadi teladan. Guru harus disiplin. Guru harus berbagi. "
+            "Guru harus belajar.\n\n"
+            "Lokakarya itu diikuti serentak oleh 54 peserta dari Kabupaten Dompu dan 59 peserta dari "
+            "Kabupaten Lombok Timur.")
+    assert {r for r, _, _ in _parts(ex, text)} >= {"Kabupaten Dompu", "Kabupaten Lombok Timur"}
+
+
+def test_paragraphs_headed_by_regions_after_a_count_of_regions(ex: Extractor) -> None:
+    text = ("Balai menggelar Lokakarya 3 Program Pendidikan Guru Penggerak Angkatan 6 tahun 2022 serentak di "
+            "3 kabupaten/kota.\n\nKabupaten Lombok Barat: bertempat di SMPN 1 Gerung.\n\n"
+            "Kota Mataram: bertempat di SMAN 1 Mataram.")
+    assert {(r, s) for r, s in _regions_stages(ex, text)} == {("Kabupaten Lombok Barat", 6), ("Kota Mataram", 6)}
+
+
+def test_region_tingkat_or_di_after_a_stage(ex: Extractor) -> None:
+    text = "Kementerian menggelar Bimbingan Teknis Masterplan Smart City Tahap 1 di Kabupaten Tegal tahun 2023."
+    assert ("Kabupaten Tegal", 1) in _regions_stages(ex, text)
+    text = "Dinas membuka Lokakarya 1 Pendidikan Guru Penggerak Angkatan 9 tingkat Kabupaten Manggarai Barat."
+    assert ("Kabupaten Manggarai Barat", 9) in _regions_stages(ex, text)
+    text = "Penyaluran Dana Desa tahap II di Kabupaten Tegal tahun 2023 dimulai."
+    assert _regions_stages(ex, text) == set()
