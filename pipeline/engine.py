@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pipeline.config import keyword_match
+from pipeline.load import is_store_failure
 from pipeline.models import Article, DiscoveredLink, FailedFetch, LinkKind
 from pipeline.stats import UNUSABLE_LINK, ProgressCallback, RunStats
 
@@ -634,7 +635,7 @@ class SourceCrawl:
         try:
             status = self.deliver(article, result.facts)
         except Exception as exc:
-            if _is_store_failure(exc):
+            if is_store_failure(exc):
                 raise
             logger.error("load failed url=%s", task.url, exc_info=exc)
             self._failed(key, FailedFetch(task.url, str(exc), type(exc).__name__, retryable=True))
@@ -677,17 +678,6 @@ class SourceCrawl:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def _is_store_failure(exc: BaseException) -> bool:
-    """True for errors of the store itself (disk full, damaged file), which stop a run; a
-    LoadError is about one article and does not."""
-    import sqlite3
-
-    from db.exceptions import LoadError, StoreError
-
-    return isinstance(exc, StoreError) and not isinstance(exc, LoadError) or (
-        isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError))
 
 
 # --------------------------------------------------------------------------- crawl without a store

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from db.exceptions import StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.engine import CrawlRules, DateWindow, SourceCrawl
+from pipeline.load import LockRetry, load_article
 from pipeline.models import Article, ArticleFacts
 from pipeline.protocols import FactExtractor, Frontier, Loader
 from pipeline.stats import (
@@ -255,11 +256,14 @@ def source_crawl(
     progress: ProgressCallback | None,
     clock: Callable[[], float],
     ready_at: Callable[[str], float] | None = None,
+    lock_retry: LockRetry = LockRetry(),
 ) -> SourceCrawl:
-    """The engine's crawl of one configured source into ``store`` over ``frontier``."""
+    """The engine's crawl of one configured source into ``store`` over ``frontier``; each article is
+    stored by :func:`pipeline.load.load_article` (``lock_retry``: the wait for a store another writer locked)."""
 
     def deliver(article: Article, facts: ArticleFacts | None) -> str:
-        return store.load(article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
+        return load_article(store, article, facts if facts is not None else ArticleFacts(), run_id=run_id,
+                            retry=lock_retry).status
 
     return SourceCrawl(CrawlRules.from_source(source, window), frontier=frontier, deliver=deliver, stats=stats,
                        run_id=run_id, stop=stop, progress=progress, clock=clock, ready_at=ready_at)
