@@ -366,6 +366,8 @@ class SourceCrawl:
         on_failure: also told of every URL that could not be fetched, read or parsed.
         ready_at: ``time.monotonic()`` time a host (``scheme://netloc/``) may be asked again,
             to take the host that is ready first; None takes hosts in the order found.
+        apply_via: runs :meth:`apply` in :meth:`step` (``--jobs``: on the coordinator's thread, so a
+            page's load and frontier marks are one hand-over, not one each); None runs it here.
     """
 
     def __init__(
@@ -381,6 +383,7 @@ class SourceCrawl:
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[FailedFetch], None] | None = None,
         ready_at: Callable[[str], float] | None = None,
+        apply_via: Callable[[Callable[[Task, Visit], None], Task, Visit], None] | None = None,
     ) -> None:
         from scrapers.discover import strip_tracking
 
@@ -394,6 +397,7 @@ class SourceCrawl:
         self.clock = clock
         self.on_failure = on_failure
         self.ready_at = ready_at
+        self.apply_via = apply_via
         self.budget = rules.max_pages
         self._nav_budget = max(len(rules.seeds), rules.max_pages // 2)
         self._seeds = deque(Task(url, kind, strip_tracking(url), seed=True) for url, kind in rules.seeds)
@@ -473,7 +477,11 @@ class SourceCrawl:
         task = self.next_task()
         if task is None:
             return False
-        self.apply(task, visit(task, self.rules, fetcher, extractor))
+        result = visit(task, self.rules, fetcher, extractor)
+        if self.apply_via is None:
+            self.apply(task, result)
+        else:
+            self.apply_via(self.apply, task, result)
         return True
 
     def run(self, fetcher: PageFetcher, extractor: FactExtractor | None) -> None:
