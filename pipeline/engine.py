@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pipeline.config import keyword_match
+from pipeline.load import is_store_failure
 from pipeline.models import Article, DiscoveredLink, FailedFetch, LinkKind
 from pipeline.stats import UNUSABLE_LINK, ProgressCallback, RunStats
 
@@ -365,6 +366,8 @@ class SourceCrawl:
         on_failure: also told of every URL that could not be fetched, read or parsed.
         ready_at: ``time.monotonic()`` time a host (``scheme://netloc/``) may be asked again,
             to take the host that is ready first; None takes hosts in the order found.
+        apply_via: runs :meth:`apply` in :meth:`step` (``--jobs``: on the coordinator's thread, so a
+            page's load and frontier marks are one hand-over, not one each); None runs it here.
     """
 
     def __init__(
@@ -380,6 +383,7 @@ class SourceCrawl:
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[FailedFetch], None] | None = None,
         ready_at: Callable[[str], float] | None = None,
+        apply_via: Callable[[Callable[[Task, Visit], None], Task, Visit], None] | None = None,
     ) -> None:
         from scrapers.discover import strip_tracking
 
@@ -393,6 +397,7 @@ class SourceCrawl:
         self.clock = clock
         self.on_failure = on_failure
         self.ready_at = ready_at
+        self.apply_via = apply_via
         self.budget = rules.max_pages
         self._nav_budget = max(len(rules.seeds), rules.max_pages // 2)
         self._seeds = deque(Task(url, kind, strip_tracking(url), seed=True) for url, kind in rules.seeds)
@@ -472,7 +477,11 @@ class SourceCrawl:
         task = self.next_task()
         if task is None:
             return False
-        self.apply(task, visit(task, self.rules, fetcher, extractor))
+        result = visit(task, self.rules, fetcher, extractor)
+        if self.apply_via is None:
+            self.apply(task, result)
+        else:
+            self.apply_via(self.apply, task, result)
         return True
 
     def run(self, fetcher: PageFetcher, extractor: FactExtractor | None) -> None:
@@ -634,7 +643,7 @@ class SourceCrawl:
         try:
             status = self.deliver(article, result.facts)
         except Exception as exc:
-            if _is_store_failure(exc):
+            if is_store_failure(exc):
                 raise
             logger.error("load failed url=%s", task.url, exc_info=exc)
             self._failed(key, FailedFetch(task.url, str(exc), type(exc).__name__, retryable=True))
@@ -677,17 +686,6 @@ class SourceCrawl:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def _is_store_failure(exc: BaseException) -> bool:
-    """True for errors of the store itself (disk full, damaged file), which stop a run; a
-    LoadError is about one article and does not."""
-    import sqlite3
-
-    from db.exceptions import LoadError, StoreError
-
-    return isinstance(exc, StoreError) and not isinstance(exc, LoadError) or (
-        isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError))
 
 
 # --------------------------------------------------------------------------- crawl without a store

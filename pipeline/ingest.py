@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from db.exceptions import StoreError
 from pipeline.config import ConfigError, IngestConfig, Source, line_of_key, load_config
 from pipeline.engine import CrawlRules, DateWindow, SourceCrawl
+from pipeline.load import LockRetry, load_article
 from pipeline.models import Article, ArticleFacts
 from pipeline.protocols import FactExtractor, Frontier, Loader
 from pipeline.stats import (
@@ -255,14 +256,19 @@ def source_crawl(
     progress: ProgressCallback | None,
     clock: Callable[[], float],
     ready_at: Callable[[str], float] | None = None,
+    lock_retry: LockRetry = LockRetry(),
+    apply_via: Callable[..., None] | None = None,
 ) -> SourceCrawl:
-    """The engine's crawl of one configured source into ``store`` over ``frontier``."""
+    """The engine's crawl of one configured source into ``store`` over ``frontier``; each article is
+    stored by :func:`pipeline.load.load_article` (``lock_retry``: the wait for a store another writer locked)."""
 
     def deliver(article: Article, facts: ArticleFacts | None) -> str:
-        return store.load(article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
+        return load_article(store, article, facts if facts is not None else ArticleFacts(), run_id=run_id,
+                            retry=lock_retry).status
 
     return SourceCrawl(CrawlRules.from_source(source, window), frontier=frontier, deliver=deliver, stats=stats,
-                       run_id=run_id, stop=stop, progress=progress, clock=clock, ready_at=ready_at)
+                       run_id=run_id, stop=stop, progress=progress, clock=clock, ready_at=ready_at,
+                       apply_via=apply_via)
 
 
 class _LazyExtractor:
@@ -286,7 +292,8 @@ class _LazyExtractor:
 
 def _run_concurrently(
     selected: Sequence[Source],
-    run_source: Callable[[Source, RunStats, Frontier, Loader, FactExtractor, ProgressCallback | None], None],
+    run_source: Callable[[Source, RunStats, Frontier, Loader, FactExtractor, ProgressCallback | None,
+                          Callable[..., None] | None], None],
     *,
     jobs: int,
     frontier: Frontier,
@@ -318,7 +325,8 @@ def _run_concurrently(
         for source in group:
             if abort.is_set():
                 return
-            run_source(source, stats, shared_frontier, shared_store, extract, None)
+            # a page's whole apply (load, frontier marks, counts) in one hand-over to the coordinator
+            run_source(source, stats, shared_frontier, shared_store, extract, None, coordinator.call)
 
     try:
         run_groups(groups, run_group, jobs=min(jobs, len(groups)), coordinator=coordinator, summary=summary,
@@ -429,11 +437,12 @@ def ingest(
             gates = PolitenessGates()
 
             def run_source(source: Source, stats: RunStats, frontier_: Frontier, store_: Loader,
-                           extractor_: FactExtractor, progress_: ProgressCallback | None) -> None:
+                           extractor_: FactExtractor, progress_: ProgressCallback | None,
+                           apply_via: Callable[..., None] | None = None) -> None:
                 with Fetcher(settings[source.name], politeness=source.settings.politeness, gates=gates) as fetcher:
                     source_crawl(source, frontier=frontier_, store=store_, stats=stats, run_id=run_id,
                                  window=window, stop=should_stop, progress=progress_, clock=clock,
-                                 ready_at=fetcher.ready_at).run(fetcher, extractor_)
+                                 ready_at=fetcher.ready_at, apply_via=apply_via).run(fetcher, extractor_)
 
             try:
                 if cluster:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.load import LockRetry, is_store_failure, load_article
 from pipeline.models import Article, ArticleFacts
 from pipeline.stats import ProgressCallback, RunStats
 
@@ -35,10 +36,12 @@ class ItemFailed(Exception):
 
 def extract_and_load(
     article: Article, extractor: FactExtractor, store: Loader, *, run_id: int | None,
-    stats: RunStats | None = None,
+    stats: RunStats | None = None, retry: LockRetry = LockRetry(),
 ) -> tuple[ArticleFacts, LoadResult]:
-    """Extract an article's facts and load both (``warta import-warc`` ends each record with it; the crawl
-    engine's load step is ``pipeline.engine.SourceCrawl.apply``).
+    """Extract an article's facts and load both (``warta import-warc`` ends each record with it).
+
+    The load is :func:`pipeline.load.load_article`, as in the crawl engine's load step: the same
+    wait for a locked store, the same line between an article's error and the store's.
 
     Args:
         article: the parsed article.
@@ -46,6 +49,7 @@ def extract_and_load(
         store: loads article and facts in one transaction.
         run_id: the ``runs`` row the load belongs to.
         stats: gets the time spent per stage (``extract``, ``load``).
+        retry: how long to wait for a store locked by another writer.
 
     Returns:
         The facts and what the load did.
@@ -53,29 +57,20 @@ def extract_and_load(
     Raises:
         ItemFailed: this article could not be extracted or loaded (a LoadError, an extractor
             bug); nothing of it was stored.
-        StoreError, sqlite3.Error: the store itself failed (disk full, damaged): the run stops.
+        StoreError, sqlite3.Error: the store itself failed (disk full, damaged, locked through every
+            retry: :class:`~pipeline.load.StoreLockedError`): the run stops.
     """
     timing = stats if stats is not None else RunStats()
     try:
         with timing.timed("extract"):
             facts = extractor.extract(article.text, article.published, article.outlet)
         with timing.timed("load"):
-            result = store.load(article, facts, run_id=run_id)
+            result = load_article(store, article, facts, run_id=run_id, retry=retry)
     except Exception as exc:
-        if _is_store_failure(exc):
+        if is_store_failure(exc):
             raise
         raise ItemFailed(str(exc)) from exc
     return facts, result
-
-
-def _is_store_failure(exc: BaseException) -> bool:
-    """True for errors of the store itself (disk full, damaged file), which stop a run; a
-    LoadError is about one article and does not."""
-    import sqlite3
-
-    from db.exceptions import LoadError, StoreError
-
-    return isinstance(exc, sqlite3.Error) or (isinstance(exc, StoreError) and not isinstance(exc, LoadError))
 
 
 def crawl(
@@ -131,7 +126,7 @@ def crawl(
         stats = RunStats(run_id=run_id, sources=[command])
 
         def deliver(article: Article, facts: ArticleFacts | None) -> str:
-            return store.load(article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
+            return load_article(store, article, facts if facts is not None else ArticleFacts(), run_id=run_id).status
 
         engine = SourceCrawl(rules, frontier=MemoryFrontier(), deliver=deliver, stats=stats, run_id=run_id,
                              progress=progress, ready_at=fetcher.ready_at)
