@@ -255,7 +255,7 @@ def _article_filters(
         ids_sql = f"SELECT id FROM articles WHERE {' AND '.join(dates)}"
         filters.append(_Filter(
             ids_sql,
-            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_id_published "
+            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_card "
             f"WHERE a.id = articles_fts.rowid AND {' AND '.join(dates)})",
             params, _counted(conn, ids_sql, params),
         ))
@@ -408,7 +408,8 @@ def _hits(conn: sqlite3.Connection, ranked: list[tuple[int, float, str]]) -> lis
     articles = {
         r[0]: r
         for r in conn.execute(
-            f"SELECT id, canonical_url, title, outlet, published, duplicate_of FROM articles WHERE id IN ({marks})",
+            "SELECT id, canonical_url, title, outlet, published, duplicate_of FROM articles INDEXED BY idx_articles_card "
+            f"WHERE id IN ({marks})",
             [r[0] for r in ranked],
         )
     }
