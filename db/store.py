@@ -510,9 +510,14 @@ class Store:
         index = self.text_index()
         if index is None:
             return
+        if not text_index_mod.enabled(self.conn):  # dropped by another process (warta reindex --drop)
+            index.close()
+            self._text_index = False
+            return
+        # the store's transaction is committed by now: nothing here may fail the load
         try:
             index.sync(self.conn)
-        except (text_index_mod.TextIndexError, ValueError, OSError) as exc:
+        except (text_index_mod.TextIndexError, ValueError, OSError, sqlite3.Error) as exc:
             logger.warning("Tantivy index not brought up to date (searches use FTS5 meanwhile): %s", exc)
 
     def rebuild_text_index(self) -> int:

@@ -210,3 +210,12 @@ def test_the_search_page_goes_through_the_index(store: Store) -> None:
     assert [h["article_id"] for h in through] == [
         h.article_id for h in search_mod.search(store.conn, "pemerintah", limit=len(through), text_index=index,
                                                 outlet="tribunnews.com")]
+
+
+def test_an_index_dropped_by_another_process_does_not_fail_loads(store: Store, corpus_items: list) -> None:  # type: ignore[type-arg]
+    other = Store(store.path)
+    other.drop_text_index()
+    other.close()
+    assert store.load(*corpus_items[N_ARTICLES + 3]).status == "inserted"
+    assert store.text_index() is None
+    assert store.search("pemerintah")
