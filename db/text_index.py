@@ -175,7 +175,7 @@ class TextIndex:
         return doc
 
     def writer(self) -> tantivy.IndexWriter:
-        """The index writer (opened on first use and kept: tantivy allows one per index)."""
+        """The index writer (opened on first use and kept until :meth:`close`: tantivy allows one per index)."""
         if self._writer is None:
             try:
                 self._writer = self.index.writer(WRITER_HEAP, WRITER_THREADS)
@@ -212,8 +212,13 @@ class TextIndex:
         if not rows:
             return 0
         ids = sorted({int(r[1]) for r in rows})
-        self._apply(conn, ids)
-        self.writer().commit()
+        try:
+            self._apply(conn, ids)
+            self.writer().commit()
+        finally:
+            # let go of the writer's lock (a few ms to take again), so another process writing the
+            # same store can apply its own changes; uncommitted documents are discarded with it
+            self.close()
         # only what was applied: a change queued meanwhile has a higher seq and stays
         conn.execute("DELETE FROM text_index_changes WHERE seq <= ?", (rows[-1][0],))
         logger.debug("text index: %d changed articles applied", len(ids))
@@ -334,9 +339,11 @@ def rebuild(conn: sqlite3.Connection, db_path: str | Path) -> int:
     try:
         ids = [int(r[0]) for r in conn.execute("SELECT id FROM articles ORDER BY id")]
         added = index._apply(conn, ids)
-        index.writer().commit()
-        index.sync(conn)
-        index.writer().wait_merging_threads()
+        writer = index.writer()
+        writer.commit()
+        index.close()
+        writer.wait_merging_threads()  # the segments merged before the index is used
+        index.sync(conn)  # what changed while it was built
     finally:
         index.close()
     logger.info("text index %s: %d articles", path, added)

@@ -219,3 +219,16 @@ def test_an_index_dropped_by_another_process_does_not_fail_loads(store: Store, c
     assert store.load(*corpus_items[N_ARTICLES + 3]).status == "inserted"
     assert store.text_index() is None
     assert store.search("pemerintah")
+
+
+def test_two_writers_of_one_store_take_turns_with_the_index(store: Store, corpus_items: list) -> None:  # type: ignore[type-arg]
+    """Each sync lets go of the index's writer lock, so a second process's loads are applied too."""
+    other = Store(store.path)
+    try:
+        for i in range(4):
+            writer = store if i % 2 == 0 else other
+            assert writer.load(*corpus_items[N_ARTICLES + 20 + i]).status == "inserted"
+            assert writer.conn.execute("SELECT count(*) FROM text_index_changes").fetchone()[0] == 0
+        assert in_step(store) and in_step(other)
+    finally:
+        other.close()
