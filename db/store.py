@@ -30,7 +30,7 @@ import sqlite_utils
 from db import reports, search as search_mod, text_index as text_index_mod
 from db.exceptions import CorruptStoreError, LoadError, ReadOnlyStoreError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
-from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
+from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise
 from db.schema import FTS_INDEX_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
 from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
 
@@ -786,7 +786,7 @@ class Store:
             duplicate_of = self._link_duplicate(
                 article_id, sh, signature, prep.keys, article.title, values["published_utc"]
             )
-        refresh_roles(self.conn, sorted(touched))
+        self._resolver.refresh_roles(sorted(touched))
         self._insert_facts(article_id, facts, (values["published"] or values.get("fetched_at") or _now())[:10])
         return LoadResult(status, article_id, duplicate_of)
 
@@ -946,7 +946,7 @@ class Store:
                 raise LoadError(f"no article with id {article_id} in {self.path}")
             self._flush()
             touched = self._delete_facts(article_id)
-            refresh_roles(self.conn, sorted(touched))
+            self._resolver.refresh_roles(sorted(touched))
             seen = self.conn.execute(
                 "SELECT substr(coalesce(published, fetched_at), 1, 10) FROM articles WHERE id = ?", (article_id,)
             ).fetchone()[0]
