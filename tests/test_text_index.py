@@ -94,7 +94,7 @@ def test_reextract_and_duplicate_links_leave_it_in_step(store: Store, corpus_ite
     art, facts = corpus_items[7]
     copy = dataclasses.replace(art, canonical_url=art.canonical_url + "-copy",
                                paragraphs=[*art.paragraphs, "Editor: Budi"])
-    assert store.load(copy, ArticleFacts()).duplicate_of is not None
+    assert store.load(copy, facts).duplicate_of is not None
     assert in_step(store)
 
 
