@@ -49,6 +49,7 @@ import sqlite_utils
 import db.search
 from db.search import to_fts_query
 from db.store import BATCH_SIZE, Store
+from db.text_index import index_path as text_index_path
 from pipeline.models import (
     Article,
     ArticleFacts,
@@ -321,6 +322,9 @@ def main() -> None:
     parser.add_argument("--searches-only", action="store_true",
                         help="Measure searches and entity pages again on the store --db kept from a run with the "
                              "same --articles, without loading.")
+    parser.add_argument("--text-index", action="store_true",
+                        help="Keep a Tantivy index (db/text_index.py) in step from the first article (with --searches-only: "
+                             "build it after), and measure searches through it as well as through FTS5.")
     args = parser.parse_args()
     if args.searches_only and not (args.db and args.db.exists()):
         parser.error("--searches-only needs --db naming a store kept from an earlier run")
@@ -329,6 +333,8 @@ def main() -> None:
     db_path = args.db or Path(tmp.name) / "bench.db"
     corpus = Corpus()
     store = Store(db_path)
+    if args.text_index and not args.searches_only:
+        store.rebuild_text_index()  # empty: every load keeps it in step
     load_s, load_cpu_s, text_bytes, facts_n = 0.0, 0.0, 0, 0
     chunk = 5000
     peer = Peer(Path(tmp.name) / "peer.db")
@@ -405,26 +411,50 @@ def main() -> None:
         else:
             year = rng.choice([2017, 2018, 2019])
             filtered.append({"query": q, "since": f"{year}-03-01", "until": f"{year}-06-30"})
-    qi = iter(typical * 2)
-    fi = iter(filtered * 2)
+    def run_searches() -> tuple[list[float], list[float], list[float], list[float]]:
+        qi = iter(typical)
+        fi = iter(filtered)
+        ci = iter(common)
+        pi = iter(phrases)
 
-    def one_filtered() -> None:
-        kwargs = dict(next(fi))
-        store.search(kwargs.pop("query"), **kwargs)
+        def one_filtered() -> None:
+            kwargs = dict(next(fi))
+            store.search(kwargs.pop("query"), **kwargs)
 
-    search_typical = timed(lambda: store.search(next(qi)), len(typical))
-    ci = iter(common)
-    search_common = timed(lambda: store.search(next(ci)), len(common))
-    search_filtered = timed(one_filtered, len(filtered))
-    pi = iter(phrases)
-    search_phrase = timed(lambda: store.search(next(pi)), len(phrases))
+        return (timed(lambda: store.search(next(qi)), len(typical)), timed(one_filtered, len(filtered)),
+                timed(lambda: store.search(next(ci)), len(common)), timed(lambda: store.search(next(pi)), len(phrases)))
+
+    # the FTS5 path first (no Tantivy index, or one set aside)
+    text_index = store.text_index() if args.text_index else None
+    store._text_index = False
+    search_typical, search_filtered, search_common, search_phrase = run_searches()
+    store._text_index = None
+    tantivy_figures: dict[str, Any] = {}
+    if args.text_index:
+        if text_index is None:  # built now, after the load
+            start = time.perf_counter()
+            n = store.rebuild_text_index()
+            tantivy_figures["tantivy_rebuild_articles_per_s"] = round(n / (time.perf_counter() - start))
+        size_index = sum(f.stat().st_size for f in text_index_path(db_path).rglob("*") if f.is_file())
+        tantivy_figures["tantivy_index_kb_per_article"] = round(size_index / args.articles / 1024, 2)
+        t_typical, t_filtered, t_common, t_phrase = run_searches()
+        tantivy_figures.update({
+            "tantivy_typical_ms_p50_p95": [round(x, 1) for x in percentiles(t_typical)],
+            "tantivy_filtered_ms_p50_p95": [round(x, 1) for x in percentiles(t_filtered)],
+            "tantivy_common_word_ms_p50_p95": [round(x, 1) for x in percentiles(t_common)],
+            "tantivy_phrase_ms_p50_p95": [round(x, 1) for x in percentiles(t_phrase)],
+        })
     # the same common words ranked exhaustively (every match scored), as searches did before
+    text_index_kept = store._text_index
+    store._text_index = False
     bound = db.search.CANDIDATES or 0
     ei = iter(common[:10])
     db.search.CANDIDATES = None
     search_common_exhaustive = timed(lambda: store.search(next(ei)), 10)
     # below the candidate bound both ways must give the same hits in the same order
     same, compared = 0, 0
+    overlaps: list[float] = []
+    same_first = 0
     for q in typical + phrases:
         if store.conn.execute("SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
                               (to_fts_query(q), bound + 1)).fetchone()[0] > bound:
@@ -434,7 +464,20 @@ def main() -> None:
         exhaustive = [(h.article_id, h.rank) for h in store.search(q)]
         db.search.CANDIDATES = bound
         same += [(h.article_id, h.rank) for h in store.search(q)] == exhaustive
+        if args.text_index:
+            # the Tantivy ranking against the FTS5 one where FTS5 ranked every match
+            store._text_index = text_index_kept
+            ranked = [h.article_id for h in store.search(q)]
+            store._text_index = False
+            expected = [a for a, _ in exhaustive]
+            if expected:
+                overlaps.append(len(set(ranked) & set(expected)) / len(expected))
+                same_first += ranked[:1] == expected[:1]
     db.search.CANDIDATES = bound
+    store._text_index = text_index_kept
+    if overlaps:
+        tantivy_figures["tantivy_vs_fts5_top20_overlap_mean"] = round(statistics.mean(overlaps), 3)
+        tantivy_figures["tantivy_vs_fts5_same_first_hit"] = f"{same_first}/{len(overlaps)}"
     names = iter([rng.choice(corpus.people)[0] for _ in range(args.queries)] * 2)
     entity_pages = timed(lambda: store.entity(next(names)), args.queries)
 
@@ -472,6 +515,7 @@ def main() -> None:
         "search_candidates": bound,
         "same_hits_below_candidates": f"{same}/{compared}",
         "entity_page_ms_p50_p95": [round(x, 1) for x in percentiles(entity_pages)],
+        **tantivy_figures,
         "machine": machine(),
     })
     store.close()

@@ -230,7 +230,7 @@ def _entity_articles(conn: sqlite3.Connection, entity_id: int, n_mentions: int) 
         )]
     else:
         ids = [r[0] for r in conn.execute(
-            "SELECT id FROM articles INDEXED BY idx_articles_id_published WHERE id IN "
+            "SELECT id FROM articles INDEXED BY idx_articles_card WHERE id IN "
             "(SELECT article_id FROM mentions WHERE entity_id = ?) ORDER BY coalesce(published_utc, ''), id LIMIT ?",
             (entity_id, MAX_ARTICLES),
         )]
@@ -238,7 +238,8 @@ def _entity_articles(conn: sqlite3.Connection, entity_id: int, n_mentions: int) 
         return []
     marks = ",".join("?" * len(ids))
     rows = {r[0]: r for r in conn.execute(
-        f"SELECT id, title, published, canonical_url, outlet FROM articles WHERE id IN ({marks})", ids
+        f"SELECT id, title, published, canonical_url, outlet FROM articles INDEXED BY idx_articles_card WHERE id IN ({marks})",
+        ids,
     )}
     return [ArticleRef(*rows[i]) for i in ids]
 

@@ -226,6 +226,12 @@ class Resolver:
             "SELECT count(*) FROM entities WHERE kind = 'person' AND last_token = ? AND n_tokens >= 2", (surname,)
         ).fetchone()[0])
 
+    def refresh_roles(self, role_ids: list[int]) -> None:
+        """:func:`refresh_roles` on this connection, dropping the cached roles (some may be deleted)."""
+        if role_ids:
+            refresh_roles(self.conn, role_ids)
+            self._roles.clear()
+
     def roles_of(self, person_id: int) -> list[list[Any]]:
         """The person's roles as [id, position, org_key, head] (cached)."""
         roles = self._roles.get(person_id)

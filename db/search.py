@@ -15,10 +15,13 @@ import logging
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.exceptions import SearchQueryError
 from db.lookup import lookup, suggest
+
+if TYPE_CHECKING:
+    from db.text_index import TextIndex
 
 logger = logging.getLogger(__name__)
 
@@ -55,25 +58,48 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def to_fts_query(query: str) -> str:
-    """Turn what a user typed into a safe FTS5 query.
+@dataclass(slots=True, frozen=True)
+class Term:
+    """One word, phrase or prefix of a search, as the user's words (not yet tokenized)."""
 
-    Args:
-        query: e.g. ``smart city -jakarta "tahap 3" wali*``.
+    words: tuple[str, ...]
+    prefix: bool = False
 
-    Returns:
-        e.g. ``("smart" "city" "tahap 3" "wali"*) NOT "jakarta"``.
+    def fts(self) -> str:
+        """As an FTS5 string: ``"tahap 3"`` or ``"wali"*``."""
+        return _quote(" ".join(self.words)) + ("*" if self.prefix else "")
+
+
+@dataclass(slots=True, frozen=True)
+class ParsedQuery:
+    """A search as groups of terms: every group must match (any of its terms), no excluded term may."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...]
+
+    def fts(self) -> str:
+        """As an FTS5 query (see :func:`to_fts_query`)."""
+        expr = " AND ".join(
+            "(" + " OR ".join(t.fts() for t in g) + ")" if len(g) > 1 else g[0].fts() for g in self.groups
+        )
+        for term in self.excluded:
+            expr = f"({expr}) NOT {term.fts()}"
+        return expr
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Read what a user typed as terms (see :func:`to_fts_query` for the syntax).
 
     Raises:
-        SearchQueryError: no searchable word in ``query``.
+        SearchQueryError: the query is too long, has too many terms, or no word to look for.
     """
     if len(query) > MAX_QUERY_CHARS:
         raise SearchQueryError(
             f"search of {len(query)} characters is too long: use at most {MAX_QUERY_CHARS} "
             "(a few words or phrases)"
         )
-    positive: list[str] = []
-    negative: list[str] = []
+    positive: list[list[Term]] = []
+    negative: list[Term] = []
     pending_or = False
     terms = 0
     for m in _TOKEN.finditer(_NEAR.sub(" ", query)):
@@ -97,14 +123,14 @@ def to_fts_query(query: str) -> str:
             raise SearchQueryError(
                 f"search has more than {MAX_QUERY_TERMS} words or phrases: use fewer"
             )
-        term = _quote(" ".join(words)) + ("*" if prefix else "")
+        term = Term(tuple(words), prefix)
         if negate:
             negative.append(term)
         elif pending_or and positive:
-            positive[-1] = f"{positive[-1]} OR {term}"
+            positive[-1].append(term)
             pending_or = False
         else:
-            positive.append(term)
+            positive.append([term])
     if not positive:
         if negative:
             raise SearchQueryError(
@@ -113,10 +139,22 @@ def to_fts_query(query: str) -> str:
         raise SearchQueryError(
             f"search {query!r} has no words to look for: give at least one, e.g. warta search \"smart city\""
         )
-    expr = " AND ".join(f"({p})" if " OR " in p else p for p in positive)
-    for term in negative:
-        expr = f"({expr}) NOT {term}"
-    return expr
+    return ParsedQuery(tuple(tuple(g) for g in positive), tuple(negative))
+
+
+def to_fts_query(query: str) -> str:
+    """Turn what a user typed into a safe FTS5 query.
+
+    Args:
+        query: e.g. ``smart city -jakarta "tahap 3" wali*``.
+
+    Returns:
+        e.g. ``("smart" "city" "tahap 3" "wali"*) NOT "jakarta"``.
+
+    Raises:
+        SearchQueryError: no searchable word in ``query``.
+    """
+    return parse_query(query).fts()
 
 
 def iso_bound(value: dt.datetime | dt.date | str, *, end: bool = False) -> str:
@@ -217,7 +255,7 @@ def _article_filters(
         ids_sql = f"SELECT id FROM articles WHERE {' AND '.join(dates)}"
         filters.append(_Filter(
             ids_sql,
-            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_id_published "
+            "EXISTS (SELECT 1 FROM articles a INDEXED BY idx_articles_card "
             f"WHERE a.id = articles_fts.rowid AND {' AND '.join(dates)})",
             params, _counted(conn, ids_sql, params),
         ))
@@ -262,6 +300,7 @@ def search(
     institution: str | None = None,
     place: str | None = None,
     programme: str | None = None,
+    text_index: TextIndex | None = None,
 ) -> list[SearchHit]:
     """Search article titles and texts, best BM25 rank first.
 
@@ -277,6 +316,10 @@ def search(
         institution: only articles mentioning this institution (short forms such as Kominfo work).
         place: only articles mentioning this place (with or without Kota/Kabupaten, any spelling).
         programme: only articles about this programme (part of its name works).
+        text_index: the store's Tantivy index (:mod:`db.text_index`); used while it is in step
+            with the store (no queued change) and every entity filter keeps fewer than
+            :data:`FILTER_SET_MAX` articles. Its ranking is BM25 over all matches (block-max
+            WAND, so its cost hardly grows with them); ``rank`` is then minus its score.
 
     When more than :data:`CANDIDATES` articles match (filters included), only the newest that
     many (highest ids) are ranked, so the cost does not grow with the number of matches; the
@@ -293,15 +336,20 @@ def search(
         raise SearchQueryError(f"limit must be at least 1, not {limit}")
     limit = min(limit, MAX_LIMIT)
     candidates = CANDIDATES if CANDIDATES is None else max(CANDIDATES, limit)
-    fts = to_fts_query(query)
+    parsed = parse_query(query)
+    fts = parsed.fts()
+    names = {"person": person, "institution": institution, "place": place, "programme": programme}
+    if text_index is not None and _in_step(conn):
+        hits = _search_index(conn, text_index, parsed, limit, since, until, outlet, names)
+        if hits is not None:
+            return hits
     # Filters narrow the rowids inside the FTS query, so BM25 ranking and the LIMIT happen
     # there and only the hits' article rows are read (joining first reads every match).
     filters = _article_filters(conn, since, until, outlet)
     if filters is None:
         logger.info("no outlet matches %r: no hits", outlet)
         return []
-    for kind, name in (("person", person), ("institution", institution), ("place", place),
-                       ("programme", programme)):
+    for kind, name in names.items():
         if not name:
             continue
         ids = lookup(conn, name, kind).ids()
@@ -349,13 +397,19 @@ def search(
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
             raise SearchQueryError(f"search {query!r} could not be run ({exc}): use plain words or \"a phrase\"") from exc
         raise
+    return _hits(conn, ranked)
+
+
+def _hits(conn: sqlite3.Connection, ranked: list[tuple[int, float, str]]) -> list[SearchHit]:
+    """(id, rank, snippet) rows, best first, as hits with their articles' fields."""
     if not ranked:
         return []
     marks = ",".join("?" * len(ranked))
     articles = {
         r[0]: r
         for r in conn.execute(
-            f"SELECT id, canonical_url, title, outlet, published, duplicate_of FROM articles WHERE id IN ({marks})",
+            "SELECT id, canonical_url, title, outlet, published, duplicate_of FROM articles INDEXED BY idx_articles_card "
+            f"WHERE id IN ({marks})",
             [r[0] for r in ranked],
         )
     }
@@ -364,6 +418,63 @@ def search(
         for i, rank, snippet in ranked
         if (a := articles.get(i)) is not None
     ]
+
+
+def _in_step(conn: sqlite3.Connection) -> bool:
+    """Whether the Tantivy index has every change of the store (its change queue is empty)."""
+    try:
+        return conn.execute("SELECT 1 FROM text_index_changes LIMIT 1").fetchone() is None
+    except sqlite3.OperationalError:  # no queue: the index was dropped
+        return False
+
+
+def _search_index(
+    conn: sqlite3.Connection,
+    index: TextIndex,
+    parsed: ParsedQuery,
+    limit: int,
+    since: dt.datetime | dt.date | str | None,
+    until: dt.datetime | dt.date | str | None,
+    outlet: str | None,
+    names: dict[str, str | None],
+) -> list[SearchHit] | None:
+    """:func:`search` through the Tantivy index; None when an entity filter is too broad for it."""
+    hosts = None
+    if outlet:
+        hosts = _outlet_hosts(conn, outlet)
+        if not hosts:
+            logger.info("no outlet matches %r: no hits", outlet)
+            return []
+    id_sets: list[list[int]] = []
+    for kind, name in names.items():
+        if not name:
+            continue
+        ids = lookup(conn, name, kind).ids()
+        if not ids:
+            logger.info("no %s matches %r: no hits", kind, name)
+            return []
+        f = _entity_filter(conn, ids)
+        if f.size >= FILTER_SET_MAX:
+            return None
+        id_sets.append([int(r[0]) for r in conn.execute(f.ids_sql, f.params)])
+    found = index.search(
+        [[(t.words, t.prefix) for t in g] for g in parsed.groups],
+        [(t.words, t.prefix) for t in parsed.excluded],
+        limit=limit,
+        since=iso_bound(since) if since is not None else None,
+        until=iso_bound(until, end=True) if until is not None else None,
+        hosts=hosts,
+        id_sets=id_sets,
+    )
+    if not found:
+        return []
+    # snippets as the FTS5 path makes them, for the hits only
+    snippets = dict(conn.execute(
+        "SELECT rowid, snippet(articles_fts, -1, ?, ?, ' … ', ?) FROM articles_fts "
+        "WHERE articles_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+        (*HIGHLIGHT, SNIPPET_WORDS, parsed.fts(), json.dumps([i for i, _ in found])),
+    ).fetchall())
+    return _hits(conn, [(article_id, -score, snippets.get(article_id, "")) for article_id, score in found])
 
 
 def count_matches(

@@ -27,10 +27,10 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from db import reports, search as search_mod
+from db import reports, search as search_mod, text_index as text_index_mod
 from db.exceptions import CorruptStoreError, LoadError, ReadOnlyStoreError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
-from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise, refresh_roles
+from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise
 from db.schema import FTS_INDEX_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
 from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
 
@@ -351,6 +351,10 @@ class Store:
         # outlet host -> id, tag name -> id (rows never deleted; dropped with the resolver's caches)
         self._outlets: dict[str, int] = {}
         self._tags: dict[str, int] = {}
+        # the Tantivy index beside the store, when one was built (False: looked, none usable)
+        self._text_index: text_index_mod.TextIndex | None | Literal[False] = None
+        if not read_only:
+            self._sync_text_index()
 
     def _open_read_only(self, timeout: float) -> None:
         folder = self.path.parent if str(self.path.parent) else Path(".")
@@ -426,6 +430,8 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (and stop the fingerprinting worker, if one was started)."""
+        if self._text_index:
+            self._text_index.close()
         if self._prepare_pool is not None:
             self._prepare_pool.shutdown(wait=True, cancel_futures=True)
             self._prepare_pool = None
@@ -479,6 +485,65 @@ class Store:
         self._index_new()
         self._flush()
         self.conn.execute("COMMIT")
+        self._sync_text_index()
+
+    # ------------------------------------------------------------------ Tantivy index
+
+    def text_index(self) -> text_index_mod.TextIndex | None:
+        """The Tantivy index beside the store (:mod:`db.text_index`), or None when there is none
+        (never built, dropped, or the ``tantivy`` package is missing)."""
+        if self._text_index is None:
+            self._text_index = False
+            path = text_index_mod.index_path(self.path)
+            if (path / "meta.json").is_file() and text_index_mod.enabled(self.conn):
+                try:
+                    self._text_index = text_index_mod.TextIndex(path)
+                except text_index_mod.TextIndexError as exc:
+                    logger.warning("searching with FTS5 only: %s", exc)
+        return self._text_index or None
+
+    def _sync_text_index(self) -> None:
+        """Apply the queued article changes to the Tantivy index, if there is one.
+
+        A failure leaves the changes queued: searches take the FTS5 path until a sync succeeds.
+        """
+        index = self.text_index()
+        if index is None:
+            return
+        if not text_index_mod.enabled(self.conn):  # dropped by another process (warta reindex --drop)
+            index.close()
+            self._text_index = False
+            return
+        # the store's transaction is committed by now: nothing here may fail the load
+        try:
+            index.sync(self.conn)
+        except (text_index_mod.TextIndexError, ValueError, OSError, sqlite3.Error) as exc:
+            logger.warning("Tantivy index not brought up to date (searches use FTS5 meanwhile): %s", exc)
+
+    def rebuild_text_index(self) -> int:
+        """Build the Tantivy index beside the store from scratch; returns the articles indexed.
+
+        Raises:
+            TextIndexError: the ``tantivy`` package is missing.
+            ReadOnlyStoreError: the store was opened read-only.
+        """
+        if self.read_only:
+            raise ReadOnlyStoreError(_read_only_message(self.path, self.read_only))
+        if self._text_index:
+            self._text_index.close()
+        self._text_index = None
+        n = text_index_mod.rebuild(self.conn, self.path)
+        self._text_index = None
+        return n
+
+    def drop_text_index(self) -> None:
+        """Remove the Tantivy index and its change queue (searches use FTS5 only)."""
+        if self.read_only:
+            raise ReadOnlyStoreError(_read_only_message(self.path, self.read_only))
+        if self._text_index:
+            self._text_index.close()
+        text_index_mod.drop(self.conn, self.path)
+        self._text_index = False
 
     def _index_new(self) -> None:
         """Add the articles inserted since the last call to the full-text index, in one statement.
@@ -721,7 +786,7 @@ class Store:
             duplicate_of = self._link_duplicate(
                 article_id, sh, signature, prep.keys, article.title, values["published_utc"]
             )
-        refresh_roles(self.conn, sorted(touched))
+        self._resolver.refresh_roles(sorted(touched))
         self._insert_facts(article_id, facts, (values["published"] or values.get("fetched_at") or _now())[:10])
         return LoadResult(status, article_id, duplicate_of)
 
@@ -881,7 +946,7 @@ class Store:
                 raise LoadError(f"no article with id {article_id} in {self.path}")
             self._flush()
             touched = self._delete_facts(article_id)
-            refresh_roles(self.conn, sorted(touched))
+            self._resolver.refresh_roles(sorted(touched))
             seen = self.conn.execute(
                 "SELECT substr(coalesce(published, fetched_at), 1, 10) FROM articles WHERE id = ?", (article_id,)
             ).fetchone()[0]
@@ -989,7 +1054,7 @@ class Store:
         """Full-text search over titles and texts, best first (see :func:`db.search.search`)."""
         return search_mod.search(
             self.conn, query, limit=limit, since=since, until=until, outlet=outlet, person=person,
-            institution=institution, place=place, programme=programme,
+            institution=institution, place=place, programme=programme, text_index=self.text_index(),
         )
 
     def why_no_hits(self, query: str, **filters: Any) -> str:

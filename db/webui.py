@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import sqlite3
 from collections import Counter
@@ -31,10 +32,12 @@ from typing import Any
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from db import reports
+from db import reports, text_index as text_index_mod
 from db.exceptions import NotFoundError, SearchQueryError
 from db.lookup import lookup
 from db.search import HIGHLIGHT, ENTITY_FILTERS, search, why_no_hits
+
+logger = logging.getLogger(__name__)
 
 #: Folder of the page templates (also Datasette's template_dir, so base.html can be extended).
 TEMPLATES = Path(__file__).with_name("templates")
@@ -64,8 +67,33 @@ def _plain(value: Any) -> Any:
 # ------------------------------------------------------------------ page data (sync, one connection)
 
 
-def home_page(conn: sqlite3.Connection, args: dict[str, str]) -> dict[str, Any]:
-    """What the search page shows for the query string ``args``."""
+_TEXT_INDEXES: dict[tuple[str, int], text_index_mod.TextIndex | None] = {}
+
+
+def store_text_index(db_path: str | Path | None) -> text_index_mod.TextIndex | None:
+    """The Tantivy index beside the store at ``db_path``, opened once per build of it; None without one.
+
+    (``search`` uses it only while it is in step with the store, see :func:`db.search.search`.)
+    """
+    if db_path is None:
+        return None
+    folder = text_index_mod.index_path(db_path)
+    try:
+        key = (str(folder), folder.stat().st_ino)  # a rebuild makes a new folder
+    except OSError:
+        return None
+    if key not in _TEXT_INDEXES:
+        try:
+            _TEXT_INDEXES[key] = text_index_mod.TextIndex(folder) if text_index_mod.available() else None
+        except text_index_mod.TextIndexError as exc:
+            logger.warning("searching with FTS5 only: %s", exc)
+            _TEXT_INDEXES[key] = None
+    return _TEXT_INDEXES[key]
+
+
+def home_page(conn: sqlite3.Connection, args: dict[str, str],
+              text_index: text_index_mod.TextIndex | None = None) -> dict[str, Any]:
+    """What the search page shows for the query string ``args`` (searched through ``text_index`` if given)."""
     q = args.get("q", "").strip()
     filters = {k: args.get(k, "").strip() or None for k in ("since", "until", "outlet", *ENTITY_FILTERS)}
     page: dict[str, Any] = {
@@ -98,7 +126,9 @@ def home_page(conn: sqlite3.Connection, args: dict[str, str]) -> dict[str, Any]:
     if not q:
         return page
     try:
-        hits = search(conn, q, limit=PAGE_SIZE, **filters)
+        hits = search(conn, q, limit=PAGE_SIZE, text_index=text_index, since=filters["since"],
+                      until=filters["until"], outlet=filters["outlet"], person=filters["person"],
+                      institution=filters["institution"], place=filters["place"], programme=filters["programme"])
         page["why"] = why_no_hits(conn, q, **filters) if not hits else ""
     except SearchQueryError as exc:
         page["error"] = str(exc)
@@ -279,7 +309,9 @@ async def _not_found(datasette: Any, request: Any, message: str) -> Response:
 async def home_view(datasette: Any, request: Any) -> Response:
     """``/``: search articles."""
     args = {k: request.args.get(k, "") for k in ("q", "since", "until", "outlet", *ENTITY_FILTERS)}
-    page = await datasette.get_database().execute_fn(lambda conn: home_page(conn, args))
+    database = datasette.get_database()
+    index = store_text_index(database.path) if args["q"] else None
+    page = await database.execute_fn(lambda conn: home_page(conn, args, index))
     title = f"{page['q']} - warta" if page["q"] else "warta: search the news"
     return await _render(datasette, request, "warta_home.html", page, title)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -729,6 +730,37 @@ def reextract_command(db_path: str, since: str | None) -> None:
     store.finish_run(run_id, counts, "ok")
     click.echo(f"re-extracted {counts['articles']} articles with extractors {EXTRACTOR_VERSION}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "articles"))
+
+
+@cli.command(name="reindex")
+@_DB_OPTION
+@click.option("--drop", is_flag=True, help="Remove the Tantivy index instead (searches use FTS5 only).")
+def reindex_command(db_path: str, drop: bool) -> None:
+    """Build (or rebuild) the Tantivy full-text index beside the store, kept in step from then on.
+
+    The index lives in the folder <store>.tantivy; SQLite stays the source of truth, and every
+    later load, update or delete is applied to the index after its commit. Needs the tantivy
+    package (pip install 'warta[tantivy]').
+
+    \b
+    Example:
+        warta reindex --db warta.db
+    """
+    from db.exceptions import StoreError
+
+    store = _open_store(db_path)
+    try:
+        if drop:
+            store.drop_text_index()
+            click.echo(f"Tantivy index of {db_path} removed: searches use FTS5")
+            return
+        started = time.monotonic()
+        n = store.rebuild_text_index()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(f"Tantivy index of {db_path}: {n} articles in {time.monotonic() - started:.1f} s")
 
 
 # --- pipeline: demo, crawl, ingest ----------------------------------------------------

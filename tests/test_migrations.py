@@ -106,7 +106,7 @@ def make_v1(path: Path) -> None:
 def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None:
     make_v1(db_path)
     store = Store(db_path)
-    assert schema_version(store.conn) == SCHEMA_VERSION == 4
+    assert schema_version(store.conn) == SCHEMA_VERSION == 5
     stats = store.stats()
     assert stats["articles"] == 2 and stats["mentions"] == 1 and stats["entities"] == 1
     assert set(TABLES) <= {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

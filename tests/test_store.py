@@ -450,3 +450,19 @@ def test_reextraction_follows_one_fact_types_version(db_path: Path) -> None:
     store.reextract(lambda text, published: ArticleFacts(versions={**v1, "officials": "2"}), current)
     assert list(store.articles_for_reextraction(current)) == []
     assert is_outdated("1.2", "1.10") and not is_outdated("1.10", "1.10") and is_outdated(None, current)
+
+
+def test_roles_left_without_evidence_are_not_reused_by_the_same_store(db_path: Path) -> None:
+    """Re-extraction (or an update) that removes a role's last article deletes the role; the
+    store's resolver must not hand its id to the next load (a FOREIGN KEY failure before)."""
+    with Store(db_path) as store:
+        store.load(article(1), facts())
+        assert store.conn.execute("SELECT count(*) FROM official_roles").fetchone()[0] == 1
+        store.reextract(lambda text, published: ArticleFacts(), "2.0")
+        assert store.conn.execute("SELECT count(*) FROM official_roles").fetchone()[0] == 0
+        assert store.load(article(2), facts()).status == "inserted"
+        assert store.conn.execute("SELECT n_articles FROM official_roles").fetchone()[0] == 1
+        # the same through an update that drops the official
+        store.load(article(2, paragraphs=["Teks baru tanpa pejabat."]), ArticleFacts())
+        assert store.conn.execute("SELECT count(*) FROM official_roles").fetchone()[0] == 0
+        assert store.load(article(3), facts()).status == "inserted"
