@@ -266,6 +266,38 @@ def test_cli_replace_swaps_in_a_model_that_scores_as_well(tmp_path: Path, traine
     assert _snapshot(target) == _snapshot(new)
 
 
+def test_cli_replace_candidate_swaps_in_a_trained_model_without_training(tmp_path: Path,
+                                                                      trained: tuple[Path, Path]) -> None:
+    """`--replace --candidate DIR` takes a model measured earlier through the same comparison and swap."""
+    shared, model = trained
+    target = tmp_path / "current"
+    shutil.copytree(model, target)
+    (target / "stale.txt").write_text("old", encoding="utf-8")
+    candidate = tmp_path / "candidate"
+    shutil.copytree(model, candidate)
+    before = _snapshot(candidate)
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(candidate), "--model", str(target))
+    assert code == 0, output
+    assert "trained on" not in output  # no training run
+    assert "all dev sets" in output and f"replaced {target} with {candidate}" in output
+    assert _snapshot(target) == before == _snapshot(candidate)
+
+
+def test_cli_candidate_is_refused_without_replace_or_when_no_model(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    code, output = _cli("--shared", str(shared), "--candidate", str(thesis))
+    assert code == 2 and "add --replace" in output
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(thesis), "--max-steps", "3")
+    assert code == 2 and "skips training" in output
+    target = tmp_path / "current"
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(thesis), "--model", str(target))
+    assert code == 1 and "holds no warta NER model" in output
+    assert not target.exists() and [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+
+
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason=f"no NER model at {MODEL_DIR}")
 def test_cli_replace_refuses_a_worse_model_unless_forced(tmp_path: Path) -> None:
     shared = write_shared(tmp_path / "shared")
