@@ -209,7 +209,7 @@ def without_corpora(sources: tuple[_S, ...], names: Iterable[str]) -> tuple[_S, 
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.3.0"
+MODEL_VERSION = "0.4.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
