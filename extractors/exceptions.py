@@ -7,6 +7,7 @@ Tree::
     ├── DataTableError
     ├── NerDataError (also ValueError)
     ├── NerModelMissing (also FileNotFoundError)
+    ├── ReservedDataError (also ValueError)
     └── TrainingDataMissing (also FileNotFoundError)
 """
 
@@ -31,6 +32,10 @@ class NerDataError(ExtractionError, ValueError):
 
 class NerModelMissing(ExtractionError, FileNotFoundError):
     """The NER model folder is absent; build it with ``warta train-ner``."""
+
+
+class ReservedDataError(ExtractionError, ValueError):
+    """Training data overlaps the material reserved for blind evaluation (``check_reserved.py``)."""
 
 
 class TrainingDataMissing(ExtractionError, FileNotFoundError):

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from pathlib import Path
 
 from extractors import dates, institutions, nlp, officials, places, programmes
 from extractors.exceptions import BadInputError
@@ -71,14 +72,16 @@ class Extractor:
         'Sandi Pramudya'
     """
 
-    def __init__(self, use_ner: bool = True) -> None:
+    def __init__(self, use_ner: bool = True, ner_model: Path | None = None) -> None:
         """Build (or reuse) the pipeline.
 
         Args:
             use_ner: also run the statistical NER model when it is installed.
+            ner_model: the NER model folder; the shipped model when None (a candidate
+                model is scored inside extraction this way, e.g. ``warta eval extraction --model``).
         """
         self.use_ner = use_ner
-        self.nlp = nlp.cached_pipeline(use_ner)
+        self.nlp = nlp.cached_pipeline(use_ner, Path(ner_model).resolve() if ner_model is not None else None)
 
     def extract(self, text: str, published: dt.datetime | dt.date | str | None = None,
                 outlet: str | None = None) -> ArticleFacts:

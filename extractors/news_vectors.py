@@ -50,13 +50,16 @@ def held_out_ids(files: Iterable[Path] = HELD_OUT) -> set[str]:
     return ids
 
 
-def write_vector_text(shared: Path, out: Path, exclude: set[str] | None = None) -> tuple[int, int]:
+def write_vector_text(shared: Path, out: Path, exclude: set[str] | None = None,
+                      prefixes: tuple[str, ...] = ()) -> tuple[int, int]:
     """Write the tokenised, lower-cased news text floret trains on.
 
     Args:
         shared: The shared data folder (holding ``data/news/articles.jsonl``).
         out: The text file to write, one paragraph a line.
         exclude: Article ids to leave out [default: :func:`held_out_ids`].
+        prefixes: Keep only articles whose id starts with one of these (e.g. ``("clickid-",)``:
+            the CC BY 4.0 part of the corpus, see its SOURCE.md); all articles when empty.
 
     Returns:
         ``(articles, tokens)`` written.
@@ -75,7 +78,7 @@ def write_vector_text(shared: Path, out: Path, exclude: set[str] | None = None) 
     with source.open(encoding="utf-8") as fh, Path(out).open("w", encoding="utf-8") as dest:
         for line in fh:
             record = json.loads(line)
-            if str(record["id"]) in exclude:
+            if str(record["id"]) in exclude or (prefixes and not str(record["id"]).startswith(prefixes)):
                 continue
             articles += 1
             for block in (record.get("title") or "", record.get("text") or ""):
@@ -89,7 +92,7 @@ def write_vector_text(shared: Path, out: Path, exclude: set[str] | None = None) 
 
 
 def build_vectors(shared: Path, output: Path, dim: int = DIM, buckets: int = BUCKETS, epochs: int = 10,
-                  threads: int = 2) -> Path:
+                  threads: int = 2, prefixes: tuple[str, ...] = (), hash_count: int = 2, maxn: int = 5) -> Path:
     """Train floret vectors on the shared news and save them as a spaCy vectors folder.
 
     Args:
@@ -99,6 +102,9 @@ def build_vectors(shared: Path, output: Path, dim: int = DIM, buckets: int = BUC
         buckets: Hash rows of the floret table.
         epochs: Passes over the text.
         threads: floret worker threads (more than one is faster, not bit-for-bit reproducible).
+        prefixes: Only articles whose id starts with one of these (see :func:`write_vector_text`).
+        hash_count: Hash rows per character n-gram (fewer: a cheaper lookup per token).
+        maxn: Longest character n-gram (3 to ``maxn``; shorter: fewer n-grams per token).
 
     Returns:
         ``output``.
@@ -108,9 +114,9 @@ def build_vectors(shared: Path, output: Path, dim: int = DIM, buckets: int = BUC
 
     with tempfile.TemporaryDirectory(prefix="warta-vectors-") as tmp:
         text = Path(tmp) / "news.txt"
-        write_vector_text(Path(shared), text)
+        write_vector_text(Path(shared), text, prefixes=prefixes)
         model = floret.train_unsupervised(
-            str(text), model="cbow", mode="floret", hashCount=2, bucket=buckets, minn=3, maxn=5,
+            str(text), model="cbow", mode="floret", hashCount=hash_count, bucket=buckets, minn=3, maxn=maxn,
             minCount=3, dim=dim, epoch=epochs, thread=threads, verbose=0,
         )
         table = Path(tmp) / "news.floret"
@@ -130,9 +136,17 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--output", type=Path, required=True, help="spaCy vectors folder to write")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--id-prefix", action="append", default=[], metavar="PREFIX",
+                        help="only articles whose id starts with PREFIX, e.g. clickid- (the CC BY 4.0 part); "
+                             "repeatable [default: all]")
+    parser.add_argument("--dim", type=int, default=DIM, help=f"vector width [default: {DIM}]")
+    parser.add_argument("--rows", type=int, default=BUCKETS, help=f"hash rows [default: {BUCKETS}]")
+    parser.add_argument("--hash-count", type=int, default=2, help="hash rows per n-gram [default: 2]")
+    parser.add_argument("--maxn", type=int, default=5, help="longest character n-gram [default: 5]")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    build_vectors(args.shared, args.output, threads=args.threads)
+    build_vectors(args.shared, args.output, dim=args.dim, buckets=args.rows, threads=args.threads,
+                  prefixes=tuple(args.id_prefix), hash_count=args.hash_count, maxn=args.maxn)
 
 
 if __name__ == "__main__":

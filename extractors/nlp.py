@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -156,18 +157,20 @@ COMPONENTS = (
 )
 
 
-def build_pipeline(use_ner: bool = False) -> Language:
+def build_pipeline(use_ner: bool = False, ner_model: Path | None = None) -> Language:
     """Build the extraction pipeline.
 
     Args:
         use_ner: add the statistical NER model first when it can be loaded.
+        ner_model: the NER model folder; the shipped one (``extractors/models/id_news_ner``)
+            when None. Lets a candidate model be scored and timed inside extraction.
 
     Returns:
         A spaCy ``Language`` whose components fill ``doc._.warta``.
     """
     nlp = spacy.blank("id", config=TOKENIZER_CONFIG)
     if use_ner:
-        ner_nlp = _load_ner()
+        ner_nlp = _load_ner(ner_model)
         if ner_nlp is not None:
             from extractors.ner import add_ner
 
@@ -178,14 +181,14 @@ def build_pipeline(use_ner: bool = False) -> Language:
     return nlp
 
 
-def _load_ner() -> Language | None:
+def _load_ner(path: Path | None = None) -> Language | None:
     try:
         from extractors import ner
     except ImportError:
         logger.info("extractors.ner is not available; running the rules alone")
         return None
     try:
-        model = ner.load_model()
+        model = ner.load_model(path)
     except (OSError, ValueError) as exc:
         logger.warning("NER model could not be loaded (%s); running the rules alone", exc)
         return None
@@ -193,9 +196,9 @@ def _load_ner() -> Language | None:
 
 
 @functools.cache
-def cached_pipeline(use_ner: bool = False) -> Language:
-    """The pipeline, built once per process."""
-    return build_pipeline(use_ner)
+def cached_pipeline(use_ner: bool = False, ner_model: Path | None = None) -> Language:
+    """The pipeline, built once per process (per NER model folder)."""
+    return build_pipeline(use_ner, ner_model)
 
 
 def run(nlp: Language, body: str, published: dt.datetime | None) -> ExtractionState:

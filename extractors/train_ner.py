@@ -13,7 +13,9 @@ Recipe (reproducible, CPU only; static vectors only with ``vectors=``/``--vector
    capitalised. The dev splits of all four corpora (:data:`DEV_SOURCES`) choose the
    checkpoint; test splits are never read here. Everything is written as spaCy ``DocBin``
    files in a temporary folder. ``--without CORPUS`` drops a corpus from both (a
-   leave-one-corpus-out model, to score on that corpus).
+   leave-one-corpus-out model, to score on that corpus). Every file read (the real-news
+   texts as joined) is first run through the shared ``eval/check_reserved.py``
+   (:func:`check_reserved`); anything it flags stops the run.
 2. Train :data:`CONFIG_PATH` with spaCy's training loop, evaluating on the joined dev
    sets every ``eval_frequency`` steps and keeping the best checkpoint, until
    ``patience``/``max_steps`` in the config or the wall-clock cap is reached.
@@ -40,6 +42,8 @@ import json
 import logging
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -51,7 +55,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from extractors.exceptions import ModelFolderError, TrainingDataMissing, UntrainedModelError
+from extractors.exceptions import ModelFolderError, ReservedDataError, TrainingDataMissing, UntrainedModelError
 from extractors.ner_eval import CORPORA, LABELS, MISSING, NerCorpus, NerScores, Split, TaggedSentence, TypeScore, score_tags
 
 logger = logging.getLogger(__name__)
@@ -205,7 +209,7 @@ def without_corpora(sources: tuple[_S, ...], names: Iterable[str]) -> tuple[_S, 
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.3.0"
+MODEL_VERSION = "0.4.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -515,6 +519,59 @@ def read_sources(shared: Path, sources: tuple[Source, ...]) -> list[TaggedSenten
     return sentences
 
 
+#: The shared folder's check against the material reserved for blind evaluation.
+RESERVED_CHECKER = Path("eval") / "check_reserved.py"
+
+
+def check_reserved(shared: Path, sources: Iterable[Source], workdir: Path) -> list[Path]:
+    """Run the shared ``eval/check_reserved.py`` on every file training reads, before it is read.
+
+    The NER corpus files are checked as they are; an extraction gold source's texts (joined
+    from the shared news corpus) are first written to ``workdir`` as JSON lines.
+
+    Args:
+        shared: The shared data folder (holding ``eval/check_reserved.py``).
+        sources: The training and dev sources.
+        workdir: A scratch folder for the joined texts.
+
+    Returns:
+        The files checked; empty (with a logged warning) when the checker is absent.
+
+    Raises:
+        ReservedDataError: The checker flagged something (its report is in the message).
+    """
+    from extractors.evaluate import read_gold
+
+    checker = Path(shared) / RESERVED_CHECKER
+    if not checker.is_file():
+        logger.warning("%s not found: the training data is not checked against the material reserved "
+                       "for blind evaluation", checker)
+        return []
+    files: list[Path] = []
+    for source in dict.fromkeys(sources):
+        if isinstance(source, TrainSource):
+            _check_file(Path(shared) / source.relative)
+            files.append(Path(shared) / source.relative)
+            continue
+        texts = workdir / f"{source.corpus}-texts.jsonl"
+        try:
+            records = read_gold(source.gold, shared)
+        except ValueError as exc:  # BadInputError: texts absent from the shared news corpus
+            raise TrainingDataMissing(f"{exc}; or leave it out with --without {source.corpus}") from exc
+        texts.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n"
+                                 for r in records), encoding="utf-8")
+        files.append(texts)
+    proc = subprocess.run([sys.executable, str(checker), *map(str, files)], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise ReservedDataError(
+            f"{checker} flags training data as reserved for blind evaluation:\n{(proc.stdout + proc.stderr).strip()}\n"
+            "drop the flagged sentences or articles from the file (or leave the corpus out with --without)"
+        )
+    logger.info("check_reserved: nothing reserved in %d file(s)", len(files))
+    return files
+
+
 def convert_corpora(
     shared: Path,
     out_dir: Path,
@@ -654,6 +711,7 @@ def train_model(
         ModelFolderError: ``output`` holds something other than a warta model, or is ``shipped``.
         UntrainedModelError: Training ended before one update; nothing is written.
         TrainingDataMissing: A corpus file is absent.
+        ReservedDataError: ``check_reserved.py`` flags a file (see :func:`check_reserved`).
     """
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import (
@@ -671,6 +729,7 @@ def train_model(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warta-ner-") as tmp:
         workdir = Path(tmp)
+        check_reserved(Path(shared), (*train_sources, *dev_sources), workdir)
         train_path, dev_path, n_train, n_dev = convert_corpora(Path(shared), workdir, train_sources, dev_sources)
         if not n_train or not n_dev:
             raise UntrainedModelError(

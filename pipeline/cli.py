@@ -194,7 +194,10 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
 @click.option("--shared", "shared", default=None, type=click.Path(file_okay=False),
               help="Folder with data/news/articles.jsonl, for gold records stored by id [default: ../shared].")
 @click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
-def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared: str | None, use_ner: bool) -> None:
+@click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
+              help="NER model folder to extract with, e.g. a new `warta train-ner` model [default: the shipped one].")
+def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared: str | None, use_ner: bool,
+                            model_path: str | None) -> None:
     """Run extraction on a gold set and score it (precision/recall/F1 per fact type).
 
     The last line of the table is ``overall F1 = X`` (mean of the six type F1 scores), as the
@@ -204,6 +207,7 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
     Example:
         warta eval extraction ../shared/eval/dev.jsonl
         warta eval extraction tests/fixtures/realnews/dev.jsonl --errors
+        warta eval extraction tests/fixtures/realnews/dev.jsonl --model /tmp/ner-try
     """
     from extractors import Extractor
     from extractors.evaluate import evaluate_file, format_errors, format_table
@@ -216,8 +220,17 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
         read_records(gold, required=("id", "gold"))
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
+    if model_path is not None:
+        from extractors.train_ner import MODEL_NAME, is_warta_model
+
+        if not use_ner:
+            raise click.UsageError("--model names the NER model to use; it makes no sense with --no-ner")
+        if not is_warta_model(Path(model_path)):
+            raise click.ClickException(f"{model_path} holds no warta NER model (config.cfg + meta.json named "
+                                       f"{MODEL_NAME!r}): give a folder written by `warta train-ner`")
     try:
-        result = evaluate_file(gold, Extractor(use_ner=use_ner), errors, shared)
+        extractor = Extractor(use_ner=use_ner, ner_model=Path(model_path) if model_path else None)
+        result = evaluate_file(gold, extractor, errors, shared)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
         raise click.ClickException(f"cannot evaluate {gold}: {exc}") from exc
     if as_json:
@@ -257,17 +270,22 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
 @click.option("--vectors", default=None, type=click.Path(exists=True, file_okay=False),
               help="Static vectors folder to train with and ship in the model (make it with "
                    "`python -m extractors.news_vectors --output DIR`) [default: none].")
+@click.option("--candidate", default=None, type=click.Path(exists=True, file_okay=False),
+              help="With --replace: skip training and take this model, written earlier by train-ner "
+                   "(after scoring it with benchmarks/ner.py and `warta eval extraction --model`), "
+                   "through the same dev-set comparison and swap.")
 def train_ner_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
                       replace: bool, force: bool, model_path: str | None, without: tuple[str, ...],
-                      vectors: str | None) -> None:
+                      vectors: str | None, candidate: str | None) -> None:
     """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
 
     Trains on the train splits of idner-news-2k, IndoLEM NER UGM (fold 1), NERGrit,
     NERP (PER/LOC only, ORG left unannotated) and the real-news gold set (its gold names
     aligned to the texts, other tokens unannotated) with lower-cased and re-capitalised copies,
     optionally with static vectors, selects the best checkpoint on their dev sets and writes it to a new folder; the shipped model is
-    replaced only with --replace. Folders holding anything but a warta model are never
-    written, and a run that ends before its first update writes nothing.
+    replaced only with --replace (--candidate DIR: no training, swap in a model trained and
+    measured earlier, after the same dev-set comparison). Folders holding anything but a warta
+    model are never written, and a run that ends before its first update writes nothing.
 
     \b
     Example:
@@ -276,21 +294,24 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         warta train-ner --shared ../shared --replace
         warta train-ner --shared ../shared --without nergrit-indonlu
         warta train-ner --shared ../shared --vectors /tmp/news-vectors --max-minutes 45
+        warta train-ner --shared ../shared --replace --candidate /tmp/ner-try
     """
     from extractors.exceptions import ExtractionError
     from extractors.train_ner import (
-        DEV_SOURCES,
+        MODEL_NAME,
         SHIPPED_MODEL,
-        TRAIN_SOURCES,
         check_replaceable,
         compare_models,
         install_model,
-        train_model,
-        without_corpora,
+        is_warta_model,
     )
 
     if force and not replace:
         raise click.UsageError("--force only makes sense with --replace")
+    if candidate and not replace:
+        raise click.UsageError("--candidate names a trained model to swap in: add --replace")
+    if candidate and (output or without or vectors or max_steps):
+        raise click.UsageError("--candidate skips training: leave out --output, --without, --vectors and --max-steps")
     shipped = Path(model_path) if model_path else SHIPPED_MODEL
     overrides: dict[str, object] = {"training.max_steps": max_steps} if max_steps else {}
     try:
@@ -299,35 +320,50 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         if replace and without:
             raise click.UsageError("--without makes a leave-one-corpus-out model for measurement; "
                                    "it is never a --replace candidate")
-        bar = _Progress("training: step")
-        try:
-            result = train_model(Path(shared), Path(output) if output else None, max_minutes,
-                                 overrides=overrides, shipped=shipped,
-                                 train_sources=without_corpora(TRAIN_SOURCES, without),
-                                 dev_sources=without_corpora(DEV_SOURCES, without),
-                                 vectors=Path(vectors) if vectors else None,
-                                 progress=lambda step, secs, best: bar(
-                                     step, None, f", {secs / 60:.1f} of {max_minutes:g} min, best dev F1 {best:.3f}"))
-        finally:
-            bar.close()
-        click.echo(
-            f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
-            f"best dev F1 = {result.best_dev_f1:.3f} (step {result.best_step}); model written to {result.output}"
-        )
+        if candidate:
+            if not is_warta_model(Path(candidate)):
+                raise click.ClickException(f"{candidate} holds no warta NER model (config.cfg + meta.json "
+                                           f"named {MODEL_NAME!r}): give a folder written by train-ner")
+            new_model = Path(candidate)
+        else:
+            new_model = _train_ner(shared, output, max_minutes, overrides, shipped, without, vectors)
         if not replace:
             return
         if (shipped / "config.cfg").is_file():
-            comparison = compare_models(result.output, shipped, Path(shared))
+            comparison = compare_models(new_model, shipped, Path(shared))
             click.echo(comparison.format())
             if comparison.new_is_worse and not force:
                 raise click.ClickException(
                     f"the new model scores lower on the dev sets, so {shipped} is unchanged; the new model "
-                    f"stays in {result.output} (add --force to replace anyway)"
+                    f"stays in {new_model} (add --force to replace anyway)"
                 )
-        install_model(result.output, shipped)
+        install_model(new_model, shipped)
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"replaced {shipped} with {result.output}")
+    click.echo(f"replaced {shipped} with {new_model}")
+
+
+def _train_ner(shared: str, output: str | None, max_minutes: float, overrides: dict[str, object], shipped: Path,
+               without: tuple[str, ...], vectors: str | None) -> Path:
+    """Run `warta train-ner`'s training with a progress line; returns the new model's folder."""
+    from extractors.train_ner import DEV_SOURCES, TRAIN_SOURCES, train_model, without_corpora
+
+    bar = _Progress("training: step")
+    try:
+        result = train_model(Path(shared), Path(output) if output else None, max_minutes,
+                             overrides=overrides, shipped=shipped,
+                             train_sources=without_corpora(TRAIN_SOURCES, without),
+                             dev_sources=without_corpora(DEV_SOURCES, without),
+                             vectors=Path(vectors) if vectors else None,
+                             progress=lambda step, secs, best: bar(
+                                 step, None, f", {secs / 60:.1f} of {max_minutes:g} min, best dev F1 {best:.3f}"))
+    finally:
+        bar.close()
+    click.echo(
+        f"trained on {result.train_sentences} sentences ({result.steps} steps, {result.seconds:.0f} s); "
+        f"best dev F1 = {result.best_dev_f1:.3f} (step {result.best_step}); model written to {result.output}"
+    )
+    return result.output
 
 
 @eval_group.command(name="ner")

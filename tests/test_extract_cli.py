@@ -49,6 +49,31 @@ def test_extract_jsonl_and_eval_extraction(tmp_path: Path) -> None:
     assert res.output.strip().splitlines()[-1] == "overall F1 = 1.000"
 
 
+def test_eval_extraction_with_a_named_model_folder(tmp_path: Path) -> None:
+    """`--model DIR` scores a candidate NER model inside extraction (issue #12); a folder holding
+    no warta model is refused, never silently run without the model."""
+    from extractors.ner import MODEL_DIR
+
+    gold = tmp_path / "gold.jsonl"
+    row = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
+           "gold": {"officials": [{"name": ["Sandi Pramudya"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
+                    "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
+                    "dates": [{"value": "2021-03-07"}],
+                    "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],
+                    "program_participants": []}}
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    empty = tmp_path / "not-a-model"
+    empty.mkdir()
+    res = CliRunner().invoke(cli, ["eval", "extraction", str(gold), "--model", str(empty)])
+    assert res.exit_code == 1 and "holds no warta NER model" in res.output
+    res = CliRunner().invoke(cli, ["eval", "extraction", str(gold), "--no-ner", "--model", str(MODEL_DIR)])
+    assert res.exit_code == 2 and "--no-ner" in res.output
+    if (MODEL_DIR / "config.cfg").is_file():
+        res = CliRunner().invoke(cli, ["eval", "extraction", str(gold), "--model", str(MODEL_DIR)])
+        assert res.exit_code == 0, res.output
+        assert res.output.strip().splitlines()[-1] == "overall F1 = 1.000"
+
+
 def test_bad_published_date_is_a_clean_error() -> None:
     res = CliRunner().invoke(cli, ["extract", "-", "--published", "yesterday-ish"], input=TEXT)
     assert res.exit_code == 1

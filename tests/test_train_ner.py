@@ -25,9 +25,11 @@ from extractors.train_ner import (
     GoldSpanSource,
     TrainingDataMissing,
     MISSING,
+    ReservedDataError,
     ModelFolderError,
     UntrainedModelError,
     check_model_folder,
+    check_reserved,
     compare_models,
     install_model,
     is_warta_model,
@@ -266,6 +268,38 @@ def test_cli_replace_swaps_in_a_model_that_scores_as_well(tmp_path: Path, traine
     assert _snapshot(target) == _snapshot(new)
 
 
+def test_cli_replace_candidate_swaps_in_a_trained_model_without_training(tmp_path: Path,
+                                                                      trained: tuple[Path, Path]) -> None:
+    """`--replace --candidate DIR` takes a model measured earlier through the same comparison and swap."""
+    shared, model = trained
+    target = tmp_path / "current"
+    shutil.copytree(model, target)
+    (target / "stale.txt").write_text("old", encoding="utf-8")
+    candidate = tmp_path / "candidate"
+    shutil.copytree(model, candidate)
+    before = _snapshot(candidate)
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(candidate), "--model", str(target))
+    assert code == 0, output
+    assert "trained on" not in output  # no training run
+    assert "all dev sets" in output and f"replaced {target} with {candidate}" in output
+    assert _snapshot(target) == before == _snapshot(candidate)
+
+
+def test_cli_candidate_is_refused_without_replace_or_when_no_model(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("precious", encoding="utf-8")
+    code, output = _cli("--shared", str(shared), "--candidate", str(thesis))
+    assert code == 2 and "add --replace" in output
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(thesis), "--max-steps", "3")
+    assert code == 2 and "skips training" in output
+    target = tmp_path / "current"
+    code, output = _cli("--shared", str(shared), "--replace", "--candidate", str(thesis), "--model", str(target))
+    assert code == 1 and "holds no warta NER model" in output
+    assert not target.exists() and [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+
+
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason=f"no NER model at {MODEL_DIR}")
 def test_cli_replace_refuses_a_worse_model_unless_forced(tmp_path: Path) -> None:
     shared = write_shared(tmp_path / "shared")
@@ -285,6 +319,43 @@ def test_cli_replace_refuses_a_worse_model_unless_forced(tmp_path: Path) -> None
                         "--replace", "--force", "--model", str(target))
     assert code == 0, output
     assert _snapshot(target) == _snapshot(tmp_path / "new")
+
+
+def _write_checker(shared: Path, exit_code: int) -> Path:
+    """A stand-in for the shared ``eval/check_reserved.py``: records its arguments, exits ``exit_code``."""
+    checker = shared / "eval" / "check_reserved.py"
+    checker.parent.mkdir(parents=True, exist_ok=True)
+    log = shared / "eval" / "argv.json"
+    checker.write_text("import json, sys\n"
+                       f"json.dump(sys.argv[1:], open({str(log)!r}, 'w'))\n"
+                       "print('flagged: 1 sentence' if " + str(exit_code) + " else 'nothing reserved')\n"
+                       f"sys.exit({exit_code})\n", encoding="utf-8")
+    return log
+
+
+def test_every_training_and_dev_file_goes_through_check_reserved(tmp_path: Path) -> None:
+    """Issue #12: check_reserved.py runs on everything trained on, the real-news texts as joined."""
+    shared = write_shared(tmp_path / "shared")
+    log = _write_checker(shared, 0)
+    checked = check_reserved(shared, (*TRAIN_SOURCES, *TRAIN_SOURCES), tmp_path)  # a source twice: checked once
+    argv = json.loads(log.read_text(encoding="utf-8"))
+    assert argv == [str(p) for p in checked]
+    for relative, _fmt, _copies in TRAIN_FILES:
+        assert str(shared / relative) in argv
+    joined = [Path(a) for a in argv if a.endswith(f"{REALNEWS_CORPUS}-texts.jsonl")]
+    assert len(joined) == 1 and len(argv) == len(TRAIN_FILES) + 1
+    first = json.loads(joined[0].read_text(encoding="utf-8").splitlines()[0])
+    assert first["text"].startswith("Menurut Listyo Sigit Prabowo")
+
+
+def test_training_stops_before_reading_data_the_checker_flags(tmp_path: Path) -> None:
+    shared = write_shared(tmp_path / "shared")
+    _write_checker(shared, 1)
+    with pytest.raises(ReservedDataError, match="flagged: 1 sentence"):
+        train_model(shared, tmp_path / "model", max_minutes=5, overrides=QUICK, shipped=tmp_path / "shipped")
+    assert not (tmp_path / "model").exists()
+    code, output = _cli("--shared", str(shared), "--output", str(tmp_path / "model2"), "--max-steps", "3")
+    assert code == 1 and "reserved for blind evaluation" in output and not (tmp_path / "model2").exists()
 
 
 def test_real_news_train_split_is_aligned_and_its_missing_texts_named(tmp_path: Path) -> None:
