@@ -114,6 +114,14 @@ def institutions() -> tuple[InstitutionEntry, ...]:
     return tuple(out)
 
 
+@functools.cache
+def regional_office_names() -> frozenset[str]:
+    """Lower-cased names of ministries and agencies that keep offices in the regions ("Kemenag", "BPN"):
+    a bare region right after one ("Kemenag Lebak") is that office's region."""
+    return frozenset(alias.lower() for entry in institutions() if entry.kind in ("ministry", "agency")
+                     for alias in (entry.name, *entry.aliases))
+
+
 @dataclass(slots=True, frozen=True)
 class OfficeEntry:
     """A regional office abbreviation with its long form."""

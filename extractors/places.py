@@ -228,6 +228,15 @@ def _report_name(regs: list[Region], surface: str) -> tuple[str, str, str | None
     return surface, "other", None
 
 
+def _after_regional_office(toks: list[Token], i: int) -> bool:
+    """True when token ``i`` follows a ministry's or agency's name or its bracketed short form
+    ("Kemenag Lebak", "Kementerian Agama (Kemenag) Lebak"): the office of that region."""
+    j = i - 1
+    if j >= 2 and toks[j].text == ")" and toks[j - 2].text == "(":
+        j -= 1
+    return j >= 0 and toks[j].low in lexicon.regional_office_names()
+
+
 def known_here(form: str, text: str) -> bool:
     """True when the article also writes the name with its prefix ("Kabupaten Luwu ... Luwu")."""
     return any(f"{p} {form}" in text for p in ("Kabupaten", "Kota", "Kab.", "Kab", "Pemkab", "Pemkot"))
@@ -391,7 +400,8 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
             regs = idx.bare.get(form.lower())
             prev_low = toks[i - 1].low if i > 0 else ""
             if regs and form.lower() in lexicon.needs_prefix() and not known_here(form, text) \
-                    and ((prev_low,) not in lexicon.positions() or _name_goes_on(toks, i + n)) \
+                    and (((prev_low,) not in lexicon.positions() and not _after_regional_office(toks, i))
+                         or _name_goes_on(toks, i + n)) \
                     and not (_listed_after_region(text, t.start, out) and not _name_goes_on(toks, i + n)):
                 regs = None  # "Polda Metro Jaya", "Kapolres Metro Bekasi": part of a longer name
             if regs and prev_low in VENUE_WORDS:
