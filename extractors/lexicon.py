@@ -90,6 +90,12 @@ def position_prefixes() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def body_link_words() -> frozenset[str]:
+    """Lower-case words inside a body's capitalised name ("dan", "pada", "of")."""
+    return frozenset(w.lower() for w in _lines("body_link_words.txt"))
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

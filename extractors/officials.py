@@ -25,7 +25,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "2"
+VERSION = "3"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
@@ -243,6 +243,87 @@ class _Scanner:
                     or re.match(r"^[\dIVXL]+$", t.text)):
                 return None
         return None
+
+    def run_end(self, p: int, limit: int = 24) -> int:
+        """Index after the capitalised run that starts at ``p``: words, titles, numbers, bracketed
+        short forms, up to three commas and a body's link words ("dan", "pada", "of"); it ends at a
+        word in lower case, a sentence's end or the next position."""
+        toks = self.toks
+        links = lexicon.body_link_words()
+        x, commas = p, 0
+        while x < len(toks) and x - p < limit:
+            t = toks[x]
+            if t.text == "(":
+                close = next((y for y in range(x + 1, min(len(toks), x + 10)) if toks[y].text == ")"), None)
+                if close is None:
+                    break
+                x = close + 1
+                continue
+            if t.text == ",":
+                commas += 1
+                if commas > 3:
+                    break
+            elif x > p and _position_at(toks, x):
+                break
+            elif not (t.is_cap or t.low in links or re.match(r"^[\dIVXL]+$", t.text)) or t.text in _PUNCT:
+                break
+            x += 1
+        return x
+
+    def later_name(self, p: int, ns: int, ne: int) -> tuple[int, int, int, list[str], list[str], int] | None:
+        """A person's name closing the run after a position, past the name first read, when that one
+        reads as the body's words: "Kepala Balai Teknik ... Jawa Bagian Barat, Achyar Pasaribu",
+        "Vica President Corporate Affairs Gojek, Michael Reza", "Direktur Jendral ... Pedesaan Ir
+        Harlina". The later name starts after a comma, a bracket or a title and runs to the run's
+        end; it must read more like a name (:func:`lexicon.name_score`, or a PER span) than the first.
+
+        Returns:
+            (body end, name start, name end, titles, degrees, next index), or None.
+        """
+        toks = self.toks
+        end = self.run_end(p)
+        while end > p and (toks[end - 1].text == "," or toks[end - 1].low in lexicon.body_link_words()):
+            end -= 1
+        if end - p < 3 or end < ne:
+            return None
+        for c in range(max(p + 1, ns + 1), end):
+            prev = toks[c - 1]
+            boundary = prev.text in (",", ")") or (lexicon.is_title(toks[c].text) and not lexicon.is_title(prev.text)) \
+                or (lexicon.is_title(prev.text) and c - 1 >= ne - 1 and c - 1 > ns)
+            if not boundary or self.opens_no_name(c):
+                continue
+            s, e, titles, degrees, nxt = self.name_at(c)
+            if e <= s or e - s > 4 or nxt < end or not _is_name_word(toks[s]):
+                continue
+            a, b = toks[s].start, toks[e - 1].end
+            if any(x < b and a < y for x, y in self.spans):
+                continue
+            if not self._reads_better(s, e, ns, ne):
+                return None
+            body = c - 1 if prev.text == "," else c
+            return body, s, e, titles, degrees, nxt
+        return None
+
+    def _reads_better(self, s: int, e: int, ns: int, ne: int) -> bool:
+        """The name in tokens ``s``..``e`` reads more like a person's than the one in ``ns``..``ne``."""
+        def mean(a: int, b: int) -> float:
+            words = [t.bare for t in self.toks[a:b] if len(t.bare) > 2 and not lexicon.is_title(t.text)]
+            return sum(lexicon.name_score(w) for w in words) / len(words) if words else 0.5
+
+        def tagged(a: int, b: int) -> bool:
+            x, y = self.toks[a].start, self.toks[b - 1].end
+            return any(st < y and x < en for st, en in self.per_starts.items())
+
+        later = mean(s, e)
+        if not (later >= 0.5 or tagged(s, e)):
+            return False
+        if ne <= ns:
+            return True
+        first = mean(ns, ne)
+        cur = [t.bare.lower() for t in self.toks[ns:ne]]
+        weak = first < 0.4 or any(w in self.common or w in self.fields for w in cur) \
+            or any(self.toks[ns].start < y and x < self.toks[ne - 1].end for x, y in self.spans)
+        return weak and later > first and not (tagged(ns, ne) and not tagged(s, e))
 
     def org_phrase(self, j: int, loose: bool = False) -> int:
         """Index after the body served that follows a position (``loose``: common words are body words)."""
@@ -479,6 +560,11 @@ class _Scanner:
                  and not (toks[ne].bare.isupper() and len(toks[ne].bare) <= 3))  # initials: "Beni SN"
                 or toks[ne].low in ("kabupaten", "kota", "provinsi", "kecamatan", "desa")):
             ns = ne  # "Juru Bicara Vaksinasi COVID-19 ...", "Kepala Dinas Dikbudpora kabupaten Bima": a body word
+        later = self.later_name(i + n, ns, ne)
+        if later is not None:
+            logger.debug("later name %s", self.text[toks[later[1]].start : toks[later[2] - 1].end])
+            j, ns, ne, titles, degrees, nxt = later
+            k = j + 1 if toks[j].text == "," else j
         generic = toks[i + n - 1].low in _GENERIC_HEADS
         # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
         after = ne

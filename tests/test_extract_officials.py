@@ -269,3 +269,21 @@ def test_people_listed_with_party_tags_after_a_plural_post(ex: Extractor) -> Non
     text = "Anggota DPRD yang hadir yakni Rudi Hartono (Partai Golkar), Hasan Basri (PPP) dan Joko Susilo (PDIP)."
     assert [(o.name, o.role) for o in ex.extract(text, "2021-01-04").officials] == [
         ("Rudi Hartono", "anggota dprd"), ("Hasan Basri", "anggota dprd"), ("Joko Susilo", "anggota dprd")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Kepala Seksi Pelayanan Teknis Balai Besar Wilayah Sungai Citarum, Budi Santoso mengatakan, air naik.",
+         "Budi Santoso", "kepala seksi pelayanan teknis balai besar wilayah sungai citarum"),
+        ("Kepala Kantor Imigrasi Kelas II Cilacap Kompol Hendra Wijaya menjelaskan aturan paspor.",
+         "Hendra Wijaya", "kepala kantor imigrasi kelas ii cilacap"),
+    ],
+)
+def test_a_long_body_before_the_name_stays_in_the_role(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_clear_name_after_the_post_is_kept_before_a_list_of_others(ex: Extractor) -> None:
+    text = "Ketua DPRD Lahat Budi Ahmad, Joko Susilo dan warga hadir."
+    assert _officials(ex, text) == {"Budi Ahmad": "ketua dprd lahat"}
