@@ -96,6 +96,17 @@ def body_link_words() -> frozenset[str]:
 
 
 @functools.cache
+def body_words() -> frozenset[str]:
+    """Lower-case words of the known institutions' names and aliases and of office and unit
+    names (``institutions.tsv``, ``field_words.txt``): "Maritim", "Energi", "Kementerian"."""
+    out = set(field_words())
+    for e in institutions():
+        for alias in (e.name, *e.aliases):
+            out.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", alias))
+    return frozenset(out)
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

@@ -71,6 +71,9 @@ _NAME_KEEP_MIN = 0.5
 # a common word scoring under _NAME_TAIL_MAX after at least two words all scoring _NAME_HEAD_MIN
 # ends the name ("Agus Ambo Djiwa Pimpin Rapat")
 _NAME_TAIL_MAX = 0.2
+# a full name's leading word is the body's when it scores under _LEAD_BODY_MAX and is a known
+# body's word ("Maritim Luhut Binsar Pandjaitan"; "Panca Wijaya Akbar" stays whole)
+_LEAD_BODY_MAX = 0.2
 _NAME_HEAD_MIN = 0.4
 
 
@@ -482,12 +485,36 @@ class _Scanner:
                 match.name = " ".join(words)
         cut = max((k for k in range(len(words) - 1) if scores[k] < _NAME_TRIM_MAX), default=-1) + 1
         if cut == 0 or max(scores[cut:]) < _NAME_KEEP_MIN:
+            self.trim_body_words(match, words, scores)
             return
         offset = self.text.find(words[cut], match.name_start)
         if offset < 0 or offset >= match.name_end or offset not in self.per_starts:
             return  # the NER model must start a person's name there too
         match.name = " ".join(words[cut:])
         match.name_start = offset
+
+    def trim_body_words(self, match: OfficialMatch, words: list[str], scores: list[float]) -> None:
+        """Drop a body's words in front of a full name the rules read as one run ("Maritim Luhut
+        Binsar Pandjaitan"): a leading word that scores under ``_LEAD_BODY_MAX`` and is a known
+        body's word (:func:`lexicon.body_words`), or a village's name after a local head where the NER
+        model starts the person after it; at least two words scoring ``_NAME_KEEP_MIN`` each must remain."""
+        per = [self.text.find(w, match.name_start) in self.per_starts for w in words]
+        body = lexicon.body_words()
+        local = match.role.split()[-1] in _LOCAL_HEADS  # "Kepala Desa Mandrajaya Agustina ...": the village
+        cut = 0
+        while len(words) - cut > 2 and (
+                (scores[cut] < _LEAD_BODY_MAX and words[cut].lower() in body and not per[cut])
+                or (local and cut == 0 and any(per[1:]) and not per[0])):
+            cut += 1
+        if cut == 0 or min(scores[cut:]) < _NAME_KEEP_MIN:
+            return
+        offset = self.text.find(words[cut], match.name_start)
+        if 0 <= offset < match.name_end:
+            after_post = match.start < match.name_start
+            match.name = " ".join(words[cut:])
+            match.name_start = offset
+            if after_post:
+                match.role = f"{match.role} {' '.join(words[:cut]).lower()}"  # the words go back to the role
 
     def name_like(self, match: OfficialMatch) -> bool:
         """The name could be a person's: the NER model tags it, or its words' character n-grams

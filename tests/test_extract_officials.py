@@ -287,3 +287,17 @@ def test_a_long_body_before_the_name_stays_in_the_role(ex: Extractor, text: str,
 def test_a_clear_name_after_the_post_is_kept_before_a_list_of_others(ex: Extractor) -> None:
     text = "Ketua DPRD Lahat Budi Ahmad, Joko Susilo dan warga hadir."
     assert _officials(ex, text) == {"Budi Ahmad": "ketua dprd lahat"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Menteri Koordinator Bidang Maritim Budi Hartono Siregar meninjau pelabuhan.", "Budi Hartono Siregar",
+         "menteri koordinator bidang maritim"),
+        ("Menteri Energi Pangeran Faisal bin Abdullah mengatakan produksi turun.", "Faisal bin Abdullah",
+         "menteri energi"),
+    ],
+)
+def test_body_words_in_front_of_a_full_name_go_back_to_the_role(ex: Extractor, text: str, name: str,
+                                                                role: str) -> None:
+    assert _officials(ex, text) == {name: role}
