@@ -846,6 +846,35 @@ _REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikot
                    "staf khusus bupati", "staf khusus gubernur", "staf khusus wali kota")
 
 
+#: A minister's post names the ministry: "menteri keuangan" -> Kementerian Keuangan, "menko bidang pangan" ->
+#: Kementerian Koordinator Bidang Pangan.
+_MINISTER_POSTS = ("menteri ", "wakil menteri ", "menko ", "wamenko ")
+#: The country after a ministry's name ("Menteri Pariwisata RI", "... Republik Indonesia").
+_COUNTRY_TAIL = re.compile(r"\s+(?:republik indonesia|ri)$")
+
+
+def _ministry_of(role: str) -> str | None:
+    """The ministry a minister's or deputy minister's post names, from the institution table."""
+    from extractors.institutions import _entry, _known_table, known_at
+
+    field = _COUNTRY_TAIL.sub("", role.split(" ", 2 if role.startswith("wakil ") else 1)[-1])
+    if field.startswith("koordinator "):
+        field = field[len("koordinator "):]
+        coordinating = True
+    else:
+        coordinating = role.startswith(("menko ", "wamenko "))
+    if coordinating:
+        bare = field[len("bidang "):] if field.startswith("bidang ") else field
+        tries = [f"Kementerian Koordinator {field}", f"Kemenko {bare}"]
+    else:
+        tries = [f"Kementerian {field}"]
+    for name in tries:
+        m = known_at(name, full=True)
+        if m is not None:
+            return _entry(_known_table(), m.group(1)).name
+    return None
+
+
 def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None,
                places: list[PlaceMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
@@ -866,10 +895,8 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
             o.org = next((name for start, name in national if start < o.start and o.start - start < 200), None)
         if o.org is None and o.role.startswith(_REGIONAL_STAFF) and last_region is not None:
             o.org, o.region_code = last_region
-        if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
-            m = known_at("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1], full=True)
-            if m is not None:
-                o.org = _entry(table, m.group(1)).name
+        if o.org in (None, "Indonesia", "Republik Indonesia") and o.role.startswith(_MINISTER_POSTS):
+            o.org = _ministry_of(o.role) or o.org
         level = "province" if o.role.startswith(("gubernur", "wakil gubernur", "wagub", "pj gubernur", "plt gubernur")) \
             else None
         if o.org is None and o.role in _REGIONAL and level and level in last_level:

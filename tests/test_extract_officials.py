@@ -301,3 +301,15 @@ def test_a_clear_name_after_the_post_is_kept_before_a_list_of_others(ex: Extract
 def test_body_words_in_front_of_a_full_name_go_back_to_the_role(ex: Extractor, text: str, name: str,
                                                                 role: str) -> None:
     assert _officials(ex, text) == {name: role}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Wakil Menteri Keuangan Republik Indonesia, Budi Hartono mengatakan pajak naik.", "Budi Hartono",
+         "Kementerian Keuangan"),
+        ("Menko Bidang Pangan, Joko Susilo melaporkan panen raya.", "Joko Susilo", "Kementerian Koordinator Bidang Pangan"),
+    ],
+)
+def test_a_ministers_post_names_the_ministry(ex: Extractor, text: str, name: str, body: str) -> None:
+    assert _bodies(ex, text)[name] == body
