@@ -107,6 +107,12 @@ def body_words() -> frozenset[str]:
 
 
 @functools.cache
+def body_branches() -> dict[str, str]:
+    """Words opening ("before") or continuing ("after") an institution's branch (``body_branches.tsv``)."""
+    return {cols[0].lower(): cols[1] for cols in _rows("body_branches.tsv", 2)}
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

@@ -711,6 +711,22 @@ class _Scanner:
                 words.append(t.text.rstrip(",").lower())
         return " ".join(words).strip()
 
+    def _branch(self, m: InstitutionMatch, s: int, e: int) -> str | None:
+        """The branch of institution ``m`` a post in ``s``..``e`` serves, as written ("DPC PDIP Solo",
+        "Bulog Cabang Pembantu Kalianda"), when a branch word (``data/body_branches.tsv``) opens or
+        follows it; else None."""
+        branches = lexicon.body_branches()
+        before = self.text[s : m.start].split()
+        after = self.text[m.end : e].split()
+        if after and after[0] == "RI":  # "BPK RI Perwakilan ..."
+            after = after[1:]
+        start = m.start
+        if before and branches.get(before[-1].lower()) == "before":
+            start = m.start - len(before[-1]) - 1
+        elif not (after and branches.get(after[0].lower().strip(",")) == "after"):
+            return None
+        return self.text[start:e].strip(" ,()") or None
+
     def body_of(self, pos_i: int, org_end: int) -> tuple[str | None, str | None]:
         """The body served by the post in tokens ``pos_i`` to ``org_end``: an institution named in it;
         else the office its abbreviation names ("Kapolres Tebing Tinggi" -> "Polres Tebing Tinggi"),
@@ -718,9 +734,11 @@ class _Scanner:
         office its words open ("Kepala Balai Besar Karantina Pertanian Surabaya"); else a region in it."""
         toks = self.toks
         s, e = toks[pos_i].start, toks[org_end - 1].end
-        for m in reversed(self.inst_list):
-            if m.start >= s and m.end <= e:
-                return m.name, m.region_code
+        inside = [m for m in self.inst_list if m.start >= s and m.end <= e]
+        for m in reversed(inside):
+            if m is not inside[0] and self.text[max(s, m.start - 8) : m.start].strip().lower() == "fraksi":
+                continue  # "Anggota Komisi III DPR RI Fraksi PPP": the party's faction, not the body served
+            return self._branch(m, s, e) or m.name, m.region_code
         n = _position_at(toks, pos_i)
         place = next((p for p in reversed(self.place_list) if p.start >= s and p.end <= e), None)
         code = place.code if place is not None else None

@@ -313,3 +313,16 @@ def test_body_words_in_front_of_a_full_name_go_back_to_the_role(ex: Extractor, t
 )
 def test_a_ministers_post_names_the_ministry(ex: Extractor, text: str, name: str, body: str) -> None:
     assert _bodies(ex, text)[name] == body
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Ketua DPC PDIP Lahat, Budi Santoso mengatakan kader siap.", "Budi Santoso", "DPC PDIP Lahat"),
+        ("Kepala BPK RI Perwakilan Provinsi Jambi Joko Susilo menyerahkan laporan.", "Joko Susilo",
+         "BPK RI Perwakilan Provinsi Jambi"),
+        ("Anggota DPRD Lahat Fraksi Gerindra Joko Susilo menegaskan hal itu.", "Joko Susilo", "DPRD Lahat"),
+    ],
+)
+def test_a_branch_is_the_body_and_a_faction_is_not(ex: Extractor, text: str, name: str, body: str) -> None:
+    assert _bodies(ex, text)[name] == body
