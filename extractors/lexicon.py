@@ -113,6 +113,12 @@ def body_branches() -> dict[str, str]:
 
 
 @functools.cache
+def unit_short_forms() -> frozenset[str]:
+    """Short forms of a field or unit inside an office ("GTK", "SDM"), never a body served."""
+    return frozenset(w.lower() for w in _lines("unit_short_forms.txt"))
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

@@ -727,6 +727,22 @@ class _Scanner:
             return None
         return self.text[start:e].strip(" ,()") or None
 
+    def _short_form_body(self, a: int, b: int) -> Token | None:
+        """The first office's short form in tokens ``a``..``b`` the tables do not know ("BKPPD", "IOA"):
+        capitals, not bracketed (that is the short form of the words before it), not a degree, a
+        region or a field's short form ("GTK", "SDM", ``data/field_words.txt``)."""
+        depth = 0
+        for t in self.toks[a:b]:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and t.bare.isupper() and t.bare.isalpha() and len(t.bare) >= 3 \
+                    and t.bare.lower() not in lexicon.unit_short_forms() and not lexicon.is_degree(t.text) \
+                    and not any(p.start <= t.start < p.end for p in self.place_list):
+                return t
+        return None
+
     def body_of(self, pos_i: int, org_end: int) -> tuple[str | None, str | None]:
         """The body served by the post in tokens ``pos_i`` to ``org_end``: an institution named in it;
         else the office its abbreviation names ("Kapolres Tebing Tinggi" -> "Polres Tebing Tinggi"),
@@ -752,6 +768,10 @@ class _Scanner:
             return f"{_LOCAL_BODY[last]} {words}", code
         if n >= 2 and toks[pos_i].low in _GENERIC_HEADS and (toks[pos_i + 1].bare,) in _office_heads_first():
             return self.text[toks[pos_i + 1].start : toks[org_end - 1].end].strip(" ,"), code
+        short = self._short_form_body(pos_i + n, org_end) if n and not self.role_text(pos_i, pos_i + n).startswith(
+            tuple(p.strip() for p in _MINISTER_POSTS)) else None
+        if short is not None:  # "Kepala BKPPD Pasangkayu", "Ketua IOA": an office's short form the tables lack
+            return self.text[short.start : body[-1].end].strip(" ,()"), code
         if place is not None:
             return _served_region(place, toks[pos_i + n - 1].bare.lower() if n else "")
         return None, None
@@ -893,6 +913,16 @@ def _ministry_of(role: str) -> str | None:
     return None
 
 
+#: How far (characters) a bare post ("Wakil Ketua I") may follow the post whose body it shares.
+_LIST_GAP = 120
+
+
+def _bare_generic(role: str) -> bool:
+    """A post with no body of its own: generic heads and numbers ("wakil ketua ii", "sekretaris")."""
+    return all(w in _GENERIC_HEADS or w in ("umum", "bendahara") or re.fullmatch(r"[ivx]+|\d+", w)
+               for w in role.split())
+
+
 def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None,
                places: list[PlaceMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
@@ -904,7 +934,12 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
     last_region: tuple[str, str | None] | None = None
     bodies = lexicon.position_bodies()
     last_level: dict[str, tuple[str, str | None]] = {}
+    prev: OfficialMatch | None = None
     for o in found:
+        if o.org is None and prev is not None and prev.org and o.start - prev.end < _LIST_GAP \
+                and _bare_generic(o.role) and prev.role.split()[0] in _GENERIC_HEADS:
+            o.org, o.region_code = prev.org, prev.region_code  # "Ketua DPRD Busroni, didampingi Wakil Ketua I Ponco"
+        prev = o
         if o.org is None or o.org == "Indonesia":
             body = bodies.get(o.role) or next((b for p, b in bodies.items() if o.role.startswith(p + " ")), None)
             if body is not None:

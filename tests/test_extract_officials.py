@@ -326,3 +326,17 @@ def test_a_ministers_post_names_the_ministry(ex: Extractor, text: str, name: str
 )
 def test_a_branch_is_the_body_and_a_faction_is_not(ex: Extractor, text: str, name: str, body: str) -> None:
     assert _bodies(ex, text)[name] == body
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Kepala BKPSDM Joko Susilo mengatakan seleksi dibuka.", "Joko Susilo", "BKPSDM"),
+        ("Kabid GTK Budi Santoso mengatakan guru siap.", "Budi Santoso", None),
+        ("Rapat dipimpin Ketua DPRD Lahat Busroni, didampingi Wakil Ketua II Joko Susilo dan warga.", "Joko Susilo",
+         "DPRD Lahat"),
+    ],
+)
+def test_an_unknown_short_form_and_a_listed_bare_post_give_the_body(ex: Extractor, text: str, name: str,
+                                                                    body: str | None) -> None:
+    assert _bodies(ex, text)[name] == body
