@@ -119,6 +119,12 @@ def unit_short_forms() -> frozenset[str]:
 
 
 @functools.cache
+def non_name_nouns() -> frozenset[str]:
+    """Nouns of places and organisations never in a person's name ("City", "Geopark")."""
+    return frozenset(w.lower() for w in _lines("non_name_nouns.txt"))
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

@@ -304,6 +304,8 @@ class _Scanner:
             if not self._reads_better(s, e, ns, ne):
                 return None
             body = c - 1 if prev.text == "," else c
+            while body > p + 1 and lexicon.is_title(toks[body - 1].text):
+                body -= 1  # "Sekda Kabupaten Sukabumi H, Iyos Somantri": the title stays off the post
             return body, s, e, titles, degrees, nxt
         return None
 
@@ -313,6 +315,10 @@ class _Scanner:
             words = [t.bare for t in self.toks[a:b] if len(t.bare) > 2 and not lexicon.is_title(t.text)]
             return sum(lexicon.name_score(w) for w in words) / len(words) if words else 0.5
 
+        def whole(a: int, b: int) -> bool:
+            x, y = self.toks[a].start, self.toks[b - 1].end
+            return any(st <= x and y <= en for st, en in self.per_starts.items())
+
         def tagged(a: int, b: int) -> bool:
             x, y = self.toks[a].start, self.toks[b - 1].end
             return any(st < y and x < en for st, en in self.per_starts.items())
@@ -320,8 +326,8 @@ class _Scanner:
         later = mean(s, e)
         if not (later >= 0.5 or tagged(s, e)):
             return False
-        if ne <= ns:
-            return True
+        if ne <= ns or (whole(s, e) and not whole(ns, ne)):
+            return True  # the model reads the later words as a whole name and not the first ones
         first = mean(ns, ne)
         cur = [t.bare.lower() for t in self.toks[ns:ne]]
         weak = first < 0.4 or any(w in self.common or w in self.fields for w in cur) \
@@ -470,6 +476,15 @@ class _Scanner:
         the last word that reads as no name (:func:`lexicon.name_score`), when a name-like word
         is left after it and the NER model's person span starts there."""
         words = match.name.split()
+        nouns = lexicon.non_name_nouns()
+        place = max((k for k, w in enumerate(words) if w.lower() in nouns), default=-1)
+        if 0 <= place < len(words) - 2:  # "Promosi Izu Geopark Yutaka Kikuchi": the body's words end at "Geopark"
+            offset = self.text.find(words[place + 1], match.name_start)
+            if 0 <= offset < match.name_end:
+                if match.start < match.name_start:  # the words go back to the post written before the name
+                    match.role = f"{match.role} {' '.join(words[: place + 1]).lower()}"
+                match.name, match.name_start = " ".join(words[place + 1 :]), offset
+                words = words[place + 1 :]
         scores = [lexicon.name_score(w) if len(w) > 2 else 1.0 for w in words]  # "Uu", "Ir": too short to judge
         # a headline's words after a whole name: "Bupati Agus Ambo Djiwa Pimpin Rapat" (the first
         # of them a common word)
@@ -520,6 +535,8 @@ class _Scanner:
         """The name could be a person's: the NER model tags it, or its words' character n-grams
         do not read as an office's or a headline's words (:func:`lexicon.name_score`): "Subseksi
         Hanggar", "Pendayagunaan Aparatur Negara", "Penggerak Angkatan" are not names."""
+        if any(w.lower() in lexicon.non_name_nouns() for w in match.name.split()):
+            return False  # "Wali Kota Shimoda City"
         short = _ABBREV_AFTER.match(self.text, match.name_end)
         if short is not None and not match.titles and not self._names_a_body_or_post(short.group(1)):
             return False  # "Kepala Pusat Veteriner Farma (Pusvetma)": a unit and its short form
@@ -574,7 +591,8 @@ class _Scanner:
         # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
         if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
             ns2, ne2, titles2, degrees2, nxt2 = self.name_at(ne + 1)
-            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
+            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap) \
+                    and not (ne2 - ns2 == 1 and toks[ns2].bare.isupper()):  # "Wakil Bupati Nadirsyah, OPD, serta"
                 j, k = ne, ne + 1
                 ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
         if ne == ns and k < len(toks) and toks[k].start in self.per_starts and not self.opens_no_name(k):
@@ -768,6 +786,8 @@ class _Scanner:
             return f"{_LOCAL_BODY[last]} {words}", code
         if n >= 2 and toks[pos_i].low in _GENERIC_HEADS and (toks[pos_i + 1].bare,) in _office_heads_first():
             return self.text[toks[pos_i + 1].start : toks[org_end - 1].end].strip(" ,"), code
+        if n == 1 and last in _GENERIC_HEADS and len(body) > 1 and (body[0].bare,) in _office_heads_first():
+            return words.strip(" ,"), code  # "Kepala Pusat Veteriner Farma"
         short = self._short_form_body(pos_i + n, org_end) if n and not self.role_text(pos_i, pos_i + n).startswith(
             tuple(p.strip() for p in _MINISTER_POSTS)) else None
         if short is not None:  # "Kepala BKPPD Pasangkayu", "Ketua IOA": an office's short form the tables lack

@@ -340,3 +340,14 @@ def test_a_branch_is_the_body_and_a_faction_is_not(ex: Extractor, text: str, nam
 def test_an_unknown_short_form_and_a_listed_bare_post_give_the_body(ex: Extractor, text: str, name: str,
                                                                     body: str | None) -> None:
     assert _bodies(ex, text)[name] == body
+
+
+def test_foreign_place_and_organisation_nouns_are_no_names(ex: Extractor) -> None:
+    assert _officials(ex, "Hadir pula Wali Kota Kobe City dalam acara itu.") == {}
+    text = "Hadir Ketua Dewan Promosi Shima Geopark Hiroshi Tanaka di aula itu."
+    assert _officials(ex, text) == {"Hiroshi Tanaka": "ketua dewan promosi shima geopark"}
+
+
+def test_a_title_before_a_comma_and_a_short_form_after_a_name(ex: Extractor) -> None:
+    text = "Dalam acara itu Sekda Kabupaten Lahat H, Budi Santoso, bersama Wakil Bupati Joko, OPD, serta camat hadir."
+    assert _officials(ex, text) == {"Budi Santoso": "sekda kabupaten lahat", "Joko": "wakil bupati"}
