@@ -125,6 +125,18 @@ def non_name_nouns() -> frozenset[str]:
 
 
 @functools.cache
+def verb_prefixes() -> tuple[str, ...]:
+    """Prefixes of Indonesian verbs (``verb_prefixes.txt``)."""
+    return tuple(w.lower() for w in _lines("verb_prefixes.txt"))
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """Function words and name particles (``function_words.txt``)."""
+    return frozenset(w.lower() for w in _lines("function_words.txt"))
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

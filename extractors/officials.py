@@ -253,7 +253,7 @@ class _Scanner:
         word in lower case, a sentence's end or the next position."""
         toks = self.toks
         links = lexicon.body_link_words()
-        x, commas = p, 0
+        x, commas, lower = p, 0, 0
         while x < len(toks) and x - p < limit:
             t = toks[x]
             if t.text == "(":
@@ -268,10 +268,23 @@ class _Scanner:
                     break
             elif x > p and _position_at(toks, x):
                 break
+            elif self.descriptor(x):
+                lower += 1
+                if lower > 3:
+                    break
             elif not (t.is_cap or t.low in links or re.match(r"^[\dIVXL]+$", t.text)) or t.text in _PUNCT:
                 break
             x += 1
         return x
+
+    def descriptor(self, x: int) -> bool:
+        """Token ``x`` is a lower-case noun describing a post ("Koordinator aksi", "Ketua panitia
+        kegiatan", "Dinas Dikbudpora kabupaten Bima"): no function word, no verb (by its prefix)."""
+        t = self.toks[x]
+        if not (t.text.isalpha() and t.text.islower()) or t.low in _NOT_NAME or t.low in lexicon.body_link_words() \
+                or t.low in lexicon.function_words():
+            return False
+        return t.low in self.fields or t.low in self.office_abbr or not t.low.startswith(lexicon.verb_prefixes())
 
     def later_name(self, p: int, ns: int, ne: int) -> tuple[int, int, int, list[str], list[str], int] | None:
         """A person's name closing the run after a position, past the name first read, when that one
@@ -292,7 +305,7 @@ class _Scanner:
         for c in range(max(p + 1, ns + 1), end):
             prev = toks[c - 1]
             boundary = prev.text in (",", ")") or (lexicon.is_title(toks[c].text) and not lexicon.is_title(prev.text)) \
-                or (lexicon.is_title(prev.text) and c - 1 >= ne - 1 and c - 1 > ns)
+                or (lexicon.is_title(prev.text) and c - 1 >= ne - 1 and c - 1 > ns) or self.descriptor(c - 1)
             if not boundary or self.opens_no_name(c):
                 continue
             s, e, titles, degrees, nxt = self.name_at(c)
@@ -301,6 +314,9 @@ class _Scanner:
             a, b = toks[s].start, toks[e - 1].end
             if any(x < b and a < y for x, y in self.spans):
                 continue
+            if self.descriptor(c - 1) and min(lexicon.name_score(t.bare) for t in toks[s:e]) < _NAME_HEAD_MIN \
+                    and not any(x <= a and b <= y for x, y in self.per_starts.items()):
+                continue  # after a lower-case word only a clear name: "Menteri Koordinator bidang Kemaritiman Luhut"
             if not self._reads_better(s, e, ns, ne):
                 return None
             body = c - 1 if prev.text == "," else c
@@ -439,13 +455,15 @@ class _Scanner:
             # an all-capitals word after the first name word is a degree we do not list ("MSCE")
             if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
                 break
+            if j > s and re.fullmatch(r"[A-Z]{2,}[a-z]+", toks[j].bare):
+                break  # "MEpid", "MKes": a degree written without dots
             if toks[j].start in self.places and j == s and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])):
                 break
             if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
                 break
             j += 1
-            # "Muhammad bin Abdullah", "Siti binti Ahmad"
-            if j + 1 < len(toks) and toks[j].text in ("bin", "binti") and _is_name_word(toks[j + 1]):
+            # "Muhammad bin Abdullah", "Siti binti Ahmad", "Cory Seriwaty br Sebayang"
+            if j + 1 < len(toks) and toks[j].text in ("bin", "binti", "br", "boru") and _is_name_word(toks[j + 1]):
                 j += 1
         e = j
         degrees: list[str] = []
@@ -605,7 +623,7 @@ class _Scanner:
                  and not (toks[ne].bare.isupper() and len(toks[ne].bare) <= 3))  # initials: "Beni SN"
                 or toks[ne].low in ("kabupaten", "kota", "provinsi", "kecamatan", "desa")):
             ns = ne  # "Juru Bicara Vaksinasi COVID-19 ...", "Kepala Dinas Dikbudpora kabupaten Bima": a body word
-        later = self.later_name(i + n, ns, ne)
+        later = self.later_name(i + n, ns, ne) if not toks[i].text.islower() else None
         if later is not None:
             logger.debug("later name %s", self.text[toks[later[1]].start : toks[later[2] - 1].end])
             j, ns, ne, titles, degrees, nxt = later

@@ -351,3 +351,21 @@ def test_foreign_place_and_organisation_nouns_are_no_names(ex: Extractor) -> Non
 def test_a_title_before_a_comma_and_a_short_form_after_a_name(ex: Extractor) -> None:
     text = "Dalam acara itu Sekda Kabupaten Lahat H, Budi Santoso, bersama Wakil Bupati Joko, OPD, serta camat hadir."
     assert _officials(ex, text) == {"Budi Santoso": "sekda kabupaten lahat", "Joko": "wakil bupati"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Hal itu disampaikan Koordinator aksi, Rudi Hartono saat dihubungi.", "Rudi Hartono", "koordinator aksi"),
+        ("Ketua panitia kegiatan Ahmad Fauzi Lubis, menjelaskan acara itu.", "Ahmad Fauzi Lubis",
+         "ketua panitia kegiatan"),
+        ("Wakil Bupati Karo Cory Seriwaty br Sebayang membuka acara.", "Cory Seriwaty br Sebayang", "wakil bupati karo"),
+    ],
+)
+def test_lower_case_words_describing_a_post_before_the_name(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_degree_written_without_dots_ends_the_name(ex: Extractor) -> None:
+    text = "Juru Bicara Pemprov Jambi, dr Rina Marlina MKes, menjawab wartawan."
+    assert list(_officials(ex, text)) == ["Rina Marlina"]
