@@ -335,9 +335,10 @@ class _Scanner:
             x, y = self.toks[a].start, self.toks[b - 1].end
             return any(st <= x and y <= en for st, en in self.per_starts.items())
 
-        def tagged(a: int, b: int) -> bool:
+        def tagged(a: int, b: int) -> bool:  # (a PER span running into an institution or a region is none)
             x, y = self.toks[a].start, self.toks[b - 1].end
-            return any(st < y and x < en for st, en in self.per_starts.items())
+            return any(st < y and x < en and not any(p < en and st < q for p, q in self.spans)
+                       for st, en in self.per_starts.items())
 
         later = mean(s, e)
         if not (later >= 0.5 or tagged(s, e)):

@@ -369,3 +369,20 @@ def test_lower_case_words_describing_a_post_before_the_name(ex: Extractor, text:
 def test_a_degree_written_without_dots_ends_the_name(ex: Extractor) -> None:
     text = "Juru Bicara Pemprov Jambi, dr Rina Marlina MKes, menjawab wartawan."
     assert list(_officials(ex, text)) == ["Rina Marlina"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Hadir pula Tenaga Ahli DPR RI Budi Hartono dalam acara itu.", "Budi Hartono", "tenaga ahli dpr ri"),
+        ("Menurut Pejabat Pembuat Komitmen Jalan Tol Trans Sumatera, Joko Susilo, lahan sudah bebas.", "Joko Susilo",
+         "pejabat pembuat komitmen jalan tol trans sumatera"),
+    ],
+)
+def test_functional_and_project_posts(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_person_span_running_into_an_institution_does_not_make_the_unit_a_name(ex: Extractor) -> None:
+    text = "Acara dibuka bersama Analis Ahli Madya Bidang Promed Prokerma BGN, Sukina, serta para guru."
+    assert list(_officials(ex, text)) == ["Sukina"]
