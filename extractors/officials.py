@@ -458,6 +458,8 @@ class _Scanner:
                 break
             if j > s and re.fullmatch(r"[A-Z]{2,}[a-z]+", toks[j].bare):
                 break  # "MEpid", "MKes": a degree written without dots
+            if j > s and "\n" in self.text[toks[j - 1].end : toks[j].start]:
+                break  # a name ends with its line ("Kapolri Jenderal Listyo Sigit Prabowo" above a caption)
             if toks[j].start in self.places and j == s and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])):
                 break
             if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
@@ -1058,8 +1060,9 @@ def _fill_from_article(o: OfficialMatch, places: list[PlaceMatch]) -> None:
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
     """One entry per person: the first mention with a position.
 
-    A one-word short form of a name the article also gives in full ("Bupati Egi" after "Bupati Lampung
-    Selatan Radityo Egi Pratama", "Wabup M. Syaiful" beside "Muhammad Syaiful") is the same person.
+    A short form of a name the article also gives in full, its words all among the full name's ("Bupati
+    Egi" after "Bupati Lampung Selatan Radityo Egi Pratama", "Wabup M. Syaiful" beside "Muhammad Syaiful",
+    "Vandiko Gultom" beside "Vandiko Timotius Gultom"), is the same person.
     """
     seen: dict[str, OfficialMatch] = {}
     for o in found:
@@ -1068,11 +1071,14 @@ def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
         return frozenset(w for w in key.split() if len(w.rstrip(".")) > 1)
 
     cores = [core(k) for k in seen]
+    common = lexicon.common_words()
     out = []
     for key, o in seen.items():
         mine = core(key)
         if len(mine) == 1 and any(mine < other for other in cores):
             continue
+        if any(mine < other and not (other - mine) & common for other in cores):
+            continue  # "Vandiko Gultom" beside "Vandiko Timotius Gultom" (not "... Prabowo Stadion Sumpah")
         out.append(o)
     return sorted(out, key=lambda o: o.start)
 

@@ -386,3 +386,9 @@ def test_functional_and_project_posts(ex: Extractor, text: str, name: str, role:
 def test_a_person_span_running_into_an_institution_does_not_make_the_unit_a_name(ex: Extractor) -> None:
     text = "Acara dibuka bersama Analis Ahli Madya Bidang Promed Prokerma BGN, Sukina, serta para guru."
     assert list(_officials(ex, text)) == ["Sukina"]
+
+
+def test_a_shorter_form_of_a_full_name_is_the_same_person(ex: Extractor) -> None:
+    text = ("Bupati Lahat Budi Hartono Siregar membuka pasar. Menurut Bupati Lahat Budi Siregar, pasar itu ramai. "
+            "Kapolres Lahat AKBP Joko Susilo\n\nStadion Sumpah Pemuda ramai.")
+    assert sorted(_officials(ex, text)) == ["Budi Hartono Siregar", "Joko Susilo"]
