@@ -297,6 +297,11 @@ class _Scanner:
             (body end, name start, name end, titles, degrees, next index), or None.
         """
         toks = self.toks
+        if ns < ne < len(toks) and not any(lexicon.is_title(t.text) for t in toks[ns + 1 : ne]):
+            t = toks[ne]  # the run ends with the name read: no later one (the common case, decided cheaply)
+            if t.text in _PUNCT and t.text not in ("(", ",") or not (t.is_cap or t.text in ("(", ",") or self.descriptor(ne)
+                                                                    or t.low in lexicon.body_link_words()):
+                return None
         end = self.run_end(p)
         while end > p and (toks[end - 1].text == "," or toks[end - 1].low in lexicon.body_link_words()):
             end -= 1
