@@ -1084,6 +1084,10 @@ def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
             continue
         if any(mine < other and not (other - mine) & common for other in cores):
             continue  # "Vandiko Gultom" beside "Vandiko Timotius Gultom" (not "... Prabowo Stadion Sumpah")
+        if len(mine) == 1 and len(key) >= 3 and any(
+                len(other) > 1 and (full.replace(" ", "").startswith(key) or any(w.startswith(key) for w in other))
+                for full, other in zip(seen, cores)):
+            continue  # a short name of a fuller one: "Jokowi" (Joko Widodo), "Mirza" (Rahmat Mirzani Djausal)
         out.append(o)
     return sorted(out, key=lambda o: o.start)
 

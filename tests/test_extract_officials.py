@@ -392,3 +392,8 @@ def test_a_shorter_form_of_a_full_name_is_the_same_person(ex: Extractor) -> None
     text = ("Bupati Lahat Budi Hartono Siregar membuka pasar. Menurut Bupati Lahat Budi Siregar, pasar itu ramai. "
             "Kapolres Lahat AKBP Joko Susilo\n\nStadion Sumpah Pemuda ramai.")
     assert sorted(_officials(ex, text)) == ["Budi Hartono Siregar", "Joko Susilo"]
+
+
+def test_a_short_name_of_a_fuller_one_is_the_same_person(ex: Extractor) -> None:
+    text = "Gubernur Jambi Rahmat Mirzani Hasan membuka rapat. Rapat itu ramai, kata Gubernur Mirza."
+    assert list(_officials(ex, text)) == ["Rahmat Mirzani Hasan"]
