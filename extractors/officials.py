@@ -1082,8 +1082,10 @@ def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
         mine = core(key)
         if len(mine) == 1 and any(mine < other for other in cores):
             continue
-        if any(mine < other and not (other - mine) & common for other in cores):
-            continue  # "Vandiko Gultom" beside "Vandiko Timotius Gultom" (not "... Prabowo Stadion Sumpah")
+        if any(mine < other and not (other - mine) & common and full.split()[0] == key.split()[0]
+               for full, other in zip(seen, cores)):
+            continue  # "Vandiko Gultom" beside "Vandiko Timotius Gultom" (not "... Prabowo Stadion Sumpah", nor
+            # the husband "Cik Ujang" beside his wife "Lidyawati Cik Ujang")
         if len(mine) == 1 and len(key) >= 3 and any(
                 len(other) > 1 and (full.replace(" ", "").startswith(key) or any(w.startswith(key) for w in other))
                 for full, other in zip(seen, cores)):

@@ -397,3 +397,8 @@ def test_a_shorter_form_of_a_full_name_is_the_same_person(ex: Extractor) -> None
 def test_a_short_name_of_a_fuller_one_is_the_same_person(ex: Extractor) -> None:
     text = "Gubernur Jambi Rahmat Mirzani Hasan membuka rapat. Rapat itu ramai, kata Gubernur Mirza."
     assert list(_officials(ex, text)) == ["Rahmat Mirzani Hasan"]
+
+
+def test_a_spouse_named_after_the_official_is_another_person(ex: Extractor) -> None:
+    text = ("Bupati Lahat Cik Ujang membuka acara. Ketua TP PKK Kabupaten Lahat Lidyawati Cik Ujang turut hadir.")
+    assert sorted(_officials(ex, text)) == ["Cik Ujang", "Lidyawati Cik Ujang"]
