@@ -90,6 +90,53 @@ def position_prefixes() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def body_link_words() -> frozenset[str]:
+    """Lower-case words inside a body's capitalised name ("dan", "pada", "of")."""
+    return frozenset(w.lower() for w in _lines("body_link_words.txt"))
+
+
+@functools.cache
+def body_words() -> frozenset[str]:
+    """Lower-case words of the known institutions' names and aliases and of office and unit
+    names (``institutions.tsv``, ``field_words.txt``): "Maritim", "Energi", "Kementerian"."""
+    out = set(field_words())
+    for e in institutions():
+        for alias in (e.name, *e.aliases):
+            out.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", alias))
+    return frozenset(out)
+
+
+@functools.cache
+def body_branches() -> dict[str, str]:
+    """Words opening ("before") or continuing ("after") an institution's branch (``body_branches.tsv``)."""
+    return {cols[0].lower(): cols[1] for cols in _rows("body_branches.tsv", 2)}
+
+
+@functools.cache
+def unit_short_forms() -> frozenset[str]:
+    """Short forms of a field or unit inside an office ("GTK", "SDM"), never a body served."""
+    return frozenset(w.lower() for w in _lines("unit_short_forms.txt"))
+
+
+@functools.cache
+def non_name_nouns() -> frozenset[str]:
+    """Nouns of places and organisations never in a person's name ("City", "Geopark")."""
+    return frozenset(w.lower() for w in _lines("non_name_nouns.txt"))
+
+
+@functools.cache
+def verb_prefixes() -> tuple[str, ...]:
+    """Prefixes of Indonesian verbs (``verb_prefixes.txt``)."""
+    return tuple(w.lower() for w in _lines("verb_prefixes.txt"))
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """Function words and name particles (``function_words.txt``)."""
+    return frozenset(w.lower() for w in _lines("function_words.txt"))
+
+
+@functools.cache
 def field_words() -> frozenset[str]:
     """Words that belong to office and unit names."""
     return frozenset(w.lower() for w in _lines("field_words.txt"))

@@ -25,7 +25,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "2"
+VERSION = "3"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
@@ -71,6 +71,9 @@ _NAME_KEEP_MIN = 0.5
 # a common word scoring under _NAME_TAIL_MAX after at least two words all scoring _NAME_HEAD_MIN
 # ends the name ("Agus Ambo Djiwa Pimpin Rapat")
 _NAME_TAIL_MAX = 0.2
+# a full name's leading word is the body's when it scores under _LEAD_BODY_MAX and is a known
+# body's word ("Maritim Luhut Binsar Pandjaitan"; "Panca Wijaya Akbar" stays whole)
+_LEAD_BODY_MAX = 0.2
 _NAME_HEAD_MIN = 0.4
 
 
@@ -244,6 +247,115 @@ class _Scanner:
                 return None
         return None
 
+    def run_end(self, p: int, limit: int = 24) -> int:
+        """Index after the capitalised run that starts at ``p``: words, titles, numbers, bracketed
+        short forms, up to three commas and a body's link words ("dan", "pada", "of"); it ends at a
+        word in lower case, a sentence's end or the next position."""
+        toks = self.toks
+        links = lexicon.body_link_words()
+        x, commas, lower = p, 0, 0
+        while x < len(toks) and x - p < limit:
+            t = toks[x]
+            if t.text == "(":
+                close = next((y for y in range(x + 1, min(len(toks), x + 10)) if toks[y].text == ")"), None)
+                if close is None:
+                    break
+                x = close + 1
+                continue
+            if t.text == ",":
+                commas += 1
+                if commas > 3:
+                    break
+            elif x > p and _position_at(toks, x):
+                break
+            elif self.descriptor(x):
+                lower += 1
+                if lower > 3:
+                    break
+            elif not (t.is_cap or t.low in links or re.match(r"^[\dIVXL]+$", t.text)) or t.text in _PUNCT:
+                break
+            x += 1
+        return x
+
+    def descriptor(self, x: int) -> bool:
+        """Token ``x`` is a lower-case noun describing a post ("Koordinator aksi", "Ketua panitia
+        kegiatan", "Dinas Dikbudpora kabupaten Bima"): no function word, no verb (by its prefix)."""
+        t = self.toks[x]
+        if not (t.text.isalpha() and t.text.islower()) or t.low in _NOT_NAME or t.low in lexicon.body_link_words() \
+                or t.low in lexicon.function_words():
+            return False
+        return t.low in self.fields or t.low in self.office_abbr or not t.low.startswith(lexicon.verb_prefixes())
+
+    def later_name(self, p: int, ns: int, ne: int) -> tuple[int, int, int, list[str], list[str], int] | None:
+        """A person's name closing the run after a position, past the name first read, when that one
+        reads as the body's words: "Kepala Balai Teknik ... Jawa Bagian Barat, Achyar Pasaribu",
+        "Vica President Corporate Affairs Gojek, Michael Reza", "Direktur Jendral ... Pedesaan Ir
+        Harlina". The later name starts after a comma, a bracket or a title and runs to the run's
+        end; it must read more like a name (:func:`lexicon.name_score`, or a PER span) than the first.
+
+        Returns:
+            (body end, name start, name end, titles, degrees, next index), or None.
+        """
+        toks = self.toks
+        if ns < ne < len(toks) and not any(lexicon.is_title(t.text) for t in toks[ns + 1 : ne]):
+            t = toks[ne]  # the run ends with the name read: no later one (the common case, decided cheaply)
+            if t.text in _PUNCT and t.text not in ("(", ",") or not (t.is_cap or t.text in ("(", ",") or self.descriptor(ne)
+                                                                    or t.low in lexicon.body_link_words()):
+                return None
+        end = self.run_end(p)
+        while end > p and (toks[end - 1].text == "," or toks[end - 1].low in lexicon.body_link_words()):
+            end -= 1
+        if end - p < 3 or end < ne:
+            return None
+        for c in range(max(p + 1, ns + 1), end):
+            prev = toks[c - 1]
+            boundary = prev.text in (",", ")") or (lexicon.is_title(toks[c].text) and not lexicon.is_title(prev.text)) \
+                or (lexicon.is_title(prev.text) and c - 1 >= ne - 1 and c - 1 > ns) or self.descriptor(c - 1)
+            if not boundary or self.opens_no_name(c):
+                continue
+            s, e, titles, degrees, nxt = self.name_at(c)
+            if e <= s or e - s > 4 or nxt < end or not _is_name_word(toks[s]):
+                continue
+            a, b = toks[s].start, toks[e - 1].end
+            if any(x < b and a < y for x, y in self.spans):
+                continue
+            if self.descriptor(c - 1) and min(lexicon.name_score(t.bare) for t in toks[s:e]) < _NAME_HEAD_MIN \
+                    and not any(x <= a and b <= y for x, y in self.per_starts.items()):
+                continue  # after a lower-case word only a clear name: "Menteri Koordinator bidang Kemaritiman Luhut"
+            if not self._reads_better(s, e, ns, ne):
+                return None
+            body = c - 1 if prev.text == "," else c
+            while body > p + 1 and lexicon.is_title(toks[body - 1].text):
+                body -= 1  # "Sekda Kabupaten Sukabumi H, Iyos Somantri": the title stays off the post
+            return body, s, e, titles, degrees, nxt
+        return None
+
+    def _reads_better(self, s: int, e: int, ns: int, ne: int) -> bool:
+        """The name in tokens ``s``..``e`` reads more like a person's than the one in ``ns``..``ne``."""
+        def mean(a: int, b: int) -> float:
+            words = [t.bare for t in self.toks[a:b] if len(t.bare) > 2 and not lexicon.is_title(t.text)]
+            return sum(lexicon.name_score(w) for w in words) / len(words) if words else 0.5
+
+        def whole(a: int, b: int) -> bool:
+            x, y = self.toks[a].start, self.toks[b - 1].end
+            return any(st <= x and y <= en for st, en in self.per_starts.items())
+
+        def tagged(a: int, b: int) -> bool:  # (a PER span running into an institution or a region is none)
+            x, y = self.toks[a].start, self.toks[b - 1].end
+            return any(st < y and x < en and not any(p < en and st < q for p, q in self.spans)
+                       for st, en in self.per_starts.items())
+
+        later = mean(s, e)
+        if not (later >= 0.5 or tagged(s, e)):
+            return False
+        if ne <= ns or (whole(s, e) and not whole(ns, ne)):
+            return True  # the model reads the later words as a whole name and not the first ones
+        first = mean(ns, ne)
+        cur = [t.bare.lower() for t in self.toks[ns:ne]]
+        weak = first < 0.4 or any(w in self.common or w in self.fields for w in cur) \
+            or any(self.toks[ns].start < y and x < self.toks[ne - 1].end for x, y in self.spans)
+        return weak and later > first and not (tagged(ns, ne) and not tagged(s, e))
+
     def org_phrase(self, j: int, loose: bool = False) -> int:
         """Index after the body served that follows a position (``loose``: common words are body words)."""
         toks = self.toks
@@ -349,13 +461,17 @@ class _Scanner:
             # an all-capitals word after the first name word is a degree we do not list ("MSCE")
             if j > s and toks[j].bare.isupper() and len(toks[j].bare) >= 2 and toks[j].bare.isalpha():
                 break
+            if j > s and re.fullmatch(r"[A-Z]{2,}[a-z]+", toks[j].bare):
+                break  # "MEpid", "MKes": a degree written without dots
+            if j > s and "\n" in self.text[toks[j - 1].end : toks[j].start]:
+                break  # a name ends with its line ("Kapolri Jenderal Listyo Sigit Prabowo" above a caption)
             if toks[j].start in self.places and j == s and not (j + 1 < len(toks) and _is_name_word(toks[j + 1])):
                 break
             if j > s and toks[j - 1].text.endswith(".") and len(toks[j - 1].bare) > 1:
                 break
             j += 1
-            # "Muhammad bin Abdullah", "Siti binti Ahmad"
-            if j + 1 < len(toks) and toks[j].text in ("bin", "binti") and _is_name_word(toks[j + 1]):
+            # "Muhammad bin Abdullah", "Siti binti Ahmad", "Cory Seriwaty br Sebayang"
+            if j + 1 < len(toks) and toks[j].text in ("bin", "binti", "br", "boru") and _is_name_word(toks[j + 1]):
                 j += 1
         e = j
         degrees: list[str] = []
@@ -386,6 +502,15 @@ class _Scanner:
         the last word that reads as no name (:func:`lexicon.name_score`), when a name-like word
         is left after it and the NER model's person span starts there."""
         words = match.name.split()
+        nouns = lexicon.non_name_nouns()
+        place = max((k for k, w in enumerate(words) if w.lower() in nouns), default=-1)
+        if 0 <= place < len(words) - 2:  # "Promosi Izu Geopark Yutaka Kikuchi": the body's words end at "Geopark"
+            offset = self.text.find(words[place + 1], match.name_start)
+            if 0 <= offset < match.name_end:
+                if match.start < match.name_start:  # the words go back to the post written before the name
+                    match.role = f"{match.role} {' '.join(words[: place + 1]).lower()}"
+                match.name, match.name_start = " ".join(words[place + 1 :]), offset
+                words = words[place + 1 :]
         scores = [lexicon.name_score(w) if len(w) > 2 else 1.0 for w in words]  # "Uu", "Ir": too short to judge
         # a headline's words after a whole name: "Bupati Agus Ambo Djiwa Pimpin Rapat" (the first
         # of them a common word)
@@ -401,6 +526,7 @@ class _Scanner:
                 match.name = " ".join(words)
         cut = max((k for k in range(len(words) - 1) if scores[k] < _NAME_TRIM_MAX), default=-1) + 1
         if cut == 0 or max(scores[cut:]) < _NAME_KEEP_MIN:
+            self.trim_body_words(match, words, scores)
             return
         offset = self.text.find(words[cut], match.name_start)
         if offset < 0 or offset >= match.name_end or offset not in self.per_starts:
@@ -408,10 +534,35 @@ class _Scanner:
         match.name = " ".join(words[cut:])
         match.name_start = offset
 
+    def trim_body_words(self, match: OfficialMatch, words: list[str], scores: list[float]) -> None:
+        """Drop a body's words in front of a full name the rules read as one run ("Maritim Luhut
+        Binsar Pandjaitan"): a leading word that scores under ``_LEAD_BODY_MAX`` and is a known
+        body's word (:func:`lexicon.body_words`), or a village's name after a local head where the NER
+        model starts the person after it; at least two words scoring ``_NAME_KEEP_MIN`` each must remain."""
+        per = [self.text.find(w, match.name_start) in self.per_starts for w in words]
+        body = lexicon.body_words()
+        local = match.role.split()[-1] in _LOCAL_HEADS  # "Kepala Desa Mandrajaya Agustina ...": the village
+        cut = 0
+        while len(words) - cut > 2 and (
+                (scores[cut] < _LEAD_BODY_MAX and words[cut].lower() in body and not per[cut])
+                or (local and cut == 0 and any(per[1:]) and not per[0])):
+            cut += 1
+        if cut == 0 or min(scores[cut:]) < _NAME_KEEP_MIN:
+            return
+        offset = self.text.find(words[cut], match.name_start)
+        if 0 <= offset < match.name_end:
+            after_post = match.start < match.name_start
+            match.name = " ".join(words[cut:])
+            match.name_start = offset
+            if after_post:
+                match.role = f"{match.role} {' '.join(words[:cut]).lower()}"  # the words go back to the role
+
     def name_like(self, match: OfficialMatch) -> bool:
         """The name could be a person's: the NER model tags it, or its words' character n-grams
         do not read as an office's or a headline's words (:func:`lexicon.name_score`): "Subseksi
         Hanggar", "Pendayagunaan Aparatur Negara", "Penggerak Angkatan" are not names."""
+        if any(w.lower() in lexicon.non_name_nouns() for w in match.name.split()):
+            return False  # "Wali Kota Shimoda City"
         short = _ABBREV_AFTER.match(self.text, match.name_end)
         if short is not None and not match.titles and not self._names_a_body_or_post(short.group(1)):
             return False  # "Kepala Pusat Veteriner Farma (Pusvetma)": a unit and its short form
@@ -466,7 +617,8 @@ class _Scanner:
         # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
         if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
             ns2, ne2, titles2, degrees2, nxt2 = self.name_at(ne + 1)
-            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap):
+            if ne2 > ns2 and (nxt2 >= len(toks) or toks[nxt2].text in (",", ".") or not toks[nxt2].is_cap) \
+                    and not (ne2 - ns2 == 1 and toks[ns2].bare.isupper()):  # "Wakil Bupati Nadirsyah, OPD, serta"
                 j, k = ne, ne + 1
                 ns, ne, titles, degrees, nxt = ns2, ne2, titles2, degrees2, nxt2
         if ne == ns and k < len(toks) and toks[k].start in self.per_starts and not self.opens_no_name(k):
@@ -479,6 +631,11 @@ class _Scanner:
                  and not (toks[ne].bare.isupper() and len(toks[ne].bare) <= 3))  # initials: "Beni SN"
                 or toks[ne].low in ("kabupaten", "kota", "provinsi", "kecamatan", "desa")):
             ns = ne  # "Juru Bicara Vaksinasi COVID-19 ...", "Kepala Dinas Dikbudpora kabupaten Bima": a body word
+        later = self.later_name(i + n, ns, ne) if not toks[i].text.islower() else None
+        if later is not None:
+            logger.debug("later name %s", self.text[toks[later[1]].start : toks[later[2] - 1].end])
+            j, ns, ne, titles, degrees, nxt = later
+            k = j + 1 if toks[j].text == "," else j
         generic = toks[i + n - 1].low in _GENERIC_HEADS
         # "Ketua Bawaslu, Muhammad, mengatakan"; "Menteri Sekretaris Negara (Mensesneg), Pratikno menyatakan"
         after = ne
@@ -598,6 +755,38 @@ class _Scanner:
                 words.append(t.text.rstrip(",").lower())
         return " ".join(words).strip()
 
+    def _branch(self, m: InstitutionMatch, s: int, e: int) -> str | None:
+        """The branch of institution ``m`` a post in ``s``..``e`` serves, as written ("DPC PDIP Solo",
+        "Bulog Cabang Pembantu Kalianda"), when a branch word (``data/body_branches.tsv``) opens or
+        follows it; else None."""
+        branches = lexicon.body_branches()
+        before = self.text[s : m.start].split()
+        after = self.text[m.end : e].split()
+        if after and after[0] == "RI":  # "BPK RI Perwakilan ..."
+            after = after[1:]
+        start = m.start
+        if before and branches.get(before[-1].lower()) == "before":
+            start = m.start - len(before[-1]) - 1
+        elif not (after and branches.get(after[0].lower().strip(",")) == "after"):
+            return None
+        return self.text[start:e].strip(" ,()") or None
+
+    def _short_form_body(self, a: int, b: int) -> Token | None:
+        """The first office's short form in tokens ``a``..``b`` the tables do not know ("BKPPD", "IOA"):
+        capitals, not bracketed (that is the short form of the words before it), not a degree, a
+        region or a field's short form ("GTK", "SDM", ``data/field_words.txt``)."""
+        depth = 0
+        for t in self.toks[a:b]:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and t.bare.isupper() and t.bare.isalpha() and len(t.bare) >= 3 \
+                    and t.bare.lower() not in lexicon.unit_short_forms() and not lexicon.is_degree(t.text) \
+                    and not any(p.start <= t.start < p.end for p in self.place_list):
+                return t
+        return None
+
     def body_of(self, pos_i: int, org_end: int) -> tuple[str | None, str | None]:
         """The body served by the post in tokens ``pos_i`` to ``org_end``: an institution named in it;
         else the office its abbreviation names ("Kapolres Tebing Tinggi" -> "Polres Tebing Tinggi"),
@@ -605,9 +794,11 @@ class _Scanner:
         office its words open ("Kepala Balai Besar Karantina Pertanian Surabaya"); else a region in it."""
         toks = self.toks
         s, e = toks[pos_i].start, toks[org_end - 1].end
-        for m in reversed(self.inst_list):
-            if m.start >= s and m.end <= e:
-                return m.name, m.region_code
+        inside = [m for m in self.inst_list if m.start >= s and m.end <= e]
+        for m in reversed(inside):
+            if m is not inside[0] and self.text[max(s, m.start - 8) : m.start].strip().lower() == "fraksi":
+                continue  # "Anggota Komisi III DPR RI Fraksi PPP": the party's faction, not the body served
+            return self._branch(m, s, e) or m.name, m.region_code
         n = _position_at(toks, pos_i)
         place = next((p for p in reversed(self.place_list) if p.start >= s and p.end <= e), None)
         code = place.code if place is not None else None
@@ -621,6 +812,12 @@ class _Scanner:
             return f"{_LOCAL_BODY[last]} {words}", code
         if n >= 2 and toks[pos_i].low in _GENERIC_HEADS and (toks[pos_i + 1].bare,) in _office_heads_first():
             return self.text[toks[pos_i + 1].start : toks[org_end - 1].end].strip(" ,"), code
+        if n == 1 and last in _GENERIC_HEADS and len(body) > 1 and (body[0].bare,) in _office_heads_first():
+            return words.strip(" ,"), code  # "Kepala Pusat Veteriner Farma"
+        short = self._short_form_body(pos_i + n, org_end) if n and not self.role_text(pos_i, pos_i + n).startswith(
+            tuple(p.strip() for p in _MINISTER_POSTS)) else None
+        if short is not None:  # "Kepala BKPPD Pasangkayu", "Ketua IOA": an office's short form the tables lack
+            return self.text[short.start : body[-1].end].strip(" ,()"), code
         if place is not None:
             return _served_region(place, toks[pos_i + n - 1].bare.lower() if n else "")
         return None, None
@@ -733,6 +930,45 @@ _REGIONAL_STAFF = ("staf ahli bupati", "staf ahli wali kota", "staf ahli walikot
                    "staf khusus bupati", "staf khusus gubernur", "staf khusus wali kota")
 
 
+#: A minister's post names the ministry: "menteri keuangan" -> Kementerian Keuangan, "menko bidang pangan" ->
+#: Kementerian Koordinator Bidang Pangan.
+_MINISTER_POSTS = ("menteri ", "wakil menteri ", "menko ", "wamenko ")
+#: The country after a ministry's name ("Menteri Pariwisata RI", "... Republik Indonesia").
+_COUNTRY_TAIL = re.compile(r"\s+(?:republik indonesia|ri)$")
+
+
+def _ministry_of(role: str) -> str | None:
+    """The ministry a minister's or deputy minister's post names, from the institution table."""
+    from extractors.institutions import _entry, _known_table, known_at
+
+    field = _COUNTRY_TAIL.sub("", role.split(" ", 2 if role.startswith("wakil ") else 1)[-1])
+    if field.startswith("koordinator "):
+        field = field[len("koordinator "):]
+        coordinating = True
+    else:
+        coordinating = role.startswith(("menko ", "wamenko "))
+    if coordinating:
+        bare = field[len("bidang "):] if field.startswith("bidang ") else field
+        tries = [f"Kementerian Koordinator {field}", f"Kemenko {bare}"]
+    else:
+        tries = [f"Kementerian {field}"]
+    for name in tries:
+        m = known_at(name, full=True)
+        if m is not None:
+            return _entry(_known_table(), m.group(1)).name
+    return None
+
+
+#: How far (characters) a bare post ("Wakil Ketua I") may follow the post whose body it shares.
+_LIST_GAP = 120
+
+
+def _bare_generic(role: str) -> bool:
+    """A post with no body of its own: generic heads and numbers ("wakil ketua ii", "sekretaris")."""
+    return all(w in _GENERIC_HEADS or w in ("umum", "bendahara") or re.fullmatch(r"[ivx]+|\d+", w)
+               for w in role.split())
+
+
 def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None = None,
                places: list[PlaceMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
@@ -744,7 +980,12 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
     last_region: tuple[str, str | None] | None = None
     bodies = lexicon.position_bodies()
     last_level: dict[str, tuple[str, str | None]] = {}
+    prev: OfficialMatch | None = None
     for o in found:
+        if o.org is None and prev is not None and prev.org and o.start - prev.end < _LIST_GAP \
+                and _bare_generic(o.role) and prev.role.split()[0] in _GENERIC_HEADS:
+            o.org, o.region_code = prev.org, prev.region_code  # "Ketua DPRD Busroni, didampingi Wakil Ketua I Ponco"
+        prev = o
         if o.org is None or o.org == "Indonesia":
             body = bodies.get(o.role) or next((b for p, b in bodies.items() if o.role.startswith(p + " ")), None)
             if body is not None:
@@ -753,10 +994,8 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
             o.org = next((name for start, name in national if start < o.start and o.start - start < 200), None)
         if o.org is None and o.role.startswith(_REGIONAL_STAFF) and last_region is not None:
             o.org, o.region_code = last_region
-        if o.org is None and o.role.startswith(("menteri ", "wakil menteri ")):
-            m = known_at("Kementerian " + o.role.split(" ", 1 if o.role.startswith("menteri") else 2)[-1], full=True)
-            if m is not None:
-                o.org = _entry(table, m.group(1)).name
+        if o.org in (None, "Indonesia", "Republik Indonesia") and o.role.startswith(_MINISTER_POSTS):
+            o.org = _ministry_of(o.role) or o.org
         level = "province" if o.role.startswith(("gubernur", "wakil gubernur", "wagub", "pj gubernur", "plt gubernur")) \
             else None
         if o.org is None and o.role in _REGIONAL and level and level in last_level:
@@ -826,8 +1065,9 @@ def _fill_from_article(o: OfficialMatch, places: list[PlaceMatch]) -> None:
 def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
     """One entry per person: the first mention with a position.
 
-    A one-word short form of a name the article also gives in full ("Bupati Egi" after "Bupati Lampung
-    Selatan Radityo Egi Pratama", "Wabup M. Syaiful" beside "Muhammad Syaiful") is the same person.
+    A short form of a name the article also gives in full, its words all among the full name's ("Bupati
+    Egi" after "Bupati Lampung Selatan Radityo Egi Pratama", "Wabup M. Syaiful" beside "Muhammad Syaiful",
+    "Vandiko Gultom" beside "Vandiko Timotius Gultom"), is the same person.
     """
     seen: dict[str, OfficialMatch] = {}
     for o in found:
@@ -836,11 +1076,20 @@ def dedupe(found: list[OfficialMatch]) -> list[OfficialMatch]:
         return frozenset(w for w in key.split() if len(w.rstrip(".")) > 1)
 
     cores = [core(k) for k in seen]
+    common = lexicon.common_words()
     out = []
     for key, o in seen.items():
         mine = core(key)
         if len(mine) == 1 and any(mine < other for other in cores):
             continue
+        if any(mine < other and not (other - mine) & common and full.split()[0] == key.split()[0]
+               for full, other in zip(seen, cores)):
+            continue  # "Vandiko Gultom" beside "Vandiko Timotius Gultom" (not "... Prabowo Stadion Sumpah", nor
+            # the husband "Cik Ujang" beside his wife "Lidyawati Cik Ujang")
+        if len(mine) == 1 and len(key) >= 3 and any(
+                len(other) > 1 and (full.replace(" ", "").startswith(key) or any(w.startswith(key) for w in other))
+                for full, other in zip(seen, cores)):
+            continue  # a short name of a fuller one: "Jokowi" (Joko Widodo), "Mirza" (Rahmat Mirzani Djausal)
         out.append(o)
     return sorted(out, key=lambda o: o.start)
 

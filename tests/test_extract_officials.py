@@ -269,3 +269,136 @@ def test_people_listed_with_party_tags_after_a_plural_post(ex: Extractor) -> Non
     text = "Anggota DPRD yang hadir yakni Rudi Hartono (Partai Golkar), Hasan Basri (PPP) dan Joko Susilo (PDIP)."
     assert [(o.name, o.role) for o in ex.extract(text, "2021-01-04").officials] == [
         ("Rudi Hartono", "anggota dprd"), ("Hasan Basri", "anggota dprd"), ("Joko Susilo", "anggota dprd")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Kepala Seksi Pelayanan Teknis Balai Besar Wilayah Sungai Citarum, Budi Santoso mengatakan, air naik.",
+         "Budi Santoso", "kepala seksi pelayanan teknis balai besar wilayah sungai citarum"),
+        ("Kepala Kantor Imigrasi Kelas II Cilacap Kompol Hendra Wijaya menjelaskan aturan paspor.",
+         "Hendra Wijaya", "kepala kantor imigrasi kelas ii cilacap"),
+    ],
+)
+def test_a_long_body_before_the_name_stays_in_the_role(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_clear_name_after_the_post_is_kept_before_a_list_of_others(ex: Extractor) -> None:
+    text = "Ketua DPRD Lahat Budi Ahmad, Joko Susilo dan warga hadir."
+    assert _officials(ex, text) == {"Budi Ahmad": "ketua dprd lahat"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Menteri Koordinator Bidang Maritim Budi Hartono Siregar meninjau pelabuhan.", "Budi Hartono Siregar",
+         "menteri koordinator bidang maritim"),
+        ("Menteri Energi Pangeran Faisal bin Abdullah mengatakan produksi turun.", "Faisal bin Abdullah",
+         "menteri energi"),
+    ],
+)
+def test_body_words_in_front_of_a_full_name_go_back_to_the_role(ex: Extractor, text: str, name: str,
+                                                                role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Wakil Menteri Keuangan Republik Indonesia, Budi Hartono mengatakan pajak naik.", "Budi Hartono",
+         "Kementerian Keuangan"),
+        ("Menko Bidang Pangan, Joko Susilo melaporkan panen raya.", "Joko Susilo", "Kementerian Koordinator Bidang Pangan"),
+    ],
+)
+def test_a_ministers_post_names_the_ministry(ex: Extractor, text: str, name: str, body: str) -> None:
+    assert _bodies(ex, text)[name] == body
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Ketua DPC PDIP Lahat, Budi Santoso mengatakan kader siap.", "Budi Santoso", "DPC PDIP Lahat"),
+        ("Kepala BPK RI Perwakilan Provinsi Jambi Joko Susilo menyerahkan laporan.", "Joko Susilo",
+         "BPK RI Perwakilan Provinsi Jambi"),
+        ("Anggota DPRD Lahat Fraksi Gerindra Joko Susilo menegaskan hal itu.", "Joko Susilo", "DPRD Lahat"),
+    ],
+)
+def test_a_branch_is_the_body_and_a_faction_is_not(ex: Extractor, text: str, name: str, body: str) -> None:
+    assert _bodies(ex, text)[name] == body
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "body"),
+    [
+        ("Kepala BKPSDM Joko Susilo mengatakan seleksi dibuka.", "Joko Susilo", "BKPSDM"),
+        ("Kabid GTK Budi Santoso mengatakan guru siap.", "Budi Santoso", None),
+        ("Rapat dipimpin Ketua DPRD Lahat Busroni, didampingi Wakil Ketua II Joko Susilo dan warga.", "Joko Susilo",
+         "DPRD Lahat"),
+    ],
+)
+def test_an_unknown_short_form_and_a_listed_bare_post_give_the_body(ex: Extractor, text: str, name: str,
+                                                                    body: str | None) -> None:
+    assert _bodies(ex, text)[name] == body
+
+
+def test_foreign_place_and_organisation_nouns_are_no_names(ex: Extractor) -> None:
+    assert _officials(ex, "Hadir pula Wali Kota Kobe City dalam acara itu.") == {}
+    text = "Hadir Ketua Dewan Promosi Shima Geopark Hiroshi Tanaka di aula itu."
+    assert _officials(ex, text) == {"Hiroshi Tanaka": "ketua dewan promosi shima geopark"}
+
+
+def test_a_title_before_a_comma_and_a_short_form_after_a_name(ex: Extractor) -> None:
+    text = "Dalam acara itu Sekda Kabupaten Lahat H, Budi Santoso, bersama Wakil Bupati Joko, OPD, serta camat hadir."
+    assert _officials(ex, text) == {"Budi Santoso": "sekda kabupaten lahat", "Joko": "wakil bupati"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Hal itu disampaikan Koordinator aksi, Rudi Hartono saat dihubungi.", "Rudi Hartono", "koordinator aksi"),
+        ("Ketua panitia kegiatan Ahmad Fauzi Lubis, menjelaskan acara itu.", "Ahmad Fauzi Lubis",
+         "ketua panitia kegiatan"),
+        ("Wakil Bupati Karo Cory Seriwaty br Sebayang membuka acara.", "Cory Seriwaty br Sebayang", "wakil bupati karo"),
+    ],
+)
+def test_lower_case_words_describing_a_post_before_the_name(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_degree_written_without_dots_ends_the_name(ex: Extractor) -> None:
+    text = "Juru Bicara Pemprov Jambi, dr Rina Marlina MKes, menjawab wartawan."
+    assert list(_officials(ex, text)) == ["Rina Marlina"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Hadir pula Tenaga Ahli DPR RI Budi Hartono dalam acara itu.", "Budi Hartono", "tenaga ahli dpr ri"),
+        ("Menurut Pejabat Pembuat Komitmen Jalan Tol Trans Sumatera, Joko Susilo, lahan sudah bebas.", "Joko Susilo",
+         "pejabat pembuat komitmen jalan tol trans sumatera"),
+    ],
+)
+def test_functional_and_project_posts(ex: Extractor, text: str, name: str, role: str) -> None:
+    assert _officials(ex, text) == {name: role}
+
+
+def test_a_person_span_running_into_an_institution_does_not_make_the_unit_a_name(ex: Extractor) -> None:
+    text = "Acara dibuka bersama Analis Ahli Madya Bidang Promed Prokerma BGN, Sukina, serta para guru."
+    assert list(_officials(ex, text)) == ["Sukina"]
+
+
+def test_a_shorter_form_of_a_full_name_is_the_same_person(ex: Extractor) -> None:
+    text = ("Bupati Lahat Budi Hartono Siregar membuka pasar. Menurut Bupati Lahat Budi Siregar, pasar itu ramai. "
+            "Kapolres Lahat AKBP Joko Susilo\n\nStadion Sumpah Pemuda ramai.")
+    assert sorted(_officials(ex, text)) == ["Budi Hartono Siregar", "Joko Susilo"]
+
+
+def test_a_short_name_of_a_fuller_one_is_the_same_person(ex: Extractor) -> None:
+    text = "Gubernur Jambi Rahmat Mirzani Hasan membuka rapat. Rapat itu ramai, kata Gubernur Mirza."
+    assert list(_officials(ex, text)) == ["Rahmat Mirzani Hasan"]
+
+
+def test_a_spouse_named_after_the_official_is_another_person(ex: Extractor) -> None:
+    text = ("Bupati Lahat Cik Ujang membuka acara. Ketua TP PKK Kabupaten Lahat Lidyawati Cik Ujang turut hadir.")
+    assert sorted(_officials(ex, text)) == ["Cik Ujang", "Lidyawati Cik Ujang"]
