@@ -97,8 +97,11 @@ def places_component(doc: Doc) -> Doc:
         if before and before[-1].lower().rstrip(".") in places.VENUE_WORDS:
             continue  # "Geopark Pangandaran", "Jalan Sudirman": the rules' venue words hold for the model too
         low = surface.lower()
-        if low in lexicon.place_stopwords() or (low in lexicon.needs_prefix() and not places.known_here(surface, body)):
-            continue  # "Batu Batik", "Karo-karo", "25 Juli": the rules' word lists hold for the model too
+        after_post = bool(before) and (before[-1].lower(),) in lexicon.positions()
+        if low in lexicon.place_stopwords() or (low in lexicon.needs_prefix() and not after_post
+                                                and not places.known_here(surface, body)):
+            continue  # "Batu Batik", "Karo-karo", "25 Juli": the rules' word lists hold for the model too,
+            # but the model may vouch for a region right after a post ("Wakil Bupati Karo Cory ...")
         if surface.isupper() and len(surface) <= 3:
             continue  # a short form ("AS", "NTB") the rules did not take: initials in a list, another name's
         regs = idx.bare.get(low)
