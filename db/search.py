@@ -274,6 +274,20 @@ def _article_filters(
     return filters
 
 
+def _entity_filters(conn: sqlite3.Connection, names: dict[str, str | None]) -> list[_Filter] | None:
+    """One filter per entity name given (by kind); None when a name matches no entity (no hits)."""
+    out = []
+    for kind, name in names.items():
+        if not name:
+            continue
+        ids = lookup(conn, name, kind).ids()
+        if not ids:
+            logger.info("no %s matches %r: no hits", kind, name)
+            return None
+        out.append(_entity_filter(conn, ids))
+    return out
+
+
 def _entity_filter(conn: sqlite3.Connection, ids: list[int]) -> _Filter:
     """Articles mentioning any of the entities ``ids``."""
     marks = ",".join("?" * len(ids))
@@ -349,14 +363,10 @@ def search(
     if filters is None:
         logger.info("no outlet matches %r: no hits", outlet)
         return []
-    for kind, name in names.items():
-        if not name:
-            continue
-        ids = lookup(conn, name, kind).ids()
-        if not ids:
-            logger.info("no %s matches %r: no hits", kind, name)
-            return []
-        filters.append(_entity_filter(conn, ids))
+    entity_filters = _entity_filters(conn, names)
+    if entity_filters is None:
+        return []
+    filters += entity_filters
     where = ["articles_fts MATCH ?"]
     params: list[Any] = [fts]
     for f in filters:
@@ -446,14 +456,10 @@ def _search_index(
             logger.info("no outlet matches %r: no hits", outlet)
             return []
     id_sets: list[list[int]] = []
-    for kind, name in names.items():
-        if not name:
-            continue
-        ids = lookup(conn, name, kind).ids()
-        if not ids:
-            logger.info("no %s matches %r: no hits", kind, name)
-            return []
-        f = _entity_filter(conn, ids)
+    entity_filters = _entity_filters(conn, names)
+    if entity_filters is None:
+        return []
+    for f in entity_filters:
         if f.size >= FILTER_SET_MAX:
             return None
         id_sets.append([int(r[0]) for r in conn.execute(f.ids_sql, f.params)])

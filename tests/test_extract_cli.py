@@ -31,15 +31,18 @@ def test_extract_full_output_has_provenance(tmp_path: Path) -> None:
     assert prov["extractor"] == "warta.officials"
 
 
+#: TEXT annotated by the shared rules: what `warta eval extraction` scores 1.000 against
+GOLD_ROW = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
+            "gold": {"officials": [{"name": ["Sandi Pramudya"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
+                     "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
+                     "dates": [{"value": "2021-03-07"}],
+                     "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],
+                     "program_participants": []}}
+
+
 def test_extract_jsonl_and_eval_extraction(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
-    row = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
-           "gold": {"officials": [{"name": ["Sandi Pramudya"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
-                    "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
-                    "dates": [{"value": "2021-03-07"}],
-                    "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],
-                    "program_participants": []}}
-    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    gold.write_text(json.dumps(GOLD_ROW) + "\n", encoding="utf-8")
     pred = tmp_path / "pred.jsonl"
     res = CliRunner().invoke(cli, ["extract", "--input", str(gold), "--output", str(pred)])
     assert res.exit_code == 0, res.output
@@ -55,13 +58,7 @@ def test_eval_extraction_with_a_named_model_folder(tmp_path: Path) -> None:
     from extractors.ner import MODEL_DIR
 
     gold = tmp_path / "gold.jsonl"
-    row = {"id": "t-1", "published": "2021-03-08", "text": TEXT,
-           "gold": {"officials": [{"name": ["Sandi Pramudya"], "role": ["bupati"], "org": "Kabupaten Lahat"}],
-                    "institutions": [], "places": [{"name": ["Kabupaten Lahat", "Lahat"]}],
-                    "dates": [{"value": "2021-03-07"}],
-                    "program_stages": [{"program": ["Vaksinasi Covid-19"], "stage": 2, "year": 2021}],
-                    "program_participants": []}}
-    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    gold.write_text(json.dumps(GOLD_ROW) + "\n", encoding="utf-8")
     empty = tmp_path / "not-a-model"
     empty.mkdir()
     res = CliRunner().invoke(cli, ["eval", "extraction", str(gold), "--model", str(empty)])
