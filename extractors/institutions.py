@@ -76,16 +76,6 @@ def field_key(words: str) -> str:
 
 
 @functools.cache
-def _known_table() -> dict[str, lexicon.InstitutionEntry]:
-    """Every alias of the institution gazetteer, lower case, with its entry."""
-    table: dict[str, lexicon.InstitutionEntry] = {}
-    for e in lexicon.institutions():
-        for a in e.aliases:
-            table[a.lower()] = e
-    return table
-
-
-@functools.cache
 def _caps_only() -> frozenset[str]:
     """Short acronyms of the gazetteer only ever written in capitals ("AJI", "PKB"), lower case: written
     otherwise ("Aji", "Bin") the word is a name or another word."""
@@ -100,7 +90,7 @@ def _caps_only() -> frozenset[str]:
 @functools.cache
 def _known_names() -> dict[str, str]:
     """Every alias of the gazetteer, normalised, with its entry's canonical name."""
-    return {norm(a): name for a, e in _known_table().items() for name in (e.name,)}
+    return {norm(a): name for a, e in lexicon.institution_aliases().items() for name in (e.name,)}
 
 
 def _entry(table: dict[str, lexicon.InstitutionEntry], matched: str) -> lexicon.InstitutionEntry:
@@ -123,7 +113,7 @@ def _alternation(aliases: list[str]) -> re.Pattern[str]:
 def _known_by_first_word() -> dict[str, re.Pattern[str]]:
     """The known-name pattern split by each alias's first word: one small pattern per word."""
     groups: dict[str, list[str]] = {}
-    for alias in sorted(_known_table(), key=len, reverse=True):
+    for alias in sorted(lexicon.institution_aliases(), key=len, reverse=True):
         first = re.match(r"\w+", alias)
         if first is not None:
             groups.setdefault(first.group(), []).append(alias)
@@ -147,7 +137,7 @@ def known_matches(text: str) -> list[re.Match[str]]:
     """Known names in ``text``, left to right, longest alias first, not overlapping; each alias is
     tried only where a word opens it (one small pattern per first word, not one for all)."""
     groups = _known_by_first_word()
-    table = _known_table()
+    table = lexicon.institution_aliases()
     for pair in _PAIR.finditer(text):  # "TNI-Polri": two bodies written as one word
         if pair.group(1).lower() in table and pair.group(2).lower() in table:
             text = text[: pair.end(1)] + " " + text[pair.end(1) + 1 :]
@@ -423,7 +413,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         return all(e <= a or s >= b for a, b in taken)
 
     # known ministries, agencies, associations, media ...
-    table = _known_table()
+    table = lexicon.institution_aliases()
     other_meaning = lower_case_definitions(text) | frozenset(other_definitions(text, table))
     continuation = lexicon.name_continuations()
     for m in known_matches(text):

@@ -162,11 +162,9 @@ def institutions() -> tuple[InstitutionEntry, ...]:
 
 
 @functools.cache
-def regional_office_names() -> frozenset[str]:
-    """Lower-cased names of ministries and agencies that keep offices in the regions ("Kemenag", "BPN"):
-    a bare region right after one ("Kemenag Lebak") is that office's region."""
-    return frozenset(alias.lower() for entry in institutions() if entry.kind in ("ministry", "agency")
-                     for alias in (entry.name, *entry.aliases))
+def institution_aliases() -> dict[str, InstitutionEntry]:
+    """Every alias of the institution gazetteer, lower case, with its entry."""
+    return {alias.lower(): entry for entry in institutions() for alias in entry.aliases}
 
 
 @dataclass(slots=True, frozen=True)

@@ -939,7 +939,7 @@ _COUNTRY_TAIL = re.compile(r"\s+(?:republik indonesia|ri)$")
 
 def _ministry_of(role: str) -> str | None:
     """The ministry a minister's or deputy minister's post names, from the institution table."""
-    from extractors.institutions import _entry, _known_table, known_at
+    from extractors.institutions import _entry, known_at
 
     field = _COUNTRY_TAIL.sub("", role.split(" ", 2 if role.startswith("wakil ") else 1)[-1])
     if field.startswith("koordinator "):
@@ -955,7 +955,7 @@ def _ministry_of(role: str) -> str | None:
     for name in tries:
         m = known_at(name, full=True)
         if m is not None:
-            return _entry(_known_table(), m.group(1)).name
+            return _entry(lexicon.institution_aliases(), m.group(1)).name
     return None
 
 
@@ -973,9 +973,9 @@ def _fill_orgs(found: list[OfficialMatch], insts: list[InstitutionMatch] | None 
                places: list[PlaceMatch] | None = None) -> None:
     """Fill a missing body served: ministers from the ministry table, ministry posts from the ministry
     last named, regional heads and their staff from the region last named."""
-    from extractors.institutions import _entry, _known_table, known_at  # one table for both
+    from extractors.institutions import _entry, known_at  # one table for both
 
-    table = _known_table()
+    table = lexicon.institution_aliases()
     national = sorted(((m.start, m.name) for m in insts or () if m.kind in ("ministry", "agency")), reverse=True)
     last_region: tuple[str, str | None] | None = None
     bodies = lexicon.position_bodies()

@@ -234,7 +234,8 @@ def _after_regional_office(toks: list[Token], i: int) -> bool:
     j = i - 1
     if j >= 2 and toks[j].text == ")" and toks[j - 2].text == "(":
         j -= 1
-    return j >= 0 and toks[j].low in lexicon.regional_office_names()
+    entry = lexicon.institution_aliases().get(toks[j].low) if j >= 0 else None
+    return entry is not None and entry.kind in ("ministry", "agency")
 
 
 def known_here(form: str, text: str) -> bool:
