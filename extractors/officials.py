@@ -1108,3 +1108,140 @@ def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[
         if before and after:
             out.append((kind, before[-1], after[0]))
     return out
+
+
+#: The officials span model's labels (see :mod:`extractors.official_spans`).
+_OFFICIAL, _POST = "OFFICIAL", "POST"
+#: How many tokens may stand between a POST span and the OFFICIAL span it belongs to.
+_PAIR_GAP = 4
+
+
+def unexplained_sentences(toks: list[Token], sentences: list[tuple[int, int]],
+                          found: list[OfficialMatch]) -> list[tuple[int, int]]:
+    """Sentences holding a position word (``data/positions.txt``, any case) that no official the
+    rules found covers: where the span model may find an official the rules missed."""
+    covered = sorted((o.start, o.end) for o in found)
+    out: list[tuple[int, int]] = []
+    s_i = 0
+    k = 0
+    for i, t in enumerate(toks):
+        while s_i < len(sentences) and sentences[s_i][1] <= t.start:
+            s_i += 1
+        if s_i >= len(sentences) or (out and out[-1] == sentences[s_i]):
+            continue
+        if t.low not in lexicon.positions_by_first() or not _position_at(toks, i, lower=True):
+            continue
+        while k < len(covered) and covered[k][1] <= t.start:
+            k += 1
+        if k < len(covered) and covered[k][0] <= t.start:
+            continue  # inside an official the rules found
+        out.append(sentences[s_i])
+    return out
+
+
+def _token_index(toks: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """The token indexes ``[a, b)`` covering exactly ``start``..``end``; None off token boundaries."""
+    import bisect
+
+    starts = [t.start for t in toks]
+    a = bisect.bisect_left(starts, start)
+    if a >= len(toks) or toks[a].start != start:
+        return None
+    b = a
+    while b < len(toks) and toks[b].end <= end:
+        b += 1
+    return (a, b) if b > a and toks[b - 1].end == end else None
+
+
+def _pairs(text: str, toks: list[Token], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, int, int]]:
+    """``(post start, post end, name start, name end)`` token ranges of the spans the model pairs:
+    "POST [titles] NAME", "NAME, POST", "NAME (POST", "NAME selaku POST" (``data/official_links.txt``)."""
+    ranges = [(r, label) for s, e, label in spans if (r := _token_index(toks, s, e)) is not None]
+    posts = [r for r, label in ranges if label == _POST]
+    out = []
+    links = lexicon.official_links()
+    for (ns, ne), label in ranges:
+        if label != _OFFICIAL:
+            continue
+        before = [p for p in posts if p[1] <= ns and ns - p[1] <= _PAIR_GAP
+                  and all(toks[x].text == "," or lexicon.is_title(toks[x].text) for x in range(p[1], ns))]
+        after = [p for p in posts if p[0] >= ne and p[0] - ne <= _PAIR_GAP
+                 and all(toks[x].text in (",", "(") or toks[x].low in links or lexicon.is_degree(toks[x].text)
+                         for x in range(ne, p[0]))]
+        post = before[-1] if before else after[0] if after else None
+        if post is not None and "\n" not in text[toks[min(post[0], ns)].start : toks[max(post[1], ne) - 1].end]:
+            out.append((post[0], post[1], ns, ne))
+    return out
+
+
+def add_model_officials(text: str, toks: list[Token], places: list[PlaceMatch], insts: list[InstitutionMatch],
+                        found: list[OfficialMatch], spans: list[tuple[int, int, str]],
+                        person_spans: list[tuple[int, int]] | None = None) -> list[OfficialMatch]:
+    """Officials the span model finds (an OFFICIAL span beside a POST span) that the rules missed.
+
+    A model official is kept only when its name passes the rules' checks: it does not overlap an
+    official, place or institution found, does not open with a position, a place or office word
+    (:meth:`_Scanner.opens_no_name`), holds no office field word (``data/field_words.txt``) and
+    reads as a person's name (:meth:`_Scanner.name_like`). Its body comes from its post as the
+    rules read it (:meth:`_Scanner.body_of`), then from the article (:func:`_fill_orgs`).
+
+    Args:
+        text: the article body.
+        toks: its tokens.
+        places: place mentions.
+        insts: institution mentions.
+        found: the officials the rules found (their mentions, not deduplicated); not changed.
+        spans: the span model's ``(start, end, label)`` spans, label OFFICIAL or POST.
+        person_spans: PER spans from the NER model, as for :func:`find_officials`.
+
+    Returns:
+        The new officials, in text order.
+    """
+    sc = _Scanner(text, toks, places, insts)
+    sc.per_starts = {s: e for s, e in (person_spans or [])}
+    sc.claimed = [(o.start, o.end) for o in found]
+    names = {o.name.lower() for o in found}
+    new: list[OfficialMatch] = []
+    for ps, pe, ns, ne in _pairs(text, toks, spans):
+        a, b = toks[ns].start, toks[ne - 1].end
+        if any(s < b and a < e for s, e in (*sc.claimed, *sc.spans)):
+            continue
+        words = [t for t in toks[ns:ne] if t.text not in _PUNCT]
+        if not words or not all(_is_name_word(t) or lexicon.is_title(t.text) for t in words) \
+                or sc.opens_no_name(ns) or any(t.low in sc.fields for t in words):
+            continue
+        titles: list[str] = []
+        while words and lexicon.is_title(words[0].text) and len(words) > 1:
+            titles.append(words.pop(0).bare)
+        x = ns - 1
+        while x >= 0 and lexicon.is_title(toks[x].text) and (ps >= ne or x >= pe):
+            titles.insert(0, toks[x].bare)
+            x -= 1
+        degrees: list[str] = []
+        y = ne
+        while y < len(toks) and (lexicon.is_degree(toks[y].text) or (toks[y].text == "," and y + 1 < len(toks)
+                                                                    and lexicon.is_degree(toks[y + 1].text))):
+            if toks[y].text != ",":
+                degrees.append(toks[y].text.rstrip(","))
+            y += 1
+        name = " ".join(t.bare for t in words)
+        role = sc.role_text(ps, pe)
+        if not role or name.lower() in names:
+            continue
+        org, code = sc.body_of(ps, pe)
+        s, e = min(toks[ps].start, words[0].start), max(toks[pe - 1].end, words[-1].end)
+        match = OfficialMatch(s, e, text[s:e], name, role, org, titles, degrees, code, words[0].start, words[-1].end)
+        if not sc.person_like(match) and not titles and not degrees and ps >= ne:
+            continue  # "Budi, Kepala ...": one word after-post needs a title or the NER model
+        sc.trim_name(match)
+        if not sc.name_like(match):
+            continue
+        sc.claim(new, match)
+        names.add(match.name.lower())
+    if new:
+        merged = sorted([*found, *new], key=lambda o: o.start)
+        kept = {id(o): (o.org, o.region_code) for o in found}
+        _fill_orgs(merged, insts, places)
+        for o in found:  # the rules' officials keep the bodies the rules gave them
+            o.org, o.region_code = kept[id(o)]
+    return sorted(new, key=lambda o: o.start)
