@@ -10,6 +10,7 @@ position and the name sits the body served: regions, offices, ministries, field 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -1139,11 +1140,9 @@ def unexplained_sentences(toks: list[Token], sentences: list[tuple[int, int]],
     return out
 
 
-def _token_index(toks: list[Token], start: int, end: int) -> tuple[int, int] | None:
-    """The token indexes ``[a, b)`` covering exactly ``start``..``end``; None off token boundaries."""
-    import bisect
-
-    starts = [t.start for t in toks]
+def _token_index(toks: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
+    """The token indexes ``[a, b)`` covering exactly ``start``..``end`` (``starts``: the tokens'
+    start offsets); None off token boundaries."""
     a = bisect.bisect_left(starts, start)
     if a >= len(toks) or toks[a].start != start:
         return None
@@ -1153,18 +1152,51 @@ def _token_index(toks: list[Token], start: int, end: int) -> tuple[int, int] | N
     return (a, b) if b > a and toks[b - 1].end == end else None
 
 
-def _pairs(text: str, toks: list[Token], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, int, int]]:
+#: Words that may stand between a post and the body named after it ("Kepala Bidang Damkar pada Dinas
+#: ...", "Kepala Dinas Kesehatan Kab. Sidoarjo").
+_BODY_GAP_WORDS = {"pada", "di", "kab", "kec", "kel", "prov", "kabupaten", "kota", "provinsi", "kecamatan", "desa"}
+
+
+def _post_reach(sc: _Scanner, pe: int, ns: int) -> int | None:
+    """Where a post ending at token ``pe`` ends when the name starts at ``ns``: over the regions and
+    institutions named after it (``_BODY_GAP_WORDS`` between them), then commas, brackets and titles;
+    None when anything else, or more than ``_PAIR_GAP`` such words, stand between."""
+    toks = sc.toks
+    end, x, loose = pe, pe, 0
+    while x < ns:
+        t = toks[x]
+        span = next((b for a, b in sc.spans if a <= t.start < b), None)
+        if span is not None:
+            x = sc._skip_to(x, span)
+            end = x
+        elif t.low in _BODY_GAP_WORDS or t.text == ".":
+            x += 1
+            loose += 1
+        elif t.text in (",", "(", ")") or lexicon.is_title(t.text):
+            x += 1
+            loose += 1
+        else:
+            return None
+        if loose > _PAIR_GAP:
+            return None
+    return min(end, ns)
+
+
+def _pairs(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, int, int]]:
     """``(post start, post end, name start, name end)`` token ranges of the spans the model pairs:
-    "POST [titles] NAME", "NAME, POST", "NAME (POST", "NAME selaku POST" (``data/official_links.txt``)."""
-    ranges = [(r, label) for s, e, label in spans if (r := _token_index(toks, s, e)) is not None]
+    "POST [body] [titles] NAME", "POST (Abbr) NAME", "NAME, POST", "NAME (POST", "NAME selaku POST"
+    (``data/official_links.txt``). A post runs on over the regions and institutions named right
+    after it (:func:`_post_reach`)."""
+    toks, text = sc.toks, sc.text
+    starts = [t.start for t in toks]
+    ranges = [(r, label) for s, e, label in spans if (r := _token_index(toks, starts, s, e)) is not None]
     posts = [r for r, label in ranges if label == _POST]
     out = []
     links = lexicon.official_links()
     for (ns, ne), label in ranges:
         if label != _OFFICIAL:
             continue
-        before = [p for p in posts if p[1] <= ns and ns - p[1] <= _PAIR_GAP
-                  and all(toks[x].text == "," or lexicon.is_title(toks[x].text) for x in range(p[1], ns))]
+        before = [(ps, reach) for ps, pe in posts if pe <= ns and (reach := _post_reach(sc, pe, ns)) is not None]
         after = [p for p in posts if p[0] >= ne and p[0] - ne <= _PAIR_GAP
                  and all(toks[x].text in (",", "(") or toks[x].low in links or lexicon.is_degree(toks[x].text)
                          for x in range(ne, p[0]))]
@@ -1172,6 +1204,16 @@ def _pairs(text: str, toks: list[Token], spans: list[tuple[int, int, str]]) -> l
         if post is not None and "\n" not in text[toks[min(post[0], ns)].start : toks[max(post[1], ne) - 1].end]:
             out.append((post[0], post[1], ns, ne))
     return out
+
+
+def _model_name_ok(sc: _Scanner, match: OfficialMatch) -> bool:
+    """The rules' name checks for a model official (:meth:`_Scanner.name_like`), except that a bracketed
+    word after a name the NER model tags as a person is a nickname, not a unit's short form
+    ("Presiden Joko Widodo (Jokowi)")."""
+    if any(s < match.name_end and match.name_start < e for s, e in sc.per_starts.items()) \
+            and not any(w.lower() in lexicon.non_name_nouns() for w in match.name.split()):
+        return True
+    return sc.name_like(match)
 
 
 def add_model_officials(text: str, toks: list[Token], places: list[PlaceMatch], insts: list[InstitutionMatch],
@@ -1202,7 +1244,7 @@ def add_model_officials(text: str, toks: list[Token], places: list[PlaceMatch], 
     sc.claimed = [(o.start, o.end) for o in found]
     names = {o.name.lower() for o in found}
     new: list[OfficialMatch] = []
-    for ps, pe, ns, ne in _pairs(text, toks, spans):
+    for ps, pe, ns, ne in _pairs(sc, spans):
         a, b = toks[ns].start, toks[ne - 1].end
         if any(s < b and a < e for s, e in (*sc.claimed, *sc.spans)):
             continue
@@ -1234,7 +1276,7 @@ def add_model_officials(text: str, toks: list[Token], places: list[PlaceMatch], 
         if not sc.person_like(match) and not titles and not degrees and ps >= ne:
             continue  # "Budi, Kepala ...": one word after-post needs a title or the NER model
         sc.trim_name(match)
-        if not sc.name_like(match):
+        if not _model_name_ok(sc, match):
             continue
         sc.claim(new, match)
         names.add(match.name.lower())

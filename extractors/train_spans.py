@@ -15,6 +15,8 @@ Recipe (reproducible, CPU only, no vectors):
    ``--output``); a run that ends before its first update writes nothing, a folder holding
    anything but a warta span model is never written. ``--replace`` then swaps it in for the
    shipped model (:data:`SHIPPED_MODEL`) when its dev F1 is not lower (or with ``--force``).
+   The saved vocabulary keeps only the labels (:func:`keep_label_strings`): no word of the
+   training texts ships.
 
 Run ``warta train-spans`` or ``python -m extractors.train_spans``.
 """
@@ -137,7 +139,7 @@ def train_spans(
         UntrainedModelError: Training ended before one update, or no sentence aligned; nothing is written.
     """
     check_splits(train_gold, dev_gold)
-    return train_model(
+    result = train_model(
         shared, output, max_minutes, config_path, overrides,
         train_sources=(OfficialSpanSource("realnews-train-officials", Path(train_gold)),),
         shipped=shipped,
@@ -145,6 +147,19 @@ def train_spans(
         model_name=MODEL_NAME,
         describe=describe(train_gold, dev_gold),
     )
+    keep_label_strings(result.output)
+    return result
+
+
+def keep_label_strings(model: Path) -> None:
+    """Drop every string but the labels from a saved span model's ``vocab/strings.json``.
+
+    spaCy saves each word type the training texts held; the hash embeddings do not need them
+    (predictions are identical without them), and the texts' words are not ours to ship.
+    """
+    meta = json.loads((Path(model) / "meta.json").read_text(encoding="utf-8"))
+    labels = sorted({label for names in (meta.get("labels") or {}).values() for label in names})
+    (Path(model) / "vocab" / "strings.json").write_text(json.dumps(labels), encoding="utf-8")
 
 
 def dev_f1(model: Path) -> float:
