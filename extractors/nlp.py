@@ -4,8 +4,9 @@ Components run in order and fill one typed :class:`ExtractionState` in ``doc._.w
 ``Doc`` leaves this package. When the statistical NER model (``extractors.ner``) is available and ``use_ner`` is
 on, its ``ner`` component runs first and its PER spans become extra name candidates for officials
 and its LOC spans extra place candidates (normalised through the region list). When the officials span
-model (``extractors.spans``) is on as well, ``warta_official_spans`` tags the sentences holding a
-position word no rule official covers and adds the officials it finds there that the rules missed
+model (``extractors.spans``) is on as well, ``warta_official_spans`` tags the text around each position
+word no rule official covers (:func:`extractors.officials.model_windows`) and adds the officials it
+finds there that the rules missed
 (:func:`extractors.officials.add_model_officials`).
 
 Components::
@@ -154,7 +155,7 @@ def make_official_spans(nlp: Language, name: str, model_dir: str | None) -> Offi
 
 
 class OfficialSpans:
-    """Add the officials the span model finds in sentences the rules left a position word unexplained in."""
+    """Add the officials the span model finds around position words the rules left unexplained."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
         """Load the span model (cached per process); without it the component changes nothing."""
@@ -169,7 +170,7 @@ class OfficialSpans:
             return doc
         from extractors.spans import tag_spans
 
-        gated = officials.unexplained_sentences(st.tokens, st.sentences, st.official_mentions)
+        gated = officials.model_windows(st.tokens, st.sentences, st.official_mentions, st.places, st.institutions)
         if not gated:
             return doc
         found = tag_spans(self.model, st.text, gated)

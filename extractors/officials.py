@@ -26,7 +26,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "3"
+VERSION = "4"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
@@ -1117,26 +1117,57 @@ _OFFICIAL, _POST = "OFFICIAL", "POST"
 _PAIR_GAP = 4
 
 
-def unexplained_sentences(toks: list[Token], sentences: list[tuple[int, int]],
-                          found: list[OfficialMatch]) -> list[tuple[int, int]]:
-    """Sentences holding a position word (``data/positions.txt``, any case) that no official the
-    rules found covers: where the span model may find an official the rules missed."""
+#: Tokens of context the span model reads before and after an unexplained position word: a name
+#: of up to five words and its comma before it; the post, its body and the name after it.
+_WINDOW_BEFORE, _WINDOW_AFTER = 8, 24
+
+
+def model_windows(toks: list[Token], sentences: list[tuple[int, int]], found: list[OfficialMatch],
+                  places: list[PlaceMatch] | None = None,
+                  insts: list[InstitutionMatch] | None = None) -> list[tuple[int, int]]:
+    """Where the span model may find an official the rules missed: around each position word
+    (``data/positions.txt``, any case) that no official the rules found covers, within its
+    sentence, ``_WINDOW_BEFORE`` tokens before it to ``_WINDOW_AFTER`` after it, when a word there
+    could be a name (capitalised, not a place's, an institution's, a title, a position or a
+    common word). Overlapping windows are merged.
+
+    Returns:
+        ``(start, end)`` character ranges, in text order.
+    """
     covered = sorted((o.start, o.end) for o in found)
+    taken = sorted([(p.start, p.end) for p in places or ()] + [(m.start, m.end) for m in insts or ()])
+    firsts = lexicon.positions_by_first()
+    common = lexicon.common_words()
     out: list[tuple[int, int]] = []
-    s_i = 0
-    k = 0
+    s_i = k = 0
+    sent_first = 0
     for i, t in enumerate(toks):
         while s_i < len(sentences) and sentences[s_i][1] <= t.start:
             s_i += 1
-        if s_i >= len(sentences) or (out and out[-1] == sentences[s_i]):
+            sent_first = i
+        if s_i >= len(sentences) or t.low not in firsts:
             continue
-        if t.low not in lexicon.positions_by_first() or not _position_at(toks, i, lower=True):
+        n = _position_at(toks, i, lower=True)
+        if not n:
             continue
         while k < len(covered) and covered[k][1] <= t.start:
             k += 1
         if k < len(covered) and covered[k][0] <= t.start:
             continue  # inside an official the rules found
-        out.append(sentences[s_i])
+        s_start, s_end = sentences[s_i]
+        a = max(sent_first, i - _WINDOW_BEFORE)
+        b = i + n + _WINDOW_AFTER
+        while b > i + n and (b > len(toks) or toks[b - 1].end > s_end):
+            b -= 1
+        if not any(_is_name_word(x) and x.low not in common and x.low not in firsts
+                   and not lexicon.is_title(x.text)
+                   and not any(p <= x.start < q for p, q in taken) for x in toks[a:b] if x is not t):
+            continue
+        start, end = max(s_start, toks[a].start), toks[b - 1].end
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
     return out
 
 

@@ -37,12 +37,12 @@ def _load(model_dir: Path) -> Language | None:
 
 
 def tag_spans(model: Language, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """The model's spans in the given sentences of ``text``.
+    """The model's spans in the given pieces of ``text``, each tagged on its own.
 
     Args:
         model: A loaded span model.
         text: The article text.
-        sentences: ``(start, end)`` character offsets of the sentences to tag.
+        sentences: ``(start, end)`` character offsets of the sentences (or windows of them) to tag.
 
     Returns:
         ``(start, end, label)`` spans, offsets into ``text``, in text order.

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -86,7 +86,7 @@ def check_splits(*golds: Path) -> None:
                                     "train on train.jsonl and choose the checkpoint on dev.jsonl")
 
 
-def describe(train_gold: Path, dev_gold: Path) -> Any:
+def describe(train_gold: Path, dev_gold: Path) -> Callable[[Language], None]:
     """A ``describe`` callback for :func:`extractors.train_ner.train_model`: the span model's meta."""
 
     def set_meta(nlp: Language) -> None:

@@ -129,14 +129,15 @@ def test_model_official_body_comes_from_its_post() -> None:
     assert (o.role, o.org) == ("kepala dinas kesehatan kabupaten lahat", "Dinas Kesehatan Kabupaten Lahat")
 
 
-def test_only_sentences_with_an_unexplained_position_are_tagged() -> None:
-    body = ("Bupati Lahat Sandi Pramudya meninjau lokasi. Warga senang. "
-            "Hadir pula para kepala desa.")
+def test_model_reads_only_around_positions_the_rules_left_unexplained() -> None:
+    body = ("Bupati Lahat Sandi Pramudya meninjau lokasi. Para kepala desa hadir. "
+            "Kepala Dinas Kesehatan Kab. Lahat, Dr. Rina Marlina, SKM menyampaikan bahwa vaksinasi berjalan lancar.")
     toks, found_places, insts = _parts(body)
     rules = officials.find_officials(body, toks, found_places, insts)
-    sentences = text.sentence_spans(body)
-    assert [body[s:e] for s, e in officials.unexplained_sentences(toks, sentences, rules)] == [
-        "Hadir pula para kepala desa."]
+    assert [o.name for o in rules] == ["Sandi Pramudya"]  # the first post is explained
+    windows = officials.model_windows(toks, text.sentence_spans(body), rules, found_places, insts)
+    # "Para kepala desa hadir.": no word there could be a name
+    assert [body[s:e] for s, e in windows] == [body[body.index("Kepala Dinas") :]]
 
 
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped officials span model")
