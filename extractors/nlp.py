@@ -148,20 +148,26 @@ def officials_component(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("warta_official_spans", default_config={"model_dir": None})
-def make_official_spans(nlp: Language, name: str, model_dir: str | None) -> OfficialSpans:
+@Language.factory("warta_official_spans", default_config={"model_dir": None, "ner_ran": False})
+def make_official_spans(nlp: Language, name: str, model_dir: str | None, ner_ran: bool) -> OfficialSpans:
     """The officials span model's vote (``model_dir``: the model folder, the shipped one when None)."""
-    return OfficialSpans(Path(model_dir) if model_dir else None)
+    return OfficialSpans(Path(model_dir) if model_dir else None, ner_ran)
 
 
 class OfficialSpans:
     """Add the officials the span model finds around position words the rules left unexplained."""
 
-    def __init__(self, model_dir: Path | None = None) -> None:
-        """Load the span model (cached per process); without it the component changes nothing."""
+    def __init__(self, model_dir: Path | None = None, ner_ran: bool = False) -> None:
+        """Load the span model (cached per process); without it the component changes nothing.
+
+        Args:
+            model_dir: The span model folder; the shipped one when None.
+            ner_ran: The NER model runs in the pipeline: its PER spans choose where to read.
+        """
         from extractors import spans
 
         self.model = spans.load_model(model_dir)
+        self.ner_ran = ner_ran
 
     def __call__(self, doc: Doc) -> Doc:
         """Tag the gated sentences and add the model's officials to ``doc._.warta``."""
@@ -170,11 +176,12 @@ class OfficialSpans:
             return doc
         from extractors.spans import tag_spans
 
-        gated = officials.model_windows(st.tokens, st.sentences, st.official_mentions, st.places, st.institutions)
+        per = [(s, e) for s, e, label in st.entities if label == "PER"]
+        gated = officials.model_windows(st.tokens, st.sentences, st.official_mentions, st.places, st.institutions,
+                                        per if self.ner_ran else None)
         if not gated:
             return doc
         found = tag_spans(self.model, st.text, gated)
-        per = [(s, e) for s, e, label in st.entities if label == "PER"]
         new = officials.add_model_officials(st.text, st.tokens, st.places, st.institutions, st.official_mentions,
                                             found, per)
         if new:
@@ -231,7 +238,8 @@ def build_pipeline(use_ner: bool = False, ner_model: Path | None = None, use_spa
         nlp.add_pipe(name)
     if use_ner if use_spans is None else use_spans:
         nlp.add_pipe("warta_official_spans", after="warta_officials",
-                     config={"model_dir": str(spans_model) if spans_model is not None else None})
+                     config={"model_dir": str(spans_model) if spans_model is not None else None,
+                             "ner_ran": "ner" in nlp.pipe_names})
     lexicon.regions()  # load the gazetteer now, not inside the first article
     return nlp
 

@@ -138,6 +138,11 @@ def test_model_reads_only_around_positions_the_rules_left_unexplained() -> None:
     windows = officials.model_windows(toks, text.sentence_spans(body), rules, found_places, insts)
     # "Para kepala desa hadir.": no word there could be a name
     assert [body[s:e] for s, e in windows] == [body[body.index("Kepala Dinas") :]]
+    # with the NER model running, a window needs one of its PER spans
+    name = (body.index("Rina"), body.index("Rina") + len("Rina Marlina"))
+    sentences = text.sentence_spans(body)
+    assert officials.model_windows(toks, sentences, rules, found_places, insts, [name]) == windows
+    assert officials.model_windows(toks, sentences, rules, found_places, insts, []) == []
 
 
 @pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no shipped officials span model")
