@@ -1229,16 +1229,18 @@ def _pairs(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, i
     starts = [t.start for t in toks]
     ranges = [(r, label) for s, e, label in spans if (r := _token_index(toks, starts, s, e)) is not None]
     posts = [r for r, label in ranges if label == _POST]
+    names = [r for r, label in ranges if label == _OFFICIAL]
+    before = {(ns, ne): [(ps, reach) for ps, pe in posts if pe <= ns and (reach := _post_reach(sc, pe, ns)) is not None]
+              for ns, ne in names}
+    # a post written before a name is that name's: "Anda Suhanda, Sekretaris DPRD Banten Deni Hermawan"
+    leading = {ps for found in before.values() for ps, _reach in found[-1:]}
     out = []
     links = lexicon.official_links()
-    for (ns, ne), label in ranges:
-        if label != _OFFICIAL:
-            continue
-        before = [(ps, reach) for ps, pe in posts if pe <= ns and (reach := _post_reach(sc, pe, ns)) is not None]
-        after = [p for p in posts if p[0] >= ne and p[0] - ne <= _PAIR_GAP
+    for ns, ne in names:
+        after = [p for p in posts if p[0] >= ne and p[0] - ne <= _PAIR_GAP and p[0] not in leading
                  and all(toks[x].text in (",", "(") or toks[x].low in links or lexicon.is_degree(toks[x].text)
                          for x in range(ne, p[0]))]
-        post = before[-1] if before else after[0] if after else None
+        post = before[(ns, ne)][-1] if before[(ns, ne)] else after[0] if after else None
         if post is not None and "\n" not in text[toks[min(post[0], ns)].start : toks[max(post[1], ne) - 1].end]:
             out.append((post[0], post[1], ns, ne))
     return out

@@ -206,3 +206,13 @@ def test_training_writes_nothing_before_the_first_update_and_a_model_after(tmp_p
     assert set(meta["labels"]["ner"]) == {"OFFICIAL", "POST"}
     # no word of the training texts ships with the model
     assert json.loads((result.output / "vocab" / "strings.json").read_text(encoding="utf-8")) == ["OFFICIAL", "POST"]
+
+
+def test_a_post_before_a_name_is_not_the_previous_name_s() -> None:
+    # "NAME, POST NAME": the post is the second name's, never the first's as well
+    body = "Hadir Budi Santoso, Pembina Sanggar Tari Melati Wira Santosa, di balai desa."
+    toks, found_places, insts = _parts(body)
+    spans = sorted([_span(body, "Budi Santoso", "OFFICIAL"), _span(body, "Pembina Sanggar Tari Melati", "POST"),
+                    _span(body, "Wira Santosa", "OFFICIAL")])
+    added = officials.add_model_officials(body, toks, found_places, insts, [], spans)
+    assert [(o.name, o.role) for o in added] == [("Wira Santosa", "pembina sanggar tari melati")]
