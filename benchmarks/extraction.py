@@ -8,12 +8,15 @@ uses this process's CPU time, so it stays meaningful on a busy machine; wall-clo
 ``--model DIR`` extracts with another NER model folder (e.g. a new ``warta train-ner`` model);
 ``--peer DIR`` also scores and times a second NER model in the same process, the two timed in
 alternating passes over the articles, and prints the speed ratio (model / peer): the figure to
-compare a candidate against the shipped model on a noisy machine.
+compare a candidate against the shipped model on a noisy machine. ``--spans-peer`` times the
+pipeline with the officials span model against the same pipeline without it (the rules' officials
+alone, as before the model), the same way.
 
 Usage:
     python benchmarks/extraction.py [--gold ../shared/eval/dev.jsonl] [--seconds 10] [--ner]
     python benchmarks/extraction.py --gold tests/fixtures/realnews/dev.jsonl   # real news, texts from ../shared
     python benchmarks/extraction.py --gold tests/fixtures/realnews/dev.jsonl --model NEW --peer extractors/models/id_news_ner
+    python benchmarks/extraction.py --gold tests/fixtures/realnews/dev.jsonl --spans-peer   # span model's cost
 """
 
 from __future__ import annotations
@@ -50,16 +53,21 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None, help="NER model folder [default: the shipped one]")
     ap.add_argument("--peer", type=Path, default=None,
                     help="a second NER model folder, scored and timed in the same process for a speed ratio")
+    ap.add_argument("--spans-peer", action="store_true",
+                    help="time the pipeline without the officials span model as the peer (for its cost)")
     args = ap.parse_args()
     if not args.ner and (args.model or args.peer):
         ap.error("--model/--peer name NER models; they make no sense with --no-ner")
+    if args.spans_peer and args.peer:
+        ap.error("--spans-peer and --peer each name the peer: give one")
 
     runs: dict[str, Extractor] = {}
-    for label, model in (("model", args.model), ("peer", args.peer)):
-        if label == "peer" and model is None:
+    for label, model in (("model", args.model), ("peer", args.peer or args.model)):
+        if label == "peer" and args.peer is None and not args.spans_peer:
             continue
         t0 = time.perf_counter()
-        runs[label] = Extractor(use_ner=args.ner, ner_model=model)
+        runs[label] = Extractor(use_ner=args.ner, ner_model=model,
+                                use_spans=False if label == "peer" and args.spans_peer else None)
         print(f"{label} {model or 'shipped'}: pipeline built in {time.perf_counter() - t0:.1f} s: "
               f"{runs[label].nlp.pipe_names}")
     gold = read_gold(args.gold)

@@ -72,16 +72,21 @@ class Extractor:
         'Sandi Pramudya'
     """
 
-    def __init__(self, use_ner: bool = True, ner_model: Path | None = None) -> None:
+    def __init__(self, use_ner: bool = True, ner_model: Path | None = None, use_spans: bool | None = None,
+                 spans_model: Path | None = None) -> None:
         """Build (or reuse) the pipeline.
 
         Args:
             use_ner: also run the statistical NER model when it is installed.
             ner_model: the NER model folder; the shipped model when None (a candidate
                 model is scored inside extraction this way, e.g. ``warta eval extraction --model``).
+            use_spans: also run the officials span model (``extractors/models/officials_spans``)
+                when it is installed; as ``use_ner`` when None.
+            spans_model: the span model folder; the shipped one when None.
         """
         self.use_ner = use_ner
-        self.nlp = nlp.cached_pipeline(use_ner, Path(ner_model).resolve() if ner_model is not None else None)
+        self.nlp = nlp.cached_pipeline(use_ner, Path(ner_model).resolve() if ner_model is not None else None,
+                                       use_spans, Path(spans_model).resolve() if spans_model is not None else None)
 
     def extract(self, text: str, published: dt.datetime | dt.date | str | None = None,
                 outlet: str | None = None) -> ArticleFacts:

@@ -177,6 +177,12 @@ class OfficeEntry:
 
 
 @functools.cache
+def official_links() -> frozenset[str]:
+    """Words between an official's name and the post after it (``data/official_links.txt``)."""
+    return frozenset(w.strip().lower() for w in _lines("official_links.txt"))
+
+
+@functools.cache
 def common_words() -> frozenset[str]:
     """Words news writes in lower case mid-sentence (``data/common_words.txt``): capitalised, they
     belong to an office's or unit's name ("Layanan", "Kelembagaan"), not to a person's."""

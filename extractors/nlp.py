@@ -3,12 +3,16 @@
 Components run in order and fill one typed :class:`ExtractionState` in ``doc._.warta``; no
 ``Doc`` leaves this package. When the statistical NER model (``extractors.ner``) is available and ``use_ner`` is
 on, its ``ner`` component runs first and its PER spans become extra name candidates for officials
-and its LOC spans extra place candidates (normalised through the region list).
+and its LOC spans extra place candidates (normalised through the region list). When the officials span
+model (``extractors.spans``) is on as well, ``warta_official_spans`` tags the text around each position
+word no rule official covers (:func:`extractors.officials.model_windows`) and adds the officials it
+finds there that the rules missed
+(:func:`extractors.officials.add_model_officials`).
 
 Components::
 
     [ner] -> warta_sentences -> warta_places -> warta_institutions -> warta_dates
-          -> warta_officials -> warta_programmes
+          -> warta_officials -> [warta_official_spans] -> warta_programmes
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class ExtractionState:
     places: list[PlaceMatch] = field(default_factory=list)
     institutions: list[InstitutionMatch] = field(default_factory=list)
     dates: list[DateMatch] = field(default_factory=list)
+    official_mentions: list[OfficialMatch] = field(default_factory=list)
+    """Every official mention found (``officials`` holds one per person)."""
     officials: list[OfficialMatch] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     program_stages: list[StageMatch] = field(default_factory=list)
@@ -136,9 +142,54 @@ def officials_component(doc: Doc) -> Doc:
     st = _state(doc)
     per = [(s, e) for s, e, label in st.entities if label == "PER"]
     found = officials.find_officials(st.text, st.tokens, st.places, st.institutions, per)
+    st.official_mentions = found
     st.officials = officials.dedupe(found)
     st.relations = officials.find_relations(st.text, st.sentences, found)
     return doc
+
+
+@Language.factory("warta_official_spans", default_config={"model_dir": None, "ner_ran": False})
+def make_official_spans(nlp: Language, name: str, model_dir: str | None, ner_ran: bool) -> OfficialSpans:
+    """The officials span model's vote (``model_dir``: the model folder, the shipped one when None)."""
+    return OfficialSpans(Path(model_dir) if model_dir else None, ner_ran)
+
+
+class OfficialSpans:
+    """Add the officials the span model finds around position words the rules left unexplained."""
+
+    def __init__(self, model_dir: Path | None = None, ner_ran: bool = False) -> None:
+        """Load the span model (cached per process); without it the component changes nothing.
+
+        Args:
+            model_dir: The span model folder; the shipped one when None.
+            ner_ran: The NER model runs in the pipeline: its PER spans choose where to read.
+        """
+        from extractors import spans
+
+        self.model = spans.load_model(model_dir)
+        self.ner_ran = ner_ran
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag the gated sentences and add the model's officials to ``doc._.warta``."""
+        st = _state(doc)
+        if self.model is None:
+            return doc
+        from extractors.spans import tag_spans
+
+        per = [(s, e) for s, e, label in st.entities if label == "PER"]
+        gated = officials.model_windows(st.tokens, st.sentences, st.official_mentions, st.places, st.institutions,
+                                        per if self.ner_ran else None)
+        if not gated:
+            return doc
+        found = tag_spans(self.model, st.text, gated)
+        new = officials.add_model_officials(st.text, st.tokens, st.places, st.institutions, st.official_mentions,
+                                            found, per)
+        if new:
+            mentions = sorted([*st.official_mentions, *new], key=lambda o: o.start)
+            st.official_mentions = mentions
+            st.officials = officials.dedupe(mentions)
+            st.relations = officials.find_relations(st.text, st.sentences, mentions)
+        return doc
 
 
 @Language.component("warta_programmes")
@@ -160,13 +211,18 @@ COMPONENTS = (
 )
 
 
-def build_pipeline(use_ner: bool = False, ner_model: Path | None = None) -> Language:
+def build_pipeline(use_ner: bool = False, ner_model: Path | None = None, use_spans: bool | None = None,
+                   spans_model: Path | None = None) -> Language:
     """Build the extraction pipeline.
 
     Args:
         use_ner: add the statistical NER model first when it can be loaded.
         ner_model: the NER model folder; the shipped one (``extractors/models/id_news_ner``)
             when None. Lets a candidate model be scored and timed inside extraction.
+        use_spans: add the officials span model's vote after the rules' officials; as
+            ``use_ner`` when None (the statistical models go together).
+        spans_model: the span model folder; the shipped one (``extractors/models/officials_spans``)
+            when None.
 
     Returns:
         A spaCy ``Language`` whose components fill ``doc._.warta``.
@@ -180,6 +236,10 @@ def build_pipeline(use_ner: bool = False, ner_model: Path | None = None) -> Lang
             add_ner(nlp, ner_nlp)  # with a copy of its static vectors
     for name in COMPONENTS:
         nlp.add_pipe(name)
+    if use_ner if use_spans is None else use_spans:
+        nlp.add_pipe("warta_official_spans", after="warta_officials",
+                     config={"model_dir": str(spans_model) if spans_model is not None else None,
+                             "ner_ran": "ner" in nlp.pipe_names})
     lexicon.regions()  # load the gazetteer now, not inside the first article
     return nlp
 
@@ -199,9 +259,10 @@ def _load_ner(path: Path | None = None) -> Language | None:
 
 
 @functools.cache
-def cached_pipeline(use_ner: bool = False, ner_model: Path | None = None) -> Language:
-    """The pipeline, built once per process (per NER model folder)."""
-    return build_pipeline(use_ner, ner_model)
+def cached_pipeline(use_ner: bool = False, ner_model: Path | None = None, use_spans: bool | None = None,
+                    spans_model: Path | None = None) -> Language:
+    """The pipeline, built once per process (per set of arguments)."""
+    return build_pipeline(use_ner, ner_model, use_spans, spans_model)
 
 
 def run(nlp: Language, body: str, published: dt.datetime | None) -> ExtractionState:

@@ -10,6 +10,7 @@ position and the name sits the body served: regions, offices, ministries, field 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -25,7 +26,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "3"
+VERSION = "4"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",
@@ -1108,3 +1109,221 @@ def find_relations(text: str, sentences: list[tuple[int, int]], officials: list[
         if before and after:
             out.append((kind, before[-1], after[0]))
     return out
+
+
+#: The officials span model's labels (see :mod:`extractors.official_spans`).
+_OFFICIAL, _POST = "OFFICIAL", "POST"
+#: How many tokens may stand between a POST span and the OFFICIAL span it belongs to.
+_PAIR_GAP = 4
+
+
+#: Tokens of context the span model reads before and after an unexplained position word: a name
+#: of up to five words and its comma before it; the post, its body and the name after it.
+_WINDOW_BEFORE, _WINDOW_AFTER = 8, 24
+
+
+def model_windows(toks: list[Token], sentences: list[tuple[int, int]], found: list[OfficialMatch],
+                  places: list[PlaceMatch] | None = None, insts: list[InstitutionMatch] | None = None,
+                  person_spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Where the span model may find an official the rules missed: around each position word
+    (``data/positions.txt``, any case) that no official the rules found covers, within its
+    sentence, ``_WINDOW_BEFORE`` tokens before it to ``_WINDOW_AFTER`` after it, when a name may
+    stand there: a PER span of the NER model starts there (``person_spans``; on the real-news dev
+    and train splits 31 of the 33 officials the model adds are there, in half the windows), or,
+    without the NER model, a word that could be a name (capitalised, not a place's, an
+    institution's, a title, a position or a common word). Overlapping windows are merged.
+
+    Returns:
+        ``(start, end)`` character ranges, in text order.
+    """
+    per_starts = sorted(s for s, _e in person_spans) if person_spans is not None else None
+    covered = sorted((o.start, o.end) for o in found)
+    taken = sorted([(p.start, p.end) for p in places or ()] + [(m.start, m.end) for m in insts or ()])
+    firsts = lexicon.positions_by_first()
+    common = lexicon.common_words()
+    out: list[tuple[int, int]] = []
+    s_i = k = 0
+    sent_first = 0
+    for i, t in enumerate(toks):
+        while s_i < len(sentences) and sentences[s_i][1] <= t.start:
+            s_i += 1
+            sent_first = i
+        if s_i >= len(sentences) or t.low not in firsts:
+            continue
+        n = _position_at(toks, i, lower=True)
+        if not n:
+            continue
+        while k < len(covered) and covered[k][1] <= t.start:
+            k += 1
+        if k < len(covered) and covered[k][0] <= t.start:
+            continue  # inside an official the rules found
+        s_start, s_end = sentences[s_i]
+        a = max(sent_first, i - _WINDOW_BEFORE)
+        b = i + n + _WINDOW_AFTER
+        while b > i + n and (b > len(toks) or toks[b - 1].end > s_end):
+            b -= 1
+        if per_starts is not None:
+            first = bisect.bisect_left(per_starts, toks[a].start)
+            if first >= len(per_starts) or per_starts[first] >= toks[b - 1].end:
+                continue
+        elif not any(_is_name_word(x) and x.low not in common and x.low not in firsts
+                     and not lexicon.is_title(x.text)
+                     and not any(p <= x.start < q for p, q in taken) for x in toks[a:b] if x is not t):
+            continue
+        start, end = max(s_start, toks[a].start), toks[b - 1].end
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _token_index(toks: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
+    """The token indexes ``[a, b)`` covering exactly ``start``..``end`` (``starts``: the tokens'
+    start offsets); None off token boundaries."""
+    a = bisect.bisect_left(starts, start)
+    if a >= len(toks) or toks[a].start != start:
+        return None
+    b = a
+    while b < len(toks) and toks[b].end <= end:
+        b += 1
+    return (a, b) if b > a and toks[b - 1].end == end else None
+
+
+#: Words that may stand between a post and the body named after it ("Kepala Bidang Damkar pada Dinas
+#: ...", "Kepala Dinas Kesehatan Kab. Sidoarjo").
+_BODY_GAP_WORDS = {"pada", "di", "kab", "kec", "kel", "prov", "kabupaten", "kota", "provinsi", "kecamatan", "desa"}
+
+
+def _post_reach(sc: _Scanner, pe: int, ns: int) -> int | None:
+    """Where a post ending at token ``pe`` ends when the name starts at ``ns``: over the regions and
+    institutions named after it (``_BODY_GAP_WORDS`` between them), then commas, brackets and titles;
+    None when anything else, or more than ``_PAIR_GAP`` such words, stand between."""
+    toks = sc.toks
+    end, x, loose = pe, pe, 0
+    while x < ns:
+        t = toks[x]
+        span = next((b for a, b in sc.spans if a <= t.start < b), None)
+        if span is not None:
+            x = sc._skip_to(x, span)
+            end = x
+        elif t.low in _BODY_GAP_WORDS or t.text == ".":
+            x += 1
+            loose += 1
+        elif t.text in (",", "(", ")") or lexicon.is_title(t.text):
+            x += 1
+            loose += 1
+        else:
+            return None
+        if loose > _PAIR_GAP:
+            return None
+    return min(end, ns)
+
+
+def _pairs(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, int, int]]:
+    """``(post start, post end, name start, name end)`` token ranges of the spans the model pairs:
+    "POST [body] [titles] NAME", "POST (Abbr) NAME", "NAME, POST", "NAME (POST", "NAME selaku POST"
+    (``data/official_links.txt``). A post runs on over the regions and institutions named right
+    after it (:func:`_post_reach`)."""
+    toks, text = sc.toks, sc.text
+    starts = [t.start for t in toks]
+    ranges = [(r, label) for s, e, label in spans if (r := _token_index(toks, starts, s, e)) is not None]
+    posts = [r for r, label in ranges if label == _POST]
+    names = [r for r, label in ranges if label == _OFFICIAL]
+    before = {(ns, ne): [(ps, reach) for ps, pe in posts if pe <= ns and (reach := _post_reach(sc, pe, ns)) is not None]
+              for ns, ne in names}
+    # a post written before a name is that name's: "Anda Suhanda, Sekretaris DPRD Banten Deni Hermawan"
+    leading = {ps for found in before.values() for ps, _reach in found[-1:]}
+    out = []
+    links = lexicon.official_links()
+    for ns, ne in names:
+        after = [p for p in posts if p[0] >= ne and p[0] - ne <= _PAIR_GAP and p[0] not in leading
+                 and all(toks[x].text in (",", "(") or toks[x].low in links or lexicon.is_degree(toks[x].text)
+                         for x in range(ne, p[0]))]
+        post = before[(ns, ne)][-1] if before[(ns, ne)] else after[0] if after else None
+        if post is not None and "\n" not in text[toks[min(post[0], ns)].start : toks[max(post[1], ne) - 1].end]:
+            out.append((post[0], post[1], ns, ne))
+    return out
+
+
+def _model_name_ok(sc: _Scanner, match: OfficialMatch) -> bool:
+    """The rules' name checks for a model official (:meth:`_Scanner.name_like`), except that a bracketed
+    word after a name the NER model tags as a person is a nickname, not a unit's short form
+    ("Presiden Joko Widodo (Jokowi)")."""
+    if any(s < match.name_end and match.name_start < e for s, e in sc.per_starts.items()) \
+            and not any(w.lower() in lexicon.non_name_nouns() for w in match.name.split()):
+        return True
+    return sc.name_like(match)
+
+
+def add_model_officials(text: str, toks: list[Token], places: list[PlaceMatch], insts: list[InstitutionMatch],
+                        found: list[OfficialMatch], spans: list[tuple[int, int, str]],
+                        person_spans: list[tuple[int, int]] | None = None) -> list[OfficialMatch]:
+    """Officials the span model finds (an OFFICIAL span beside a POST span) that the rules missed.
+
+    A model official is kept only when its name passes the rules' checks: it does not overlap an
+    official, place or institution found, does not open with a position, a place or office word
+    (:meth:`_Scanner.opens_no_name`), holds no office field word (``data/field_words.txt``) and
+    reads as a person's name (:meth:`_Scanner.name_like`). Its body comes from its post as the
+    rules read it (:meth:`_Scanner.body_of`), then from the article (:func:`_fill_orgs`).
+
+    Args:
+        text: the article body.
+        toks: its tokens.
+        places: place mentions.
+        insts: institution mentions.
+        found: the officials the rules found (their mentions, not deduplicated); not changed.
+        spans: the span model's ``(start, end, label)`` spans, label OFFICIAL or POST.
+        person_spans: PER spans from the NER model, as for :func:`find_officials`.
+
+    Returns:
+        The new officials, in text order.
+    """
+    sc = _Scanner(text, toks, places, insts)
+    sc.per_starts = {s: e for s, e in (person_spans or [])}
+    sc.claimed = [(o.start, o.end) for o in found]
+    names = {o.name.lower() for o in found}
+    new: list[OfficialMatch] = []
+    for ps, pe, ns, ne in _pairs(sc, spans):
+        a, b = toks[ns].start, toks[ne - 1].end
+        if any(s < b and a < e for s, e in (*sc.claimed, *sc.spans)):
+            continue
+        words = [t for t in toks[ns:ne] if t.text not in _PUNCT]
+        if not words or not all(_is_name_word(t) or lexicon.is_title(t.text) for t in words) \
+                or sc.opens_no_name(ns) or any(t.low in sc.fields for t in words):
+            continue
+        titles: list[str] = []
+        while words and lexicon.is_title(words[0].text) and len(words) > 1:
+            titles.append(words.pop(0).bare)
+        x = ns - 1
+        while x >= 0 and lexicon.is_title(toks[x].text) and (ps >= ne or x >= pe):
+            titles.insert(0, toks[x].bare)
+            x -= 1
+        degrees: list[str] = []
+        y = ne
+        while y < len(toks) and (lexicon.is_degree(toks[y].text) or (toks[y].text == "," and y + 1 < len(toks)
+                                                                    and lexicon.is_degree(toks[y + 1].text))):
+            if toks[y].text != ",":
+                degrees.append(toks[y].text.rstrip(","))
+            y += 1
+        name = " ".join(t.bare for t in words)
+        role = sc.role_text(ps, pe)
+        if not role or name.lower() in names:
+            continue
+        org, code = sc.body_of(ps, pe)
+        s, e = min(toks[ps].start, words[0].start), max(toks[pe - 1].end, words[-1].end)
+        match = OfficialMatch(s, e, text[s:e], name, role, org, titles, degrees, code, words[0].start, words[-1].end)
+        if not sc.person_like(match) and not titles and not degrees and ps >= ne:
+            continue  # "Budi, Kepala ...": one word after-post needs a title or the NER model
+        sc.trim_name(match)
+        if not _model_name_ok(sc, match):
+            continue
+        sc.claim(new, match)
+        names.add(match.name.lower())
+    if new:
+        merged = sorted([*found, *new], key=lambda o: o.start)
+        kept = {id(o): (o.org, o.region_code) for o in found}
+        _fill_orgs(merged, insts, places)
+        for o in found:  # the rules' officials keep the bodies the rules gave them
+            o.org, o.region_code = kept[id(o)]
+    return sorted(new, key=lambda o: o.start)

@@ -253,8 +253,8 @@ class ModelComparison:
         return "\n".join(lines)
 
 
-def is_warta_model(path: Path) -> bool:
-    """True when ``path`` holds a warta NER model: ``config.cfg`` and a ``meta.json`` naming :data:`MODEL_NAME`."""
+def is_warta_model(path: Path, name: str = MODEL_NAME) -> bool:
+    """True when ``path`` holds a warta model: ``config.cfg`` and a ``meta.json`` naming ``name`` (:data:`MODEL_NAME`)."""
     path = Path(path)
     if not (path / "config.cfg").is_file() or not (path / "meta.json").is_file():
         return False
@@ -262,10 +262,10 @@ def is_warta_model(path: Path) -> bool:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
-    return isinstance(meta, dict) and meta.get("name") == MODEL_NAME
+    return isinstance(meta, dict) and meta.get("name") == name
 
 
-def check_model_folder(path: Path, shipped: Path = SHIPPED_MODEL) -> None:
+def check_model_folder(path: Path, shipped: Path = SHIPPED_MODEL, name: str = MODEL_NAME) -> None:
     """Refuse a folder a new model may not be written to.
 
     Allowed: a folder that does not exist yet, an empty folder, or an earlier warta model
@@ -276,6 +276,7 @@ def check_model_folder(path: Path, shipped: Path = SHIPPED_MODEL) -> None:
         path: The intended output folder.
         shipped: The model ``--replace`` would replace, never an output (nor is
             :data:`SHIPPED_MODEL`).
+        name: The model name a replaceable folder's ``meta.json`` holds.
 
     Raises:
         ModelFolderError: Naming the folder and what to do instead.
@@ -286,15 +287,16 @@ def check_model_folder(path: Path, shipped: Path = SHIPPED_MODEL) -> None:
             f"{path} is the shipped model: write the new model to another folder (leave out --output) "
             "and add --replace to swap it in after comparing dev scores"
         )
-    check_replaceable(path, "give --output a new or empty folder")
+    check_replaceable(path, "give --output a new or empty folder", name)
 
 
-def check_replaceable(path: Path, fix: str) -> None:
+def check_replaceable(path: Path, fix: str, name: str = MODEL_NAME) -> None:
     """Refuse to replace ``path`` unless it is absent, an empty folder or a warta model.
 
     Args:
         path: The folder that would be replaced.
         fix: What the user should do instead, appended to the message.
+        name: The model name a replaceable folder's ``meta.json`` holds.
 
     Raises:
         ModelFolderError: When ``path`` is a file or holds anything else.
@@ -304,17 +306,17 @@ def check_replaceable(path: Path, fix: str) -> None:
         return
     if not path.is_dir():
         raise ModelFolderError(f"{path} is a file, not a model folder; it is left alone: {fix}")
-    if any(path.iterdir()) and not is_warta_model(path):
+    if any(path.iterdir()) and not is_warta_model(path, name):
         raise ModelFolderError(
-            f"{path} is not empty and holds no warta model (config.cfg + meta.json named {MODEL_NAME!r}); "
+            f"{path} is not empty and holds no warta model (config.cfg + meta.json named {name!r}); "
             f"it is left alone: {fix}"
         )
 
 
-def new_model_dir(shipped: Path = SHIPPED_MODEL, now: datetime.datetime | None = None) -> Path:
-    """A folder that does not exist yet beside ``shipped``: ``id_news_ner-YYYYMMDD-HHMMSS`` (``-2``... if taken)."""
+def new_model_dir(shipped: Path = SHIPPED_MODEL, now: datetime.datetime | None = None, name: str = MODEL_NAME) -> Path:
+    """A folder that does not exist yet beside ``shipped``: ``<name>-YYYYMMDD-HHMMSS`` (``-2``... if taken)."""
     stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = Path(shipped).parent / f"{MODEL_NAME}-{stamp}"
+    base = Path(shipped).parent / f"{name}-{stamp}"
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -322,9 +324,9 @@ def new_model_dir(shipped: Path = SHIPPED_MODEL, now: datetime.datetime | None =
     return candidate
 
 
-def _write_model(source: Path, output: Path, shipped: Path) -> None:
+def _write_model(source: Path, output: Path, shipped: Path, name: str = MODEL_NAME) -> None:
     """Copy a saved pipeline to ``output`` (checked again just before anything is removed)."""
-    check_model_folder(output, shipped)
+    check_model_folder(output, shipped, name)
     if output.exists():
         shutil.rmtree(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -393,7 +395,7 @@ def compare_models(
                            _total([r[1] for r in rows]), _total([r[2] for r in rows]))
 
 
-def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
+def install_model(new: Path, target: Path = SHIPPED_MODEL, name: str = MODEL_NAME) -> None:
     """Replace ``target`` by a copy of the model in ``new``; ``new`` stays as it is.
 
     The copy is made beside ``target`` first and swapped in by renames, so an interrupted
@@ -402,16 +404,17 @@ def install_model(new: Path, target: Path = SHIPPED_MODEL) -> None:
     Args:
         new: A warta model folder.
         target: The folder to replace: a warta model, an empty folder or a new path.
+        name: The model name both folders' ``meta.json`` hold.
 
     Raises:
         ModelFolderError: When ``new`` is no warta model or ``target`` holds anything else.
     """
     new, target = Path(new), Path(target)
-    if not is_warta_model(new):
-        raise ModelFolderError(f"{new} holds no warta model (config.cfg + meta.json named {MODEL_NAME!r})")
+    if not is_warta_model(new, name):
+        raise ModelFolderError(f"{new} holds no warta model (config.cfg + meta.json named {name!r})")
     if new.resolve() == target.resolve():
         return
-    check_replaceable(target, "name a warta model folder to replace")
+    check_replaceable(target, "name a warta model folder to replace", name)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     retired = target.with_name(f".{target.name}-old-{staging.name.rsplit('-', 1)[-1]}")
@@ -576,7 +579,7 @@ def convert_corpora(
     shared: Path,
     out_dir: Path,
     train_sources: tuple[Source, ...] = TRAIN_SOURCES,
-    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+    dev_sources: tuple[Source, ...] = DEV_SOURCES,
 ) -> tuple[Path, Path, int, int]:
     """Write the training and dev corpora as ``train.spacy`` and ``dev.spacy`` DocBins.
 
@@ -649,7 +652,7 @@ def _vectors_note(nlp: spacy.language.Language) -> str:
 def _set_meta(
     nlp: spacy.language.Language,
     train_sources: tuple[Source, ...] = TRAIN_SOURCES,
-    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+    dev_sources: tuple[Source, ...] = DEV_SOURCES,
 ) -> None:
     names = list(dict.fromkeys(s.corpus for s in train_sources))
     sources = [CORPUS_META.get(name, {"name": name}) for name in names]
@@ -680,9 +683,11 @@ def train_model(
     overrides: dict[str, object] | None = None,
     train_sources: tuple[Source, ...] = TRAIN_SOURCES,
     shipped: Path = SHIPPED_MODEL,
-    dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+    dev_sources: tuple[Source, ...] = DEV_SOURCES,
     progress: Callable[[int, float, float], None] | None = None,
     vectors: Path | None = None,
+    model_name: str = MODEL_NAME,
+    describe: Callable[[spacy.language.Language], None] | None = None,
 ) -> TrainResult:
     """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
 
@@ -703,6 +708,10 @@ def train_model(
         dev_sources: The dev splits the checkpoint is chosen on.
         vectors: A spaCy vectors folder (``spacy init vectors``, e.g. :func:`build_vectors`):
             the tok2vec then also reads these static vectors, and the model ships them.
+        model_name: The name written to (and guarded in) the output's ``meta.json``; another
+            model trained with this loop (``extractors.train_spans``) names itself here.
+        describe: Sets the saved model's ``meta`` (name, description, licence, sources);
+            :func:`_set_meta` for the NER model when None.
 
     Returns:
         A :class:`TrainResult` with the best dev F1 and the run's size.
@@ -724,8 +733,8 @@ def train_model(
     from spacy.util import load_config, registry, resolve_dot_names
     from thinc.api import fix_random_seed
 
-    output = Path(output) if output is not None else new_model_dir(shipped)
-    check_model_folder(output, shipped)
+    output = Path(output) if output is not None else new_model_dir(shipped, name=model_name)
+    check_model_folder(output, shipped, model_name)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warta-ner-") as tmp:
         workdir = Path(tmp)
@@ -774,7 +783,10 @@ def train_model(
                 return
             best, best_step = score, step
             update_meta(T, nlp, run_info)
-            _set_meta(nlp, train_sources, dev_sources)
+            if describe is not None:
+                describe(nlp)
+            else:
+                _set_meta(nlp, train_sources, dev_sources)
             with nlp.use_params(optimizer.averages):
                 nlp.to_disk(best_dir)
 
@@ -805,7 +817,7 @@ def train_model(
                 f"training stopped after {last_step} steps, before the model learnt anything "
                 f"(in {time.monotonic() - started:.0f} s): nothing written; raise --max-minutes or --max-steps"
             )
-        _write_model(best_dir, output, shipped)
+        _write_model(best_dir, output, shipped, model_name)
     seconds = time.monotonic() - started
     logger.info("best dev F1 %.3f at step %d of %d in %.0fs -> %s", best, best_step, last_step, seconds, output)
     return TrainResult(output, best, last_step, seconds, n_train, n_dev, best_step)

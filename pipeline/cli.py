@@ -196,8 +196,12 @@ def extract_command(file: TextIO, published: str | None, eval_format: bool,
 @click.option("--ner/--no-ner", "use_ner", default=True, show_default=True, help="Also use the statistical NER model (PER/LOC spans as extra candidates).")
 @click.option("--model", "model_path", default=None, type=click.Path(file_okay=False),
               help="NER model folder to extract with, e.g. a new `warta train-ner` model [default: the shipped one].")
+@click.option("--spans/--no-spans", "use_spans", default=None,
+              help="Also add the officials the span model finds that the rules missed [default: as --ner].")
+@click.option("--spans-model", "spans_path", default=None, type=click.Path(file_okay=False),
+              help="Officials span model folder, e.g. a new `warta train-spans` model [default: the shipped one].")
 def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared: str | None, use_ner: bool,
-                            model_path: str | None) -> None:
+                            model_path: str | None, use_spans: bool | None, spans_path: str | None) -> None:
     """Run extraction on a gold set and score it (precision/recall/F1 per fact type).
 
     The last line of the table is ``overall F1 = X`` (mean of the six type F1 scores), as the
@@ -208,6 +212,7 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
         warta eval extraction ../shared/eval/dev.jsonl
         warta eval extraction tests/fixtures/realnews/dev.jsonl --errors
         warta eval extraction tests/fixtures/realnews/dev.jsonl --model /tmp/ner-try
+        warta eval extraction tests/fixtures/realnews/dev.jsonl --no-spans
     """
     from extractors import Extractor
     from extractors.evaluate import evaluate_file, format_errors, format_table
@@ -220,16 +225,25 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
         read_records(gold, required=("id", "gold"))
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
-    if model_path is not None:
-        from extractors.train_ner import MODEL_NAME, is_warta_model
+    from extractors.train_ner import MODEL_NAME, is_warta_model
 
+    if model_path is not None:
         if not use_ner:
             raise click.UsageError("--model names the NER model to use; it makes no sense with --no-ner")
         if not is_warta_model(Path(model_path)):
             raise click.ClickException(f"{model_path} holds no warta NER model (config.cfg + meta.json named "
                                        f"{MODEL_NAME!r}): give a folder written by `warta train-ner`")
+    if spans_path is not None:
+        from extractors.train_spans import MODEL_NAME as SPANS_NAME
+
+        if use_spans is False:
+            raise click.UsageError("--spans-model names the span model to use; it makes no sense with --no-spans")
+        if not is_warta_model(Path(spans_path), SPANS_NAME):
+            raise click.ClickException(f"{spans_path} holds no officials span model (config.cfg + meta.json named "
+                                       f"{SPANS_NAME!r}): give a folder written by `warta train-spans`")
     try:
-        extractor = Extractor(use_ner=use_ner, ner_model=Path(model_path) if model_path else None)
+        extractor = Extractor(use_ner=use_ner, ner_model=Path(model_path) if model_path else None,
+                              use_spans=use_spans, spans_model=Path(spans_path) if spans_path else None)
         result = evaluate_file(gold, extractor, errors, shared)
     except (ExtractionError, json.JSONDecodeError, KeyError) as exc:
         raise click.ClickException(f"cannot evaluate {gold}: {exc}") from exc
@@ -242,7 +256,56 @@ def eval_extraction_command(gold: str, as_json: bool, show_errors: bool, shared:
     click.echo(format_table(result))
 
 
-# --- NER: train-ner, eval ner ---------------------------------------------------------
+# --- NER: train-ner, train-spans, eval ner ---------------------------------------------
+
+
+@cli.command(name="train-spans")
+@click.option("--shared", "shared", default=str(Path(__file__).resolve().parents[2] / "shared"),
+              show_default=True, type=click.Path(file_okay=False),
+              help="Shared data folder holding data/news (the gold articles' texts) and eval/check_reserved.py.")
+@click.option("--output", default=None, type=click.Path(),
+              help="New model folder: must not exist, be empty, or hold an earlier span model "
+                   "[default: extractors/models/officials_spans-YYYYMMDD-HHMMSS].")
+@click.option("--max-minutes", default=30.0, show_default=True, type=click.FloatRange(min=0.0),
+              help="Wall-clock cap on training; the best dev checkpoint so far is kept.")
+@click.option("--max-steps", default=None, type=click.IntRange(min=1),
+              help="Cap on training steps [default: the config's, 6000].")
+@click.option("--replace", is_flag=True,
+              help="Then swap the new model in for the shipped one unless its dev F1 is lower.")
+@click.option("--force", is_flag=True, help="With --replace: replace even when the new model scores lower.")
+def train_spans_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
+                        replace: bool, force: bool) -> None:
+    """Train the officials span model (OFFICIAL, POST) on CPU from the real-news gold set.
+
+    Aligns the gold officials of tests/fixtures/realnews/train.jsonl to their texts (a name with
+    its post in the sentence; sentences with a post and no official as negatives), trains a small
+    CNN NER on them, chooses the checkpoint on dev.jsonl and writes it to a new folder; the texts
+    go through ../shared/eval/check_reserved.py first. The shipped model
+    (extractors/models/officials_spans) is replaced only with --replace.
+
+    \b
+    Example:
+        warta -v train-spans --shared ../shared --max-minutes 20
+        warta train-spans --shared ../shared --output /tmp/spans-try
+        warta train-spans --shared ../shared --replace
+    """
+    from extractors.exceptions import ExtractionError
+    from extractors.train_spans import replace_shipped, train_spans
+
+    if force and not replace:
+        raise click.UsageError("--force only makes sense with --replace")
+    overrides: dict[str, object] = {"training.max_steps": max_steps} if max_steps else {}
+    try:
+        result = train_spans(Path(shared), Path(output) if output else None, max_minutes, overrides)
+        click.echo(f"model written to {result.output}: dev F1 {result.best_dev_f1:.3f} at step "
+                   f"{result.best_step} of {result.steps} ({result.seconds:.0f} s)")
+        if replace and not replace_shipped(result.output, force=force):
+            raise click.ClickException("the new model scores lower on dev, so the shipped model is unchanged "
+                                       f"(add --force to replace anyway); the new one stays in {result.output}")
+    except ExtractionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if replace:
+        click.echo(f"replaced the shipped officials span model with {result.output}")
 
 
 @cli.command(name="train-ner")
