@@ -190,6 +190,20 @@ def participation_triggers() -> re.Pattern[str]:
 
 
 @functools.cache
+def participation_blockers() -> re.Pattern[str]:
+    """Words before a participation trigger that negate it or make it an intention
+    (``data/participation_blockers.txt``), as a pattern matching at the end of the text before it."""
+    words = "|".join(re.escape(w.lower()) for w in _lines("participation_blockers.txt"))
+    return re.compile(r"\b(?:" + words + r")\s+(?:[\w-]+\s+)?$", re.I)
+
+
+@functools.cache
+def clause_breaks() -> frozenset[str]:
+    """Conjunctions opening a contrasting clause (``data/clause_breaks.txt``)."""
+    return frozenset(w.lower() for w in _lines("clause_breaks.txt"))
+
+
+@functools.cache
 def clutter_patterns() -> tuple[re.Pattern[str], ...]:
     """Page clutter inside article texts ("Baca juga: <headline>"), blanked before extraction."""
     return tuple(re.compile(line) for line in _lines("clutter.txt"))

@@ -64,8 +64,6 @@ _AMOUNT_UNITS = {"persen", "%", "orang", "desa", "kpm", "unit", "juta", "miliar"
 _BULLET = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s+\S")
 _AREA_WORDS = re.compile(r"\b(?:wilayah|daerah|kabupaten|kota|provinsi|lokasi|desa|peserta)\b", re.I)
 _VILLAGE_PREFIX = {"Desa", "Kelurahan", "Kampung", "Nagari", "Gampong"}
-# "belum lolos", "tidak terpilih", "gagal masuk": the region did not take part
-_NEGATED = re.compile(r"\b(?:belum|tidak|tak|gagal|batal)\s+(?:juga\s+)?$", re.I)
 _RESET = {"yaitu", "yakni", "antara", "antaranya", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
           "bersama", "di antaranya"}
 
@@ -574,7 +572,9 @@ def find_programmes(
         list_intro = None
         if sent_stages and sent_text.rstrip().endswith(":") and _AREA_WORDS.search(sent_text):
             list_intro = sent_stages[-1]
-        trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
+        trigs = list(lexicon.participation_triggers().finditer(sent_text))
+        live = [m for m in trigs if not _blocked(sent_text, m.start())]
+        trig = live[0] if live else None
         signing = bool(trig and _SIGNING.match(trig.group(0)))
         if trig is None and sent_stages:
             # "para calon guru penggerak (CGP) di Kabupaten X akhirnya sampai pada lokakarya 9 PGP
@@ -586,6 +586,8 @@ def find_programmes(
                 parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                               st.program, st.year, st.stage, region[3]))
         regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
+        if trig is not None:
+            regions = _in_live_clauses(toks, first, last, s, regions, live)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
             continue
@@ -660,6 +662,27 @@ def find_programmes(
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                           named_later.canon or named_later.name, year, None, region[3]))
     return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+def _blocked(sent_text: str, pos: int) -> bool:
+    """A trigger at ``pos`` negated or made an intention by the words before it ("belum lolos",
+    "berencana mendaftar", "berharap bisa ikut")."""
+    return lexicon.participation_blockers().search(sent_text, max(0, pos - 40), pos) is not None
+
+
+def _in_live_clauses(toks: list[Token], first: int, last: int, s: int,
+                     regions: list[tuple[int, int, str, str | None]], live: list[re.Match[str]]
+                     ) -> list[tuple[int, int, str, str | None]]:
+    """The regions of the clauses holding a live trigger, when a contrasting conjunction splits the
+    sentence ("Kota A terpilih, sedangkan Kota B belum"); all regions when it is one clause."""
+    breaks = lexicon.clause_breaks()
+    cuts = [toks[k].start for k in range(first + 1, last) if toks[k].low in breaks]
+    if not cuts:
+        return regions
+    bounds = [toks[first].start, *cuts, toks[last - 1].end + 1]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:])]
+    alive = [(a, b) for a, b in spans if any(a <= s + m.start() < b for m in live)]
+    return [r for r in regions if any(a <= r[0] < b for a, b in alive)]
 
 
 # words between a participation trigger and what the region takes part in
