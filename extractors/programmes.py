@@ -426,6 +426,7 @@ def find_programmes(
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
     list_intro: StageMatch | None = None
+    part_list: tuple[str, int | None] | None = None
     area_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
         first, last = bisect.bisect_left(tok_starts, s), bisect.bisect_left(tok_starts, e)
@@ -563,6 +564,16 @@ def find_programmes(
             parts.append(ParticipantMatch(head.start, head.end, head.surface, head.name, area_intro.program,
                                           area_intro.year, area_intro.stage, head.code))
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
+        if part_list is not None:
+            # "Keempat daerah itu adalah:" and then one region a line, bulleted, numbered or bare
+            items = _list_item_regions(text, s, e, places, insts)
+            if items:
+                for p in items:
+                    parts.append(ParticipantMatch(p[0], p[1], text[p[0]:p[1]], p[2], part_list[0], part_list[1],
+                                                  None, p[3]))
+                prev_part_sentence = si
+                continue
+            part_list = None
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
                 if s <= p.start < e and p.level in ("province", "regency", "city", "other"):
@@ -590,6 +601,9 @@ def find_programmes(
             regions = _in_live_clauses(toks, first, last, s, regions, live)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
+            if trig is None and not regions and prev_part is not None and prev_part_sentence == si - 1 \
+                    and sent_text.rstrip().endswith(":"):
+                part_list = prev_part  # "Kelima daerah itu adalah:" opens the list of those taking part
             continue
         if continuation:
             assert prev_part is not None
@@ -646,6 +660,8 @@ def find_programmes(
         if not regions:
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
             prev_part_sentence, prev_part = si, (prog_name, year)
+            if sent_text.rstrip().endswith(":"):
+                part_list = prev_part  # "Daerah yang lolos meliputi:" and a list, one a line
             continue
         for region in regions:
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name, year,
@@ -653,6 +669,8 @@ def find_programmes(
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)
+        if sent_text.rstrip().endswith(":"):
+            part_list = prev_part
     for obj, regions, year in pending:
         named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(obj) + r"\b", norm(p.canon or p.name))),
                            None)
@@ -662,6 +680,32 @@ def find_programmes(
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                           named_later.canon or named_later.name, year, None, region[3]))
     return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+_LIST_FILLER = re.compile(r"[\s\d.,;:()\-–•*]*(?:\b(?:dan|serta)\b[\s\d.,;:()\-–•*]*)*")
+
+
+def _list_item_regions(text: str, s: int, e: int, places: list[PlaceMatch], insts: list[InstitutionMatch]
+                       ) -> list[tuple[int, int, str, str | None]]:
+    """The regions of a list line ("1. Kabupaten Alor", "- Kota Dumai", "Kabupaten Siak, Kabupaten Kampar
+    dan Kota Dumai"): a line holding nothing but regions, bullets, numbers and "dan"; [] for any other."""
+    found: list[tuple[int, int, str, str | None]] = []
+    for m in insts:
+        if s <= m.start < e and m.kind == "regional_government" and m.region_code:
+            found.append((m.start, m.end, m.name.removeprefix("Pemerintah "), m.region_code))
+    for p in places:
+        if s <= p.start < e and p.level in ("province", "regency", "city") \
+                and not any(a <= p.start < b for a, b, _, _ in found):
+            found.append((p.start, p.end, p.name, p.code))
+    if not found:
+        return []
+    found.sort()
+    rest, pos = [], s
+    for a, b, _, _ in found:
+        rest.append(text[pos:a])
+        pos = b
+    rest.append(text[pos:e])
+    return found if all(_LIST_FILLER.fullmatch(r) for r in rest) else []
 
 
 def _blocked(sent_text: str, pos: int) -> bool:
