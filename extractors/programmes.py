@@ -409,6 +409,24 @@ def find_programmes(
         if not any(a <= p.start < b for p in state.progs):
             add_prog(*run)
 
+    def object_programme(pos: int, end: int) -> None:
+        """Register the programme a participation trigger names right after it, led by a head noun
+        ("mengikuti penilaian Kota Layak Anak (KLA)", "tergabung dalam Program Desa Cerdas")."""
+        k = bisect.bisect_left(tok_starts, pos)
+        headed = False
+        while k < len(toks) and toks[k].start < end and toks[k].text.islower() \
+                and (toks[k].low in _OBJECT_LEAD or toks[k].low in heads):
+            headed = headed or toks[k].low in heads
+            k += 1
+        if k >= len(toks) or toks[k].start >= end or not toks[k].is_cap or not (headed or toks[k].low in heads):
+            return
+        place = at.get(toks[k].start)
+        if (place is not None and (place.prefixed or place.level in ("province", "regency", "city"))) or any(m.start <= toks[k].start < m.end for m in insts):
+            return  # "mengikuti program di Kabupaten X", "bergabung dengan Dinas Y"
+        run = _name_run(text, toks, k, at)
+        if run is not None and not any(p.start == toks[run[0]].start for p in state.progs):
+            add_prog(*run)
+
     def designation(pos: int) -> bool:
         """"ditetapkan sebagai Kawasan Strategis Pariwisata Nasional": the region was given a status
         named right after the trigger, which is no programme mention."""
@@ -616,6 +634,8 @@ def find_programmes(
                 signed_programme(s + trig.end(), e)
             elif designation(s + trig.end()):
                 continue
+            else:
+                object_programme(s + trig.end(), e)
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
