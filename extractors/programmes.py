@@ -416,7 +416,7 @@ def find_programmes(
         headed = False
         while k < len(toks) and toks[k].start < end and toks[k].text.islower() \
                 and (toks[k].low in _OBJECT_LEAD or toks[k].low in heads):
-            headed = headed or toks[k].low in heads
+            headed = headed or toks[k].low in heads or (toks[k].low,) in lexicon.participant_nouns()
             k += 1
         if k >= len(toks) or toks[k].start >= end or not toks[k].is_cap or not (headed or toks[k].low in heads):
             return
@@ -591,7 +591,8 @@ def find_programmes(
                                                   None, p[3]))
                 prev_part_sentence = si
                 continue
-            part_list = None
+            if not _BULLET.match(sent_text):
+                part_list = None  # (a bulleted line whose region went unrecognised keeps the list open)
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
                 if s <= p.start < e and p.level in ("province", "regency", "city", "other"):
@@ -679,9 +680,9 @@ def find_programmes(
                 continue
         if not regions:
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
+            # "Daerah yang lolos meliputi:", "Berikut daftar daerah peserta X." and a list, one a line
             prev_part_sentence, prev_part = si, (prog_name, year)
-            if sent_text.rstrip().endswith(":"):
-                part_list = prev_part  # "Daerah yang lolos meliputi:" and a list, one a line
+            part_list = prev_part
             continue
         for region in regions:
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name, year,
