@@ -198,6 +198,19 @@ def participation_blockers() -> re.Pattern[str]:
 
 
 @functools.cache
+def participation_adverbs() -> frozenset[str]:
+    """Words allowed between a region head and the trigger he or she is the subject of
+    (``data/participation_adverbs.txt``)."""
+    return frozenset(w.lower() for w in _lines("participation_adverbs.txt"))
+
+
+@functools.cache
+def programme_events() -> frozenset[str]:
+    """Events held about a programme (``data/programme_events.txt``): attending one is not taking part."""
+    return frozenset(w.lower() for w in _lines("programme_events.txt"))
+
+
+@functools.cache
 def clause_breaks() -> frozenset[str]:
     """Conjunctions opening a contrasting clause (``data/clause_breaks.txt``)."""
     return frozenset(w.lower() for w in _lines("clause_breaks.txt"))

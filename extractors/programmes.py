@@ -603,9 +603,11 @@ def find_programmes(
         if sent_stages and sent_text.rstrip().endswith(":") and _AREA_WORDS.search(sent_text):
             list_intro = sent_stages[-1]
         trigs = list(lexicon.participation_triggers().finditer(sent_text))
-        live = [m for m in trigs if not _blocked(sent_text, m.start())]
+        live = [m for m in trigs if not _blocked(sent_text, m.start()) and not _attends_event(sent_text, m.end())]
         trig = live[0] if live else None
-        signing = bool(trig and _SIGNING.match(trig.group(0)))
+        signing = any(_SIGNING.match(m.group(0)) for m in live)
+        # "Bupati Gowa X resmi mendaftarkan daerahnya": the head, as the subject, stands for the region
+        headed = signing or (trig is not None and _head_subject(text, s + trig.start(), official_spans))
         if trig is None and sent_stages:
             # "para calon guru penggerak (CGP) di Kabupaten X akhirnya sampai pada lokakarya 9 PGP
             # Angkatan 4": those taking part in a region, in the sentence naming the stage
@@ -615,7 +617,7 @@ def find_programmes(
             for region in led:
                 parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                               st.program, st.year, st.stage, region[3]))
-        regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
+        regions = _participant_regions(toks, first, last, places, insts, official_spans, headed)
         if trig is not None:
             regions = _in_live_clauses(toks, first, last, s, regions, live)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
@@ -632,7 +634,8 @@ def find_programmes(
             assert trig is not None
             tpos = s + trig.start()
             if signing:
-                signed_programme(s + trig.end(), e)
+                sign = next(m for m in live if _SIGNING.match(m.group(0)))
+                signed_programme(s + sign.end(), e)
             elif designation(s + trig.end()):
                 continue
             else:
@@ -678,6 +681,8 @@ def find_programmes(
                     year = fallback_year(tpos)
             else:
                 continue
+        if _hands_out(prog_name) and not signing:
+            continue  # "Dana Desa tahap II disalurkan ke 3 kabupaten, yaitu ...": areas receiving aid
         if not regions:
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
             # "Daerah yang lolos meliputi:", "Berikut daftar daerah peserta X." and a list, one a line
@@ -727,6 +732,24 @@ def _list_item_regions(text: str, s: int, e: int, places: list[PlaceMatch], inst
         pos = b
     rest.append(text[pos:e])
     return found if all(_LIST_FILLER.fullmatch(r) for r in rest) else []
+
+
+def _head_subject(text: str, pos: int, official_spans: list[tuple[int, int]]) -> bool:
+    """An official's title and name end right before the trigger at ``pos``, with only adverbs
+    ("resmi", "telah") between: the official is the subject of the trigger."""
+    ends = [b for a, b in official_spans if b <= pos]
+    if not ends:
+        return False
+    gap = text[max(ends):pos].replace(",", " ").lower().split()
+    return len(gap) <= 2 and all(w in lexicon.participation_adverbs() for w in gap)
+
+
+def _attends_event(sent_text: str, end: int) -> bool:
+    """The trigger ending at ``end`` takes an event about a programme as its object ("mengikuti
+    sosialisasi program X"), not the programme."""
+    words = sent_text[end:end + 40].lower().split()[:2]
+    events = lexicon.programme_events()
+    return bool(words) and (words[0] in events or (len(words) > 1 and words[0] in _OBJECT_LEAD and words[1] in events))
 
 
 def _blocked(sent_text: str, pos: int) -> bool:
@@ -922,7 +945,7 @@ def _participant_regions(
     region_starts = {c[0] for c in cands}
     for c in sorted(cands):
         # the dateline ("Makassar (ANTARA) -", "PALEMBANG -") is where the report was filed
-        if c[0] == 0 and re.match(r"\s*(\(|-|–|—|,)", _text_after(toks, c[1])):
+        if c[0] == 0 and not any(m.start == 0 for m in insts) and re.match(r"\s*(\(|-|–|—|,)", _text_after(toks, c[1])):
             continue
         if any(a <= c[0] < b for a, b in blocked):
             continue
@@ -996,6 +1019,12 @@ def is_aid(name: str) -> bool:
     aid = lexicon.aid_words()
     return bool(words) and (words[0] in lexicon.programme_actions() and words[0] not in ("program", "kegiatan")
                             or any(w in aid for w in words))
+
+
+def _hands_out(name: str) -> bool:
+    """A programme whose name says it hands out money, goods or a service ("Dana Desa", "BLT",
+    "vaksinasi"), whatever action word leads it."""
+    return any(w in lexicon.aid_words() for w in re.findall(r"[\w-]+", name.lower()))
 
 
 def programme_core(name: str) -> tuple[str, str, str]:
