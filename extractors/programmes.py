@@ -467,6 +467,11 @@ def find_programmes(
             if counted or prev in ("beberapa", "semua", "seluruh", "total") or prev in _ROUNDS:
                 # "empat tahap" is a count ("lokakarya 7 angkatan 4" is no count: a number follows);
                 # "seleksi tahap dua" a selection round, not a stage
+                if counted and not any(s <= p.start < t.start for p in state.progs):
+                    # "Kominfo melakukan penghentian siaran TV analog dalam tiga tahap": what is staged
+                    staged = _process_phrase(toks, first, i - 1)
+                    if staged is not None:
+                        add_prog(*staged)
                 i += 1
                 continue
             if num is None or (i > first and sent_stages and sent_stages[-1].end == toks[i - 1].end):
@@ -1019,6 +1024,32 @@ def is_aid(name: str) -> bool:
     aid = lexicon.aid_words()
     return bool(words) and (words[0] in lexicon.programme_actions() and words[0] not in ("program", "kegiatan")
                             or any(w in aid for w in words))
+
+
+_NOMINAL = re.compile(r"pe[a-z]{3,}an")
+_VERBAL = re.compile(r"(?:di|me|ber|ter)[a-z]{3,}")
+
+
+def _process_phrase(toks: list[Token], first: int, count: int) -> tuple[int, int] | None:
+    """The process a count of stages divides, in lower case, nearest before token ``count``: a head
+    noun or a pe-...-an nominalisation and the words after it up to a verb or function word
+    ("penghentian siaran TV analog dilakukan dalam tiga tahap", "pencairan dana melalui 3 tahap")."""
+    heads, actions = lexicon.programme_heads(), lexicon.programme_actions()
+    def process(w: str) -> bool:
+        return w.isalpha() and w.islower() and (w in heads or w in actions or _NOMINAL.fullmatch(w) is not None)
+
+    for k in range(count - 1, first - 1, -1):
+        if not process(toks[k].text):
+            continue
+        while k > first and process(toks[k - 1].text):
+            k -= 1  # "pencairan dana": the phrase opens with the first of them
+        e = k + 1
+        while e < count and e - k < 7 and re.fullmatch(r"[A-Za-z][\w-]*", toks[e].text) \
+                and toks[e].low not in _LOWER_STOP and toks[e].low not in _GENERIC_LEAD \
+                and not (toks[e].text.islower() and _VERBAL.fullmatch(toks[e].text)):
+            e += 1
+        return (k, e) if e - k >= 2 else None
+    return None
 
 
 def _hands_out(name: str) -> bool:
