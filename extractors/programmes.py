@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "5"
+VERSION = "6"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
