@@ -469,9 +469,9 @@ def find_programmes(
                 # "seleksi tahap dua" a selection round, not a stage
                 if counted and not any(s <= p.start < t.start for p in state.progs):
                     # "Kominfo melakukan penghentian siaran TV analog dalam tiga tahap": what is staged
-                    staged = _process_phrase(toks, first, i - 1)
-                    if staged is not None:
-                        add_prog(*staged)
+                    divided = _process_phrase(toks, first, i - 1)
+                    if divided is not None:
+                        add_prog(*divided)
                 i += 1
                 continue
             if num is None or (i > first and sent_stages and sent_stages[-1].end == toks[i - 1].end):
@@ -591,9 +591,9 @@ def find_programmes(
             # "Keempat daerah itu adalah:" and then one region a line, bulleted, numbered or bare
             items = _list_item_regions(text, s, e, places, insts)
             if items:
-                for p in items:
-                    parts.append(ParticipantMatch(p[0], p[1], text[p[0]:p[1]], p[2], part_list[0], part_list[1],
-                                                  None, p[3]))
+                for item in items:
+                    parts.append(ParticipantMatch(item[0], item[1], text[item[0]:item[1]], item[2], part_list[0],
+                                                  part_list[1], None, item[3]))
                 prev_part_sentence = si
                 continue
             if not _BULLET.match(sent_text):
