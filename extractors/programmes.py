@@ -418,14 +418,23 @@ def find_programmes(
                 and (toks[k].low in _OBJECT_LEAD or toks[k].low in heads):
             headed = headed or toks[k].low in heads or (toks[k].low,) in lexicon.participant_nouns()
             k += 1
-        if k >= len(toks) or toks[k].start >= end or not toks[k].is_cap or not (headed or toks[k].low in heads):
+        if k >= len(toks) or toks[k].start >= end or not toks[k].is_cap:
             return
         place = at.get(toks[k].start)
-        if (place is not None and (place.prefixed or place.level in ("province", "regency", "city"))) or any(m.start <= toks[k].start < m.end for m in insts):
+        if (place is not None and (place.prefixed or place.level in ("province", "regency", "city"))) \
+                or any(m.start <= toks[k].start < m.end for m in insts):
             return  # "mengikuti program di Kabupaten X", "bergabung dengan Dinas Y"
         run = _name_run(text, toks, k, at)
-        if run is not None and not any(p.start == toks[run[0]].start for p in state.progs):
-            add_prog(*run)
+        if run is None or any(p.start == toks[run[0]].start for p in state.progs):
+            return
+        if not (headed or toks[k].low in heads):
+            # "mengikuti Smart City" after "Gerakan Menuju 100 Smart City": a headless name counts only
+            # as a short form of a programme the article named before
+            short = norm(text[toks[run[0]].start:toks[run[1] - 1].end])
+            if not any(re.search(r"\b" + re.escape(short) + r"\b", norm(p.canon or p.name)) for p in state.progs
+                       if p.start < pos):
+                return
+        add_prog(*run)
 
     def designation(pos: int) -> bool:
         """"ditetapkan sebagai Kawasan Strategis Pariwisata Nasional": the region was given a status

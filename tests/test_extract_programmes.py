@@ -406,3 +406,11 @@ def test_invented_programme_articles_stay_above_floors(ex: Extractor) -> None:
     report = format_table(result)
     assert result["program_stages"]["f1"] >= 0.85, report
     assert result["program_participants"]["f1"] >= 0.95, report
+
+
+def test_headless_short_form_after_a_trigger_names_the_programme_named_before(ex: Extractor) -> None:
+    text = ("Gerakan Menuju 100 Smart City digagas Kominfo. Kabupaten Purwakarta sebelumnya pernah mengikuti "
+            "Smart City pada 2017.")
+    assert _parts(ex, text) == {("Kabupaten Purwakarta", "Gerakan Menuju 100 Smart City", 2017)}
+    text = "Kabupaten Purwakarta pernah mengikuti Rapat Kerja Nasional pada 2017."
+    assert _parts(ex, text) == set()
