@@ -1115,12 +1115,22 @@ def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
     with one."""
     out: list[StageMatch] = []
     for st in stages:
-        if any(o.stage == st.stage and o.year == st.year and same_programme(o.program, st.program) for o in out):
+        if any(o.stage == st.stage and o.year == st.year
+               and (same_programme(o.program, st.program) or _names_within(o.program, st.program)) for o in out):
             continue
         out.append(st)
     dated = [o for o in out if o.year is not None]
     return [o for o in out if o.year is not None
             or not any(d.stage == o.stage and same_programme(d.program, o.program) for d in dated)]
+
+
+def _names_within(a: str, b: str) -> bool:
+    """One programme name written inside the other ("vaksinasi" in "Vaksinasi Covid-19", "pembangunan
+    jembatan" in "Pembangunan Jembatan Pasar Baru"), unless money words come before it ("Dana Desa" in
+    "BLT Dana Desa" is the fund, not the same programme)."""
+    short, long_ = sorted((programme_core(a)[0], programme_core(b)[0]), key=len)
+    m = re.search(r"\b" + re.escape(short) + r"\b", long_) if short else None
+    return m is not None and not any(w in lexicon.aid_words("money") for w in long_[: m.start()].split())
 
 
 def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:

@@ -414,3 +414,11 @@ def test_headless_short_form_after_a_trigger_names_the_programme_named_before(ex
     assert _parts(ex, text) == {("Kabupaten Purwakarta", "Gerakan Menuju 100 Smart City", 2017)}
     text = "Kabupaten Purwakarta pernah mengikuti Rapat Kerja Nasional pada 2017."
     assert _parts(ex, text) == set()
+
+
+def test_a_stage_named_again_by_part_of_its_programme_name_is_one_stage(ex: Extractor) -> None:
+    text = ("Vaksinasi Covid-19 tahap kedua tahun 2021 dimulai di Kota Kendari. "
+            "Alokasi vaksinasi tahap kedua sudah dikirim.")
+    assert _stages(ex, text) == {("Vaksinasi Covid-19", 2, 2021)}
+    text = "BLT Dana Desa tahap 2 tahun 2021 cair. Dana Desa tahap 2 tahun 2021 juga cair."
+    assert _stages(ex, text) == {("BLT Dana Desa", 2, 2021), ("Dana Desa", 2, 2021)}
