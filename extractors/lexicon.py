@@ -190,10 +190,11 @@ def participation_triggers() -> re.Pattern[str]:
 
 
 @functools.cache
-def participation_blockers() -> re.Pattern[str]:
-    """Words before a participation trigger that negate it or make it an intention
-    (``data/participation_blockers.txt``), as a pattern matching at the end of the text before it."""
-    words = "|".join(re.escape(w.lower()) for w in _lines("participation_blockers.txt"))
+def participation_blockers(kind: str) -> re.Pattern[str]:
+    """Words before a participation trigger that negate it (``kind`` "negation") or make it an
+    intention ("intention"), from ``data/participation_blockers.tsv``, as a pattern matching at the end
+    of the text before the trigger."""
+    words = "|".join(re.escape(w.lower()) for w, k in _rows("participation_blockers.tsv", 2) if k == kind)
     return re.compile(r"\b(?:" + words + r")\s+(?:[\w-]+\s+)?$", re.I)
 
 

@@ -92,6 +92,9 @@ class ParticipantMatch:
     year: int | None
     stage: int | None = None
     region_code: str | None = None
+    planned: bool = False
+    """The region only plans or intends to join ("berencana mendaftar"): no participant by the
+    annotation rules, kept so that reports can list plans apart."""
 
 
 @dataclass(slots=True)
@@ -617,7 +620,14 @@ def find_programmes(
         if sent_stages and sent_text.rstrip().endswith(":") and _AREA_WORDS.search(sent_text):
             list_intro = sent_stages[-1]
         trigs = list(lexicon.participation_triggers().finditer(sent_text))
-        live = [m for m in trigs if not _blocked(sent_text, m.start()) and not _attends_event(sent_text, m.end())]
+        trigs = [m for m in trigs if not _attends_event(sent_text, m.end())]
+        live = [m for m in trigs if not _blocked(sent_text, m.start(), "negation")
+                and not _blocked(sent_text, m.start(), "intention")]
+        planned = False
+        if not live:
+            # "Kota Lubuklinggau berencana mendaftar": no participation, reported apart as a plan
+            live = [m for m in trigs if not _blocked(sent_text, m.start(), "negation")]
+            planned = bool(live)
         trig = live[0] if live else None
         signing = any(_SIGNING.match(m.group(0)) for m in live)
         # "Bupati Gowa X resmi mendaftarkan daerahnya": the head, as the subject, stands for the region
@@ -666,7 +676,7 @@ def find_programmes(
                 # "dinyatakan lulus menjadi sekolah penggerak": the words after the trigger may name,
                 # in lower case, a programme the article names in full further on
                 obj = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
-                if obj and regions:
+                if obj and regions and not planned:
                     pending.append((obj, regions, sentence_year(si, tpos) or fallback_year(tpos)))
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
@@ -697,6 +707,11 @@ def find_programmes(
                 continue
         if _hands_out(prog_name) and not signing:
             continue  # "Dana Desa tahap II disalurkan ke 3 kabupaten, yaitu ...": areas receiving aid
+        if planned:
+            for region in regions:
+                parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name,
+                                              year, stage_no, region[3], planned=True))
+            continue
         if not regions:
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
             # "Daerah yang lolos meliputi:", "Berikut daftar daerah peserta X." and a list, one a line
@@ -766,10 +781,10 @@ def _attends_event(sent_text: str, end: int) -> bool:
     return bool(words) and (words[0] in events or (len(words) > 1 and words[0] in _OBJECT_LEAD and words[1] in events))
 
 
-def _blocked(sent_text: str, pos: int) -> bool:
-    """A trigger at ``pos`` negated or made an intention by the words before it ("belum lolos",
-    "berencana mendaftar", "berharap bisa ikut")."""
-    return lexicon.participation_blockers().search(sent_text, max(0, pos - 40), pos) is not None
+def _blocked(sent_text: str, pos: int, kind: str) -> bool:
+    """A trigger at ``pos`` negated ("belum lolos", kind "negation") or made an intention ("berencana
+    mendaftar", "berharap bisa ikut", kind "intention") by the words before it."""
+    return lexicon.participation_blockers(kind).search(sent_text, max(0, pos - 40), pos) is not None
 
 
 def _in_live_clauses(toks: list[Token], first: int, last: int, s: int,
@@ -1137,7 +1152,7 @@ def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:
     seen = set()
     out = []
     for p in parts:
-        key = (p.region_code or norm(p.region), norm(p.program), p.year)
+        key = (p.region_code or norm(p.region), norm(p.program), p.year, p.planned)
         if key not in seen:
             seen.add(key)
             out.append(p)

@@ -107,7 +107,11 @@ def test_relative_year_of_a_stage(ex: Extractor) -> None:
 
 
 def _parts(ex: Extractor, text: str, pub: str = PUB) -> set[tuple[str, str, int | None]]:
-    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants}
+    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants if not p.planned}
+
+
+def _plans(ex: Extractor, text: str, pub: str = PUB) -> set[tuple[str, str, int | None]]:
+    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants if p.planned}
 
 
 def test_stage_far_from_the_programme_name_and_relative_year(ex: Extractor) -> None:
@@ -328,8 +332,15 @@ def test_negated_or_intended_participation_is_none(ex: Extractor) -> None:
     text = ("Kabupaten Sampang belum terpilih dalam Gerakan Menuju 100 Smart City dan berencana mendaftar "
             "tahun depan.")
     assert _parts(ex, text) == set()
-    text = "Kabupaten Sragen berharap bisa ikut Program Sekolah Penggerak angkatan keempat."
+    assert _plans(ex, text) == {("Kabupaten Sampang", "Gerakan Menuju 100 Smart City", 2022)}
+    text = "Kabupaten Sragen berharap bisa ikut Program Sekolah Penggerak angkatan keempat tahun 2022."
     assert _parts(ex, text) == set()
+    assert _plans(ex, text) == {("Kabupaten Sragen", "Program Sekolah Penggerak", 2022)}
+    text = "Kabupaten Sragen tidak lolos Program Sekolah Penggerak angkatan keempat tahun 2022."
+    assert _parts(ex, text) == _plans(ex, text) == set()
+    facts = ex.extract("Kota Lubuklinggau berencana mendaftar Gerakan Menuju 100 Smart City tahun 2022.", PUB)
+    assert [p.planned for p in facts.program_participants] == [True]
+    assert facts.to_eval_dict()["program_participants"] == []
 
 
 def test_contrasting_clause_without_a_live_trigger(ex: Extractor) -> None:
