@@ -510,6 +510,8 @@ def find_programmes(
             # the programme: after ("tahap pertama Gerakan ..."), before ("Gerakan ... tahap 3"), else current
             prog: _Prog | None = None
             fwd = _cap_run_fwd(text, toks, j, at)
+            if fwd is None and j + 1 < last and toks[j].text in ("program", "gerakan") and toks[j + 1].is_cap:
+                fwd = _cap_run_fwd_lower(text, toks, j, strict=False)  # "gelombang pertama program Kota Tanpa Kumuh"
             if fwd is not None and toks[fwd[0]].bare.lower() in ("program", "gerakan"):
                 prog = add_prog(*fwd)
             if prog is None:

@@ -409,13 +409,14 @@ INVENTED = Path(__file__).resolve().parent / "fixtures" / "extraction" / "progra
 
 
 def test_invented_programme_articles_stay_above_floors(ex: Extractor) -> None:
-    """Sixteen invented articles (tests/fixtures/extraction/programmes_invented.jsonl), annotated for
-    stages and participants only; before issue #11 they scored stages 0.857, participants 0.581."""
+    """Twenty-one invented articles (tests/fixtures/extraction/programmes_invented.jsonl), annotated for
+    stages and participants only, in three batches each written before the rules that followed it;
+    before issue #11 they scored stages 0.848, participants 0.615 (after: 0.882, 0.970)."""
     gold = read_jsonl(INVENTED)
-    assert len(gold) == 16
+    assert len(gold) == 21
     result = score(gold, list(predict_rows(gold, ex)))
     report = format_table(result)
-    assert result["program_stages"]["f1"] >= 0.85, report
+    assert result["program_stages"]["f1"] >= 0.87, report
     assert result["program_participants"]["f1"] >= 0.95, report
 
 
@@ -433,3 +434,8 @@ def test_a_stage_named_again_by_part_of_its_programme_name_is_one_stage(ex: Extr
     assert _stages(ex, text) == {("Vaksinasi Covid-19", 2, 2021)}
     text = "BLT Dana Desa tahap 2 tahun 2021 cair. Dana Desa tahap 2 tahun 2021 juga cair."
     assert _stages(ex, text) == {("BLT Dana Desa", 2, 2021), ("Dana Desa", 2, 2021)}
+
+
+def test_stage_before_a_lower_case_programme_head_and_a_capitalised_name(ex: Extractor) -> None:
+    text = "Lima provinsi masuk gelombang pertama program Kota Tanpa Kumuh (Kotaku) tahun 2020."
+    assert _stages(ex, text) == {("program Kota Tanpa Kumuh", 1, 2020)}
