@@ -376,7 +376,7 @@ def predict_rows(rows: Iterable[Row], extractor: Any = None,
         line = {"id": row["id"], **facts.to_eval_dict()}
         if sentences:
             for t in FACT_TYPES:
-                for item, fact in zip(line[t], getattr(facts, t)):
+                for item, fact in zip(line[t], facts.eval_facts(t)):
                     item["sentence"] = fact.prov.sentence
         yield line
 

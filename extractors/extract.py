@@ -254,7 +254,7 @@ def _to_facts(text: str, st: nlp.ExtractionState, brand: str | None = None) -> A
     for pp in st.program_participants:
         facts.program_participants.append(ProgrammeParticipant(pp.region, pp.program, pp.year, pp.surface,
                                                                prov("program_participants", pp.start, pp.end),
-                                                               pp.stage, pp.region_code))
+                                                               pp.stage, pp.region_code, pp.planned))
     for kind, subj, obj in st.relations:
         facts.relations.append(OfficialRelation(kind, subj.name, obj.name,
                                                 prov("relations", subj.start, obj.end)))

@@ -196,6 +196,34 @@ def participation_triggers() -> re.Pattern[str]:
 
 
 @functools.cache
+def participation_blockers(kind: str) -> re.Pattern[str]:
+    """Words before a participation trigger that negate it (``kind`` "negation") or make it an
+    intention ("intention"), from ``data/participation_blockers.tsv``, as a pattern matching at the end
+    of the text before the trigger."""
+    words = "|".join(re.escape(w.lower()) for w, k in _rows("participation_blockers.tsv", 2) if k == kind)
+    return re.compile(r"\b(?:" + words + r")\s+(?:[\w-]+\s+)?$", re.I)
+
+
+@functools.cache
+def participation_adverbs() -> frozenset[str]:
+    """Words allowed between a region head and the trigger he or she is the subject of
+    (``data/participation_adverbs.txt``)."""
+    return frozenset(w.lower() for w in _lines("participation_adverbs.txt"))
+
+
+@functools.cache
+def programme_events() -> frozenset[str]:
+    """Events held about a programme (``data/programme_events.txt``): attending one is not taking part."""
+    return frozenset(w.lower() for w in _lines("programme_events.txt"))
+
+
+@functools.cache
+def clause_breaks() -> frozenset[str]:
+    """Conjunctions opening a contrasting clause (``data/clause_breaks.txt``)."""
+    return frozenset(w.lower() for w in _lines("clause_breaks.txt"))
+
+
+@functools.cache
 def clutter_patterns() -> tuple[re.Pattern[str], ...]:
     """Page clutter inside article texts ("Baca juga: <headline>"), blanked before extraction."""
     return tuple(re.compile(line) for line in _lines("clutter.txt"))

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 NAME_STAGES = "warta.program_stages"
 NAME_PARTICIPANTS = "warta.program_participants"
-VERSION = "5"
+VERSION = "6"
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _GENERIC_LEAD = {"acara", "penandatanganan", "mou", "nota", "kesepahaman", "pembukaan", "peluncuran", "rapat",
@@ -64,8 +64,6 @@ _AMOUNT_UNITS = {"persen", "%", "orang", "desa", "kpm", "unit", "juta", "miliar"
 _BULLET = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s+\S")
 _AREA_WORDS = re.compile(r"\b(?:wilayah|daerah|kabupaten|kota|provinsi|lokasi|desa|peserta)\b", re.I)
 _VILLAGE_PREFIX = {"Desa", "Kelurahan", "Kampung", "Nagari", "Gampong"}
-# "belum lolos", "tidak terpilih", "gagal masuk": the region did not take part
-_NEGATED = re.compile(r"\b(?:belum|tidak|tak|gagal|batal)\s+(?:juga\s+)?$", re.I)
 _RESET = {"yaitu", "yakni", "antara", "antaranya", "lain", "masing-masing", ":", "adalah", "ialah", "termasuk", "selain",
           "bersama", "di antaranya"}
 
@@ -94,6 +92,9 @@ class ParticipantMatch:
     year: int | None
     stage: int | None = None
     region_code: str | None = None
+    planned: bool = False
+    """The region only plans or intends to join ("berencana mendaftar"): no participant by the
+    annotation rules, kept so that reports can list plans apart."""
 
 
 @dataclass(slots=True)
@@ -411,6 +412,33 @@ def find_programmes(
         if not any(a <= p.start < b for p in state.progs):
             add_prog(*run)
 
+    def object_programme(pos: int, end: int) -> None:
+        """Register the programme a participation trigger names right after it, led by a head noun
+        ("mengikuti penilaian Kota Layak Anak (KLA)", "tergabung dalam Program Desa Cerdas")."""
+        k = bisect.bisect_left(tok_starts, pos)
+        headed = False
+        while k < len(toks) and toks[k].start < end and toks[k].text.islower() \
+                and (toks[k].low in _OBJECT_LEAD or toks[k].low in heads):
+            headed = headed or toks[k].low in heads or (toks[k].low,) in lexicon.participant_nouns()
+            k += 1
+        if k >= len(toks) or toks[k].start >= end or not toks[k].is_cap:
+            return
+        place = at.get(toks[k].start)
+        if (place is not None and (place.prefixed or place.level in ("province", "regency", "city"))) \
+                or any(m.start <= toks[k].start < m.end for m in insts):
+            return  # "mengikuti program di Kabupaten X", "bergabung dengan Dinas Y"
+        run = _name_run(text, toks, k, at)
+        if run is None or any(p.start == toks[run[0]].start for p in state.progs):
+            return
+        if not (headed or toks[k].low in heads):
+            # "mengikuti Smart City" after "Gerakan Menuju 100 Smart City": a headless name counts only
+            # as a short form of a programme the article named before
+            short = norm(text[toks[run[0]].start:toks[run[1] - 1].end])
+            if not any(re.search(r"\b" + re.escape(short) + r"\b", norm(p.canon or p.name)) for p in state.progs
+                       if p.start < pos):
+                return
+        add_prog(*run)
+
     def designation(pos: int) -> bool:
         """"ditetapkan sebagai Kawasan Strategis Pariwisata Nasional": the region was given a status
         named right after the trigger, which is no programme mention."""
@@ -428,6 +456,7 @@ def find_programmes(
     prev_part_sentence = -2
     prev_part: tuple[str, int | None] | None = None
     list_intro: StageMatch | None = None
+    part_list: tuple[str, int | None] | None = None
     area_intro: StageMatch | None = None
     for si, (s, e) in enumerate(sentences):
         first, last = bisect.bisect_left(tok_starts, s), bisect.bisect_left(tok_starts, e)
@@ -450,6 +479,11 @@ def find_programmes(
             if counted or prev in ("beberapa", "semua", "seluruh", "total") or prev in _ROUNDS:
                 # "empat tahap" is a count ("lokakarya 7 angkatan 4" is no count: a number follows);
                 # "seleksi tahap dua" a selection round, not a stage
+                if counted and not any(s <= p.start < t.start for p in state.progs):
+                    # "Kominfo melakukan penghentian siaran TV analog dalam tiga tahap": what is staged
+                    divided = _process_phrase(toks, first, i - 1)
+                    if divided is not None:
+                        add_prog(*divided)
                 i += 1
                 continue
             if num is None or (i > first and sent_stages and sent_stages[-1].end == toks[i - 1].end):
@@ -476,6 +510,8 @@ def find_programmes(
             # the programme: after ("tahap pertama Gerakan ..."), before ("Gerakan ... tahap 3"), else current
             prog: _Prog | None = None
             fwd = _cap_run_fwd(text, toks, j, at)
+            if fwd is None and j + 1 < last and toks[j].text in ("program", "gerakan") and toks[j + 1].is_cap:
+                fwd = _cap_run_fwd_lower(text, toks, j, strict=False)  # "gelombang pertama program Kota Tanpa Kumuh"
             if fwd is not None and toks[fwd[0]].bare.lower() in ("program", "gerakan"):
                 prog = add_prog(*fwd)
             if prog is None:
@@ -565,6 +601,17 @@ def find_programmes(
             parts.append(ParticipantMatch(head.start, head.end, head.surface, head.name, area_intro.program,
                                           area_intro.year, area_intro.stage, head.code))
         # "Berikut rincian wilayah pada ASO tahap I:" and a bulleted list of regions, one a line
+        if part_list is not None:
+            # "Keempat daerah itu adalah:" and then one region a line, bulleted, numbered or bare
+            items = _list_item_regions(text, s, e, places, insts)
+            if items:
+                for item in items:
+                    parts.append(ParticipantMatch(item[0], item[1], text[item[0]:item[1]], item[2], part_list[0],
+                                                  part_list[1], None, item[3]))
+                prev_part_sentence = si
+                continue
+            if not _BULLET.match(sent_text):
+                part_list = None  # (a bulleted line whose region went unrecognised keeps the list open)
         if list_intro is not None and _BULLET.match(sent_text):
             for p in places:
                 if s <= p.start < e and p.level in ("province", "regency", "city", "other"):
@@ -574,8 +621,19 @@ def find_programmes(
         list_intro = None
         if sent_stages and sent_text.rstrip().endswith(":") and _AREA_WORDS.search(sent_text):
             list_intro = sent_stages[-1]
-        trig = next((m for m in lexicon.participation_triggers().finditer(sent_text) if not _NEGATED.search(sent_text, 0, m.start())), None)
-        signing = bool(trig and _SIGNING.match(trig.group(0)))
+        trigs = list(lexicon.participation_triggers().finditer(sent_text))
+        trigs = [m for m in trigs if not _attends_event(sent_text, m.end())]
+        live = [m for m in trigs if not _blocked(sent_text, m.start(), "negation")
+                and not _blocked(sent_text, m.start(), "intention")]
+        planned = False
+        if not live:
+            # "Kota Lubuklinggau berencana mendaftar": no participation, reported apart as a plan
+            live = [m for m in trigs if not _blocked(sent_text, m.start(), "negation")]
+            planned = bool(live)
+        trig = live[0] if live else None
+        signing = any(_SIGNING.match(m.group(0)) for m in live)
+        # "Bupati Gowa X resmi mendaftarkan daerahnya": the head, as the subject, stands for the region
+        headed = signing or (trig is not None and _head_subject(text, s + trig.start(), official_spans))
         if trig is None and sent_stages:
             # "para calon guru penggerak (CGP) di Kabupaten X akhirnya sampai pada lokakarya 9 PGP
             # Angkatan 4": those taking part in a region, in the sentence naming the stage
@@ -585,9 +643,14 @@ def find_programmes(
             for region in led:
                 parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                               st.program, st.year, st.stage, region[3]))
-        regions = _participant_regions(toks, first, last, places, insts, official_spans, signing)
+        regions = _participant_regions(toks, first, last, places, insts, official_spans, headed)
+        if trig is not None:
+            regions = _in_live_clauses(toks, first, last, s, regions, live)
         continuation = (not trig and prev_part_sentence == si - 1 and prev_part is not None and len(regions) >= 2)
         if not (trig or continuation) or (not regions and continuation):
+            if trig is None and not regions and prev_part is not None and prev_part_sentence == si - 1 \
+                    and sent_text.rstrip().endswith(":"):
+                part_list = prev_part  # "Kelima daerah itu adalah:" opens the list of those taking part
             continue
         if continuation:
             assert prev_part is not None
@@ -597,9 +660,12 @@ def find_programmes(
             assert trig is not None
             tpos = s + trig.start()
             if signing:
-                signed_programme(s + trig.end(), e)
+                sign = next(m for m in live if _SIGNING.match(m.group(0)))
+                signed_programme(s + sign.end(), e)
             elif designation(s + trig.end()):
                 continue
+            else:
+                object_programme(s + trig.end(), e)
             in_sent = [p for p in state.progs if s <= p.start < e]
             after = [p for p in in_sent if p.start >= tpos]
             prev_s = sentences[max(0, si - 2)][0]  # a programme named in the two sentences before
@@ -612,7 +678,7 @@ def find_programmes(
                 # "dinyatakan lulus menjadi sekolah penggerak": the words after the trigger may name,
                 # in lower case, a programme the article names in full further on
                 obj = _trigger_object(toks, bisect.bisect_left(tok_starts, s + trig.end()), last)
-                if obj and regions:
+                if obj and regions and not planned:
                     pending.append((obj, regions, sentence_year(si, tpos) or fallback_year(tpos)))
                 continue  # a participation with no programme named nearby ("menjadi daerah percontohan desa digital")
             chosen = after[0] if after else (in_sent[-1] if in_sent else current(tpos))
@@ -641,9 +707,18 @@ def find_programmes(
                     year = fallback_year(tpos)
             else:
                 continue
+        if _hands_out(prog_name) and not signing:
+            continue  # "Dana Desa tahap II disalurkan ke 3 kabupaten, yaitu ...": areas receiving aid
+        if planned:
+            for region in regions:
+                parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name,
+                                              year, stage_no, region[3], planned=True))
+            continue
         if not regions:
             # "Lima desa ... terpilih mengikuti X." followed by "Kelima desa itu adalah A, B, ..."
+            # "Daerah yang lolos meliputi:", "Berikut daftar daerah peserta X." and a list, one a line
             prev_part_sentence, prev_part = si, (prog_name, year)
+            part_list = prev_part
             continue
         for region in regions:
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2], prog_name, year,
@@ -651,6 +726,8 @@ def find_programmes(
         state.part_year.setdefault(prog_name, year)
         prev_part_sentence = si
         prev_part = (prog_name, year)
+        if sent_text.rstrip().endswith(":"):
+            part_list = prev_part
     for obj, regions, year in pending:
         named_later = next((p for p in state.progs if re.search(r"\b" + re.escape(obj) + r"\b", norm(p.canon or p.name))),
                            None)
@@ -660,6 +737,71 @@ def find_programmes(
             parts.append(ParticipantMatch(region[0], region[1], text[region[0]:region[1]], region[2],
                                           named_later.canon or named_later.name, year, None, region[3]))
     return _dedupe_stages(stages), _dedupe_parts(parts)
+
+
+_LIST_FILLER = re.compile(r"[\s\d.,;:()\-–•*]*(?:\b(?:dan|serta)\b[\s\d.,;:()\-–•*]*)*")
+
+
+def _list_item_regions(text: str, s: int, e: int, places: list[PlaceMatch], insts: list[InstitutionMatch]
+                       ) -> list[tuple[int, int, str, str | None]]:
+    """The regions of a list line ("1. Kabupaten Alor", "- Kota Dumai", "Kabupaten Siak, Kabupaten Kampar
+    dan Kota Dumai"): a line holding nothing but regions, bullets, numbers and "dan"; [] for any other."""
+    found: list[tuple[int, int, str, str | None]] = []
+    for m in insts:
+        if s <= m.start < e and m.kind == "regional_government" and m.region_code:
+            found.append((m.start, m.end, m.name.removeprefix("Pemerintah "), m.region_code))
+    for p in places:
+        if s <= p.start < e and p.level in ("province", "regency", "city") \
+                and not any(a <= p.start < b for a, b, _, _ in found):
+            found.append((p.start, p.end, p.name, p.code))
+    if not found:
+        return []
+    found.sort()
+    rest, pos = [], s
+    for a, b, _, _ in found:
+        rest.append(text[pos:a])
+        pos = b
+    rest.append(text[pos:e])
+    return found if all(_LIST_FILLER.fullmatch(r) for r in rest) else []
+
+
+def _head_subject(text: str, pos: int, official_spans: list[tuple[int, int]]) -> bool:
+    """An official's title and name end right before the trigger at ``pos``, with only adverbs
+    ("resmi", "telah") between: the official is the subject of the trigger."""
+    ends = [b for a, b in official_spans if b <= pos]
+    if not ends:
+        return False
+    gap = text[max(ends):pos].replace(",", " ").lower().split()
+    return len(gap) <= 2 and all(w in lexicon.participation_adverbs() for w in gap)
+
+
+def _attends_event(sent_text: str, end: int) -> bool:
+    """The trigger ending at ``end`` takes an event about a programme as its object ("mengikuti
+    sosialisasi program X"), not the programme."""
+    words = sent_text[end:end + 40].lower().split()[:2]
+    events = lexicon.programme_events()
+    return bool(words) and (words[0] in events or (len(words) > 1 and words[0] in _OBJECT_LEAD and words[1] in events))
+
+
+def _blocked(sent_text: str, pos: int, kind: str) -> bool:
+    """A trigger at ``pos`` negated ("belum lolos", kind "negation") or made an intention ("berencana
+    mendaftar", "berharap bisa ikut", kind "intention") by the words before it."""
+    return lexicon.participation_blockers(kind).search(sent_text, max(0, pos - 40), pos) is not None
+
+
+def _in_live_clauses(toks: list[Token], first: int, last: int, s: int,
+                     regions: list[tuple[int, int, str, str | None]], live: list[re.Match[str]]
+                     ) -> list[tuple[int, int, str, str | None]]:
+    """The regions of the clauses holding a live trigger, when a contrasting conjunction splits the
+    sentence ("Kota A terpilih, sedangkan Kota B belum"); all regions when it is one clause."""
+    breaks = lexicon.clause_breaks()
+    cuts = [toks[k].start for k in range(first + 1, last) if toks[k].low in breaks]
+    if not cuts:
+        return regions
+    bounds = [toks[first].start, *cuts, toks[last - 1].end + 1]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:])]
+    alive = [(a, b) for a, b in spans if any(a <= s + m.start() < b for m in live)]
+    return [r for r in regions if any(a <= r[0] < b for a, b in alive)]
 
 
 # words between a participation trigger and what the region takes part in
@@ -834,7 +976,7 @@ def _participant_regions(
     region_starts = {c[0] for c in cands}
     for c in sorted(cands):
         # the dateline ("Makassar (ANTARA) -", "PALEMBANG -") is where the report was filed
-        if c[0] == 0 and re.match(r"\s*(\(|-|–|—|,)", _text_after(toks, c[1])):
+        if c[0] == 0 and not any(m.start == 0 for m in insts) and re.match(r"\s*(\(|-|–|—|,)", _text_after(toks, c[1])):
             continue
         if any(a <= c[0] < b for a, b in blocked):
             continue
@@ -910,6 +1052,38 @@ def is_aid(name: str) -> bool:
                             or any(w in aid for w in words))
 
 
+_NOMINAL = re.compile(r"pe[a-z]{3,}an")
+_VERBAL = re.compile(r"(?:di|me|ber|ter)[a-z]{3,}")
+
+
+def _process_phrase(toks: list[Token], first: int, count: int) -> tuple[int, int] | None:
+    """The process a count of stages divides, in lower case, nearest before token ``count``: a head
+    noun or a pe-...-an nominalisation and the words after it up to a verb or function word
+    ("penghentian siaran TV analog dilakukan dalam tiga tahap", "pencairan dana melalui 3 tahap")."""
+    heads, actions = lexicon.programme_heads(), lexicon.programme_actions()
+    def process(w: str) -> bool:
+        return w.isalpha() and w.islower() and (w in heads or w in actions or _NOMINAL.fullmatch(w) is not None)
+
+    for k in range(count - 1, first - 1, -1):
+        if not process(toks[k].text):
+            continue
+        while k > first and process(toks[k - 1].text):
+            k -= 1  # "pencairan dana": the phrase opens with the first of them
+        e = k + 1
+        while e < count and e - k < 7 and re.fullmatch(r"[A-Za-z][\w-]*", toks[e].text) \
+                and toks[e].low not in _LOWER_STOP and toks[e].low not in _GENERIC_LEAD \
+                and not (toks[e].text.islower() and _VERBAL.fullmatch(toks[e].text)):
+            e += 1
+        return (k, e) if e - k >= 2 else None
+    return None
+
+
+def _hands_out(name: str) -> bool:
+    """A programme whose name says it hands out money, goods or a service ("Dana Desa", "BLT",
+    "vaksinasi"), whatever action word leads it."""
+    return any(w in lexicon.aid_words() for w in re.findall(r"[\w-]+", name.lower()))
+
+
 def programme_core(name: str) -> tuple[str, str, str]:
     """A programme name without its lead action words and bracketed short forms, the initials of
     what is left and the initials of every word ("pencairan Dana Desa (DD)" -> ("dana desa",
@@ -958,7 +1132,8 @@ def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
     with one."""
     out: list[StageMatch] = []
     for st in stages:
-        if any(o.stage == st.stage and o.year == st.year and same_programme(o.program, st.program) for o in out):
+        if any(o.stage == st.stage and o.year == st.year
+               and (same_programme(o.program, st.program) or _names_within(o.program, st.program)) for o in out):
             continue
         out.append(st)
     dated = [o for o in out if o.year is not None]
@@ -966,11 +1141,20 @@ def _dedupe_stages(stages: list[StageMatch]) -> list[StageMatch]:
             or not any(d.stage == o.stage and same_programme(d.program, o.program) for d in dated)]
 
 
+def _names_within(a: str, b: str) -> bool:
+    """One programme name written inside the other ("vaksinasi" in "Vaksinasi Covid-19", "pembangunan
+    jembatan" in "Pembangunan Jembatan Pasar Baru"), unless money words come before it ("Dana Desa" in
+    "BLT Dana Desa" is the fund, not the same programme)."""
+    short, long_ = sorted((programme_core(a)[0], programme_core(b)[0]), key=len)
+    m = re.search(r"\b" + re.escape(short) + r"\b", long_) if short else None
+    return m is not None and not any(w in lexicon.aid_words("money") for w in long_[: m.start()].split())
+
+
 def _dedupe_parts(parts: list[ParticipantMatch]) -> list[ParticipantMatch]:
     seen = set()
     out = []
     for p in parts:
-        key = (p.region_code or norm(p.region), norm(p.program), p.year)
+        key = (p.region_code or norm(p.region), norm(p.program), p.year, p.planned)
         if key not in seen:
             seen.add(key)
             out.append(p)

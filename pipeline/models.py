@@ -271,6 +271,9 @@ class ProgrammeParticipant:
     prov: Provenance
     stage: int | None = None
     region_code: str | None = None
+    planned: bool = False
+    """Only a plan or intention to join ("berencana mendaftar"); not a participant by the annotation
+    rules, so left out of :meth:`ArticleFacts.to_eval_dict`."""
 
 
 FACT_TYPES = ("officials", "institutions", "places", "dates", "program_stages", "program_participants")
@@ -313,9 +316,16 @@ class ArticleFacts:
             ],
             "program_participants": [
                 {"region": p.region, "program": p.program, "year": p.year, "stage": p.stage}
-                for p in self.program_participants
+                for p in self.eval_facts("program_participants")
             ],
         }
+
+    def eval_facts(self, fact_type: str) -> list[Any]:
+        """The facts of ``fact_type`` that :meth:`to_eval_dict` lists, in its order (plans to join left out)."""
+        facts = getattr(self, fact_type)
+        if fact_type == "program_participants":
+            return [p for p in facts if not p.planned]
+        return list(facts)
 
 
 _VERSION_ITEM = re.compile(r"([a-z_]+)=([^;=\s]+)")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors import Extractor
+from extractors.evaluate import format_table, predict_rows, read_jsonl, score
 
 PUB = "2021-09-01T10:00:00+07:00"
 
@@ -104,7 +107,11 @@ def test_relative_year_of_a_stage(ex: Extractor) -> None:
 
 
 def _parts(ex: Extractor, text: str, pub: str = PUB) -> set[tuple[str, str, int | None]]:
-    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants}
+    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants if not p.planned}
+
+
+def _plans(ex: Extractor, text: str, pub: str = PUB) -> set[tuple[str, str, int | None]]:
+    return {(p.region, p.program, p.year) for p in ex.extract(text, pub).program_participants if p.planned}
 
 
 def test_stage_far_from_the_programme_name_and_relative_year(ex: Extractor) -> None:
@@ -317,3 +324,118 @@ def test_region_tingkat_or_di_after_a_stage(ex: Extractor) -> None:
     assert ("Kabupaten Manggarai Barat", 9) in _regions_stages(ex, text)
     text = "Penyaluran Dana Desa tahap II di Kabupaten Tegal tahun 2023 dimulai."
     assert _regions_stages(ex, text) == set()
+
+
+# Issue #11: participation read from the structure around a trigger, not from one outlet's wording.
+
+def test_negated_or_intended_participation_is_none(ex: Extractor) -> None:
+    text = ("Kabupaten Sampang belum terpilih dalam Gerakan Menuju 100 Smart City dan berencana mendaftar "
+            "tahun depan.")
+    assert _parts(ex, text) == set()
+    assert _plans(ex, text) == {("Kabupaten Sampang", "Gerakan Menuju 100 Smart City", 2022)}
+    text = "Kabupaten Sragen berharap bisa ikut Program Sekolah Penggerak angkatan keempat tahun 2022."
+    assert _parts(ex, text) == set()
+    assert _plans(ex, text) == {("Kabupaten Sragen", "Program Sekolah Penggerak", 2022)}
+    text = "Kabupaten Sragen tidak lolos Program Sekolah Penggerak angkatan keempat tahun 2022."
+    assert _parts(ex, text) == _plans(ex, text) == set()
+    facts = ex.extract("Kota Lubuklinggau berencana mendaftar Gerakan Menuju 100 Smart City tahun 2022.", PUB)
+    assert [p.planned for p in facts.program_participants] == [True]
+    assert facts.to_eval_dict()["program_participants"] == []
+
+
+def test_contrasting_clause_without_a_live_trigger(ex: Extractor) -> None:
+    text = "Kota Palopo belum mengikuti Gerakan Menuju 100 Smart City, sedangkan Kota Makassar sudah terpilih sejak 2017."
+    assert _parts(ex, text) == {("Kota Makassar", "Gerakan Menuju 100 Smart City", 2017)}
+
+
+def test_coordinated_regional_governments_at_the_start_of_the_text(ex: Extractor) -> None:
+    text = "Pemkab Sleman, Pemkab Bantul serta Pemkot Yogyakarta tergabung dalam Gerakan Menuju 100 Smart City tahun 2018."
+    assert _parts(ex, text) == {
+        ("Kabupaten Sleman", "Gerakan Menuju 100 Smart City", 2018),
+        ("Kabupaten Bantul", "Gerakan Menuju 100 Smart City", 2018),
+        ("Kota Yogyakarta", "Gerakan Menuju 100 Smart City", 2018),
+    }
+
+
+def test_list_lines_after_a_colon_or_a_sentence_naming_no_region(ex: Extractor) -> None:
+    text = ("Sebanyak empat daerah di Riau lolos verifikasi Program Kampung Iklim (Proklim) tahun 2020. "
+            "Keempat daerah itu adalah:\n- Kabupaten Siak\n- Kabupaten Kampar\n- Kota Dumai\n\n"
+            "Kabupaten Bengkalis menyiapkan lahan.")
+    assert {r for r, _, _ in _parts(ex, text)} == {"Kabupaten Siak", "Kabupaten Kampar", "Kota Dumai"}
+    text = ("Berikut daftar daerah peserta Program Sekolah Penggerak angkatan 2 tahun 2021.\n"
+            "1) Kota Palembang\n2) Kota Prabumulih\n\nKepala dinas meminta sekolah bersiap di Kota Lubuklinggau.")
+    assert _parts(ex, text) == {("Kota Palembang", "Program Sekolah Penggerak", 2021),
+                                ("Kota Prabumulih", "Program Sekolah Penggerak", 2021)}
+
+
+def test_programme_named_right_after_the_trigger(ex: Extractor) -> None:
+    text = ("Pemkab Gresik resmi mengikuti penilaian Kota Layak Anak (KLA) tahun 2023. Pemerintah Kabupaten "
+            "Tuban juga masuk daftar peserta KLA tahun ini.")
+    assert _parts(ex, text, "2023-04-12") == {("Kabupaten Gresik", "Kota Layak Anak (KLA)", 2023),
+                                ("Kabupaten Tuban", "Kota Layak Anak (KLA)", 2023)}
+    text = "Kota Pontianak dan Kota Singkawang ditetapkan sebagai peserta Adipura tahun 2019."
+    assert _parts(ex, text) == {("Kota Pontianak", "Adipura", 2019), ("Kota Singkawang", "Adipura", 2019)}
+
+
+def test_a_region_head_as_subject_stands_for_the_region(ex: Extractor) -> None:
+    text = "Bupati Gowa Adnan Purichta resmi mendaftarkan daerahnya dalam Program Kampung Iklim 2019."
+    assert _parts(ex, text) == {("Kabupaten Gowa", "Program Kampung Iklim", 2019)}
+    text = ("Wali Kota Pekalongan Budi Santoso bersama Bupati Batang Wihaji ikut menandatangani MoU Gerakan Menuju "
+            "100 Smart City tahun 2018.")
+    assert _parts(ex, text) == {("Kota Pekalongan", "Gerakan Menuju 100 Smart City", 2018),
+                                ("Kabupaten Batang", "Gerakan Menuju 100 Smart City", 2018)}
+
+
+def test_attending_an_event_about_a_programme_is_no_participation(ex: Extractor) -> None:
+    text = "Bupati Minahasa Utara Joune Ganda mengikuti sosialisasi Program Sekolah Penggerak tahun 2022 di Manado."
+    assert _parts(ex, text) == set()
+
+
+def test_areas_receiving_aid_counted_and_listed_are_no_participants(ex: Extractor) -> None:
+    text = "Dana Desa tahap II disalurkan ke 3 kabupaten, yaitu Kabupaten Pati, Kabupaten Kudus dan Kabupaten Jepara."
+    assert _parts(ex, text) == set()
+    assert _stages(ex, text) == {("Dana Desa", 2, 2021)}
+
+
+def test_a_count_of_stages_names_the_lower_case_process_it_divides(ex: Extractor) -> None:
+    text = ("Kominfo melakukan penghentian siaran TV analog dalam tiga tahap. "
+            "Tahap pertama berlangsung 30 April 2022.")
+    assert _stages(ex, text) == {("penghentian siaran TV analog", 1, 2022)}
+    text = "Sesuai aturan, pencairan dana melalui 3 tahap yaitu tahap I, 40 persen, dan tahap II, 40 persen."
+    assert _stages(ex, text) == {("pencairan dana", 1, 2021), ("pencairan dana", 2, 2021)}
+
+
+INVENTED = Path(__file__).resolve().parent / "fixtures" / "extraction" / "programmes_invented.jsonl"
+
+
+def test_invented_programme_articles_stay_above_floors(ex: Extractor) -> None:
+    """Twenty-one invented articles (tests/fixtures/extraction/programmes_invented.jsonl), annotated for
+    stages and participants only, in three batches each written before the rules that followed it;
+    before issue #11 they scored stages 0.848, participants 0.615 (after: 0.882, 0.970)."""
+    gold = read_jsonl(INVENTED)
+    assert len(gold) == 21
+    result = score(gold, list(predict_rows(gold, ex)))
+    report = format_table(result)
+    assert result["program_stages"]["f1"] >= 0.87, report
+    assert result["program_participants"]["f1"] >= 0.95, report
+
+
+def test_headless_short_form_after_a_trigger_names_the_programme_named_before(ex: Extractor) -> None:
+    text = ("Gerakan Menuju 100 Smart City digagas Kominfo. Kabupaten Purwakarta sebelumnya pernah mengikuti "
+            "Smart City pada 2017.")
+    assert _parts(ex, text) == {("Kabupaten Purwakarta", "Gerakan Menuju 100 Smart City", 2017)}
+    text = "Kabupaten Purwakarta pernah mengikuti Rapat Kerja Nasional pada 2017."
+    assert _parts(ex, text) == set()
+
+
+def test_a_stage_named_again_by_part_of_its_programme_name_is_one_stage(ex: Extractor) -> None:
+    text = ("Vaksinasi Covid-19 tahap kedua tahun 2021 dimulai di Kota Kendari. "
+            "Alokasi vaksinasi tahap kedua sudah dikirim.")
+    assert _stages(ex, text) == {("Vaksinasi Covid-19", 2, 2021)}
+    text = "BLT Dana Desa tahap 2 tahun 2021 cair. Dana Desa tahap 2 tahun 2021 juga cair."
+    assert _stages(ex, text) == {("BLT Dana Desa", 2, 2021), ("Dana Desa", 2, 2021)}
+
+
+def test_stage_before_a_lower_case_programme_head_and_a_capitalised_name(ex: Extractor) -> None:
+    text = "Lima provinsi masuk gelombang pertama program Kota Tanpa Kumuh (Kotaku) tahun 2020."
+    assert _stages(ex, text) == {("program Kota Tanpa Kumuh", 1, 2020)}
