@@ -46,7 +46,7 @@ class ExtractionState:
     text: str = ""
     """The document's text, read once (spaCy joins its tokens again on every read of ``doc.text``)."""
     entities: list[tuple[int, int, str]] = field(default_factory=list)
-    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (see ``ner.fix_person_spans``)."""
+    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (repaired by ``ner.fix_spans``)."""
     sentences: list[tuple[int, int]] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     places: list[PlaceMatch] = field(default_factory=list)
@@ -70,7 +70,7 @@ def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
     st.text = doc.text
-    st.entities = ner.fix_person_spans(st.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    st.entities = ner.fix_spans(st.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
     st.sentences = text.sentence_spans(st.text)
     st.tokens = text.tokens(st.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")

@@ -21,11 +21,7 @@ logger = logging.getLogger(__name__)
 NAME = "warta.places"
 VERSION = "3"
 
-_PREFIX = {
-    "kabupaten": "regency", "kab": "regency",
-    "kota": "city",
-    "provinsi": "province", "prov": "province", "propinsi": "province",
-}
+_PREFIX = lexicon.region_kinds()
 _LOCAL_PREFIX = lexicon.local_prefixes()
 _VILLAGE_HEADS = set(_LOCAL_PREFIX.values()) - {"Kecamatan", "Distrik"}
 # "Balai Desa Kota Agung", "Kantor Desa X": the hall is named by the village, which is still a place
