@@ -683,6 +683,7 @@ def train_model(
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
     progress: Callable[[int, float, float], None] | None = None,
     vectors: Path | None = None,
+    resume: Path | None = None,
 ) -> TrainResult:
     """Convert the corpora, train the NER model and write the best checkpoint to a new folder.
 
@@ -703,6 +704,9 @@ def train_model(
         dev_sources: The dev splits the checkpoint is chosen on.
         vectors: A spaCy vectors folder (``spacy init vectors``, e.g. :func:`build_vectors`):
             the tok2vec then also reads these static vectors, and the model ships them.
+        resume: An earlier warta model to go on training (a warm start): its ``ner`` component,
+            weights and architecture, replaces the config's untrained one (spaCy's sourced
+            component, trained further with a fresh optimizer and batches at their full size).
 
     Returns:
         A :class:`TrainResult` with the best dev F1 and the run's size.
@@ -726,6 +730,10 @@ def train_model(
 
     output = Path(output) if output is not None else new_model_dir(shipped)
     check_model_folder(output, shipped)
+    if resume is not None and not is_warta_model(Path(resume)):
+        raise ModelFolderError(f"{resume} holds no warta NER model to resume: give a folder written by train-ner")
+    if resume is not None and vectors is not None:
+        raise ModelFolderError("a resumed model keeps its own vectors: leave out the vectors folder")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="warta-ner-") as tmp:
         workdir = Path(tmp)
@@ -741,6 +749,11 @@ def train_model(
                              "components.ner.model.tok2vec.embed.include_static_vectors": True})
         settings.update(overrides or {})
         config = load_config(config_path, overrides=settings, interpolate=False)
+        if resume is not None:  # go on where that run left off: its weights, full-size batches
+            config["components"]["ner"] = {"source": str(Path(resume).resolve())}
+            size = config["training"]["batcher"]["size"]
+            if isinstance(size, dict) and "stop" in size:
+                size["start"] = size["stop"]
         nlp = init_nlp(config)
         config = nlp.config.interpolate()
         fix_random_seed(config["training"]["seed"])
@@ -822,13 +835,15 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, default=25.0)
     parser.add_argument("--config", type=Path, default=CONFIG_PATH)
     parser.add_argument("--vectors", type=Path, default=None, help="spaCy vectors folder to train with")
+    parser.add_argument("--resume", type=Path, default=None, help="earlier warta model to train further")
     parser.add_argument("--without", action="append", default=[], metavar="CORPUS",
                         help="leave this corpus out of training and dev (leave-one-corpus-out); repeatable")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result = train_model(args.shared, args.output, args.max_minutes, args.config,
                          train_sources=without_corpora(TRAIN_SOURCES, args.without),
-                         dev_sources=without_corpora(DEV_SOURCES, args.without), vectors=args.vectors)
+                         dev_sources=without_corpora(DEV_SOURCES, args.without), vectors=args.vectors,
+                         resume=args.resume)
     logger.info("model written to %s", result.output)
 
 
