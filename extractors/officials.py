@@ -25,7 +25,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.officials"
-VERSION = "3"
+VERSION = "4"
 
 _NOT_NAME = {
     "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "januari", "februari", "maret", "april",

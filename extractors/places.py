@@ -19,7 +19,7 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.places"
-VERSION = "3"
+VERSION = "4"
 
 _PREFIX = lexicon.region_kinds()
 _LOCAL_PREFIX = lexicon.local_prefixes()
