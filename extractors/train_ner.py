@@ -213,7 +213,7 @@ def without_corpora(sources: tuple[_S, ...], names: Iterable[str]) -> tuple[_S, 
 
 
 MODEL_NAME = "id_news_ner"
-MODEL_VERSION = "0.4.0"
+MODEL_VERSION = "0.5.0"
 
 _NO_SPACE_BEFORE = {",", ".", ")", "]", "}", ":", ";", "!", "?", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "[", "{"}
@@ -650,10 +650,17 @@ def _vectors_note(nlp: spacy.language.Language) -> str:
             "trained on ../shared/data/news, see extractors/news_vectors.py)")
 
 
+def _model_version(folder: Path) -> str:
+    """"name version" of the warta model in ``folder`` (from its meta.json)."""
+    meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
+    return f"{meta.get('name', MODEL_NAME)} {meta.get('version', '?')}"
+
+
 def _set_meta(
     nlp: spacy.language.Language,
     train_sources: tuple[Source, ...] = TRAIN_SOURCES,
     dev_sources: tuple[TrainSource, ...] = DEV_SOURCES,
+    resumed: str | None = None,
 ) -> None:
     names = list(dict.fromkeys(s.corpus for s in train_sources))
     sources = [CORPUS_META.get(name, {"name": name}) for name in names]
@@ -664,7 +671,8 @@ def _set_meta(
             "description": "Indonesian news NER (PER, ORG, LOC): hash-embedding CNN + "
             f"transition-based NER, CPU, {_vectors_note(nlp)}. Trained on the train splits of "
             f"{', '.join(names)} (with casing augmentation); checkpoint chosen on the dev splits of "
-            f"{', '.join(dict.fromkeys(s.corpus for s in dev_sources))}.",
+            f"{', '.join(dict.fromkeys(s.corpus for s in dev_sources))}."
+            + (f" Trained further from {resumed} (warta train-ner --resume)." if resumed else ""),
             "license": "MIT (model); training data: "
             + "; ".join(f"{m['name']} {m.get('license', '?')}" for m in sources)
             + (" (whether share-alike reaches a model trained on the data is unsettled; see README)"
@@ -794,7 +802,7 @@ def train_model(
                 return
             best, best_step = score, step
             update_meta(T, nlp, run_info)
-            _set_meta(nlp, train_sources, dev_sources)
+            _set_meta(nlp, train_sources, dev_sources, _model_version(resume) if resume is not None else None)
             with nlp.use_params(optimizer.averages):
                 nlp.to_disk(best_dir)
 

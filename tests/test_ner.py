@@ -285,8 +285,10 @@ def test_eval_ner_cli_rejects_bad_label_map(conll_file: Path) -> None:
 
 # Floors sit a little under the F1 measured with `python benchmarks/ner.py`.
 TEST_SET_FLOORS = [
-    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.861
-    ("data/ner/indolem-nerugm/test.01.tsv", 0.77),  # measured 0.782
+    ("data/ner/idner-news-2k/test.txt", 0.87),  # measured 0.885 (0.5.0; 0.861 with 0.2.0)
+    # measured 0.769 (0.5.0; 0.782 with 0.2.0): NER UGM leaves many acronyms O that the real-news
+    # spans and idner tag ORG (its ORG F1 0.717 -> 0.677), see the README's NER section
+    ("data/ner/indolem-nerugm/test.01.tsv", 0.76),
 ]
 
 

@@ -390,6 +390,8 @@ def test_resume_goes_on_training_an_earlier_model_and_refuses_a_foreign_folder(
     result = train_model(shared, tmp_path / "more", max_minutes=5, overrides=QUICK, shipped=tmp_path / "shipped",
                          resume=model)
     assert is_warta_model(result.output) and result.best_step >= 1
+    meta = json.loads((result.output / "meta.json").read_text(encoding="utf-8"))
+    assert f"Trained further from {MODEL_NAME} " in meta["description"]
     assert _snapshot(model) == before, "the resumed model's own folder is left as it was"
     def weights(folder: Path) -> list[Any]:
         ner = spacy.load(folder).get_pipe("ner").model
