@@ -233,6 +233,13 @@ def region_kinds() -> dict[str, str]:
 
 
 @functools.cache
+def kind_names() -> frozenset[str]:
+    """Names of a kind of body that many bodies bear ("Sekolah Menengah Atas"), lower case, words
+    single-spaced (``data/kind_names.txt``)."""
+    return frozenset(" ".join(w.lower().split()) for w in _lines("kind_names.txt"))
+
+
+@functools.cache
 def unit_openers() -> frozenset[str]:
     """Words opening a unit's list of fields ("Bidang", "Seksi"), lower case (``data/unit_openers.txt``)."""
     return frozenset(w.lower() for w in _lines("unit_openers.txt"))
