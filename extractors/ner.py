@@ -2,8 +2,9 @@
 
 The model is a spaCy pipeline with one self-contained ``ner`` component (its tok2vec
 inside it), trained by :mod:`extractors.train_ner` and shipped in
-``extractors/models/id_news_ner/``. It loads offline; its static vectors (floret, trained on
-real news by :mod:`extractors.news_vectors`) ship inside it, in ``vocab/``.
+``extractors/models/id_news_ner/``. It loads offline; a model trained with static vectors
+(floret, trained on real news by :mod:`extractors.news_vectors`) ships them inside it, in
+``vocab/`` (the shipped 0.5.0 has none).
 
 Other extractors can reuse the component in their own pipeline, with a copy of the model's
 vectors (:func:`add_ner`)::
