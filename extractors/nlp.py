@@ -89,6 +89,7 @@ def places_component(doc: Doc) -> Doc:
     found = places.find_places(body, st.tokens)
     # LOC spans from the statistical model that the region list knows and the rules missed
     idx = lexicon.regions()
+    from_model = False
     for start, end, label in st.entities:
         if label != "LOC" or any(p.start <= start < p.end for p in found):
             continue
@@ -108,6 +109,9 @@ def places_component(doc: Doc) -> Doc:
         if regs and len(regs) == 1:
             r = regs[0]
             found.append(places.PlaceMatch(start, end, surface, r.name, r.level, r.code))
+            from_model = True
+    if from_model:  # another story's headline names no place of this one, whoever found it
+        found = places.off_headlines(body, found)
     st.places = sorted(found, key=lambda p: p.start)
     return doc
 
