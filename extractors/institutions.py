@@ -20,7 +20,7 @@ from extractors.text import Token, norm
 logger = logging.getLogger(__name__)
 
 NAME = "warta.institutions"
-VERSION = "3"
+VERSION = "4"
 
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}
@@ -911,7 +911,8 @@ def _names_a_stage(words: list[str]) -> bool:
 def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tuple[int, int]],
                     places: list[PlaceMatch]) -> list[InstitutionMatch]:
     """The rules' institutions plus the NER model's ORG spans that open with an organisation's head
-    word and overlap no institution or region the rules found (the model votes where rules have no table)."""
+    word, hold a capital letter, are no kind of body's name (``lexicon.kind_names``), and overlap no institution or region the rules found (the model votes
+    where rules have no table)."""
     taken = [(m.start, m.end) for m in found] + [(p.start, p.end) for p in places]
     out = list(found)
     for s, e in org_spans:
@@ -924,6 +925,11 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
                 break
         if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS or _names_a_stage(words):
             continue
+        if surface.islower():
+            continue  # "koperasi merah putih" in running text: a kind of body, no name ("fraksi partai Gerindra" is)
+        if " ".join(words).lower() in lexicon.kind_names():
+            continue  # "Sekolah Menengah Atas": many schools bear that name, it names none of them
+
         if any(s < b and a < e for a, b in taken):
             continue
         out.extend(_cut_at_line_breaks([InstitutionMatch(s, s + len(surface), surface, surface, "organisation",

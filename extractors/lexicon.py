@@ -260,6 +260,26 @@ def needs_prefix() -> frozenset[str]:
 
 
 @functools.cache
+def region_kinds() -> dict[str, str]:
+    """Words written before a province's or kabupaten/kota's name (lower case, no dot) -> the level
+    they name: "kabupaten" -> "regency", "kota" -> "city" (``data/region_kinds.tsv``)."""
+    return {word.lower(): level for word, level in _rows("region_kinds.tsv", 2)}
+
+
+@functools.cache
+def kind_names() -> frozenset[str]:
+    """Names of a kind of body that many bodies bear ("Sekolah Menengah Atas"), lower case, words
+    single-spaced (``data/kind_names.txt``)."""
+    return frozenset(" ".join(w.lower().split()) for w in _lines("kind_names.txt"))
+
+
+@functools.cache
+def unit_openers() -> frozenset[str]:
+    """Words opening a unit's list of fields ("Bidang", "Seksi"), lower case (``data/unit_openers.txt``)."""
+    return frozenset(w.lower() for w in _lines("unit_openers.txt"))
+
+
+@functools.cache
 def local_prefixes() -> dict[str, str]:
     """Words before a kecamatan's or village's name (``data/local_prefixes.tsv``): lower case -> as reported."""
     return {word.lower(): shown for word, shown in _rows("local_prefixes.tsv", 2)}

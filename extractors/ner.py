@@ -2,8 +2,9 @@
 
 The model is a spaCy pipeline with one self-contained ``ner`` component (its tok2vec
 inside it), trained by :mod:`extractors.train_ner` and shipped in
-``extractors/models/id_news_ner/``. It loads offline; its static vectors (floret, trained on
-real news by :mod:`extractors.news_vectors`) ship inside it, in ``vocab/``.
+``extractors/models/id_news_ner/``. It loads offline; a model trained with static vectors
+(floret, trained on real news by :mod:`extractors.news_vectors`) ships them inside it, in
+``vocab/`` (the shipped 0.5.0 has none).
 
 Other extractors can reuse the component in their own pipeline, with a copy of the model's
 vectors (:func:`add_ner`)::
@@ -19,13 +20,14 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors import lexicon
 from extractors.exceptions import NerModelMissing
 from extractors.ner_eval import CorpusFormat, NerScores, TaggedSentence, read_tagged, score_tags
 from extractors.tokenizer import TOKENIZER_CONFIG
@@ -77,25 +79,102 @@ NOT_IN_PERSON_NAMES = frozenset({
     "mahkamah", "majelis", "biro", "balai",
 })
 _WORD = re.compile(r"\S+")
+#: A person span's own words for judging it: capitalised, letters with inner ``'`` or ``-``.
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'-]*")
+#: The mean name score (``lexicon.name_score``) a run of words after a region name needs to be
+#: read as a person's name ("Muara Enim Ahmad Yani" -> "Muara Enim" + "Ahmad Yani").
+PERSON_TAIL_MIN = 0.5
+#: At most this many words after a region name are read as a person's name.
+PERSON_TAIL_MAX_WORDS = 4
+Span = tuple[int, int, str]
 
 
-def _fix_person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None:
-    """A PER span as it stands, or the ORG span from its first institution word on (None: drop)."""
+@functools.cache
+def _unit_field_before() -> re.Pattern[str]:
+    """Text ending in a unit's opener, its capitalised fields and "dan" ("Bidang Kelembagaan dan ")."""
+    openers = "|".join(re.escape(w.capitalize()) for w in sorted(lexicon.unit_openers()))
+    return re.compile(rf"\b(?:Sub\s+)?(?:{openers})(?:,?[ \t]+[A-Z][\w.-]*){{1,5}}[ \t]+(?:dan|&)[ \t]+$")
+
+
+def _continues_unit(text: str, start: int) -> bool:
+    """Whether the words at ``start`` follow a unit's fields and "dan" ("Bidang Kelembagaan dan |Tata Laksana")."""
+    window = text[max(0, start - 120) : start]
+    return _unit_field_before().search(window) is not None
+
+
+def _fix_person_span(text: str, start: int, end: int) -> list[Span]:
+    """A PER span as it stands; the ORG span from its first institution word on; or nothing when
+    it only goes on a unit's list of fields ("Bidang Kelembagaan dan Tata Laksana")."""
     for word in _WORD.finditer(text, start, end):
         if word.group().lower() in NOT_IN_PERSON_NAMES:
-            return (word.start(), end, "ORG") if word.end() < end else None
-    return start, end, "PER"
+            return [(word.start(), end, "ORG")] if word.end() < end else []
+    return [] if _continues_unit(text, start) else [(start, end, "PER")]
 
 
-def fix_person_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """``spans`` with every PER span holding a word of :data:`NOT_IN_PERSON_NAMES` made an ORG
-    span from that word on (or dropped when nothing follows it); other spans unchanged."""
-    fixed: list[tuple[int, int, str]] = []
-    for start, end, label in spans:
-        span = _fix_person_span(text, start, end) if label == "PER" else (start, end, label)
-        if span is not None:
-            fixed.append(span)
-    return fixed
+def _is_region(words: list[str]) -> bool:
+    """Whether ``words`` name a province or kabupaten/kota the region list knows, with or without
+    its kind word ("Muara Enim", "Kabupaten Muara Enim"); names that need the kind word need it."""
+    idx = lexicon.regions()
+    kind = words[0].lower().rstrip(".")
+    if kind in lexicon.region_kinds() and len(words) > 1:
+        return " ".join(words[1:]).lower() in idx.bare
+    bare = " ".join(words).lower()
+    return bare in idx.bare and bare not in lexicon.needs_prefix()
+
+
+def _reads_as_person(words: list[str]) -> bool:
+    """Whether capitalised ``words`` read as a person's name: no common, field or place word, at
+    least one word of three letters or more that is no title, and the n-gram name score
+    (``lexicon.name_score``) of those words high enough on average."""
+    if not 0 < len(words) <= PERSON_TAIL_MAX_WORDS or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    low = [w.lower() for w in words]
+    if any(w in lexicon.common_words() or w in lexicon.field_words() for w in low):
+        return False
+    idx = lexicon.regions()
+    if " ".join(low) in idx.bare or " ".join(low) in idx.district or low[0] in idx.district:
+        return False
+    scored = [w for w in words if len(w) > 2 and not lexicon.is_title(w)]  # "H", "Drs": no name by themselves
+    return bool(scored) and sum(lexicon.name_score(w) for w in scored) / len(scored) >= PERSON_TAIL_MIN
+
+
+def _split_place_span(text: str, start: int, end: int) -> list[Span]:
+    """A LOC span as it stands, or a region's name and the person's name run on after it as a
+    LOC and a PER span ("Bupati Muara Enim Ahmad Yani": "Muara Enim" + "Ahmad Yani")."""
+    words = list(_WORD.finditer(text, start, end))
+    surfaces = [w.group() for w in words]
+    if len(words) < 2 or _is_region(surfaces):
+        return [(start, end, "LOC")]
+    for k in range(len(words) - 1, 0, -1):
+        if _is_region(surfaces[:k]) and _reads_as_person(surfaces[k:]):
+            return [(start, words[k - 1].end(), "LOC"), (words[k].start(), end, "PER")]
+    return [(start, end, "LOC")]
+
+
+#: Span repairs by label: each takes ``(text, start, end)`` and returns the spans to keep.
+SPAN_FIXES: dict[str, Callable[[str, int, int], list[Span]]] = {
+    "PER": _fix_person_span,
+    "LOC": _split_place_span,
+}
+
+
+def fix_span(text: str, start: int, end: int, label: str) -> list[Span]:
+    """One model span repaired by :data:`SPAN_FIXES` (unchanged when its label has no repair)."""
+    fix = SPAN_FIXES.get(label)
+    return fix(text, start, end) if fix is not None else [(start, end, label)]
+
+
+def fix_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """``spans`` with model errors repaired, in order (:data:`SPAN_FIXES`):
+
+    - a PER span holding a word of :data:`NOT_IN_PERSON_NAMES` becomes an ORG span from that
+      word on (dropped when nothing follows it);
+    - a PER span right after a unit's fields and "dan" ("Deputi Bidang Kelembagaan dan Tata
+      Laksana") is one more field, dropped;
+    - a LOC span made of a region's name and a person's name after it ("Muara Enim Ahmad Yani")
+      becomes a LOC and a PER span.
+    """
+    return [fixed for start, end, label in spans for fixed in fix_span(text, start, end, label)]
 
 
 def ner_spans(text: str) -> list[tuple[int, int, str]]:
@@ -103,8 +182,7 @@ def ner_spans(text: str) -> list[tuple[int, int, str]]:
 
     The text is tagged line by line (the model was trained on sentences, and a name
     never runs across a line break in news text); spans are trimmed of edge spaces
-    and of trailing ``,`` ``;`` ``:``. A PER span holding a word of
-    :data:`NOT_IN_PERSON_NAMES` becomes an ORG span from that word on.
+    and of trailing ``,`` ``;`` ``:``, then repaired by :func:`fix_spans`.
 
     Args:
         text: Plain article text.
@@ -127,9 +205,7 @@ def ner_spans(text: str) -> list[tuple[int, int, str]]:
                 end -= 1
             if start >= end:
                 continue
-            span = _fix_person_span(text, start, end) if ent.label_ == "PER" else (start, end, ent.label_)
-            if span is not None:
-                spans.append(span)
+            spans.extend(fix_span(text, start, end, ent.label_))
     return spans
 
 

@@ -50,7 +50,7 @@ class ExtractionState:
     text: str = ""
     """The document's text, read once (spaCy joins its tokens again on every read of ``doc.text``)."""
     entities: list[tuple[int, int, str]] = field(default_factory=list)
-    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (see ``ner.fix_person_spans``)."""
+    """The NER model's spans (start, end, PER/ORG/LOC), read once from ``doc.ents`` (repaired by ``ner.fix_spans``)."""
     sentences: list[tuple[int, int]] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     places: list[PlaceMatch] = field(default_factory=list)
@@ -76,7 +76,7 @@ def sentences_component(doc: Doc) -> Doc:
     """Split sentences (dots after honorifics and degrees do not end one) and tokenise with offsets."""
     st = _state(doc)
     st.text = doc.text
-    st.entities = ner.fix_person_spans(st.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    st.entities = ner.fix_spans(st.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
     st.sentences = text.sentence_spans(st.text)
     st.tokens = text.tokens(st.text)
     # mark sentence starts on the spaCy tokens too (other tokens keep "unknown")
@@ -95,6 +95,7 @@ def places_component(doc: Doc) -> Doc:
     found = places.find_places(body, st.tokens)
     # LOC spans from the statistical model that the region list knows and the rules missed
     idx = lexicon.regions()
+    from_model = False
     for start, end, label in st.entities:
         if label != "LOC" or any(p.start <= start < p.end for p in found):
             continue
@@ -114,6 +115,9 @@ def places_component(doc: Doc) -> Doc:
         if regs and len(regs) == 1:
             r = regs[0]
             found.append(places.PlaceMatch(start, end, surface, r.name, r.level, r.code))
+            from_model = True
+    if from_model:  # another story's headline names no place of this one, whoever found it
+        found = places.off_headlines(body, found)
     st.places = sorted(found, key=lambda p: p.start)
     return doc
 

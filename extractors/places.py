@@ -19,13 +19,9 @@ from extractors.text import Token
 logger = logging.getLogger(__name__)
 
 NAME = "warta.places"
-VERSION = "3"
+VERSION = "4"
 
-_PREFIX = {
-    "kabupaten": "regency", "kab": "regency",
-    "kota": "city",
-    "provinsi": "province", "prov": "province", "propinsi": "province",
-}
+_PREFIX = lexicon.region_kinds()
 _LOCAL_PREFIX = lexicon.local_prefixes()
 _VILLAGE_HEADS = set(_LOCAL_PREFIX.values()) - {"Kecamatan", "Distrik"}
 # "Balai Desa Kota Agung", "Kantor Desa X": the hall is named by the village, which is still a place
@@ -498,7 +494,7 @@ def find_places(text: str, toks: list[Token]) -> list[PlaceMatch]:
     for m in final:
         if m.code and not (m.level in ("district", "village", "town") and len(m.code) <= 5):  # not a town
             m.name = first_name.setdefault(m.code, m.name)
-    return _off_headlines(text, final)
+    return off_headlines(text, final)
 
 
 def _headline_lines(text: str) -> list[tuple[int, int]]:
@@ -515,8 +511,9 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _off_headlines(text: str, found: list[PlaceMatch]) -> list[PlaceMatch]:
-    """``found`` without the mentions on headline lines, unless the article names that place elsewhere too."""
+def off_headlines(text: str, found: list[PlaceMatch]) -> list[PlaceMatch]:
+    """``found`` without the mentions on lines shaped like another story's headline, unless the
+    article names that place elsewhere too (the NER model's places are held to it as well)."""
     if "\n" not in text:
         return found
     spans = _headline_lines(text)

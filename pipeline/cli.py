@@ -337,9 +337,12 @@ def train_spans_command(shared: str, output: str | None, max_minutes: float, max
               help="With --replace: skip training and take this model, written earlier by train-ner "
                    "(after scoring it with benchmarks/ner.py and `warta eval extraction --model`), "
                    "through the same dev-set comparison and swap.")
+@click.option("--resume", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Go on training this model, written earlier by train-ner (a warm start with a fresh "
+                   "optimizer), instead of starting from random weights.")
 def train_ner_command(shared: str, output: str | None, max_minutes: float, max_steps: int | None,
                       replace: bool, force: bool, model_path: str | None, without: tuple[str, ...],
-                      vectors: str | None, candidate: str | None) -> None:
+                      vectors: str | None, candidate: str | None, resume: str | None) -> None:
     """Train the Indonesian news NER model (PER, ORG, LOC) on CPU from the shared corpora.
 
     Trains on the train splits of idner-news-2k, IndoLEM NER UGM (fold 1), NERGrit,
@@ -358,6 +361,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         warta train-ner --shared ../shared --without nergrit-indonlu
         warta train-ner --shared ../shared --vectors /tmp/news-vectors --max-minutes 45
         warta train-ner --shared ../shared --replace --candidate /tmp/ner-try
+        warta train-ner --shared ../shared --resume /tmp/ner-try --output /tmp/ner-more
     """
     from extractors.exceptions import ExtractionError
     from extractors.train_ner import (
@@ -373,8 +377,11 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
         raise click.UsageError("--force only makes sense with --replace")
     if candidate and not replace:
         raise click.UsageError("--candidate names a trained model to swap in: add --replace")
-    if candidate and (output or without or vectors or max_steps):
-        raise click.UsageError("--candidate skips training: leave out --output, --without, --vectors and --max-steps")
+    if candidate and (output or without or vectors or max_steps or resume):
+        raise click.UsageError("--candidate skips training: leave out --output, --without, --vectors, --max-steps "
+                               "and --resume")
+    if resume and vectors:
+        raise click.UsageError("--resume goes on training a model with its own vectors: leave out --vectors")
     shipped = Path(model_path) if model_path else SHIPPED_MODEL
     overrides: dict[str, object] = {"training.max_steps": max_steps} if max_steps else {}
     try:
@@ -389,7 +396,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
                                            f"named {MODEL_NAME!r}): give a folder written by train-ner")
             new_model = Path(candidate)
         else:
-            new_model = _train_ner(shared, output, max_minutes, overrides, shipped, without, vectors)
+            new_model = _train_ner(shared, output, max_minutes, overrides, shipped, without, vectors, resume)
         if not replace:
             return
         if (shipped / "config.cfg").is_file():
@@ -407,7 +414,7 @@ def train_ner_command(shared: str, output: str | None, max_minutes: float, max_s
 
 
 def _train_ner(shared: str, output: str | None, max_minutes: float, overrides: dict[str, object], shipped: Path,
-               without: tuple[str, ...], vectors: str | None) -> Path:
+               without: tuple[str, ...], vectors: str | None, resume: str | None = None) -> Path:
     """Run `warta train-ner`'s training with a progress line; returns the new model's folder."""
     from extractors.train_ner import DEV_SOURCES, TRAIN_SOURCES, train_model, without_corpora
 
@@ -418,6 +425,7 @@ def _train_ner(shared: str, output: str | None, max_minutes: float, overrides: d
                              train_sources=without_corpora(TRAIN_SOURCES, without),
                              dev_sources=without_corpora(DEV_SOURCES, without),
                              vectors=Path(vectors) if vectors else None,
+                             resume=Path(resume) if resume else None,
                              progress=lambda step, secs, best: bar(
                                  step, None, f", {secs / 60:.1f} of {max_minutes:g} min, best dev F1 {best:.3f}"))
     finally:

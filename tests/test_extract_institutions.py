@@ -291,3 +291,21 @@ def test_a_shorter_field_of_the_same_region_is_the_same_office(ex: Extractor) ->
 def test_an_office_name_reads_through_the_words_its_abbreviation_ends_with(ex: Extractor) -> None:
     text = "Program itu dijalankan Direktorat Jenderal Guru dan Tenaga Kependidikan (Dirjen GTK) tahun ini."
     assert _names(ex, text) == ["Direktorat Jenderal Guru dan Tenaga Kependidikan"]
+
+
+def test_a_lower_case_model_span_names_no_body() -> None:
+    # issue #12: "koperasi merah putih" in running text is a kind of body, not a name
+    from extractors.institutions import add_model_spans
+
+    text = "Warga membentuk koperasi simpan pinjam, lalu anggota fraksi partai Gerakan Maju menolak."
+    spans = [(text.index("koperasi"), text.index(","), ), (text.index("fraksi"), text.index(" menolak"))]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["fraksi partai Gerakan Maju"]
+
+
+def test_a_model_span_naming_a_kind_of_body_names_no_institution() -> None:
+    # issue #12: "Sekolah Menengah Atas" is borne by thousands of schools; "SMA Negeri 2 Metro" is one
+    from extractors.institutions import add_model_spans
+
+    text = "Ia masih duduk di bangku Sekolah Menengah Atas ketika Yayasan Bina Ilmu Metro berdiri."
+    spans = [(text.index("Sekolah"), text.index(" ketika")), (text.index("Yayasan"), text.index(" berdiri"))]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Bina Ilmu Metro"]

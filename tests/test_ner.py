@@ -285,8 +285,10 @@ def test_eval_ner_cli_rejects_bad_label_map(conll_file: Path) -> None:
 
 # Floors sit a little under the F1 measured with `python benchmarks/ner.py`.
 TEST_SET_FLOORS = [
-    ("data/ner/idner-news-2k/test.txt", 0.85),  # measured 0.861
-    ("data/ner/indolem-nerugm/test.01.tsv", 0.77),  # measured 0.782
+    ("data/ner/idner-news-2k/test.txt", 0.87),  # measured 0.885 (0.5.0; 0.861 with 0.2.0)
+    # measured 0.769 (0.5.0; 0.782 with 0.2.0): NER UGM leaves many acronyms O that the real-news
+    # spans and idner tag ORG (its ORG F1 0.717 -> 0.677), see the README's NER section
+    ("data/ner/indolem-nerugm/test.01.tsv", 0.76),
 ]
 
 
@@ -386,12 +388,57 @@ def test_eval_ner_cli_scores_only_the_types_asked(tmp_path: Path) -> None:
 
 
 def test_a_person_span_holding_an_institution_word_becomes_an_organisation() -> None:
-    from extractors.ner import fix_person_spans
+    from extractors.ner import fix_spans
 
     text = "Deputi Tata Laksana Kementerian PANRB Agus Salim menambahkan Dinas"
     unit = (text.index("Tata"), text.index(" Agus"), "PER")
     name = (text.index("Agus"), text.index(" menambahkan"), "PER")
     dangling = (text.index("Dinas"), len(text), "PER")
-    assert fix_person_spans(text, [unit, name, dangling, (0, 6, "LOC")]) == [
+    assert fix_spans(text, [unit, name, dangling, (0, 6, "LOC")]) == [
         (text.index("Kementerian"), unit[1], "ORG"), name, (0, 6, "LOC"),
     ]
+
+
+def test_a_person_span_after_a_units_fields_and_dan_is_one_more_field() -> None:
+    # issue #12: "Deputi Bidang Kelembagaan dan Tata Laksana ..." is no person "Tata Laksana"
+    from extractors.ner import fix_spans
+
+    text = "Kepala Bidang Perencanaan dan Pengembangan Wilayah Bappeda Budi Santoso hadir."
+    field = (text.index("Pengembangan"), text.index(" Bappeda"), "PER")
+    name = (text.index("Budi"), text.index(" hadir"), "PER")
+    assert fix_spans(text, [field, name]) == [name]
+    text = "Kasi Pemerintahan, Ketertiban dan Ketenteraman Umum hadir."  # no opener: left to the rules
+    span = (text.index("Ketenteraman"), text.index(" hadir"), "PER")
+    assert fix_spans(text, [span]) == [span]
+    text = "Ia bekerja di bidang pendidikan dan Rina Wati mengajar."  # a lower-case "bidang" opens no unit
+    span = (text.index("Rina"), text.index(" mengajar"), "PER")
+    assert fix_spans(text, [span]) == [span]
+
+
+def test_a_region_name_run_on_into_a_persons_name_becomes_two_spans() -> None:
+    # issue #12: "Bupati Muara Enim Ahmad Yani" read as one place
+    from extractors.ner import fix_spans
+
+    text = "Wakil Bupati Lahat Haryanto Saputra membuka pameran."
+    run_on = (text.index("Lahat"), text.index(" membuka"), "LOC")
+    assert fix_spans(text, [run_on]) == [
+        (text.index("Lahat"), text.index(" Haryanto"), "LOC"), (text.index("Haryanto"), run_on[1], "PER"),
+    ]
+    text = "Wali Kota Bandung Rudi Hartono hadir."
+    run_on = (text.index("Kota"), text.index(" hadir"), "LOC")
+    assert fix_spans(text, [run_on]) == [
+        (text.index("Kota"), text.index(" Rudi"), "LOC"), (text.index("Rudi"), run_on[1], "PER"),
+    ]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Warga Lampung Selatan hadir.", "Lampung Selatan"),  # the whole span is a region
+    ("Kabupaten Muara Enim Terpilih Jadi Contoh", "Kabupaten Muara Enim Terpilih"),  # a common word after it
+    ("Sekda Kabupaten Sukabumi H, Iyos hadir.", "Kabupaten Sukabumi H"),  # a title alone is no name
+    ("Jembatan Batu Agus Salim dibangun.", "Batu Agus Salim"),  # "Batu" names a region only after "Kota"
+])
+def test_a_place_span_stays_whole_without_a_persons_name_after_a_region(text: str, surface: str) -> None:
+    from extractors.ner import fix_spans
+
+    span = (text.index(surface), text.index(surface) + len(surface), "LOC")
+    assert fix_spans(text, [span]) == [span]

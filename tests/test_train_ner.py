@@ -10,6 +10,7 @@ import datetime
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -374,3 +375,36 @@ def test_real_news_train_split_is_aligned_and_its_missing_texts_named(tmp_path: 
     assert all(tag == MISSING for s in stand_in for tok, tag in zip(s.tokens, s.tags) if tok in ("ramai", "."))
     with pytest.raises(TrainingDataMissing, match="not found"):
         GoldSpanSource(REALNEWS_CORPUS, tmp_path / "absent.jsonl").read(shared)
+
+
+def test_resume_goes_on_training_an_earlier_model_and_refuses_a_foreign_folder(
+    tmp_path: Path, trained: tuple[Path, Path]
+) -> None:
+    import spacy
+
+    shared, _model = trained
+    # an earlier model from another seed: a fresh run (seed 0) would start far from its weights
+    model = train_model(shared, tmp_path / "earlier", max_minutes=5, overrides={**QUICK, "system.seed": 7},
+                        shipped=tmp_path / "shipped").output
+    before = _snapshot(model)
+    result = train_model(shared, tmp_path / "more", max_minutes=5, overrides=QUICK, shipped=tmp_path / "shipped",
+                         resume=model)
+    assert is_warta_model(result.output) and result.best_step >= 1
+    meta = json.loads((result.output / "meta.json").read_text(encoding="utf-8"))
+    assert f"Trained further from {MODEL_NAME} " in meta["description"]
+    assert _snapshot(model) == before, "the resumed model's own folder is left as it was"
+    def weights(folder: Path) -> list[Any]:
+        ner = spacy.load(folder).get_pipe("ner").model
+        return [node.get_param(name) for node in ner.walk() for name in node.param_names if node.has_param(name)]
+
+    started, resumed = weights(model), weights(result.output)
+    assert [w.shape for w in started] == [w.shape for w in resumed]
+    # three small steps from the earlier weights, not a fresh start from another init
+    change = sum(float(((a - b) ** 2).sum()) for a, b in zip(started, resumed)) ** 0.5
+    assert 0 < change < 0.2 * sum(float((a ** 2).sum()) for a in started) ** 0.5
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    with pytest.raises(ModelFolderError, match="no warta NER model to resume"):
+        train_model(shared, tmp_path / "other", overrides=QUICK, shipped=tmp_path / "shipped", resume=notes)
+    code, output = _cli("--shared", str(shared), "--resume", str(model), "--vectors", str(notes))
+    assert code == 2 and "--resume" in output and "--vectors" in output
