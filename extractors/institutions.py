@@ -611,6 +611,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 break
         if head_len and i + 1 < len(toks) and (t.bare, toks[i + 1].bare) in _BUILDINGS:
             head_len = 0
+        if head_len and tuple(x.bare for x in toks[i : i + head_len]) in lexicon.sub_unit_heads():
+            i += head_len  # "Biro Hukum": a sub-unit of the Setda or ministry named after it
+            continue
         if head_len:
             j = i + head_len
             last = j - 1

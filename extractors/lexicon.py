@@ -555,3 +555,10 @@ def aid_words(kind: str | None = None) -> frozenset[str]:
     """Words naming what a programme hands out (``data/aid_words.tsv``): money or goods ("dana",
     "bantuan", "BLT") or services ("vaksinasi"); ``kind`` keeps one of the two."""
     return frozenset(w.lower() for w, k in _rows("aid_words.tsv", 2) if kind is None or k == kind)
+
+
+@functools.cache
+def sub_unit_heads() -> frozenset[tuple[str, ...]]:
+    """Office heads that open a sub-unit's name, not a body's ("Biro Hukum" inside a Setda or a
+    ministry; ``data/sub_unit_heads.txt``)."""
+    return frozenset(tuple(h.split()) for h in _lines("sub_unit_heads.txt"))
