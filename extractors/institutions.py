@@ -873,7 +873,150 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 i = j
                 continue
         i += 1
+    out = _acronym_bodies(text, toks, at, out)
     return sorted(_cut_at_line_breaks(out), key=lambda x: x.start)
+
+
+_ACRO_JOINERS = frozenset({"dan", "serta", "&", "untuk", "of", "and", "for", "the", "on"})
+_ACRO_WORD = re.compile(r"^[A-Z][A-Za-z0-9-]{1,9}$")
+#: Capitalised words that may follow a body's "(ABBR)" and still belong to its name: the central board.
+_ACRO_TAILS = {"Pusat", "RI"}
+
+
+def _acronym_letters(abbr: str) -> str | None:
+    """The letters an acronym stands for, lower case: "P3A" -> "pppa" (a digit repeats the letter before)."""
+    out: list[str] = []
+    for ch in abbr.replace("-", "").replace(" ", ""):
+        if ch.isdigit():
+            if not out or ch in "01":
+                return None
+            out.append(out[-1][-1] * (int(ch) - 1))
+        else:
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def _subsequence(part: str, word: str) -> bool:
+    it = iter(word)
+    return all(c in it for c in part)
+
+
+def spells_out(abbr: str, words: list[str]) -> bool:
+    """True when ``abbr`` is made of ``words`` in order, every word but a joiner ("dan", "of") giving it
+    letters: initials or word beginnings for an acronym in capitals ("DJSN", "BADKO HMI", "P3A"),
+    any letters in order for one written in mixed case ("Pusvetma": Pusat Veteriner Farma)."""
+    letters = _acronym_letters(abbr)
+    if not letters or not words or letters[0] != words[0][:1].lower():
+        return False
+    mixed = any(c.islower() for c in abbr)
+    ws = [w.lower() for w in words]
+
+    @functools.cache
+    def fits(a: int, w: int) -> bool:
+        if w == len(ws):
+            return a == len(letters)
+        if ws[w] in _ACRO_JOINERS and fits(a, w + 1):
+            return True
+        for n in range(1, len(letters) - a + 1):
+            part = letters[a : a + n]
+            ok = _subsequence(part, ws[w]) if mixed else ws[w].startswith(part)
+            if not ok:
+                if not mixed:
+                    break
+                continue
+            if fits(a + n, w + 1):
+                return True
+        return False
+
+    return fits(0, 0)
+
+
+def _acronym_phrase(text: str, toks: list[Token], k: int, abbr: str) -> list[Token] | None:
+    """The capitalised words before the "(" at ``k`` that ``abbr`` spells out and that open or close with
+    an organisation's word (``data/acronym_heads.tsv``), longest first; None when there are none."""
+    firsts, lasts = lexicon.acronym_heads()
+    j = k
+    while j > 0 and k - j < 10:
+        w = toks[j - 1]
+        if "\n" in text[w.end : toks[j].start] or w.text in ("(", ")", ",", ";", ":") \
+                or not (w.is_cap or w.low in _ACRO_JOINERS):
+            break
+        j -= 1
+    words = toks[j:k]
+    for s in range(len(words) - 1):
+        phrase = words[s:]
+        if phrase[0].low in _ACRO_JOINERS or lexicon.is_title(phrase[0].text):
+            continue
+        if (phrase[0].bare.lower() in firsts or phrase[-1].bare.lower() in lasts) \
+                and spells_out(abbr, [x.bare for x in phrase]):
+            return phrase
+    return None
+
+
+def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
+                    found: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """``found`` with the bodies the text spells out before their own acronym ("Dewan Jaminan Sosial
+    Nasional (DJSN)", "Pengadilan Tata Usaha Negara (PTUN) Jakarta") and the acronym's later mentions.
+
+    A spelled-out name replaces the shorter mentions found inside it ("Badan Pajak" in "Badan Pajak dan
+    Retribusi Daerah (BPRD)"); a mention that already covers it stays. A name of a class of bodies
+    (``data/generic_bodies.txt``) is none, and neither is a name that goes on after the acronym with a
+    word of its own ("Badan Penyelenggara Jaminan Sosial (BPJS) Kesehatan" names BPJS Kesehatan).
+    """
+    out = list(found)
+    table = lexicon.institution_aliases()
+    generic = lexicon.generic_bodies()
+    defined: dict[str, InstitutionMatch] = {}
+    for k, t in enumerate(toks):
+        if t.text != "(":
+            continue
+        close = next((c for c in (k + 2, k + 3) if c < len(toks) and toks[c].text == ")"), None)
+        if close is None or not all(_ACRO_WORD.match(x.text) for x in toks[k + 1 : close]):
+            continue
+        abbr = " ".join(x.text for x in toks[k + 1 : close])
+        if sum(c.isupper() for c in abbr) < 2 and len(abbr) < 4:
+            continue
+        phrase = _acronym_phrase(text, toks, k, abbr)
+        if phrase is None:
+            continue
+        start, end, reach = phrase[0].start, phrase[-1].end, toks[close].end
+        name = text[start:end]
+        if norm(name) in generic:
+            out = [m for m in out if not (start <= m.start < reach and norm(m.name) == norm(name))]
+            continue
+        if any(m.start <= start and end <= m.end for m in out):
+            continue  # a rule already read the whole name ("Komisi Pemberantasan Korupsi (KPK)")
+        nxt = toks[close + 1] if close + 1 < len(toks) else None
+        entry = table.get(f"{abbr} {nxt.bare}".lower()) if nxt is not None else None
+        if entry is not None and nxt is not None:  # "... (BPJS) Kesehatan": the known "BPJS Kesehatan"
+            match = InstitutionMatch(start, nxt.end, text[start : nxt.end], entry.name, entry.kind, ("known", entry.name))
+        else:
+            _, place, _ = _region_after(toks, close + 1, places)
+            if place is None and nxt is not None and (nxt.is_cap or nxt.text[:1].isdigit()) \
+                    and nxt.bare not in _ACRO_TAILS and "\n" not in text[toks[close].end : nxt.start]:
+                continue  # the name goes on: "Perkumpulan Petani Pemakai Air (P3A) Mitra Cai", "... (SRMA) 32"
+            match = InstitutionMatch(start, end, name, name, "organisation", ("known", norm(name)))
+            if place is None and nxt is not None and nxt.bare in _ACRO_TAILS:
+                match.name = f"{name} {nxt.bare}"  # "Ikatan Wartawan Online (IWO) Pusat"
+                match.key = ("known", norm(match.name))
+            if place is not None and (place.level in _GOV_NAME or place.level == "country"):
+                match.name = f"{name} {place.surface}"  # the region stays a place mention
+                match.key, match.has_region, match.region_code = ("known", norm(match.name)), True, place.code
+            office = _office_table().get(abbr.lower())
+            if office is not None:  # "Badan Pengawas Pemilu (Bawaslu) Humbang Hasundutan": one of the offices
+                match.key, match.kind = ("office", field_key(office.long)), office.kind
+        out = [m for m in out if m.end <= start or m.start >= max(reach, match.end)]
+        out.append(match)
+        if abbr.lower() not in table and abbr.lower() not in _office_table():
+            defined.setdefault(abbr, match)  # its later mentions; the rules read a known short form
+    if defined:
+        spans = [(m.start, m.end) for m in out]
+        for t in toks:
+            body = defined.get(t.bare)
+            if body is not None and t.start > body.end and not any(a <= t.start < b for a, b in spans):
+                out.append(InstitutionMatch(t.start, t.end, t.bare, t.bare, body.kind, body.key,
+                                            body.region_code, False))
+    return out
 
 
 def _cut_at_line_breaks(found: list[InstitutionMatch]) -> list[InstitutionMatch]:

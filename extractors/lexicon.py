@@ -562,3 +562,18 @@ def sub_unit_heads() -> frozenset[tuple[str, ...]]:
     """Office heads that open a sub-unit's name, not a body's ("Biro Hukum" inside a Setda or a
     ministry; ``data/sub_unit_heads.txt``)."""
     return frozenset(tuple(h.split()) for h in _lines("sub_unit_heads.txt"))
+
+
+@functools.cache
+def acronym_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """Words that open (first) or close (last) an organisation's name spelled out before its acronym
+    (``data/acronym_heads.tsv``), lower case."""
+    rows = _rows("acronym_heads.tsv", 2)
+    return (frozenset(w.lower() for w, where in rows if where == "first"),
+            frozenset(w.lower() for w, where in rows if where == "last"))
+
+
+@functools.cache
+def generic_bodies() -> frozenset[str]:
+    """Names of a class of bodies, not of one ("Badan Usaha Milik Negara"; ``data/generic_bodies.txt``)."""
+    return frozenset(" ".join(w.lower().split()) for w in _lines("generic_bodies.txt"))
