@@ -400,6 +400,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     out: list[InstitutionMatch] = []
     taken: list[tuple[int, int]] = []
     aliases: dict[str, tuple[str, ...]] = {}
+    company_short: dict[str, tuple[str, ...]] = {}  # a company's short form -> its key
     offices = _office_table()
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
@@ -794,18 +795,28 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             taken.append((t.start, end))
             i = k if place is not None else j
             continue
-        # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)"
-        if t.bare == "PT" and i + 1 < len(toks) and toks[i + 1].is_cap:
+        # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)", "CV Bumi Kita", "PT Pelindo 4"
+        company_heads, company_suffixes = lexicon.company_forms()
+        if t.bare in company_heads and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
-            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
+            while j < len(toks) and (toks[j].is_cap or (j > i + 1 and _NUMERAL.match(toks[j].text))) \
+                    and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
                     and not lexicon.is_title(toks[j].text) and toks[j].low not in _BRANCH:
                 j += 1
-            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
-                j += 3
             end = toks[j - 1].end
+            short = None
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+                if toks[j + 1].bare.lower() in company_suffixes:
+                    end = toks[j + 2].end  # "(Persero)" is part of the name
+                else:
+                    short = toks[j + 1].bare  # "PT Sugar Group Companies (SGC)": "PT SGC" later
+                j += 3
             name = text[t.start:end]
+            key = company_short.get(norm(text[toks[i + 1].start : end]), ("known", norm(name)))
+            if short:
+                company_short[norm(short)] = key
             if free(t.start, end):
-                out.append(InstitutionMatch(t.start, end, name, name, "company", ("known", norm(name))))
+                out.append(InstitutionMatch(t.start, end, name, name, "company", key))
                 taken.append((t.start, end))
             i = j
             continue

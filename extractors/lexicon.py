@@ -577,3 +577,12 @@ def acronym_heads() -> tuple[frozenset[str], frozenset[str]]:
 def generic_bodies() -> frozenset[str]:
     """Names of a class of bodies, not of one ("Badan Usaha Milik Negara"; ``data/generic_bodies.txt``)."""
     return frozenset(" ".join(w.lower().split()) for w in _lines("generic_bodies.txt"))
+
+
+@functools.cache
+def company_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """Legal forms before a company's name ("PT", "CV") and those in parentheses after it that stay
+    part of the name ("Persero"), from ``data/company_heads.tsv``."""
+    rows = _rows("company_heads.tsv", 2)
+    return (frozenset(w for w, where in rows if where == "head"),
+            frozenset(w.lower() for w, where in rows if where == "suffix"))
