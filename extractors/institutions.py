@@ -44,6 +44,10 @@ _SCHOOL = re.compile(r"\b(?:SDN|SMPN|SMAN|SMKN|SD|SMP|SMA|SMK|SLB|MTsN|MTs|MAN|M
 _BUILDINGS = {("Balai", "Desa"), ("Balai", "Kota"), ("Balai", "Kelurahan"), ("Balai", "Pertemuan"), ("Balai", "Adat")}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
+#: Region levels that close an office's name; a police or army unit's area may be a kecamatan
+#: ("Kapolsek Sekampung Udik", "Mapolres Binjai" where the text's Binjai reads as the kecamatan).
+_LEVELS = ("regency", "city", "province", "other")
+_UNIT_LEVELS = _LEVELS + ("district",)
 _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kepolisian Daerah", "Kepolisian Resor"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
 _ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
@@ -163,8 +167,11 @@ def _place_at(places: dict[int, PlaceMatch], toks: list[Token], j: int) -> Place
     return places.get(toks[j].start) if j < len(toks) else None
 
 
-def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> tuple[int, PlaceMatch | None, bool]:
-    """Skip an optional "(ABBR)" and read an optional region; returns (next index, place, 'setempat')."""
+def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch],
+                  levels: tuple[str, ...] = ("regency", "city", "province", "other")) \
+        -> tuple[int, PlaceMatch | None, bool]:
+    """Skip an optional "(ABBR)" and read an optional region of one of ``levels``; returns (next index,
+    place, 'setempat')."""
     if j < len(toks) and toks[j].text == "(":
         k = j + 1
         while k < len(toks) and toks[k].text != ")" and k - j < 6:
@@ -174,7 +181,7 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
             if nxt is not None:
                 j = k + 1
     p = _place_at(places, toks, j)
-    if p is not None and p.level in ("regency", "city", "province", "other"):
+    if p is not None and p.level in levels:
         k = j
         while k < len(toks) and toks[k].start < p.end:
             k += 1
@@ -712,7 +719,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # "Kapolres OKU" names the office "Polres OKU"
         office_of = lexicon.position_offices().get(t.low)
         if office_of and t.is_cap:
-            k, place, _ = _region_after(toks, i + 1, at)
+            k, place, _ = _region_after(toks, i + 1, at, _UNIT_LEVELS if office_of.lower() in _AREA_NAMED else _LEVELS)
             a = _area_run(toks, i + 1, common) if place is None and office_of.lower() in _AREA_NAMED else i + 1
             if a > i + 1 and re.match(r"^[\dIVX]", toks[i + 1].text):
                 # "Dandim 1701/Jayapura" names "Kodim 1701/Jayapura", "Pangdam XVII/Cenderawasih" "Kodam ..."
@@ -756,7 +763,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if j + 1 < len(toks) and toks[j].bare == "Metro" and at.get(toks[j + 1].start) is not None:
                 j += 1  # "Polres Metro Bekasi", "Polda Metro Jaya"
             surface_head = text[t.start : toks[j - 1].end]
-            k, place, setempat = _region_after(toks, j, at)
+            unit = surface_head.lower() in _AREA_NAMED or (headquarters and office is not None
+                                                           and office.abbrev.lower() in _AREA_NAMED)
+            k, place, setempat = _region_after(toks, j, at, _UNIT_LEVELS if unit else _LEVELS)
             if place is None and surface_head.lower() in _AREA_NAMED:
                 a = _area_run(toks, j, common)
                 for n in (4, 3, 2, 1):  # "Polsek Percut Sei Tuan", "KSOP Panjang": a kecamatan's whole name
