@@ -733,8 +733,12 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 continue
             if place is not None:
                 headed = offices[office_of.lower()]
+                name = f"{office_of} {place.surface}"
+                if headed.kind == "police" and k < len(toks) and toks[k].bare == "Kota" and place.level != "city":
+                    name += " Kota"  # "Kapolres Tangerang Kota": the police of the city of Tangerang
+                    k += 1
                 end = toks[k - 1].end
-                out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{office_of} {place.surface}",
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], name,
                                             headed.kind, ("office", field_key(headed.long)), place.code, True))
                 taken.append((t.start, end))
                 i = k
