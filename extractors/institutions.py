@@ -50,8 +50,6 @@ _LEVELS = ("regency", "city", "province", "other")
 _UNIT_LEVELS = _LEVELS + ("district",)
 _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kepolisian Daerah", "Kepolisian Resor"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
-_ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
-                "Gabungan", "Serikat", "Forum", "Komunitas"}
 
 
 @dataclass(slots=True)
@@ -230,7 +228,7 @@ _CAP_DEFINITION = re.compile(r"((?:\b[A-Z][\w-]*[^\S\n]+){2,8})\(([A-Z]{2,6})\)"
 def _body_words() -> frozenset[str]:
     """Words that open an organisation's name (lower case): a phrase opening with one names a body."""
     words = {h[0].lower() for h in lexicon.office_heads()} | {h[0].lower() for h in lexicon.named_heads()}
-    return frozenset(words | {w.lower() for w in _ASSOC_HEADS} | _MODEL_HEADS
+    return frozenset(words | {w.lower() for w in lexicon.association_heads()} | _MODEL_HEADS
                      | {"kementerian", "komisi", "badan", "dewan", "majelis", "partai", "kantor", "pusat"})
 
 
@@ -834,7 +832,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             i = j
             continue
         # associations and foundations: "Lembaga Perlindungan Anak Indonesia (LPAI)"
-        if t.bare in _ASSOC_HEADS and i + 1 < len(toks) and toks[i + 1].is_cap:
+        if t.bare in lexicon.association_heads() and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
             while j < len(toks) and j - i <= 6 and (toks[j].is_cap or (toks[j].low == "dan" and j + 1 < len(toks)
                                                                         and toks[j + 1].is_cap)) \
@@ -847,6 +845,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if j - i >= 3:
                 abbr = _paren_abbrev(toks, j)
                 chapter = _place_at(at, toks, j + len(abbr.split()) + 2) if abbr else None
+                if chapter is None and closing is not None and closing.level == "country":
+                    chapter = _place_at(at, toks, j)  # "Forum Martabat Guru Indonesia Provinsi Lampung"
                 if chapter is not None and chapter.level in _GOV_NAME:
                     # "Lembaga Penjamin Mutu Pendidikan (LPMP) Sumatera Utara": a body of that region
                     named_body(t.start, j, "association")

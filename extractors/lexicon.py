@@ -586,3 +586,9 @@ def company_forms() -> tuple[frozenset[str], frozenset[str]]:
     rows = _rows("company_heads.tsv", 2)
     return (frozenset(w for w, where in rows if where == "head"),
             frozenset(w.lower() for w, where in rows if where == "suffix"))
+
+
+@functools.cache
+def association_heads() -> frozenset[str]:
+    """Words opening an association's or foundation's name, as written (``data/association_heads.txt``)."""
+    return frozenset(_lines("association_heads.txt"))
