@@ -1033,6 +1033,7 @@ def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
         out.append(match)
         if abbr.lower() not in table and abbr.lower() not in _office_table():
             defined.setdefault(abbr, match)  # its later mentions; the rules read a known short form
+    out = [m for m in out if norm(m.name) not in generic]  # "Menteri Negara Badan Usaha Milik Negara"
     if defined:
         spans = [(m.start, m.end) for m in out]
         for t in toks:
@@ -1094,6 +1095,8 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
                 break
         if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS or _names_a_stage(words):
             continue
+        if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
+            continue  # "universitas negeri ternama", "bank pelaksana": a common noun phrase, no name
         if any(s < b and a < e for a, b in taken):
             continue
         out.extend(_cut_at_line_breaks([InstitutionMatch(s, s + len(surface), surface, surface, "organisation",
