@@ -20,7 +20,7 @@ from extractors.text import Token, norm
 logger = logging.getLogger(__name__)
 
 NAME = "warta.institutions"
-VERSION = "3"
+VERSION = "4"
 
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}

@@ -291,3 +291,88 @@ def test_a_shorter_field_of_the_same_region_is_the_same_office(ex: Extractor) ->
 def test_an_office_name_reads_through_the_words_its_abbreviation_ends_with(ex: Extractor) -> None:
     text = "Program itu dijalankan Direktorat Jenderal Guru dan Tenaga Kependidikan (Dirjen GTK) tahun ini."
     assert _names(ex, text) == ["Direktorat Jenderal Guru dan Tenaga Kependidikan"]
+
+
+# --- issue #11: name structures that any outlet meets ---------------------------------------------
+
+
+def test_biro_is_a_sub_unit_not_an_institution(ex: Extractor) -> None:
+    text = "Gubernur menugaskan Biro Hukum dan Biro Perekonomian untuk menindaklanjuti rekomendasi itu."
+    assert _names(ex, text) == []
+
+
+def test_a_body_spelled_out_before_its_acronym_is_one_body_with_its_later_mentions(ex: Extractor) -> None:
+    text = "Dewan Riset Pangan Nasional (DRPN) menggelar rapat di Bogor. Ketua DRPN menyebut hasilnya baik."
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.kind) for i in facts.institutions] == [("Dewan Riset Pangan Nasional", "organisation")]
+    assert "DRPN" in facts.institutions[0].aliases
+
+
+def test_a_syllable_acronym_names_the_body_before_it(ex: Extractor) -> None:
+    text = "Hal itu disampaikan Kepala Pusat Benih Ternak (Pusbenak) dalam acara di Bogor."
+    assert _names(ex, text) == ["Pusat Benih Ternak"]
+
+
+def test_the_region_after_an_acronym_closes_the_body_name(ex: Extractor) -> None:
+    text = "Gugatan itu ditolak Pengadilan Tata Usaha Negara (PTUN) Palembang pada Senin."
+    assert _names(ex, text) == ["Pengadilan Tata Usaha Negara Palembang"]
+
+
+def test_a_class_of_bodies_is_no_institution(ex: Extractor) -> None:
+    text = "Koperasi itu menjalin kerja sama dengan mitra Badan Usaha Milik Negara (BUMN) untuk pengadaan pupuk."
+    assert _names(ex, text) == []
+
+
+@pytest.mark.parametrize(("abbr", "words", "expected"), [
+    ("DJSN", "Dewan Jaminan Sosial Nasional", True),
+    ("KKR", "Komite Kebenaran dan Rekonsiliasi", True),
+    ("P3A", "Perkumpulan Petani Pemakai Air", True),
+    ("BADKO HMI", "Badan Koordinasi Himpunan Mahasiswa Islam", True),
+    ("Pusvetma", "Pusat Veteriner Farma", True),
+    ("KPU", "Badan Pengawas Pemilu", False),
+    ("BPRD", "Badan Pajak", False),
+])
+def test_spells_out(abbr: str, words: str, expected: bool) -> None:
+    from extractors.institutions import spells_out
+
+    assert spells_out(abbr, words.split()) is expected
+
+
+def test_cv_companies_and_a_company_short_form_in_parentheses(ex: Extractor) -> None:
+    text = ("Proyek dikerjakan CV Sinar Abadi Jaya. Lahan PT Tirta Mulia Sentosa (TMS) diukur ulang, "
+            "kata warga yang menolak PT TMS.")
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.kind) for i in facts.institutions] == [
+        ("CV Sinar Abadi Jaya", "company"), ("PT Tirta Mulia Sentosa", "company")]
+    assert facts.institutions[1].aliases == ["PT TMS"]
+
+
+def test_a_persero_suffix_stays_in_the_company_name(ex: Extractor) -> None:
+    assert _names(ex, "Direksi PT Semen Andalas (Persero) meninjau pabrik.") == ["PT Semen Andalas (Persero)"]
+
+
+def test_police_of_a_city_named_by_its_chief(ex: Extractor) -> None:
+    assert _names(ex, "Kapolres Tangerang Kota AKBP Budi Santoso memimpin apel.") == ["Polres Tangerang Kota"]
+
+
+def test_a_police_sector_named_by_its_kecamatan(ex: Extractor) -> None:
+    text = "Di Kabupaten Lampung Timur, Kapolsek Sekampung Udik AKP Rahmat Hidayat membenarkan kejadian itu."
+    assert _names(ex, text) == ["Polsek Sekampung Udik"]
+
+
+def test_paguyuban_opens_an_association_name(ex: Extractor) -> None:
+    text = "Ketua Paguyuban Pedagang Pasar Baru, Hasan, mengatakan harga naik."
+    assert _names(ex, text) == ["Paguyuban Pedagang Pasar Baru"]
+
+
+def test_public_bodies_of_the_gazetteer(ex: Extractor) -> None:
+    text = "Keputusan The Fed itu dicatat Museum Rekor Dunia Indonesia (MURI)."
+    assert _names(ex, text) == ["The Fed", "Museum Rekor Dunia Indonesia"]
+
+
+def test_a_model_span_without_a_capitalised_name_is_no_institution() -> None:
+    from extractors.institutions import add_model_spans
+
+    text = "Anaknya kuliah di universitas negeri ternama, lalu bekerja di Yayasan Cahaya Bangsa."
+    spans = [(text.index("universitas"), text.index(" ternama")), (text.index("Yayasan"), len(text) - 1)]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Cahaya Bangsa"]
