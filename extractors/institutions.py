@@ -898,6 +898,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 continue
         i += 1
     out = _acronym_bodies(text, toks, at, out)
+    out = _party_units(text, toks, at, out)
     return sorted(_cut_at_line_breaks(out), key=lambda x: x.start)
 
 
@@ -1041,6 +1042,32 @@ def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
             if body is not None and t.start > body.end and not any(a <= t.start < b for a, b in spans):
                 out.append(InstitutionMatch(t.start, t.end, t.bare, t.bare, body.kind, body.key,
                                             body.region_code, False))
+    return out
+
+
+def _party_units(text: str, toks: list[Token], places: dict[int, PlaceMatch],
+                 found: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """``found`` with a party's boards read whole ("DPC PDIP Solo", "DPP PDIP": bodies of their own), and a
+    "DPD" that opens no board read as the Dewan Perwakilan Daerah ("MPR, DPR, DPD, dan DPRD")."""
+    units = lexicon.party_units()
+    by_start = {m.start: m for m in found}
+    out = list(found)
+    for i, t in enumerate(toks[:-1]):
+        if t.text not in units or any(m.start <= t.start < m.end for m in out):
+            continue
+        nxt = toks[i + 1]
+        party = by_start.get(nxt.start)
+        if party is not None and party.kind == "party":
+            j = next((n for n in range(i + 1, len(toks)) if toks[n].start >= party.end), len(toks))
+            _, place, _ = _region_after(toks, j, places)
+            name = f"{t.text} {party.surface}" + (f" {place.surface}" if place is not None else "")
+            key = ("known", party.key[1], t.text, (place.code or norm(place.name)) if place is not None else "")
+            out[out.index(party)] = InstitutionMatch(t.start, party.end, text[t.start : party.end], name, "party", key,
+                                                     place.code if place else None, place is not None)
+        elif t.text == "DPD" and party is None and not (nxt.is_cap and nxt.text.isupper() and nxt.text.isalpha()):
+            entry = lexicon.institution_aliases().get("dewan perwakilan daerah")
+            if entry is not None:
+                out.append(InstitutionMatch(t.start, t.end, t.text, entry.name, entry.kind, ("known", entry.name)))
     return out
 
 

@@ -592,3 +592,9 @@ def company_forms() -> tuple[frozenset[str], frozenset[str]]:
 def association_heads() -> frozenset[str]:
     """Words opening an association's or foundation's name, as written (``data/association_heads.txt``)."""
     return frozenset(_lines("association_heads.txt"))
+
+
+@functools.cache
+def party_units() -> dict[str, str]:
+    """Boards of a party written before its name ("DPC" -> "Dewan Pimpinan Cabang"; ``data/party_units.tsv``)."""
+    return {short: long for short, long in _rows("party_units.tsv", 2)}

@@ -376,3 +376,18 @@ def test_a_model_span_without_a_capitalised_name_is_no_institution() -> None:
     text = "Anaknya kuliah di universitas negeri ternama, lalu bekerja di Yayasan Cahaya Bangsa."
     spans = [(text.index("universitas"), text.index(" ternama")), (text.index("Yayasan"), len(text) - 1)]
     assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Cahaya Bangsa"]
+
+
+def test_party_boards_are_bodies_of_their_own(ex: Extractor) -> None:
+    text = "Ketua DPC PDIP Solo, Budi Santoso, menyerahkan berkas ke DPP PDIP."
+    assert [(i.name, i.kind) for i in ex.extract(text, PUB).institutions] == [
+        ("DPC PDIP Solo", "party"), ("DPP PDIP", "party")]
+
+
+def test_a_dpd_that_opens_no_board_is_the_regional_representatives_council(ex: Extractor) -> None:
+    assert _names(ex, "Undang-undang itu mengatur MPR, DPR, DPD, dan DPRD.") == ["MPR", "DPR", "DPD", "DPRD"]
+    assert _names(ex, "Ketua DPD Golkar Sumsel hadir.") == ["DPD Golkar Sumsel"]
+
+
+def test_bin_in_capitals_is_the_intelligence_agency(ex: Extractor) -> None:
+    assert _names(ex, "Kepala BIN hadir, tetapi Ahmad bin Salim tidak.") == ["BIN"]
