@@ -391,3 +391,12 @@ def test_a_dpd_that_opens_no_board_is_the_regional_representatives_council(ex: E
 
 def test_bin_in_capitals_is_the_intelligence_agency(ex: Extractor) -> None:
     assert _names(ex, "Kepala BIN hadir, tetapi Ahmad bin Salim tidak.") == ["BIN"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Kepala Balai Besar Karantina Pertanian Surabaya, Budi Santoso, meninjau pelabuhan.",
+     "Balai Besar Karantina Pertanian Surabaya"),
+    ("Petugas Satuan Pamongpraja Kabupaten Cianjur berjaga.", "Satuan Pamongpraja Kabupaten Cianjur"),
+])
+def test_office_field_words_karantina_and_pamongpraja(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
