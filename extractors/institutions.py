@@ -539,9 +539,11 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     i += 1
                 continue
         # regional governments
-        if low == "pemda" or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
+        region_next = low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() not in _GOV_LONG \
+            and _place_at(at, toks, i + 1) is not None  # "pemerintah Jawa Barat": the region's government
+        if low == "pemda" or region_next or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
             # "Pemda Lahat", "Pemerintah Daerah (Pemda) Lahat": the level comes from the region
-            j = i + 1 if low == "pemda" else i + 2
+            j = i + 1 if low == "pemda" or region_next else i + 2
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
                 j += 3
             place = at.get(toks[j].start) if j < len(toks) else None

@@ -400,3 +400,9 @@ def test_bin_in_capitals_is_the_intelligence_agency(ex: Extractor) -> None:
 ])
 def test_office_field_words_karantina_and_pamongpraja(ex: Extractor, text: str, name: str) -> None:
     assert _names(ex, text) == [name]
+
+
+def test_pemerintah_before_a_region_name_is_its_government(ex: Extractor) -> None:
+    assert _names(ex, "Menurut dia, pemerintah Jawa Barat juga bersiap menggelar festival.") == [
+        "Pemerintah Provinsi Jawa Barat"]
+    assert _names(ex, "Pemerintah Lahat menyiapkan anggaran.") == ["Pemerintah Kabupaten Lahat"]
