@@ -486,7 +486,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         first = m.group(1).split()[0]
         alone = first == m.group(1) and re.match(r"\s*[,.;)]", text[e : e + 2]) is not None  # "dari Antara, Minggu"
         numbered = re.match(r"\s+\d", text[e : e + 3]) is not None  # "mengutip Pasal 5": a law's article
-        if not free(s, e) or numbered or (first.lower() in common and not alone) or lexicon.is_title(first) \
+        shouted = first.isupper() and len(first) > 3  # "dihubungi ANTARA": a name, not the word "antara"
+        if not free(s, e) or numbered or (first.lower() in common and not alone and not shouted) \
+                or lexicon.is_title(first) \
                 or first.lower() in lexicon.DAY_NAMES \
                 or (first.lower(),) in lexicon.positions() or any(p.start == s for p in places):
             continue
@@ -1016,7 +1018,8 @@ def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
         nxt = toks[close + 1] if close + 1 < len(toks) else None
         entry = table.get(f"{abbr} {nxt.bare}".lower()) if nxt is not None else None
         if entry is not None and nxt is not None:  # "... (BPJS) Kesehatan": the known "BPJS Kesehatan"
-            match = InstitutionMatch(start, nxt.end, text[start : nxt.end], entry.name, entry.kind, ("known", entry.name))
+            match = InstitutionMatch(start, nxt.end, text[start : nxt.end], entry.name, entry.kind,
+                                     ("known", entry.name))
         else:
             _, place, _ = _region_after(toks, close + 1, places)
             if place is None and nxt is not None and (nxt.is_cap or nxt.text[:1].isdigit()) \

@@ -406,3 +406,8 @@ def test_pemerintah_before_a_region_name_is_its_government(ex: Extractor) -> Non
     assert _names(ex, "Menurut dia, pemerintah Jawa Barat juga bersiap menggelar festival.") == [
         "Pemerintah Provinsi Jawa Barat"]
     assert _names(ex, "Pemerintah Lahat menyiapkan anggaran.") == ["Pemerintah Kabupaten Lahat"]
+
+
+def test_a_medium_met_by_the_reporter_is_a_mention(ex: Extractor) -> None:
+    text = "Ridwan yang ditemui Tempo mengaku spontan. Kepala badan itu saat dihubungi ANTARA membenarkan."
+    assert _names(ex, text) == ["Tempo", "ANTARA"]
