@@ -26,6 +26,9 @@ _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov
         "pemdakab": "regency", "pemdakot": "city"}
 #: Words before a body's name that make it that body's office in a region ("Kanwil Kemenag Jawa Timur").
 _OFFICE_LEAD = re.compile(r"\b(?:Kantor\s+Wilayah|Kanwil|Kantor|Kantah)\s+$")
+#: Where national bodies sit: "Gedung Kementerian PUPR Jakarta" is the ministry, not a regional office of it
+#: ("Kanwil Kemenag DKI Jakarta", with the province named as such, is one).
+_SEATS = {"Jakarta"}
 _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 #: Provinces by the names people use ("Pemerintah Provinsi DKI Jakarta").
@@ -452,7 +455,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 e = toks[j - 1].end
             place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
             if place is not None and place.level in ("regency", "city", "province", "country", "other") \
-                    and place.name != "Indonesia" and (entry.kind == "ministry" or place.level != "country"):
+                    and place.name != "Indonesia" and place.surface not in _SEATS \
+                    and (entry.kind == "ministry" or place.level != "country"):
                 lead = _OFFICE_LEAD.search(text, max(0, s - 20), s)
                 s0 = lead.start() if lead is not None else s
                 match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:name_end]} {place.surface}",

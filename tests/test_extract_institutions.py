@@ -411,3 +411,9 @@ def test_pemerintah_before_a_region_name_is_its_government(ex: Extractor) -> Non
 def test_a_medium_met_by_the_reporter_is_a_mention(ex: Extractor) -> None:
     text = "Ridwan yang ditemui Tempo mengaku spontan. Kepala badan itu saat dihubungi ANTARA membenarkan."
     assert _names(ex, text) == ["Tempo", "ANTARA"]
+
+
+def test_a_national_body_in_jakarta_is_the_body_not_a_regional_office(ex: Extractor) -> None:
+    text = "Menteri berbicara di Gedung Kementerian PUPR Jakarta, Sabtu."
+    assert _names(ex, text) == ["Kementerian PUPR"]
+    assert _names(ex, "Kanwil Kemenag Jawa Timur menggelar rapat.") == ["Kanwil Kemenag Jawa Timur"]
