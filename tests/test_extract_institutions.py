@@ -417,3 +417,8 @@ def test_a_national_body_in_jakarta_is_the_body_not_a_regional_office(ex: Extrac
     text = "Menteri berbicara di Gedung Kementerian PUPR Jakarta, Sabtu."
     assert _names(ex, text) == ["Kementerian PUPR"]
     assert _names(ex, "Kanwil Kemenag Jawa Timur menggelar rapat.") == ["Kanwil Kemenag Jawa Timur"]
+
+
+def test_suku_dinas_is_an_office_of_its_own(ex: Extractor) -> None:
+    text = "Kepala Seksi Suku Dinas Perhubungan Jakarta Timur Andi Wijaya mengatakan jalan ditutup."
+    assert _names(ex, text) == ["Suku Dinas Perhubungan Jakarta Timur"]
