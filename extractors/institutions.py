@@ -203,7 +203,8 @@ def _area_run(toks: list[Token], j: int, common: frozenset[str]) -> int:
     """End of the capitalised area name a unit takes at ``j`` ("Pelabuhan Belawan", "Terbanggi Besar",
     "0703/Cilacap"): up to three words, the first not a common word, no title, degree or position."""
     a = j
-    while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)) \
+    while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)
+                                           or (a > j and _NUMERAL.match(toks[a].text))) \
             and toks[a].text not in ("(", ")", ",") and not lexicon.is_title(toks[a].text) \
             and not lexicon.is_degree(toks[a].text) and (toks[a].low,) not in lexicon.positions() \
             and not (a == j and toks[a].bare.lower() in common):
@@ -879,7 +880,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if head_abbr:  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo"
                 p0 += len(head_abbr.split()) + 2
             j = key_end = p0
-            while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))) \
+            while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))
+                                     or (j > p0 and _NUMERAL.match(toks[j].text))) \
                     and toks[j].text not in ("(", ")", ",") and j - p0 <= 4 \
                     and (titled or not lexicon.is_title(toks[j].text)) and not lexicon.is_degree(toks[j].text) \
                     and (toks[j].low,) not in lexicon.positions():

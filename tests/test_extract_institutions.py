@@ -422,3 +422,11 @@ def test_a_national_body_in_jakarta_is_the_body_not_a_regional_office(ex: Extrac
 def test_suku_dinas_is_an_office_of_its_own(ex: Extractor) -> None:
     text = "Kepala Seksi Suku Dinas Perhubungan Jakarta Timur Andi Wijaya mengatakan jalan ditutup."
     assert _names(ex, text) == ["Suku Dinas Perhubungan Jakarta Timur"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Vaksin itu disimpan di RSUD Dok 2 Jayapura dan dibagikan besok.", "RSUD Dok 2 Jayapura"),
+    ("Santri Pondok Pesantren Nurul Huda 2 mengikuti lomba.", "Pondok Pesantren Nurul Huda 2"),
+])
+def test_a_number_inside_a_named_body_is_part_of_its_name(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
