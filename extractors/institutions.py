@@ -447,7 +447,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
         if entry.kind in ("ministry", "agency"):
             # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
-            # "Kementerian Luar Negeri Iran" (another country's)
+            # "Kementerian Luar Negeri Iran", "Bea Cukai Tiongkok" (another country's)
             j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
             name_end = e
             skip = _own_abbrev(toks, j, table, entry) if j < len(toks) and toks[j].start - e <= 1 else 0
@@ -456,8 +456,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 e = toks[j - 1].end
             place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
             if place is not None and place.level in ("regency", "city", "province", "country", "other") \
-                    and place.name != "Indonesia" and place.surface not in _SEATS \
-                    and (entry.kind == "ministry" or place.level != "country"):
+                    and place.name != "Indonesia" and place.surface not in _SEATS:
                 lead = _OFFICE_LEAD.search(text, max(0, s - 20), s)
                 s0 = lead.start() if lead is not None else s
                 match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:name_end]} {place.surface}",

@@ -430,3 +430,8 @@ def test_suku_dinas_is_an_office_of_its_own(ex: Extractor) -> None:
 ])
 def test_a_number_inside_a_named_body_is_part_of_its_name(ex: Extractor, text: str, name: str) -> None:
     assert _names(ex, text) == [name]
+
+
+def test_an_agency_followed_by_a_foreign_country_is_that_country_s(ex: Extractor) -> None:
+    text = "KJRI berkoordinasi dengan rumah sakit, Bea Cukai Tiongkok, dan maskapai."
+    assert _names(ex, text) == ["Bea Cukai Tiongkok"]
