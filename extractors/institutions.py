@@ -1132,8 +1132,8 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
                 break
         if len(words) < 2 or words[0].lower().rstrip(".") not in _MODEL_HEADS or _names_a_stage(words):
             continue
-        if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
-            continue  # "universitas negeri ternama", "bank pelaksana": a common noun phrase, no name
+        if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]) or norm(surface) in lexicon.generic_bodies():
+            continue  # "universitas negeri ternama", "bank pelaksana", "Bank Sentral": no body's own name
         if any(s < b and a < e for a, b in taken):
             continue
         out.extend(_cut_at_line_breaks([InstitutionMatch(s, s + len(surface), surface, surface, "organisation",

@@ -373,8 +373,9 @@ def test_public_bodies_of_the_gazetteer(ex: Extractor) -> None:
 def test_a_model_span_without_a_capitalised_name_is_no_institution() -> None:
     from extractors.institutions import add_model_spans
 
-    text = "Anaknya kuliah di universitas negeri ternama, lalu bekerja di Yayasan Cahaya Bangsa."
-    spans = [(text.index("universitas"), text.index(" ternama")), (text.index("Yayasan"), len(text) - 1)]
+    text = "Anaknya kuliah di universitas negeri ternama, lalu bekerja di Yayasan Cahaya Bangsa. Bank Sentral diam."
+    spans = [(text.index("universitas"), text.index(" ternama")), (text.index("Yayasan"), text.index(". Bank")),
+             (text.index("Bank"), text.index(" diam"))]
     assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Cahaya Bangsa"]
 
 
