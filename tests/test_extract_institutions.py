@@ -436,3 +436,10 @@ def test_a_number_inside_a_named_body_is_part_of_its_name(ex: Extractor, text: s
 def test_an_agency_followed_by_a_foreign_country_is_that_country_s(ex: Extractor) -> None:
     text = "KJRI berkoordinasi dengan rumah sakit, Bea Cukai Tiongkok, dan maskapai."
     assert _names(ex, text) == ["Bea Cukai Tiongkok"]
+
+
+def test_older_names_of_public_bodies(ex: Extractor) -> None:
+    text = "Camat berkoordinasi dengan unsur Muspika, lalu dana dari Departemen Keuangan RI cair."
+    facts = ex.extract(text, PUB)
+    assert [i.name for i in facts.institutions] == ["Muspika", "Departemen Keuangan"]
+    assert "Kementerian Keuangan" in facts.institutions[1].aliases
