@@ -908,6 +908,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         i += 1
     out = _acronym_bodies(text, toks, at, out)
     out = _party_units(text, toks, at, out)
+    tail = _headline_tail(text)
+    out = [m for m in out if m.start < tail]
     return sorted(_cut_at_line_breaks(out), key=lambda x: x.start)
 
 
@@ -1053,6 +1055,22 @@ def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
                 out.append(InstitutionMatch(t.start, t.end, t.bare, t.bare, body.kind, body.key,
                                             body.region_code, False))
     return out
+
+
+_HEADLINE_CHARS = 120
+
+
+def _headline_tail(text: str) -> int:
+    """Where a closing run of headline lines begins (links to other stories: short lines without a
+    sentence's closing stop, at least two of them, at the very end of the text), else ``len(text)``."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    start, run = len(text), 0
+    for m in reversed(lines):
+        line = m.group().strip()
+        if len(line) > _HEADLINE_CHARS or line[-1] in ".!?\"”'’:)":
+            break
+        start, run = m.start(), run + 1
+    return start if run >= 2 else len(text)
 
 
 def _party_units(text: str, toks: list[Token], places: dict[int, PlaceMatch],

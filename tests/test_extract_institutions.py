@@ -443,3 +443,11 @@ def test_older_names_of_public_bodies(ex: Extractor) -> None:
     facts = ex.extract(text, PUB)
     assert [i.name for i in facts.institutions] == ["Muspika", "Departemen Keuangan"]
     assert "Kementerian Keuangan" in facts.institutions[1].aliases
+
+
+def test_closing_links_to_other_stories_are_no_mentions(ex: Extractor) -> None:
+    text = ("Kepala Dinas Kesehatan Kota Lubuklinggau meninjau posko banjir.\n\n"
+            "Bulog Lahat pastikan stok beras aman\n\nBNNK Lahat gelar edukasi bahaya narkoba")
+    assert _names(ex, text) == ["Dinas Kesehatan Kota Lubuklinggau"]
+    one_line = "Kepala Dinas Kesehatan Kota Lubuklinggau meninjau posko.\n\nPemkab Lahat pastikan stok beras aman"
+    assert _names(ex, one_line) == ["Dinas Kesehatan Kota Lubuklinggau", "Pemerintah Kabupaten Lahat"]
