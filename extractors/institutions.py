@@ -68,6 +68,8 @@ class InstitutionMatch:
     region_code: str | None = None
     has_region: bool = False
     aliases: list[str] = field(default_factory=list)
+    bare_key: tuple[str, ...] | None = None
+    """The key of the name without the region that closes it ("Pondok Pesantren Husnul Khotimah Kuningan")."""
 
 
 def field_key(words: str) -> str:
@@ -879,6 +881,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if head_abbr:  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo"
                 p0 += len(head_abbr.split()) + 2
             j = key_end = p0
+            closing: PlaceMatch | None = None
             while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))
                                      or (j > p0 and _NUMERAL.match(toks[j].text))) \
                     and toks[j].text not in ("(", ")", ",") and j - p0 <= 4 \
@@ -888,6 +891,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if place is not None and j > p0:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
+                    closing = place
                     break
                 j += 1
                 key_end = j
@@ -903,6 +907,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                                                          if not lexicon.is_title(x.text))))
                 if head_abbr:
                     aliases[head_abbr.lower()] = body.key
+                if closing is not None and kind != "hospital":
+                    body.bare_key = ("known", norm(text[t.start : toks[key_end - 1].end]))
                 i = j
                 continue
         i += 1
@@ -1200,6 +1206,12 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
                   and k[1].startswith(key[1] + " ")]
         if len(longer) == 1 and len(key[1].split()) >= 2:
             groups[longer[0]].extend(groups.pop(key))
+    # "Pondok Pesantren Husnul Khotimah" after "Pondok Pesantren Husnul Khotimah Kuningan": the body without
+    # the region that closed its name, when only one body has that name
+    for key in [k for k, ms in groups.items() if k[0] == "known" and not any(m.bare_key for m in ms)]:
+        hosts = [k for k, ms in groups.items() if k != key and any(m.bare_key == key for m in ms)]
+        if len(hosts) == 1:
+            groups[hosts[0]].extend(groups.pop(key))
     # "BBWS" after "Balai Besar Wilayah Sungai Cimanuk Cisanggarung": a short form of one body found
     for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].surface)]:
         acro = groups[key][0].surface

@@ -451,3 +451,11 @@ def test_closing_links_to_other_stories_are_no_mentions(ex: Extractor) -> None:
     assert _names(ex, text) == ["Dinas Kesehatan Kota Lubuklinggau"]
     one_line = "Kepala Dinas Kesehatan Kota Lubuklinggau meninjau posko.\n\nPemkab Lahat pastikan stok beras aman"
     assert _names(ex, one_line) == ["Dinas Kesehatan Kota Lubuklinggau", "Pemerintah Kabupaten Lahat"]
+
+
+def test_a_named_body_with_and_without_its_closing_region_is_one_body(ex: Extractor) -> None:
+    text = ("Gubernur mengunjungi Pondok Pesantren Darul Falah Kuningan, Selasa. "
+            "Pondok Pesantren Darul Falah menggelar doa bersama.")
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.aliases) for i in facts.institutions] == [
+        ("Pondok Pesantren Darul Falah Kuningan", ["Pondok Pesantren Darul Falah"])]
