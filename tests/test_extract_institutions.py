@@ -459,3 +459,7 @@ def test_a_named_body_with_and_without_its_closing_region_is_one_body(ex: Extrac
     facts = ex.extract(text, PUB)
     assert [(i.name, i.aliases) for i in facts.institutions] == [
         ("Pondok Pesantren Darul Falah Kuningan", ["Pondok Pesantren Darul Falah"])]
+
+
+def test_the_programme_s_cooperatives_as_a_class_are_no_institution(ex: Extractor) -> None:
+    assert _names(ex, "Menurut dia, Koperasi Merah Putih dapat mendorong ekonomi warga.") == []
