@@ -412,6 +412,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     taken: list[tuple[int, int]] = []
     aliases: dict[str, tuple[str, ...]] = {}
     company_short: dict[str, tuple[str, ...]] = {}  # a company's short form -> its key
+    company_heads, company_suffixes = lexicon.company_forms()
+    association_heads = lexicon.association_heads()
     offices = _office_table()
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
@@ -727,7 +729,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # "Kapolres OKU" names the office "Polres OKU"
         office_of = lexicon.position_offices().get(t.low)
         if office_of and t.is_cap:
-            k, place, _ = _region_after(toks, i + 1, at, _UNIT_LEVELS if office_of.lower() in _AREA_NAMED else _LEVELS)
+            levels = _UNIT_LEVELS if office_of.lower() in _AREA_NAMED else _LEVELS
+            k, place, _ = _region_after(toks, i + 1, at, levels)
             a = _area_run(toks, i + 1, common) if place is None and office_of.lower() in _AREA_NAMED else i + 1
             if a > i + 1 and re.match(r"^[\dIVX]", toks[i + 1].text):
                 # "Dandim 1701/Jayapura" names "Kodim 1701/Jayapura", "Pangdam XVII/Cenderawasih" "Kodam ..."
@@ -817,7 +820,6 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             i = k if place is not None else j
             continue
         # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)", "CV Bumi Kita", "PT Pelindo 4"
-        company_heads, company_suffixes = lexicon.company_forms()
         if t.bare in company_heads and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
             while j < len(toks) and (toks[j].is_cap or (j > i + 1 and _NUMERAL.match(toks[j].text))) \
@@ -842,7 +844,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             i = j
             continue
         # associations and foundations: "Lembaga Perlindungan Anak Indonesia (LPAI)"
-        if t.bare in lexicon.association_heads() and i + 1 < len(toks) and toks[i + 1].is_cap:
+        if t.bare in association_heads and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
             while j < len(toks) and j - i <= 6 and (toks[j].is_cap or (toks[j].low == "dan" and j + 1 < len(toks)
                                                                         and toks[j + 1].is_cap)) \
@@ -1002,8 +1004,9 @@ def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
 
     A spelled-out name replaces the shorter mentions found inside it ("Badan Pajak" in "Badan Pajak dan
     Retribusi Daerah (BPRD)"); a mention that already covers it stays. A name of a class of bodies
-    (``data/generic_bodies.txt``) is none, and neither is a name that goes on after the acronym with a
-    word of its own ("Badan Penyelenggara Jaminan Sosial (BPJS) Kesehatan" names BPJS Kesehatan).
+    (``data/generic_bodies.txt``) is none; a name that goes on after the acronym with a word of its own
+    ("Perkumpulan Petani Pemakai Air (P3A) Mitra Cai") is left to the other rules, unless the acronym and
+    that word are a known body's name ("... (BPJS) Kesehatan").
     """
     out = list(found)
     table = lexicon.institution_aliases()
