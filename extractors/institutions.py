@@ -883,7 +883,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if head_abbr:  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo"
                 p0 += len(head_abbr.split()) + 2
             j = key_end = p0
-            closing: PlaceMatch | None = None
+            closed_by: PlaceMatch | None = None
             while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))
                                      or (j > p0 and _NUMERAL.match(toks[j].text))) \
                     and toks[j].text not in ("(", ")", ",") and j - p0 <= 4 \
@@ -893,7 +893,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if place is not None and j > p0:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
-                    closing = place
+                    closed_by = place
                     break
                 j += 1
                 key_end = j
@@ -909,7 +909,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                                                          if not lexicon.is_title(x.text))))
                 if head_abbr:
                     aliases[head_abbr.lower()] = body.key
-                if closing is not None and kind != "hospital":
+                if closed_by is not None and kind != "hospital":
                     body.bare_key = ("known", norm(text[t.start : toks[key_end - 1].end]))
                 i = j
                 continue
