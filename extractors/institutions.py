@@ -26,6 +26,9 @@ _GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov
         "pemdakab": "regency", "pemdakot": "city"}
 #: Words before a body's name that make it that body's office in a region ("Kanwil Kemenag Jawa Timur").
 _OFFICE_LEAD = re.compile(r"\b(?:Kantor\s+Wilayah|Kanwil|Kantor|Kantah)\s+$")
+#: Where national bodies sit: "Gedung Kementerian PUPR Jakarta" is the ministry, not a regional office of it
+#: ("Kanwil Kemenag DKI Jakarta", with the province named as such, is one).
+_SEATS = {"Jakarta"}
 _GOV_LONG = {"kabupaten": "regency", "kota": "city", "provinsi": "province"}
 _GOV_NAME = {"regency": "Pemerintah Kabupaten", "city": "Pemerintah Kota", "province": "Pemerintah Provinsi"}
 #: Provinces by the names people use ("Pemerintah Provinsi DKI Jakarta").
@@ -44,10 +47,12 @@ _SCHOOL = re.compile(r"\b(?:SDN|SMPN|SMAN|SMKN|SD|SMP|SMA|SMK|SLB|MTsN|MTs|MAN|M
 _BUILDINGS = {("Balai", "Desa"), ("Balai", "Kota"), ("Balai", "Kelurahan"), ("Balai", "Pertemuan"), ("Balai", "Adat")}
 _EXPAND = {"kominfo": "komunikasi informatika", "kesra": "kesejahteraan rakyat", "pu": "pekerjaan umum",
            "pupr": "pekerjaan umum penataan ruang"}
+#: Region levels that close an office's name; a police or army unit's area may be a kecamatan
+#: ("Kapolsek Sekampung Udik", "Mapolres Binjai" where the text's Binjai reads as the kecamatan).
+_LEVELS = ("regency", "city", "province", "other")
+_UNIT_LEVELS = _LEVELS + ("district",)
 _STANDALONE = {"Dewan Perwakilan Rakyat Daerah", "Rumah Sakit Umum Daerah", "Kepolisian Daerah", "Kepolisian Resor"}
 _BRANCH = {"cabang", "kantor", "unit", "wilayah", "area", "perwakilan"}
-_ASSOC_HEADS = {"Asosiasi", "Lembaga", "Persatuan", "Ikatan", "Himpunan", "Perhimpunan", "Yayasan", "Perkumpulan",
-                "Gabungan", "Serikat", "Forum", "Komunitas"}
 
 
 @dataclass(slots=True)
@@ -63,6 +68,8 @@ class InstitutionMatch:
     region_code: str | None = None
     has_region: bool = False
     aliases: list[str] = field(default_factory=list)
+    bare_key: tuple[str, ...] | None = None
+    """The key of the name without the region that closes it ("Pondok Pesantren Husnul Khotimah Kuningan")."""
 
 
 def field_key(words: str) -> str:
@@ -163,8 +170,11 @@ def _place_at(places: dict[int, PlaceMatch], toks: list[Token], j: int) -> Place
     return places.get(toks[j].start) if j < len(toks) else None
 
 
-def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> tuple[int, PlaceMatch | None, bool]:
-    """Skip an optional "(ABBR)" and read an optional region; returns (next index, place, 'setempat')."""
+def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch],
+                  levels: tuple[str, ...] = ("regency", "city", "province", "other")) \
+        -> tuple[int, PlaceMatch | None, bool]:
+    """Skip an optional "(ABBR)" and read an optional region of one of ``levels``; returns (next index,
+    place, 'setempat')."""
     if j < len(toks) and toks[j].text == "(":
         k = j + 1
         while k < len(toks) and toks[k].text != ")" and k - j < 6:
@@ -174,7 +184,7 @@ def _region_after(toks: list[Token], j: int, places: dict[int, PlaceMatch]) -> t
             if nxt is not None:
                 j = k + 1
     p = _place_at(places, toks, j)
-    if p is not None and p.level in ("regency", "city", "province", "other"):
+    if p is not None and p.level in levels:
         k = j
         while k < len(toks) and toks[k].start < p.end:
             k += 1
@@ -195,7 +205,8 @@ def _area_run(toks: list[Token], j: int, common: frozenset[str]) -> int:
     """End of the capitalised area name a unit takes at ``j`` ("Pelabuhan Belawan", "Terbanggi Besar",
     "0703/Cilacap"): up to three words, the first not a common word, no title, degree or position."""
     a = j
-    while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)) \
+    while a < len(toks) and a - j < 3 and (toks[a].is_cap or re.match(r"^\d{2,4}(/[A-Z][\w-]*)?$", toks[a].text)
+                                           or (a > j and _NUMERAL.match(toks[a].text))) \
             and toks[a].text not in ("(", ")", ",") and not lexicon.is_title(toks[a].text) \
             and not lexicon.is_degree(toks[a].text) and (toks[a].low,) not in lexicon.positions() \
             and not (a == j and toks[a].bare.lower() in common):
@@ -223,7 +234,7 @@ _CAP_DEFINITION = re.compile(r"((?:\b[A-Z][\w-]*[^\S\n]+){2,8})\(([A-Z]{2,6})\)"
 def _body_words() -> frozenset[str]:
     """Words that open an organisation's name (lower case): a phrase opening with one names a body."""
     words = {h[0].lower() for h in lexicon.office_heads()} | {h[0].lower() for h in lexicon.named_heads()}
-    return frozenset(words | {w.lower() for w in _ASSOC_HEADS} | _MODEL_HEADS
+    return frozenset(words | {w.lower() for w in lexicon.association_heads()} | _MODEL_HEADS
                      | {"kementerian", "komisi", "badan", "dewan", "majelis", "partai", "kantor", "pusat"})
 
 
@@ -400,6 +411,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
     out: list[InstitutionMatch] = []
     taken: list[tuple[int, int]] = []
     aliases: dict[str, tuple[str, ...]] = {}
+    company_short: dict[str, tuple[str, ...]] = {}  # a company's short form -> its key
+    company_heads, company_suffixes = lexicon.company_forms()
+    association_heads = lexicon.association_heads()
     offices = _office_table()
     heads = lexicon.office_heads()
     fields = lexicon.field_words()
@@ -437,7 +451,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         match = InstitutionMatch(s, e, m.group(1), entry.name, entry.kind, ("known", entry.name))
         if entry.kind in ("ministry", "agency"):
             # "Kemenag Lebak", "Kanwil Kemenag Jawa Timur", "Kantor Bea Cukai Bogor" (its regional office),
-            # "Kementerian Luar Negeri Iran" (another country's)
+            # "Kementerian Luar Negeri Iran", "Bea Cukai Tiongkok" (another country's)
             j = next((n for n, t in enumerate(toks) if t.start >= e), len(toks))
             name_end = e
             skip = _own_abbrev(toks, j, table, entry) if j < len(toks) and toks[j].start - e <= 1 else 0
@@ -446,7 +460,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 e = toks[j - 1].end
             place = at.get(toks[j].start) if j < len(toks) and toks[j].start - e <= 1 else None
             if place is not None and place.level in ("regency", "city", "province", "country", "other") \
-                    and place.name != "Indonesia" and (entry.kind == "ministry" or place.level != "country"):
+                    and place.name != "Indonesia" and place.surface not in _SEATS:
                 lead = _OFFICE_LEAD.search(text, max(0, s - 20), s)
                 s0 = lead.start() if lead is not None else s
                 match = InstitutionMatch(s0, place.end, text[s0:place.end], f"{text[s0:name_end]} {place.surface}",
@@ -480,7 +494,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         first = m.group(1).split()[0]
         alone = first == m.group(1) and re.match(r"\s*[,.;)]", text[e : e + 2]) is not None  # "dari Antara, Minggu"
         numbered = re.match(r"\s+\d", text[e : e + 3]) is not None  # "mengutip Pasal 5": a law's article
-        if not free(s, e) or numbered or (first.lower() in common and not alone) or lexicon.is_title(first) \
+        shouted = first.isupper() and len(first) > 3  # "dihubungi ANTARA": a name, not the word "antara"
+        if not free(s, e) or numbered or (first.lower() in common and not alone and not shouted) \
+                or lexicon.is_title(first) \
                 or first.lower() in lexicon.DAY_NAMES \
                 or (first.lower(),) in lexicon.positions() or any(p.start == s for p in places):
             continue
@@ -533,9 +549,11 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                     i += 1
                 continue
         # regional governments
-        if low == "pemda" or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
+        region_next = low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].bare.lower() not in _GOV_LONG \
+            and _place_at(at, toks, i + 1) is not None  # "pemerintah Jawa Barat": the region's government
+        if low == "pemda" or region_next or (low == "pemerintah" and i + 1 < len(toks) and toks[i + 1].low == "daerah"):
             # "Pemda Lahat", "Pemerintah Daerah (Pemda) Lahat": the level comes from the region
-            j = i + 1 if low == "pemda" else i + 2
+            j = i + 1 if low == "pemda" or region_next else i + 2
             if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
                 j += 3
             place = at.get(toks[j].start) if j < len(toks) else None
@@ -611,6 +629,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 break
         if head_len and i + 1 < len(toks) and (t.bare, toks[i + 1].bare) in _BUILDINGS:
             head_len = 0
+        if head_len and tuple(x.bare for x in toks[i : i + head_len]) in lexicon.sub_unit_heads():
+            i += head_len  # "Biro Hukum": a sub-unit of the Setda or ministry named after it
+            continue
         if head_len:
             j = i + head_len
             last = j - 1
@@ -708,7 +729,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
         # "Kapolres OKU" names the office "Polres OKU"
         office_of = lexicon.position_offices().get(t.low)
         if office_of and t.is_cap:
-            k, place, _ = _region_after(toks, i + 1, at)
+            levels = _UNIT_LEVELS if office_of.lower() in _AREA_NAMED else _LEVELS
+            k, place, _ = _region_after(toks, i + 1, at, levels)
             a = _area_run(toks, i + 1, common) if place is None and office_of.lower() in _AREA_NAMED else i + 1
             if a > i + 1 and re.match(r"^[\dIVX]", toks[i + 1].text):
                 # "Dandim 1701/Jayapura" names "Kodim 1701/Jayapura", "Pangdam XVII/Cenderawasih" "Kodam ..."
@@ -722,8 +744,12 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 continue
             if place is not None:
                 headed = offices[office_of.lower()]
+                name = f"{office_of} {place.surface}"
+                if headed.kind == "police" and k < len(toks) and toks[k].bare == "Kota" and place.level != "city":
+                    name += " Kota"  # "Kapolres Tangerang Kota": the police of the city of Tangerang
+                    k += 1
                 end = toks[k - 1].end
-                out.append(InstitutionMatch(t.start, end, text[t.start:end], f"{office_of} {place.surface}",
+                out.append(InstitutionMatch(t.start, end, text[t.start:end], name,
                                             headed.kind, ("office", field_key(headed.long)), place.code, True))
                 taken.append((t.start, end))
                 i = k
@@ -752,7 +778,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if j + 1 < len(toks) and toks[j].bare == "Metro" and at.get(toks[j + 1].start) is not None:
                 j += 1  # "Polres Metro Bekasi", "Polda Metro Jaya"
             surface_head = text[t.start : toks[j - 1].end]
-            k, place, setempat = _region_after(toks, j, at)
+            unit = surface_head.lower() in _AREA_NAMED or (headquarters and office is not None
+                                                           and office.abbrev.lower() in _AREA_NAMED)
+            k, place, setempat = _region_after(toks, j, at, _UNIT_LEVELS if unit else _LEVELS)
             if place is None and surface_head.lower() in _AREA_NAMED:
                 a = _area_run(toks, j, common)
                 for n in (4, 3, 2, 1):  # "Polsek Percut Sei Tuan", "KSOP Panjang": a kecamatan's whole name
@@ -791,23 +819,32 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             taken.append((t.start, end))
             i = k if place is not None else j
             continue
-        # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)"
-        if t.bare == "PT" and i + 1 < len(toks) and toks[i + 1].is_cap:
+        # companies: "PT Semen Baturaja", "PT Bank Sumsel Babel (Persero)", "CV Bumi Kita", "PT Pelindo 4"
+        if t.bare in company_heads and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
-            while j < len(toks) and toks[j].is_cap and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
+            while j < len(toks) and (toks[j].is_cap or (j > i + 1 and _NUMERAL.match(toks[j].text))) \
+                    and toks[j].text not in ("(", ")", ",") and j - i <= 4 \
                     and not lexicon.is_title(toks[j].text) and toks[j].low not in _BRANCH:
                 j += 1
-            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
-                j += 3
             end = toks[j - 1].end
+            short = None
+            if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+                if toks[j + 1].bare.lower() in company_suffixes:
+                    end = toks[j + 2].end  # "(Persero)" is part of the name
+                else:
+                    short = toks[j + 1].bare  # "PT Sugar Group Companies (SGC)": "PT SGC" later
+                j += 3
             name = text[t.start:end]
+            key = company_short.get(norm(text[toks[i + 1].start : end]), ("known", norm(name)))
+            if short:
+                company_short[norm(short)] = key
             if free(t.start, end):
-                out.append(InstitutionMatch(t.start, end, name, name, "company", ("known", norm(name))))
+                out.append(InstitutionMatch(t.start, end, name, name, "company", key))
                 taken.append((t.start, end))
             i = j
             continue
         # associations and foundations: "Lembaga Perlindungan Anak Indonesia (LPAI)"
-        if t.bare in _ASSOC_HEADS and i + 1 < len(toks) and toks[i + 1].is_cap:
+        if t.bare in association_heads and i + 1 < len(toks) and toks[i + 1].is_cap:
             j = i + 1
             while j < len(toks) and j - i <= 6 and (toks[j].is_cap or (toks[j].low == "dan" and j + 1 < len(toks)
                                                                         and toks[j + 1].is_cap)) \
@@ -820,6 +857,8 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if j - i >= 3:
                 abbr = _paren_abbrev(toks, j)
                 chapter = _place_at(at, toks, j + len(abbr.split()) + 2) if abbr else None
+                if chapter is None and closing is not None and closing.level == "country":
+                    chapter = _place_at(at, toks, j)  # "Forum Martabat Guru Indonesia Provinsi Lampung"
                 if chapter is not None and chapter.level in _GOV_NAME:
                     # "Lembaga Penjamin Mutu Pendidikan (LPMP) Sumatera Utara": a body of that region
                     named_body(t.start, j, "association")
@@ -844,7 +883,9 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
             if head_abbr:  # "Rumah Sakit Umum Daerah (RSUD) Dr Soetomo"
                 p0 += len(head_abbr.split()) + 2
             j = key_end = p0
-            while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))) \
+            closed_by: PlaceMatch | None = None
+            while j < len(toks) and (toks[j].is_cap or (titled and lexicon.is_title(toks[j].text))
+                                     or (j > p0 and _NUMERAL.match(toks[j].text))) \
                     and toks[j].text not in ("(", ")", ",") and j - p0 <= 4 \
                     and (titled or not lexicon.is_title(toks[j].text)) and not lexicon.is_degree(toks[j].text) \
                     and (toks[j].low,) not in lexicon.positions():
@@ -852,6 +893,7 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                 if place is not None and j > p0:  # "Universitas Muhammadiyah Malang Sidik": the city closes it
                     while j < len(toks) and toks[j].start < place.end:
                         j += 1
+                    closed_by = place
                     break
                 j += 1
                 key_end = j
@@ -867,10 +909,203 @@ def find_institutions(text: str, toks: list[Token], places: list[PlaceMatch]) ->
                                                          if not lexicon.is_title(x.text))))
                 if head_abbr:
                     aliases[head_abbr.lower()] = body.key
+                if closed_by is not None and kind != "hospital":
+                    body.bare_key = ("known", norm(text[t.start : toks[key_end - 1].end]))
                 i = j
                 continue
         i += 1
+    out = _acronym_bodies(text, toks, at, out)
+    out = _party_units(text, toks, at, out)
+    tail = _headline_tail(text)
+    out = [m for m in out if m.start < tail]
     return sorted(_cut_at_line_breaks(out), key=lambda x: x.start)
+
+
+_ACRO_JOINERS = frozenset({"dan", "serta", "&", "untuk", "of", "and", "for", "the", "on"})
+_ACRO_WORD = re.compile(r"^[A-Z][A-Za-z0-9-]{1,9}$")
+#: Capitalised words that may follow a body's "(ABBR)" and still belong to its name: the central board.
+_ACRO_TAILS = {"Pusat", "RI"}
+
+
+def _acronym_letters(abbr: str) -> str | None:
+    """The letters an acronym stands for, lower case: "P3A" -> "pppa" (a digit repeats the letter before)."""
+    out: list[str] = []
+    for ch in abbr.replace("-", "").replace(" ", ""):
+        if ch.isdigit():
+            if not out or ch in "01":
+                return None
+            out.append(out[-1][-1] * (int(ch) - 1))
+        else:
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def _subsequence(part: str, word: str) -> bool:
+    it = iter(word)
+    return all(c in it for c in part)
+
+
+def spells_out(abbr: str, words: list[str]) -> bool:
+    """True when ``abbr`` is made of ``words`` in order, every word but a joiner ("dan", "of") giving it
+    letters: initials or word beginnings for an acronym in capitals ("DJSN", "BADKO HMI", "P3A"),
+    any letters in order for one written in mixed case ("Pusvetma": Pusat Veteriner Farma)."""
+    letters = _acronym_letters(abbr)
+    if not letters or not words or letters[0] != words[0][:1].lower():
+        return False
+    mixed = any(c.islower() for c in abbr)
+    ws = [w.lower() for w in words]
+
+    @functools.cache
+    def fits(a: int, w: int) -> bool:
+        if w == len(ws):
+            return a == len(letters)
+        if ws[w] in _ACRO_JOINERS and fits(a, w + 1):
+            return True
+        for n in range(1, len(letters) - a + 1):
+            part = letters[a : a + n]
+            ok = _subsequence(part, ws[w]) if mixed else ws[w].startswith(part)
+            if not ok:
+                if not mixed:
+                    break
+                continue
+            if fits(a + n, w + 1):
+                return True
+        return False
+
+    return fits(0, 0)
+
+
+def _acronym_phrase(text: str, toks: list[Token], k: int, abbr: str) -> list[Token] | None:
+    """The capitalised words before the "(" at ``k`` that ``abbr`` spells out and that open or close with
+    an organisation's word (``data/acronym_heads.tsv``), longest first; None when there are none."""
+    firsts, lasts = lexicon.acronym_heads()
+    j = k
+    while j > 0 and k - j < 10:
+        w = toks[j - 1]
+        if "\n" in text[w.end : toks[j].start] or w.text in ("(", ")", ",", ";", ":") \
+                or not (w.is_cap or w.low in _ACRO_JOINERS):
+            break
+        j -= 1
+    words = toks[j:k]
+    for s in range(len(words) - 1):
+        phrase = words[s:]
+        if phrase[0].low in _ACRO_JOINERS or lexicon.is_title(phrase[0].text):
+            continue
+        if (phrase[0].bare.lower() in firsts or phrase[-1].bare.lower() in lasts) \
+                and spells_out(abbr, [x.bare for x in phrase]):
+            return phrase
+    return None
+
+
+def _acronym_bodies(text: str, toks: list[Token], places: dict[int, PlaceMatch],
+                    found: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """``found`` with the bodies the text spells out before their own acronym ("Dewan Jaminan Sosial
+    Nasional (DJSN)", "Pengadilan Tata Usaha Negara (PTUN) Jakarta") and the acronym's later mentions.
+
+    A spelled-out name replaces the shorter mentions found inside it ("Badan Pajak" in "Badan Pajak dan
+    Retribusi Daerah (BPRD)"); a mention that already covers it stays. A name of a class of bodies
+    (``data/generic_bodies.txt``) is none; a name that goes on after the acronym with a word of its own
+    ("Perkumpulan Petani Pemakai Air (P3A) Mitra Cai") is left to the other rules, unless the acronym and
+    that word are a known body's name ("... (BPJS) Kesehatan").
+    """
+    out = list(found)
+    table = lexicon.institution_aliases()
+    generic = lexicon.generic_bodies()
+    defined: dict[str, InstitutionMatch] = {}
+    for k, t in enumerate(toks):
+        if t.text != "(":
+            continue
+        close = next((c for c in (k + 2, k + 3) if c < len(toks) and toks[c].text == ")"), None)
+        if close is None or not all(_ACRO_WORD.match(x.text) for x in toks[k + 1 : close]):
+            continue
+        abbr = " ".join(x.text for x in toks[k + 1 : close])
+        if sum(c.isupper() for c in abbr) < 2 and len(abbr) < 4:
+            continue
+        phrase = _acronym_phrase(text, toks, k, abbr)
+        if phrase is None:
+            continue
+        start, end, reach = phrase[0].start, phrase[-1].end, toks[close].end
+        name = text[start:end]
+        if norm(name) in generic:
+            out = [m for m in out if not (start <= m.start < reach and norm(m.name) == norm(name))]
+            continue
+        if any(m.start <= start and end <= m.end for m in out):
+            continue  # a rule already read the whole name ("Komisi Pemberantasan Korupsi (KPK)")
+        nxt = toks[close + 1] if close + 1 < len(toks) else None
+        entry = table.get(f"{abbr} {nxt.bare}".lower()) if nxt is not None else None
+        if entry is not None and nxt is not None:  # "... (BPJS) Kesehatan": the known "BPJS Kesehatan"
+            match = InstitutionMatch(start, nxt.end, text[start : nxt.end], entry.name, entry.kind,
+                                     ("known", entry.name))
+        else:
+            _, place, _ = _region_after(toks, close + 1, places)
+            if place is None and nxt is not None and (nxt.is_cap or nxt.text[:1].isdigit()) \
+                    and nxt.bare not in _ACRO_TAILS and "\n" not in text[toks[close].end : nxt.start]:
+                continue  # the name goes on: "Perkumpulan Petani Pemakai Air (P3A) Mitra Cai", "... (SRMA) 32"
+            match = InstitutionMatch(start, end, name, name, "organisation", ("known", norm(name)))
+            if place is None and nxt is not None and nxt.bare in _ACRO_TAILS:
+                match.name = f"{name} {nxt.bare}"  # "Ikatan Wartawan Online (IWO) Pusat"
+                match.key = ("known", norm(match.name))
+            if place is not None and (place.level in _GOV_NAME or place.level == "country"):
+                match.name = f"{name} {place.surface}"  # the region stays a place mention
+                match.key, match.has_region, match.region_code = ("known", norm(match.name)), True, place.code
+            office = _office_table().get(abbr.lower())
+            if office is not None:  # "Badan Pengawas Pemilu (Bawaslu) Humbang Hasundutan": one of the offices
+                match.key, match.kind = ("office", field_key(office.long)), office.kind
+        out = [m for m in out if m.end <= start or m.start >= max(reach, match.end)]
+        out.append(match)
+        if abbr.lower() not in table and abbr.lower() not in _office_table():
+            defined.setdefault(abbr, match)  # its later mentions; the rules read a known short form
+    out = [m for m in out if norm(m.name) not in generic]  # "Menteri Negara Badan Usaha Milik Negara"
+    if defined:
+        spans = [(m.start, m.end) for m in out]
+        for t in toks:
+            body = defined.get(t.bare)
+            if body is not None and t.start > body.end and not any(a <= t.start < b for a, b in spans):
+                out.append(InstitutionMatch(t.start, t.end, t.bare, t.bare, body.kind, body.key,
+                                            body.region_code, False))
+    return out
+
+
+_HEADLINE_CHARS = 120
+
+
+def _headline_tail(text: str) -> int:
+    """Where a closing run of headline lines begins (links to other stories: short lines without a
+    sentence's closing stop, at least two of them, at the very end of the text), else ``len(text)``."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    start, run = len(text), 0
+    for m in reversed(lines):
+        line = m.group().strip()
+        if len(line) > _HEADLINE_CHARS or line[-1] in ".!?\"”'’:)":
+            break
+        start, run = m.start(), run + 1
+    return start if run >= 2 else len(text)
+
+
+def _party_units(text: str, toks: list[Token], places: dict[int, PlaceMatch],
+                 found: list[InstitutionMatch]) -> list[InstitutionMatch]:
+    """``found`` with a party's boards read whole ("DPC PDIP Solo", "DPP PDIP": bodies of their own), and a
+    "DPD" that opens no board read as the Dewan Perwakilan Daerah ("MPR, DPR, DPD, dan DPRD")."""
+    units = lexicon.party_units()
+    by_start = {m.start: m for m in found}
+    out = list(found)
+    for i, t in enumerate(toks[:-1]):
+        if t.text not in units or any(m.start <= t.start < m.end for m in out):
+            continue
+        nxt = toks[i + 1]
+        party = by_start.get(nxt.start)
+        if party is not None and party.kind == "party":
+            j = next((n for n in range(i + 1, len(toks)) if toks[n].start >= party.end), len(toks))
+            _, place, _ = _region_after(toks, j, places)
+            name = f"{t.text} {party.surface}" + (f" {place.surface}" if place is not None else "")
+            key = ("known", party.key[1], t.text, (place.code or norm(place.name)) if place is not None else "")
+            out[out.index(party)] = InstitutionMatch(t.start, party.end, text[t.start : party.end], name, "party", key,
+                                                     place.code if place else None, place is not None)
+        elif t.text == "DPD" and party is None and not (nxt.is_cap and nxt.text.isupper() and nxt.text.isalpha()):
+            entry = lexicon.institution_aliases().get("dewan perwakilan daerah")
+            if entry is not None:
+                out.append(InstitutionMatch(t.start, t.end, t.text, entry.name, entry.kind, ("known", entry.name)))
+    return out
 
 
 def _cut_at_line_breaks(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
@@ -911,7 +1146,7 @@ def _names_a_stage(words: list[str]) -> bool:
 def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tuple[int, int]],
                     places: list[PlaceMatch]) -> list[InstitutionMatch]:
     """The rules' institutions plus the NER model's ORG spans that open with an organisation's head
-    word, hold a capital letter, are no kind of body's name (``lexicon.kind_names``), and overlap no institution or region the rules found (the model votes
+    word, hold a capital letter, are no class of bodies' name (``lexicon.generic_bodies``), and overlap no institution or region the rules found (the model votes
     where rules have no table)."""
     taken = [(m.start, m.end) for m in found] + [(p.start, p.end) for p in places]
     out = list(found)
@@ -927,9 +1162,10 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
             continue
         if surface.islower():
             continue  # "koperasi merah putih" in running text: a kind of body, no name ("fraksi partai Gerindra" is)
-        if " ".join(words).lower() in lexicon.kind_names():
-            continue  # "Sekolah Menengah Atas": many schools bear that name, it names none of them
-
+        generic = lexicon.generic_bodies()
+        if (not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]) or norm(surface) in generic
+                or " ".join(words).lower() in generic):
+            continue  # "universitas negeri ternama", "Bank Sentral", "Sekolah Menengah Atas": no body's own name
         if any(s < b and a < e for a, b in taken):
             continue
         out.extend(_cut_at_line_breaks([InstitutionMatch(s, s + len(surface), surface, surface, "organisation",
@@ -978,6 +1214,12 @@ def merge(matches: list[InstitutionMatch]) -> list[InstitutionMatch]:
                   and k[1].startswith(key[1] + " ")]
         if len(longer) == 1 and len(key[1].split()) >= 2:
             groups[longer[0]].extend(groups.pop(key))
+    # "Pondok Pesantren Husnul Khotimah" after "Pondok Pesantren Husnul Khotimah Kuningan": the body without
+    # the region that closed its name, when only one body has that name
+    for key in [k for k, ms in groups.items() if k[0] == "known" and not any(m.bare_key for m in ms)]:
+        hosts = [k for k, ms in groups.items() if k != key and any(m.bare_key == key for m in ms)]
+        if len(hosts) == 1:
+            groups[hosts[0]].extend(groups.pop(key))
     # "BBWS" after "Balai Besar Wilayah Sungai Cimanuk Cisanggarung": a short form of one body found
     for key in [k for k, ms in groups.items() if _ACRONYM.match(ms[0].surface)]:
         acro = groups[key][0].surface

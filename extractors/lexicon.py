@@ -267,13 +267,6 @@ def region_kinds() -> dict[str, str]:
 
 
 @functools.cache
-def kind_names() -> frozenset[str]:
-    """Names of a kind of body that many bodies bear ("Sekolah Menengah Atas"), lower case, words
-    single-spaced (``data/kind_names.txt``)."""
-    return frozenset(" ".join(w.lower().split()) for w in _lines("kind_names.txt"))
-
-
-@functools.cache
 def unit_openers() -> frozenset[str]:
     """Words opening a unit's list of fields ("Bidang", "Seksi"), lower case (``data/unit_openers.txt``)."""
     return frozenset(w.lower() for w in _lines("unit_openers.txt"))
@@ -575,3 +568,46 @@ def aid_words(kind: str | None = None) -> frozenset[str]:
     """Words naming what a programme hands out (``data/aid_words.tsv``): money or goods ("dana",
     "bantuan", "BLT") or services ("vaksinasi"); ``kind`` keeps one of the two."""
     return frozenset(w.lower() for w, k in _rows("aid_words.tsv", 2) if kind is None or k == kind)
+
+
+@functools.cache
+def sub_unit_heads() -> frozenset[tuple[str, ...]]:
+    """Office heads that open a sub-unit's name, not a body's ("Biro Hukum" inside a Setda or a
+    ministry; ``data/sub_unit_heads.txt``)."""
+    return frozenset(tuple(h.split()) for h in _lines("sub_unit_heads.txt"))
+
+
+@functools.cache
+def acronym_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """Words that open (first) or close (last) an organisation's name spelled out before its acronym
+    (``data/acronym_heads.tsv``), lower case."""
+    rows = _rows("acronym_heads.tsv", 2)
+    return (frozenset(w.lower() for w, where in rows if where == "first"),
+            frozenset(w.lower() for w, where in rows if where == "last"))
+
+
+@functools.cache
+def generic_bodies() -> frozenset[str]:
+    """Names of a class of bodies, not of one ("Badan Usaha Milik Negara"; ``data/generic_bodies.txt``)."""
+    return frozenset(" ".join(w.lower().split()) for w in _lines("generic_bodies.txt"))
+
+
+@functools.cache
+def company_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """Legal forms before a company's name ("PT", "CV") and those in parentheses after it that stay
+    part of the name ("Persero"), from ``data/company_heads.tsv``."""
+    rows = _rows("company_heads.tsv", 2)
+    return (frozenset(w for w, where in rows if where == "head"),
+            frozenset(w.lower() for w, where in rows if where == "suffix"))
+
+
+@functools.cache
+def association_heads() -> frozenset[str]:
+    """Words opening an association's or foundation's name, as written (``data/association_heads.txt``)."""
+    return frozenset(_lines("association_heads.txt"))
+
+
+@functools.cache
+def party_units() -> dict[str, str]:
+    """Boards of a party written before its name ("DPC" -> "Dewan Pimpinan Cabang"; ``data/party_units.tsv``)."""
+    return {short: long for short, long in _rows("party_units.tsv", 2)}

@@ -309,3 +309,175 @@ def test_a_model_span_naming_a_kind_of_body_names_no_institution() -> None:
     text = "Ia masih duduk di bangku Sekolah Menengah Atas ketika Yayasan Bina Ilmu Metro berdiri."
     spans = [(text.index("Sekolah"), text.index(" ketika")), (text.index("Yayasan"), text.index(" berdiri"))]
     assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Bina Ilmu Metro"]
+
+
+# --- issue #11: name structures that any outlet meets ---------------------------------------------
+
+
+def test_biro_is_a_sub_unit_not_an_institution(ex: Extractor) -> None:
+    text = "Gubernur menugaskan Biro Hukum dan Biro Perekonomian untuk menindaklanjuti rekomendasi itu."
+    assert _names(ex, text) == []
+
+
+def test_a_body_spelled_out_before_its_acronym_is_one_body_with_its_later_mentions(ex: Extractor) -> None:
+    text = "Dewan Riset Pangan Nasional (DRPN) menggelar rapat di Bogor. Ketua DRPN menyebut hasilnya baik."
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.kind) for i in facts.institutions] == [("Dewan Riset Pangan Nasional", "organisation")]
+    assert "DRPN" in facts.institutions[0].aliases
+
+
+def test_a_syllable_acronym_names_the_body_before_it(ex: Extractor) -> None:
+    text = "Hal itu disampaikan Kepala Pusat Benih Ternak (Pusbenak) dalam acara di Bogor."
+    assert _names(ex, text) == ["Pusat Benih Ternak"]
+
+
+def test_the_region_after_an_acronym_closes_the_body_name(ex: Extractor) -> None:
+    text = "Gugatan itu ditolak Pengadilan Tata Usaha Negara (PTUN) Palembang pada Senin."
+    assert _names(ex, text) == ["Pengadilan Tata Usaha Negara Palembang"]
+
+
+def test_a_class_of_bodies_is_no_institution(ex: Extractor) -> None:
+    text = "Koperasi itu menjalin kerja sama dengan mitra Badan Usaha Milik Negara (BUMN) untuk pengadaan pupuk."
+    assert _names(ex, text) == []
+
+
+@pytest.mark.parametrize(("abbr", "words", "expected"), [
+    ("DJSN", "Dewan Jaminan Sosial Nasional", True),
+    ("KKR", "Komite Kebenaran dan Rekonsiliasi", True),
+    ("P3A", "Perkumpulan Petani Pemakai Air", True),
+    ("BADKO HMI", "Badan Koordinasi Himpunan Mahasiswa Islam", True),
+    ("Pusvetma", "Pusat Veteriner Farma", True),
+    ("KPU", "Badan Pengawas Pemilu", False),
+    ("BPRD", "Badan Pajak", False),
+])
+def test_spells_out(abbr: str, words: str, expected: bool) -> None:
+    from extractors.institutions import spells_out
+
+    assert spells_out(abbr, words.split()) is expected
+
+
+def test_cv_companies_and_a_company_short_form_in_parentheses(ex: Extractor) -> None:
+    text = ("Proyek dikerjakan CV Sinar Abadi Jaya. Lahan PT Tirta Mulia Sentosa (TMS) diukur ulang, "
+            "kata warga yang menolak PT TMS.")
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.kind) for i in facts.institutions] == [
+        ("CV Sinar Abadi Jaya", "company"), ("PT Tirta Mulia Sentosa", "company")]
+    assert facts.institutions[1].aliases == ["PT TMS"]
+
+
+def test_a_persero_suffix_stays_in_the_company_name(ex: Extractor) -> None:
+    assert _names(ex, "Direksi PT Semen Andalas (Persero) meninjau pabrik.") == ["PT Semen Andalas (Persero)"]
+
+
+def test_police_of_a_city_named_by_its_chief(ex: Extractor) -> None:
+    assert _names(ex, "Kapolres Tangerang Kota AKBP Budi Santoso memimpin apel.") == ["Polres Tangerang Kota"]
+
+
+def test_a_police_sector_named_by_its_kecamatan(ex: Extractor) -> None:
+    text = "Di Kabupaten Lampung Timur, Kapolsek Sekampung Udik AKP Rahmat Hidayat membenarkan kejadian itu."
+    assert _names(ex, text) == ["Polsek Sekampung Udik"]
+
+
+def test_paguyuban_opens_an_association_name(ex: Extractor) -> None:
+    text = "Ketua Paguyuban Pedagang Pasar Baru, Hasan, mengatakan harga naik."
+    assert _names(ex, text) == ["Paguyuban Pedagang Pasar Baru"]
+
+
+def test_public_bodies_of_the_gazetteer(ex: Extractor) -> None:
+    text = "Keputusan The Fed itu dicatat Museum Rekor Dunia Indonesia (MURI)."
+    assert _names(ex, text) == ["The Fed", "Museum Rekor Dunia Indonesia"]
+
+
+def test_a_model_span_without_a_capitalised_name_is_no_institution() -> None:
+    from extractors.institutions import add_model_spans
+
+    text = "Anaknya kuliah di universitas negeri ternama, lalu bekerja di Yayasan Cahaya Bangsa. Bank Sentral diam."
+    spans = [(text.index("universitas"), text.index(" ternama")), (text.index("Yayasan"), text.index(". Bank")),
+             (text.index("Bank"), text.index(" diam"))]
+    assert [m.name for m in add_model_spans(text, [], spans, [])] == ["Yayasan Cahaya Bangsa"]
+
+
+def test_party_boards_are_bodies_of_their_own(ex: Extractor) -> None:
+    text = "Ketua DPC PDIP Solo, Budi Santoso, menyerahkan berkas ke DPP PDIP."
+    assert [(i.name, i.kind) for i in ex.extract(text, PUB).institutions] == [
+        ("DPC PDIP Solo", "party"), ("DPP PDIP", "party")]
+
+
+def test_a_dpd_that_opens_no_board_is_the_regional_representatives_council(ex: Extractor) -> None:
+    assert _names(ex, "Undang-undang itu mengatur MPR, DPR, DPD, dan DPRD.") == ["MPR", "DPR", "DPD", "DPRD"]
+    assert _names(ex, "Ketua DPD Golkar Sumsel hadir.") == ["DPD Golkar Sumsel"]
+
+
+def test_bin_in_capitals_is_the_intelligence_agency(ex: Extractor) -> None:
+    assert _names(ex, "Kepala BIN hadir, tetapi Ahmad bin Salim tidak.") == ["BIN"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Kepala Balai Besar Karantina Pertanian Surabaya, Budi Santoso, meninjau pelabuhan.",
+     "Balai Besar Karantina Pertanian Surabaya"),
+    ("Petugas Satuan Pamongpraja Kabupaten Cianjur berjaga.", "Satuan Pamongpraja Kabupaten Cianjur"),
+])
+def test_office_field_words_karantina_and_pamongpraja(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
+
+
+def test_pemerintah_before_a_region_name_is_its_government(ex: Extractor) -> None:
+    assert _names(ex, "Menurut dia, pemerintah Jawa Barat juga bersiap menggelar festival.") == [
+        "Pemerintah Provinsi Jawa Barat"]
+    assert _names(ex, "Pemerintah Lahat menyiapkan anggaran.") == ["Pemerintah Kabupaten Lahat"]
+
+
+def test_a_medium_met_by_the_reporter_is_a_mention(ex: Extractor) -> None:
+    text = "Ridwan yang ditemui Tempo mengaku spontan. Kepala badan itu saat dihubungi ANTARA membenarkan."
+    assert _names(ex, text) == ["Tempo", "ANTARA"]
+
+
+def test_a_national_body_in_jakarta_is_the_body_not_a_regional_office(ex: Extractor) -> None:
+    text = "Menteri berbicara di Gedung Kementerian PUPR Jakarta, Sabtu."
+    assert _names(ex, text) == ["Kementerian PUPR"]
+    assert _names(ex, "Kanwil Kemenag Jawa Timur menggelar rapat.") == ["Kanwil Kemenag Jawa Timur"]
+
+
+def test_suku_dinas_is_an_office_of_its_own(ex: Extractor) -> None:
+    text = "Kepala Seksi Suku Dinas Perhubungan Jakarta Timur Andi Wijaya mengatakan jalan ditutup."
+    assert _names(ex, text) == ["Suku Dinas Perhubungan Jakarta Timur"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Vaksin itu disimpan di RSUD Dok 2 Jayapura dan dibagikan besok.", "RSUD Dok 2 Jayapura"),
+    ("Santri Pondok Pesantren Nurul Huda 2 mengikuti lomba.", "Pondok Pesantren Nurul Huda 2"),
+])
+def test_a_number_inside_a_named_body_is_part_of_its_name(ex: Extractor, text: str, name: str) -> None:
+    assert _names(ex, text) == [name]
+
+
+def test_an_agency_followed_by_a_foreign_country_is_that_country_s(ex: Extractor) -> None:
+    text = "KJRI berkoordinasi dengan rumah sakit, Bea Cukai Tiongkok, dan maskapai."
+    assert _names(ex, text) == ["Bea Cukai Tiongkok"]
+
+
+def test_older_names_of_public_bodies(ex: Extractor) -> None:
+    text = "Camat berkoordinasi dengan unsur Muspika, lalu dana dari Departemen Keuangan RI cair."
+    facts = ex.extract(text, PUB)
+    assert [i.name for i in facts.institutions] == ["Muspika", "Departemen Keuangan"]
+    assert "Kementerian Keuangan" in facts.institutions[1].aliases
+
+
+def test_closing_links_to_other_stories_are_no_mentions(ex: Extractor) -> None:
+    text = ("Kepala Dinas Kesehatan Kota Lubuklinggau meninjau posko banjir.\n\n"
+            "Bulog Lahat pastikan stok beras aman\n\nBNNK Lahat gelar edukasi bahaya narkoba")
+    assert _names(ex, text) == ["Dinas Kesehatan Kota Lubuklinggau"]
+    one_line = "Kepala Dinas Kesehatan Kota Lubuklinggau meninjau posko.\n\nPemkab Lahat pastikan stok beras aman"
+    assert _names(ex, one_line) == ["Dinas Kesehatan Kota Lubuklinggau", "Pemerintah Kabupaten Lahat"]
+
+
+def test_a_named_body_with_and_without_its_closing_region_is_one_body(ex: Extractor) -> None:
+    text = ("Gubernur mengunjungi Pondok Pesantren Darul Falah Kuningan, Selasa. "
+            "Pondok Pesantren Darul Falah menggelar doa bersama.")
+    facts = ex.extract(text, PUB)
+    assert [(i.name, i.aliases) for i in facts.institutions] == [
+        ("Pondok Pesantren Darul Falah Kuningan", ["Pondok Pesantren Darul Falah"])]
+
+
+def test_the_programme_s_cooperatives_as_a_class_are_no_institution(ex: Extractor) -> None:
+    assert _names(ex, "Menurut dia, Koperasi Merah Putih dapat mendorong ekonomi warga.") == []
