@@ -155,13 +155,16 @@ def test_shipped_model_adds_an_official_the_rules_miss() -> None:
     assert is_warta_model(MODEL_DIR, MODEL_NAME)
 
 
-def test_training_refuses_the_blind_split(tmp_path: Path) -> None:
-    blind = tmp_path / "test.jsonl"
+@pytest.mark.parametrize("name", ["test.jsonl", "test2.jsonl"])
+def test_training_refuses_the_blind_splits(tmp_path: Path, name: str) -> None:
+    blind = tmp_path / name
     blind.write_text("", encoding="utf-8")
     with pytest.raises(ReservedDataError, match="blind test split"):
         check_splits(Path("train.jsonl"), blind)
     with pytest.raises(ReservedDataError, match="blind test split"):
         train_spans(tmp_path, tmp_path / "out", dev_gold=blind, shipped=tmp_path / "shipped")
+    with pytest.raises(ReservedDataError, match="blind test split"):
+        train_spans(tmp_path, tmp_path / "out", train_gold=[Path("train.jsonl"), blind], shipped=tmp_path / "shipped")
     assert not (tmp_path / "out").exists()
 
 
