@@ -43,7 +43,7 @@ CONFIG_PATH = Path(__file__).resolve().parent / "spans_config.cfg"
 #: The shipped span model (replaced only with ``--replace``).
 SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "officials_spans"
 MODEL_NAME = "officials_spans"
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 _REALNEWS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "realnews"
 #: The gold splits trained on and choosing the checkpoint.
 TRAIN_GOLDS = (_REALNEWS / "train.jsonl", _REALNEWS / "train2.jsonl")
