@@ -111,6 +111,16 @@ def _writing(path: Path) -> bool:
     return False
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes ``pid`` started, and theirs (Linux ``/proc``): the fingerprinting worker and
+    its fork server outlive a loader killed with SIGKILL, so the test ends them itself."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
 def _committed(path: Path) -> int:
     conn = sqlite3.connect(path, timeout=10)
     try:
@@ -146,11 +156,17 @@ def test_sigkill_in_the_middle_of_a_batch_keeps_whole_batches_and_a_rerun_comple
             time.sleep(0.005)
         assert proc.is_alive(), "the loader finished before it could be killed mid-batch"
         time.sleep(0.05)  # let it write some rows of the batch
+        helpers = _descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(30)
     finally:
         if proc.is_alive():
             proc.kill()
+    for pid in helpers:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     assert proc.exitcode == -signal.SIGKILL
     items = corpus(n)
     kept = _committed(path)
