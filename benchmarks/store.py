@@ -8,9 +8,13 @@ store with ``Store.load_many`` and reports:
 
 * load rate: articles/s with their facts (generation time excluded), also for the first and
   the last 5,000 articles and for every slice of 100,000 (the store's indexes grow as it fills);
-* a peer in the same process: the first ``--peer-articles`` articles, right after warta has
-  loaded them, go into a bare sqlite-utils table with an FTS5 index (no facts); the ratio of
-  the two rates holds on a busy machine where the absolute rates do not;
+* the articles are generated in a separate process, ahead of the load (generating them costs
+  about as much CPU as loading them);
+* a peer in the same process: the first ``--peer-articles`` articles of every slice, right
+  after warta has loaded them, go into a bare sqlite-utils table with an FTS5 index (no facts);
+  the ratio of the two rates on the same articles, per slice, holds on a busy machine where the
+  absolute rates do not;
+* the machine's 1-minute load average while loading (sampled every 5,000 articles);
 * store size per article (after a WAL checkpoint);
 * search latency p50/p95 for typical queries (one or two words, a phrase), filtered ones
   (person, place, outlet, date range), common words (among the 30 most frequent: nearly
@@ -32,6 +36,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import random
@@ -278,6 +283,16 @@ class Peer:
         self.db.close()
 
 
+def generate(articles: int, chunk: int, out: Any) -> None:
+    """Put the corpus's articles on the queue ``out``, ``chunk`` at a time, then the number of
+    near-copies generated (run in a process of its own: generating costs about as much CPU as
+    loading, and it is not what is measured)."""
+    corpus = Corpus()
+    for first in range(0, articles, chunk):
+        out.put([corpus.article(n) for n in range(first, min(first + chunk, articles))])
+    out.put(corpus.copies)
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 in milliseconds."""
     ordered = sorted(samples)
@@ -314,7 +329,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Articles per transaction.")
     parser.add_argument("--peer-articles", type=int, default=10_000,
-                        help="Articles also loaded by the sqlite-utils peer (the first ones).")
+                        help="Articles of each slice also loaded by the sqlite-utils peer (the slice's first ones).")
     parser.add_argument("--queries", type=int, default=200, help="Queries per latency measurement.")
     parser.add_argument("--db", type=Path, help="Store file (default: a temporary file, removed afterwards).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
@@ -340,10 +355,17 @@ def main() -> None:
     peer = Peer(Path(tmp.name) / "peer.db")
     peer_n, peer_s, paired_s = 0, 0.0, 0.0
     chunk_rates: list[float] = []
-    slices: list[list[float]] = []  # [articles, seconds] per slice of --slice articles
+    loadavg: list[float] = []
+    # per slice of --slice articles: [articles, seconds, peer articles, peer seconds, warta seconds on those]
+    slices: list[list[float]] = []
     started = time.perf_counter()
+    # the articles are generated in another process, two chunks ahead of the load
+    queue: Any = multiprocessing.get_context("spawn").Queue(maxsize=2)
+    generator = multiprocessing.get_context("spawn").Process(
+        target=generate, args=(0 if args.searches_only else args.articles, chunk, queue), daemon=True)
+    generator.start()
     for first in range(0, 0 if args.searches_only else args.articles, chunk):
-        items = [corpus.article(n) for n in range(first, min(first + chunk, args.articles))]
+        items = queue.get()
         text_bytes += sum(len(a.text.encode()) for a, _ in items)
         facts_n += sum(sum(f.counts().values()) + len(f.relations) for _, f in items)
         start, cpu = time.perf_counter(), time.process_time()
@@ -353,19 +375,30 @@ def main() -> None:
         load_s += took
         load_cpu_s += time.process_time() - cpu
         chunk_rates.append(len(items) / took)
+        loadavg.append(os.getloadavg()[0])
         if not slices or slices[-1][0] >= args.slice:
-            slices.append([0, 0.0])
-        slices[-1][0] += len(items)
-        slices[-1][1] += took
-        if first and first % args.slice == 0:
-            print(f"# {first:,} articles loaded, {time.perf_counter() - started:.0f} s since start", flush=True,
-                  file=sys.stderr)
-        if first < args.peer_articles:
+            slices.append([0, 0.0, 0, 0.0, 0.0])
+        at = slices[-1]
+        if at[0] < args.peer_articles:
             # the same articles, right after, into a bare sqlite-utils table with FTS
-            peer_s += peer.load(items)
-            peer_n += len(items)
-            paired_s += took
+            took_peer = peer.load(items)
+            at[2] += len(items)
+            at[3] += took_peer
+            at[4] += took
+            if first < args.peer_articles:
+                peer_s += took_peer
+                peer_n += len(items)
+                paired_s += took
+        at[0] += len(items)
+        at[1] += took
+        if at[0] >= args.slice or first + chunk >= args.articles:
+            ratio = f", {(at[2] / at[4]) / (at[2] / at[3]):.2f} of the peer ({at[2] / at[3]:.0f}/s)" if at[2] else ""
+            print(f"# {first + len(items):,} articles loaded, {time.perf_counter() - started:.0f} s since start; "
+                  f"slice {at[0] / at[1]:.0f} articles/s{ratio}; load average {os.getloadavg()[0]:.1f}",
+                  flush=True, file=sys.stderr)
     peer.close()
+    copies = queue.get()
+    generator.join()
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = db_path.stat().st_size
     stats = store.stats()
@@ -424,6 +457,7 @@ def main() -> None:
         return (timed(lambda: store.search(next(qi)), len(typical)), timed(one_filtered, len(filtered)),
                 timed(lambda: store.search(next(ci)), len(common)), timed(lambda: store.search(next(pi)), len(phrases)))
 
+    print(f"# loaded; measuring searches, {time.perf_counter() - started:.0f} s since start", flush=True, file=sys.stderr)
     # the FTS5 path first (no Tantivy index, or one set aside)
     text_index = store.text_index() if args.text_index else None
     store._text_index = False
@@ -494,12 +528,16 @@ def main() -> None:
         "load_articles_per_s": round(args.articles / load_s),
         "load_cpu_seconds_main_process": round(load_cpu_s, 1),
         "load_rate_first_last_5000": [round(chunk_rates[0]), round(chunk_rates[-1])],
-        "load_rate_per_slice": [round(n / t) for n, t in slices],
+        "load_rate_per_slice": [round(s[0] / s[1]) for s in slices],
+        "peer_rate_per_slice": [round(s[2] / s[3]) if s[2] else None for s in slices],
+        "warta_vs_peer_per_slice": [round((s[2] / s[4]) / (s[2] / s[3]), 2) if s[2] else None for s in slices],
         "peer_articles": peer_n,
         "peer_sqlite_utils_articles_per_s": round(peer_n / peer_s) if peer_n else None,
         "warta_vs_peer_same_articles": round((peer_n / paired_s) / (peer_n / peer_s), 2) if peer_n else None,
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
-        "near_copies_generated": corpus.copies,
+        "load_average_1min_while_loading_min_mean_max": (
+            [round(min(loadavg), 1), round(statistics.mean(loadavg), 1), round(max(loadavg), 1)] if loadavg else None),
+        "near_copies_generated": copies,
     }
     figures.update(load)
     figures.update({
@@ -518,6 +556,7 @@ def main() -> None:
         **tantivy_figures,
         "machine": machine(),
     })
+    figures["run_seconds_total"] = round(time.perf_counter() - started)
     store.close()
     tmp.cleanup()
     if args.json:

@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -31,7 +32,7 @@ from db import reports, search as search_mod, text_index as text_index_mod
 from db.exceptions import CorruptStoreError, LoadError, ReadOnlyStoreError, StoreError, StoreNotFoundError
 from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, minhash, shingles, title_similarity
 from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise
-from db.schema import FTS_INDEX_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
+from db.schema import FTS_INDEX_SQL, MENTION_COUNTS_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
 from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
 
 logger = logging.getLogger(__name__)
@@ -556,12 +557,17 @@ class Store:
             self._unindexed.clear()
 
     def _flush(self) -> None:
-        """Write the buffered alias and fact rows (one executemany per statement)."""
+        """Write the buffered alias and fact rows (one executemany per statement), and add the
+        new mentions to ``entity_mention_counts`` (one upsert per entity and link reason)."""
         self._resolver.flush_aliases()
+        mentions = self._pending[_SQL_MENTION]
+        counts = Counter((row[1], row[10] or "") for row in mentions)
         for sql, rows in self._pending.items():
             if rows:
                 self.conn.executemany(sql, rows)
                 rows.clear()
+        if counts:
+            self.conn.executemany(MENTION_COUNTS_SQL, [(e, r, n) for (e, r), n in counts.items()])
 
     def _rollback(self) -> None:
         for rows in self._pending.values():

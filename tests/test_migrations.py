@@ -106,7 +106,7 @@ def make_v1(path: Path) -> None:
 def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None:
     make_v1(db_path)
     store = Store(db_path)
-    assert schema_version(store.conn) == SCHEMA_VERSION == 5
+    assert schema_version(store.conn) == SCHEMA_VERSION == 6
     stats = store.stats()
     assert stats["articles"] == 2 and stats["mentions"] == 1 and stats["entities"] == 1
     assert set(TABLES) <= {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -117,8 +117,10 @@ def test_v1_store_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None
     # v3 indexes new articles in the store instead of a per-row trigger
     triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert "articles_ai" not in triggers and {"articles_au", "articles_ad"} <= triggers
-    # v4 back-fills mention counts per entity and reason, kept by triggers from then on
+    # v4 back-fills mention counts per entity and reason; from v6 the store adds those of the
+    # mentions it inserts (no per-row insert trigger), triggers follow updates and deletes
     assert store.conn.execute("SELECT entity_id, reason, n FROM entity_mention_counts").fetchall() == [(1, "", 1)]
+    assert "mentions_count_ai" not in triggers and {"mentions_count_au", "mentions_count_ad"} <= triggers
     # new loads work on the upgraded store, and the person resolves to the old entity
     p = Provenance(0, 11, "s", "warta.officials", "2.0")
     result = store.load(
