@@ -74,6 +74,16 @@ def test_rebuild_then_loads_keep_it_in_step(store: Store, corpus_items: list) ->
     assert in_step(store)
 
 
+def test_syncs_merge_segments_instead_of_adding_one_each(store: Store, corpus_items: list) -> None:  # type: ignore[type-arg]
+    # one load (one sync, one commit) per article: without the merges a commit starts, 40 segments
+    for art, facts in corpus_items[N_ARTICLES:N_ARTICLES + 40]:
+        assert store.load(art, facts).status == "inserted"
+    assert in_step(store)
+    index = store.text_index()
+    assert index is not None
+    assert index.searcher().num_segments <= 12
+
+
 def test_an_updated_text_is_found_by_its_new_words_only(store: Store, corpus_items: list) -> None:  # type: ignore[type-arg]
     art, facts = corpus_items[5]
     changed = dataclasses.replace(art, paragraphs=["Zyxwvut kata baru di sini."], title="Judul qwertyuiop")
