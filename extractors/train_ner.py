@@ -49,7 +49,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import spacy
 from spacy.tokens import Doc, DocBin
@@ -57,6 +57,9 @@ from spacy.vocab import Vocab
 
 from extractors.exceptions import ModelFolderError, ReservedDataError, TrainingDataMissing, UntrainedModelError
 from extractors.ner_eval import CORPORA, LABELS, MISSING, NerCorpus, NerScores, Split, TaggedSentence, TypeScore, score_tags
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -149,18 +152,26 @@ class GoldSpanSource:
     def read(self, shared: Path) -> list[TaggedSentence]:
         """The aligned sentences of every record (those with at least one span)."""
         from extractors.evaluate import read_gold
-        from extractors.gold_spans import align_records
         from extractors.tokenizer import TOKENIZER_CONFIG
 
         if not Path(self.gold).is_file():
-            raise TrainingDataMissing(f"{self.gold} not found: the real-news gold set's train split "
-                                      "ships with warta (tests/fixtures/realnews/train.jsonl)")
+            raise TrainingDataMissing(f"{self.gold} not found: the real-news gold splits ship with warta "
+                                      "(tests/fixtures/realnews/)")
         try:
             records = read_gold(self.gold, shared)
         except ValueError as exc:  # BadInputError: texts absent from the shared news corpus
-            raise TrainingDataMissing(f"{exc}; or leave it out with --without {self.corpus}") from exc
-        tokenizer = spacy.blank("id", config=TOKENIZER_CONFIG).tokenizer
+            raise TrainingDataMissing(f"{exc}{self.absent_hint()}") from exc
+        return self.align(records, spacy.blank("id", config=TOKENIZER_CONFIG).tokenizer)
+
+    def align(self, records: list[dict[str, Any]], tokenizer: Tokenizer) -> list[TaggedSentence]:
+        """The records' gold strings as tagged sentences (PER/ORG/LOC: :mod:`extractors.gold_spans`)."""
+        from extractors.gold_spans import align_records
+
         return align_records(records, tokenizer)
+
+    def absent_hint(self) -> str:
+        """What to do when the records' texts are not in the shared news corpus."""
+        return f"; or leave it out with --without {self.corpus}"
 
 
 #: A training source: a split of a shared NER corpus or an aligned extraction gold file.

@@ -28,13 +28,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import spacy
 from spacy.language import Language
 
-from extractors.exceptions import ModelFolderError, ReservedDataError, TrainingDataMissing
+from extractors.exceptions import ModelFolderError, ReservedDataError
 from extractors.ner_eval import TaggedSentence
 from extractors.train_ner import GoldSpanSource, TrainResult, install_model, is_warta_model, train_model
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -57,21 +60,15 @@ class OfficialSpanSource(GoldSpanSource):
     """An extraction gold file whose officials are aligned as OFFICIAL / POST spans
     (:func:`extractors.official_spans.align_records`), with negative sentences."""
 
-    def read(self, shared: Path) -> list[TaggedSentence]:
+    def align(self, records: list[dict[str, Any]], tokenizer: Tokenizer) -> list[TaggedSentence]:
         """The aligned sentences of every record (pairs first, then negatives, per record)."""
-        from extractors.evaluate import read_gold
         from extractors.official_spans import align_records
-        from extractors.tokenizer import TOKENIZER_CONFIG
 
-        if not Path(self.gold).is_file():
-            raise TrainingDataMissing(f"{self.gold} not found: the real-news gold splits ship with warta "
-                                      "(tests/fixtures/realnews/)")
-        try:
-            records = read_gold(self.gold, shared)
-        except ValueError as exc:  # BadInputError: texts absent from the shared news corpus
-            raise TrainingDataMissing(f"{exc}: pass --shared pointing at the folder holding data/news") from exc
-        tokenizer = spacy.blank("id", config=TOKENIZER_CONFIG).tokenizer
         return align_records(records, tokenizer)
+
+    def absent_hint(self) -> str:
+        """What to do when the records' texts are not in the shared news corpus."""
+        return ": pass --shared pointing at the folder holding data/news"
 
 
 def check_splits(*golds: Path) -> None:

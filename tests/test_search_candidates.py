@@ -8,11 +8,8 @@ keep both in step, since both read the same FTS5 index and fact tables.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sqlite3
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,20 +18,10 @@ from db import search as search_mod
 from db.search import BM25_WEIGHTS, CANDIDATES, SearchHit, to_fts_query
 from db.store import Store
 from pipeline.models import Article, ArticleFacts, Official, Provenance
+from store_bench import store_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 WIB = dt.timezone(dt.timedelta(hours=7))
 P = Provenance(0, 10, "kalimat", "warta.test", "1.0")
-
-
-def _bench() -> ModuleType:
-    """benchmarks/store.py, whose generated corpus and query kinds the comparison uses."""
-    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "benchmarks" / "store.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def expected(conn: sqlite3.Connection, query: str, cap: int, limit: int = 20, extra: str = "",
@@ -79,7 +66,7 @@ def ids(hits: list) -> list[int]:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, list[str]]:
     """1,500 articles of the benchmark's generator and queries of each of its kinds."""
-    bench = _bench()
+    bench = store_benchmark()
     corpus = bench.Corpus()
     store = Store(tmp_path_factory.mktemp("generated") / "warta.db")
     for _ in store.load_many([corpus.article(n) for n in range(1500)]):
@@ -179,7 +166,7 @@ def test_filters_read_as_sets_or_looked_up_per_match_give_the_same_hits(
     """Issue #16: a large filter is checked per match (index look-up), a small one read as a set;
     both keep the newest matches that pass it, ranked as the exhaustive ranking ranks them."""
     store, _ = generated
-    bench = _bench()
+    bench = store_benchmark()
     corpus = bench.Corpus()
     person, place = corpus.people[0][0], corpus.regions[0][0]
     person_ids = store.conn.execute(

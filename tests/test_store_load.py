@@ -9,15 +9,12 @@ no half-written article and no duplicate when the load is run again.
 
 from __future__ import annotations
 
-import importlib.util
 import multiprocessing
 import os
 import signal
 import sqlite3
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,28 +23,17 @@ from db.schema import TABLES
 from db.store import PREPARE_CHUNK, Store
 from db.text_index import available as tantivy_available
 from pipeline.models import Article, ArticleFacts
+from store_bench import store_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Columns that hold the wall-clock time of the load, not what was loaded.
 VOLATILE = {"articles": {"fetched_at"}, "outlets": {"first_seen"}, "runs": {"started", "finished"}}
 #: A word in nearly every generated article, and one in a few percent of them.
 WORDS = ("pemerintah", "bupati")
 
 
-def _bench() -> ModuleType:
-    """benchmarks/store.py, whose generated corpus (facts drawn from shared pools of people,
-    institutions and places, surname-only mentions, near-copies) gives resolution real work."""
-    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "benchmarks" / "store.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def corpus(n: int) -> list[tuple[Article, ArticleFacts]]:
     """The first ``n`` articles of the benchmark's generated corpus (the same in every process)."""
-    gen = _bench().Corpus()
+    gen = store_benchmark().Corpus()
     return [gen.article(i) for i in range(n)]
 
 

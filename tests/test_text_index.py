@@ -4,11 +4,8 @@ change, searched when in step, FTS5 otherwise; real store files and a real index
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -18,26 +15,16 @@ from db import text_index
 from db.store import Store
 from pipeline.cli import cli
 from pipeline.models import ArticleFacts
+from store_bench import store_benchmark
 
 pytest.importorskip("tantivy", reason="the tantivy package (extra 'tantivy') is not installed")
 
-ROOT = Path(__file__).resolve().parent.parent
 N_ARTICLES = 400
-
-
-def _bench() -> ModuleType:
-    """benchmarks/store.py, whose generated corpus the tests load."""
-    spec = importlib.util.spec_from_file_location("bench_store_ti", ROOT / "benchmarks" / "store.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def corpus_items() -> list:  # type: ignore[type-arg]
-    corpus = _bench().Corpus(seed=3)
+    corpus = store_benchmark().Corpus(seed=3)
     return [corpus.article(n) for n in range(N_ARTICLES + 50)]
 
 
