@@ -20,7 +20,7 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -34,6 +34,7 @@ from db.fingerprint import content_hash, estimated_jaccard, jaccard, lsh_keys, m
 from db.resolve import ROLE_EVIDENCE_SQL, Resolver, name_key, normalise
 from db.schema import FTS_INDEX_SQL, MENTION_COUNTS_SQL, SCHEMA_VERSION, TABLES, migrate, schema_version
 from pipeline.models import Article, ArticleFacts, Provenance, format_versions, parse_versions
+from pipeline.processes import process_pool
 
 logger = logging.getLogger(__name__)
 
@@ -447,7 +448,7 @@ class Store:
         if self._prepare_pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._prepare_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._prepare_pool = process_pool(1, context)  # ends with this process, even on SIGKILL
         try:
             return self._prepare_pool.submit(_prepare_all, articles)
         except (AssertionError, OSError, RuntimeError, BrokenExecutor) as exc:

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from pipeline.processes import process_pool
 from pipeline.stats import RunStats
 
 if TYPE_CHECKING:
@@ -188,10 +189,8 @@ class PoolExtractor:
     def _started(self) -> cf.ProcessPoolExecutor:
         with self._lock:  # started when the first article needs it: a run with nothing new loads nothing
             if self._pool is None:
-                self._pool = cf.ProcessPoolExecutor(
-                    max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_load_extractor, initargs=(self.use_ner,),
-                )
+                self._pool = process_pool(self.processes, multiprocessing.get_context("spawn"),
+                                          initializer=_load_extractor, initargs=(self.use_ner,))
             return self._pool
 
     def extract(

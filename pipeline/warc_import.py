@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pipeline.processes import exit_with_parent
 from pipeline.run import ItemFailed, extract_and_load
 from pipeline.stats import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_STORE, ProgressCallback, RunStats
 from scrapers.exceptions import ConfigError
@@ -313,28 +314,16 @@ class _WorkerDone:
 
 def _worker_main(worker: int, tasks: Any, results: Any, filters: ImportFilters, use_ner: bool) -> None:
     """One worker process: archives from ``tasks`` until a None, outcomes into ``results``."""
+    exit_with_parent()  # the writer killed (even with SIGKILL): stop at once, wherever we are
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: it stops us
-    parent = multiprocessing.parent_process()
     extractor = _LazyExtractor(use_ner)
-
-    def put(item: object) -> None:
-        while True:
-            try:
-                results.put(item, timeout=1.0)
-                return
-            except queue.Full:
-                if parent is not None and not parent.is_alive():  # the writer was killed: stop at once
-                    os._exit(0)
-
     while True:
         task = tasks.get()
         if task is None:
             break
         for out in _task_outcomes(task, filters, extractor, worker):
-            if parent is not None and not parent.is_alive():
-                os._exit(0)
-            put(out)
-    put(_WorkerDone(worker))
+            results.put(out)
+    results.put(_WorkerDone(worker))
 
 
 # --------------------------------------------------------------------------- writer side

@@ -12,6 +12,8 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,3 +171,49 @@ def test_stop_request_ends_every_worker_and_marks_only_stored_articles_done(
     with sqlite3.connect(db) as conn:
         done = conn.execute("SELECT COUNT(*) FROM frontier_urls WHERE status = 'done'").fetchone()[0]
     assert 5 <= done == articles_in(db) < 21
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes ``pid`` started, and theirs (Linux ``/proc``)."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie waiting to be reaped has)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_cli_leaves_no_extraction_process_behind(sites: list[GeneratedSite], tmp_path: Path) -> None:
+    """``warta ingest --jobs 2`` killed with SIGKILL: its extraction pool's processes (and the
+    multiprocessing helpers they keep alive) exit within seconds instead of running for ever."""
+    config = write_config(tmp_path / "sources.toml", sites)
+    db = tmp_path / "warta.db"
+    warta = Path(sys.executable).with_name("warta")
+    proc = subprocess.Popen([str(warta), "ingest", "--config", str(config), "--db", str(db), "--jobs", "2",
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while articles_in(db) < 3 and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        helpers = _descendants(proc.pid)
+        pool = [pid for pid in helpers if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert proc.poll() is None and len(pool) == 2, "the run ended before its extraction pool could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _running(pid)], "orphaned processes outlived the killed run"

@@ -98,13 +98,21 @@ def _writing(path: Path) -> bool:
 
 
 def _descendants(pid: int) -> list[int]:
-    """The processes ``pid`` started, and theirs (Linux ``/proc``): the fingerprinting worker and
-    its fork server outlive a loader killed with SIGKILL, so the test ends them itself."""
+    """The processes ``pid`` started, and theirs (Linux ``/proc``): the fork server and the
+    fingerprinting worker it forked."""
     found: list[int] = []
     for children in Path(f"/proc/{pid}/task").glob("*/children"):
         for child in children.read_text().split():
             found += [int(child), *_descendants(int(child))]
     return found
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie waiting to be reaped has)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
 
 
 def _committed(path: Path) -> int:
@@ -148,12 +156,13 @@ def test_sigkill_in_the_middle_of_a_batch_keeps_whole_batches_and_a_rerun_comple
     finally:
         if proc.is_alive():
             proc.kill()
-    for pid in helpers:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     assert proc.exitcode == -signal.SIGKILL
+    assert helpers, "the loader started no fingerprinting worker"
+    # the worker sees its parent gone and exits, then the fork server (no client left): no orphan
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _running(pid)], "orphaned worker processes outlived the killed loader"
     items = corpus(n)
     kept = _committed(path)
     assert 2 * batch <= kept < n and kept % batch == 0, kept
