@@ -23,6 +23,7 @@ import pytest
 from pipeline.config import ConfigError, load_config
 from pipeline.ingest import EXIT_OK, ingest
 from pipeline.jobs import site_groups
+from procs import descendants, running
 from sitegen import GeneratedSite, articles_in, shared_extractor
 
 DELAY = 0.15
@@ -173,23 +174,6 @@ def test_stop_request_ends_every_worker_and_marks_only_stored_articles_done(
     assert 5 <= done == articles_in(db) < 21
 
 
-def _descendants(pid: int) -> list[int]:
-    """The processes ``pid`` started, and theirs (Linux ``/proc``)."""
-    found: list[int] = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in children.read_text().split():
-            found += [int(child), *_descendants(int(child))]
-    return found
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists and has not exited (a zombie waiting to be reaped has)."""
-    try:
-        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.slow
 def test_kill_9_of_the_cli_leaves_no_extraction_process_behind(sites: list[GeneratedSite], tmp_path: Path) -> None:
     """``warta ingest --jobs 2`` killed with SIGKILL: its extraction pool's processes (and the
@@ -204,7 +188,7 @@ def test_kill_9_of_the_cli_leaves_no_extraction_process_behind(sites: list[Gener
         while articles_in(db) < 3 and proc.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
-        helpers = _descendants(proc.pid)
+        helpers = descendants(proc.pid)
         pool = [pid for pid in helpers if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert proc.poll() is None and len(pool) == 2, "the run ended before its extraction pool could be killed"
         os.kill(proc.pid, signal.SIGKILL)
@@ -214,6 +198,6 @@ def test_kill_9_of_the_cli_leaves_no_extraction_process_behind(sites: list[Gener
             proc.kill()
             proc.wait()
     deadline = time.monotonic() + 10
-    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+    while any(running(pid) for pid in helpers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in helpers if _running(pid)], "orphaned processes outlived the killed run"
+    assert not [pid for pid in helpers if running(pid)], "orphaned processes outlived the killed run"

@@ -23,6 +23,7 @@ from db.schema import TABLES
 from db.store import PREPARE_CHUNK, Store
 from db.text_index import available as tantivy_available
 from pipeline.models import Article, ArticleFacts
+from procs import descendants, running
 from store_bench import store_benchmark
 
 #: Columns that hold the wall-clock time of the load, not what was loaded.
@@ -97,24 +98,6 @@ def _writing(path: Path) -> bool:
     return False
 
 
-def _descendants(pid: int) -> list[int]:
-    """The processes ``pid`` started, and theirs (Linux ``/proc``): the fork server and the
-    fingerprinting worker it forked."""
-    found: list[int] = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in children.read_text().split():
-            found += [int(child), *_descendants(int(child))]
-    return found
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists and has not exited (a zombie waiting to be reaped has)."""
-    try:
-        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-
-
 def _committed(path: Path) -> int:
     conn = sqlite3.connect(path, timeout=10)
     try:
@@ -150,7 +133,7 @@ def test_sigkill_in_the_middle_of_a_batch_keeps_whole_batches_and_a_rerun_comple
             time.sleep(0.005)
         assert proc.is_alive(), "the loader finished before it could be killed mid-batch"
         time.sleep(0.05)  # let it write some rows of the batch
-        helpers = _descendants(proc.pid)
+        helpers = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(30)
     finally:
@@ -160,9 +143,9 @@ def test_sigkill_in_the_middle_of_a_batch_keeps_whole_batches_and_a_rerun_comple
     assert helpers, "the loader started no fingerprinting worker"
     # the worker sees its parent gone and exits, then the fork server (no client left): no orphan
     deadline = time.monotonic() + 10
-    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+    while any(running(pid) for pid in helpers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in helpers if _running(pid)], "orphaned worker processes outlived the killed loader"
+    assert not [pid for pid in helpers if running(pid)], "orphaned worker processes outlived the killed loader"
     items = corpus(n)
     kept = _committed(path)
     assert 2 * batch <= kept < n and kept % batch == 0, kept

@@ -28,6 +28,7 @@ from pipeline.cli import cli
 from pipeline.ingest import RunLock
 from pipeline.stats import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 from pipeline.warc_import import MAX_ATTEMPTS, ImportFilters, import_warc
+from procs import children, running
 from sitegen import articles_in, shared_extractor
 from warcgen import DEMO_PAGES, WarcBuilder, demo_page, generated
 
@@ -261,21 +262,6 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 120.0) -> None:
         time.sleep(0.01)
 
 
-def children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(c) for c in (task / "children").read_text().split()]
-    return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "State:\tZ" not in status
-
-
 @pytest.fixture(scope="module")
 def two_archives(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
     """Two archives of 80 articles each, and the store of one uninterrupted import of them."""
@@ -320,7 +306,7 @@ def test_killed_mid_import_then_rerun_loses_nothing_and_duplicates_nothing(
         assert code == EXIT_PARTIAL and last_run(db)["status"] == "partial"
         assert partial >= 80  # the other worker's archive was finished
         assert any("worker process reading it died" in f["error"] for f in last_run(db)["failures"])
-    wait_for(lambda: not any(alive(w) for w in workers), timeout=30)  # the workers stop too
+    wait_for(lambda: not any(running(w) for w in workers), timeout=30)  # the workers stop too
     rerun = subprocess.run([*WARTA, "import-warc", *archives, "--db", str(db), "--jobs", "2", "--no-ner"],
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == EXIT_OK, rerun.stdout + rerun.stderr
