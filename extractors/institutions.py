@@ -1163,8 +1163,7 @@ def add_model_spans(text: str, found: list[InstitutionMatch], org_spans: list[tu
         if surface.islower():
             continue  # "koperasi merah putih" in running text: a kind of body, no name ("fraksi partai Gerindra" is)
         generic = lexicon.generic_bodies()
-        if (not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]) or norm(surface) in generic
-                or " ".join(words).lower() in generic):
+        if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]) or norm(surface) in generic:
             continue  # "universitas negeri ternama", "Bank Sentral", "Sekolah Menengah Atas": no body's own name
         if any(s < b and a < e for a, b in taken):
             continue
