@@ -177,6 +177,12 @@ class OfficeEntry:
 
 
 @functools.cache
+def holder_links() -> tuple[tuple[str, ...], ...]:
+    """Phrases between a post and its holder's name (``data/holder_links.txt``), longest first."""
+    return tuple(sorted({tuple(ln.lower().split()) for ln in _lines("holder_links.txt")}, key=len, reverse=True))
+
+
+@functools.cache
 def official_links() -> frozenset[str]:
     """Words between an official's name and the post after it (``data/official_links.txt``)."""
     return frozenset(w.strip().lower() for w in _lines("official_links.txt"))

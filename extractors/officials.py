@@ -138,6 +138,14 @@ def _bare_position(toks: list[Token], j: int) -> int:
     return 0
 
 
+def _holder_link_at(toks: list[Token], k: int) -> int:
+    """The length of the phrase of ``data/holder_links.txt`` at token ``k`` ("yang dijabat oleh"), else 0."""
+    for phrase in lexicon.holder_links():
+        if tuple(t.low for t in toks[k : k + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
 def _is_name_word(t: Token) -> bool:
     if t.text in _PUNCT or not t.is_cap:
         return False
@@ -614,6 +622,7 @@ class _Scanner:
         while j < len(toks) and toks[j].low in _STATUS:  # "Bupati Muara Enim nonaktif Ahmad Yani"
             j += 1
         k = j + 1 if j < len(toks) and toks[j].text == "," else j
+        k += _holder_link_at(toks, k)  # "Kapolres Lebak yang sebelumnya dijabat AKBP Dani Arianto"
         ns, ne, titles, degrees, nxt = self.name_at(k)
         # "Kades Sukamaju, Wahyu Prasetyo": with no body read, a run before ", Name" is the body
         if j == i + n and k == j and ne > ns and ne < len(toks) and toks[ne].text == ",":
