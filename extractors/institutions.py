@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 NAME = "warta.institutions"
 VERSION = "4"
 
-_GOV = {"pemkab": "regency", "pemkot": "city", "pemprov": "province", "pemdaprov": "province",
+_GOV = {"pemkab": "regency", "pemkot": "city", "pemko": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}
 #: Words before a body's name that make it that body's office in a region ("Kanwil Kemenag Jawa Timur").
 _OFFICE_LEAD = re.compile(r"\b(?:Kantor\s+Wilayah|Kanwil|Kantor|Kantah)\s+$")
@@ -36,7 +36,8 @@ _USUAL = {"Daerah Khusus Ibukota Jakarta": "DKI Jakarta", "Daerah Khusus Ibu Kot
 #: Office abbreviations whose area may be a name the region list lacks ("Polres Pelabuhan Belawan",
 #: "Polsek Terusan Nunyai", "Kodim 0703/Cilacap", "RSUD Alimuddin Umar").
 _AREA_NAMED = {"polres", "polsek", "polresta", "polrestabes", "polda", "kodim", "koramil", "korem", "kodam",
-               "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda", "ksop"}
+               "lanal", "lanud", "rsud", "brimob", "satbrimob", "brimobda", "ksop", "brigif", "yonif", "denkav",
+               "yonkav", "rindam", "lantamal", "koarmada"}
 #: Office heads whose name is the area they serve, which the region list may lack.
 _AREA_HEADS = {"Pengadilan Negeri", "Pengadilan Agama", "Pengadilan Tinggi", "Kejaksaan Negeri", "Kejaksaan Tinggi",
                "Kepolisian Sektor", "Kepolisian Resor", "Kantor Pertanahan"}
