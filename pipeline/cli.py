@@ -277,7 +277,7 @@ def train_spans_command(shared: str, output: str | None, max_minutes: float, max
                         replace: bool, force: bool) -> None:
     """Train the officials span model (OFFICIAL, POST) on CPU from the real-news gold set.
 
-    Aligns the gold officials of tests/fixtures/realnews/train.jsonl and train2.jsonl to their
+    Aligns the gold officials of tests/fixtures/realnews/train.jsonl, train2.jsonl and train3.jsonl to their
     texts (a name with its post in the sentence; sentences with a post and no official as
     negatives), trains a small
     CNN NER on them, chooses the checkpoint on dev.jsonl and writes it to a new folder; the texts
