@@ -20,7 +20,7 @@ from extractors.text import Token, norm
 logger = logging.getLogger(__name__)
 
 NAME = "warta.institutions"
-VERSION = "4"
+VERSION = "5"
 
 _GOV = {"pemkab": "regency", "pemkot": "city", "pemko": "city", "pemprov": "province", "pemdaprov": "province",
         "pemdakab": "regency", "pemdakot": "city"}

@@ -481,3 +481,12 @@ def test_a_named_body_with_and_without_its_closing_region_is_one_body(ex: Extrac
 
 def test_the_programme_s_cooperatives_as_a_class_are_no_institution(ex: Extractor) -> None:
     assert _names(ex, "Menurut dia, Koperasi Merah Putih dapat mendorong ekonomi warga.") == []
+
+
+def test_pemko_numbered_army_units_and_suku_dinas(ex: Extractor) -> None:
+    facts = ex.extract("Pemko Pekanbaru menggelar rapat. Personel Brigif 20/IJK dan Yonif 751/Raider "
+                                "dikerahkan bersama Rindam XVII/Cenderawasih. Sudin Perhubungan Jakarta Selatan "
+                                "memasang rambu.", "2019-09-20")
+    assert {i.name for i in facts.institutions} == {
+        "Pemerintah Kota Pekanbaru", "Brigif 20/IJK", "Yonif 751/Raider", "Rindam XVII/Cenderawasih",
+        "Sudin Perhubungan Jakarta Selatan"}

@@ -402,3 +402,17 @@ def test_a_short_name_of_a_fuller_one_is_the_same_person(ex: Extractor) -> None:
 def test_a_spouse_named_after_the_official_is_another_person(ex: Extractor) -> None:
     text = ("Bupati Lahat Cik Ujang membuka acara. Ketua TP PKK Kabupaten Lahat Lidyawati Cik Ujang turut hadir.")
     assert sorted(_officials(ex, text)) == ["Cik Ujang", "Lidyawati Cik Ujang"]
+
+
+def test_police_and_military_posts_written_as_one_abbreviation(ex: Extractor) -> None:
+    facts = ex.extract("Hadir Kasdim 1311 Morowali Mayor Inf Arifin Rito Wibowo dan Waka Polresta AKBP Muji "
+                    "Supriyadi. Karo SDM Polda Banten Kombes Pol Langgeng Purnomo akan digantikan.", "2019-09-20")
+    got = {o.name: o.role for o in facts.officials}
+    assert got == {"Arifin Rito Wibowo": "kasdim 1311 morowali", "Muji Supriyadi": "waka polresta",
+                   "Langgeng Purnomo": "karo sdm polda banten"}
+    assert {i.name for i in facts.institutions} >= {"Kodim 1311 Morowali", "Polda Banten"}
+
+
+def test_the_holder_named_after_yang_dijabat_holds_the_post(ex: Extractor) -> None:
+    facts = ex.extract("Kapolres Lebak yang sebelumnya dijabat AKBP Dani Arianto kini kosong.", "2019-09-20")
+    assert [(o.name, o.role, o.org) for o in facts.officials] == [("Dani Arianto", "kapolres lebak", "Polres Lebak")]

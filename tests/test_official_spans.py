@@ -155,7 +155,7 @@ def test_shipped_model_adds_an_official_the_rules_miss() -> None:
     assert is_warta_model(MODEL_DIR, MODEL_NAME)
 
 
-@pytest.mark.parametrize("name", ["test.jsonl", "test2.jsonl"])
+@pytest.mark.parametrize("name", ["test.jsonl", "test2.jsonl", "test3.jsonl"])
 def test_training_refuses_the_blind_splits(tmp_path: Path, name: str) -> None:
     blind = tmp_path / name
     blind.write_text("", encoding="utf-8")
